@@ -1,0 +1,140 @@
+"""The label index (lexical) and the concept vector index of one kind of concept.
+
+Built once per taxonomy version and encoder, then cached on disk, so a restart with the
+full ESCO taxonomy loads in seconds instead of re-embedding 150,000 labels.
+
+- Lexical: every label in every language, folded (`text.fold`): an exact-match dictionary
+  for aliases, and a character n-gram TF-IDF matrix that absorbs typos, inflection and
+  compound words in any script.
+- Semantic: embeddings of the labels in the languages the encoder understands, a centroid
+  per concept (fast first-stage retrieval), and an embedding of each concept's description.
+"""
+
+from __future__ import annotations
+
+import logging
+import pickle
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from skills_taxonomy.embedding import Encoder
+from skills_taxonomy.model import ConceptKind, LabelType, Taxonomy
+from skills_taxonomy.text import fold
+
+log = logging.getLogger(__name__)
+CACHE_FORMAT = 3
+DESCRIPTION_CHARS = 240
+MAX_DF = 0.02
+
+
+@dataclass
+class ConceptIndex:
+    kind: ConceptKind
+    uris: list[str]
+    preferred: list[str]  # English (or first) preferred label per concept
+    entry_concept: np.ndarray  # concept index per label entry
+    entry_text: list[str]
+    entry_folded: list[str]
+    entry_lang: list[str]
+    exact: dict[str, np.ndarray]  # folded label -> concept indices
+    vectorizer: TfidfVectorizer
+    tfidf: sparse.csr_matrix  # entries x n-grams, L2-normalised rows
+    vec_entry: np.ndarray  # entry index of each embedded label
+    label_vectors: np.ndarray  # embedded labels x dim
+    centroids: np.ndarray  # concepts x dim
+    descriptions: np.ndarray  # concepts x dim (zeros where no description)
+
+    def __len__(self) -> int:
+        return len(self.uris)
+
+    @property
+    def vec_concept(self) -> np.ndarray:
+        return self.entry_concept[self.vec_entry]
+
+
+def _entries(taxonomy: Taxonomy, kind: ConceptKind) -> tuple[list[str], list[str], list[
+        tuple[int, str, str]], list[str]]:
+    uris, preferred, entries, descriptions = [], [], [], []
+    for i, concept in enumerate(sorted(taxonomy.of_kind(kind), key=lambda c: c.uri)):
+        uris.append(concept.uri)
+        preferred.append(concept.preferred_label("en"))
+        descriptions.append(concept.description[:DESCRIPTION_CHARS])
+        seen: set[tuple[str, str]] = set()
+        for label in concept.labels:
+            if label.type is LabelType.HIDDEN and len(label.text) < 4:
+                continue  # hidden labels are often misspellings; only longer ones help
+            key = (label.lang, fold(label.text))
+            if key[1] and key not in seen:
+                seen.add(key)
+                entries.append((i, label.text, label.lang))
+    return uris, preferred, entries, descriptions
+
+
+def build_index(taxonomy: Taxonomy, kind: ConceptKind, encoder: Encoder,
+                embed_languages: Sequence[str] = ("en",),
+                progress: Callable[[str], None] | None = None) -> ConceptIndex:
+    uris, preferred, entries, descriptions = _entries(taxonomy, kind)
+    entry_concept = np.array([e[0] for e in entries], dtype=np.int32)
+    entry_text = [e[1] for e in entries]
+    entry_lang = [e[2] for e in entries]
+    folded = [fold(t) for t in entry_text]
+    exact_lists: dict[str, set[int]] = {}
+    for ci, key in zip(entry_concept.tolist(), folded, strict=True):
+        exact_lists.setdefault(key, set()).add(ci)
+    exact = {k: np.array(sorted(v), dtype=np.int32) for k, v in exact_lists.items()}
+    # n-grams found in more than MAX_DF of labels carry little evidence and make the
+    # sparse products slow; dropping them keeps lexical search in the millisecond range.
+    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True,
+                                 lowercase=False, dtype=np.float32, max_df=MAX_DF)
+    tfidf = vectorizer.fit_transform(folded).tocsr()
+    vec_entry = np.array([i for i, lang in enumerate(entry_lang) if lang in embed_languages]
+                         or list(range(len(entry_lang))), dtype=np.int32)
+    if progress:
+        progress(f"embedding {len(vec_entry)} {kind.value} labels")
+    label_vectors = encoder.encode([entry_text[i] for i in vec_entry], show_progress=True)
+    centroids = np.zeros((len(uris), encoder.dim), dtype=np.float32)
+    np.add.at(centroids, entry_concept[vec_entry], label_vectors)
+    centroids /= np.maximum(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-9)
+    with_description = [i for i, d in enumerate(descriptions) if d]
+    if progress:
+        progress(f"embedding {len(with_description)} {kind.value} descriptions")
+    desc = np.zeros((len(uris), encoder.dim), dtype=np.float32)
+    if with_description:
+        desc[with_description] = encoder.encode([descriptions[i] for i in with_description],
+                                                show_progress=True)
+    return ConceptIndex(kind, uris, preferred, entry_concept, entry_text, folded, entry_lang,
+                        exact,
+                        vectorizer, tfidf, vec_entry, label_vectors, centroids, desc)
+
+
+def load_or_build_index(taxonomy: Taxonomy, kind: ConceptKind, encoder: Encoder,
+                        cache_dir: Path | None, embed_languages: Sequence[str] = ("en",),
+                        version: str | None = None,
+                        progress: Callable[[str], None] | None = None) -> ConceptIndex:
+    """The index from `cache_dir` when one exists for this taxonomy version and encoder."""
+    version = version or taxonomy.version
+    key = f"{kind.value}-{version}-{encoder.name}-{'_'.join(embed_languages)}-v{CACHE_FORMAT}"
+    path = cache_dir / f"{key}.pkl" if cache_dir else None
+    if path is not None and path.exists():
+        try:
+            with path.open("rb") as handle:
+                index: ConceptIndex = pickle.load(handle)
+            return index
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError) as exc:
+            log.warning("ignoring unreadable index cache %s: %s", path, exc)
+    started = time.perf_counter()
+    index = build_index(taxonomy, kind, encoder, embed_languages, progress)
+    log.info("built %s index in %.1f s", kind.value, time.perf_counter() - started)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        with tmp.open("wb") as handle:
+            pickle.dump(index, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)  # atomic: a crash never leaves half a cache
+    return index

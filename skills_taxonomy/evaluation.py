@@ -1,0 +1,144 @@
+"""Readers and metrics for the labelled linking benchmarks.
+
+- Skill linking (Decorte et al.): a CSV of `sentence,span,sub_span,label`; the gold set of a
+  sentence is every label of its rows except `LABEL NOT PRESENT` and `UNDERSPECIFIED`.
+  Metrics per sentence over the ranking of all skills: reciprocal rank of the first gold
+  skill, and R-Precision@K = |gold in top K| / min(K, |gold|).
+- Occupation linking (MELO): `queries.tsv`, `corpus_elements.tsv`, `concept_mapping.tsv`,
+  `annotations.tsv`; metrics over ESCO concepts: MRR and accuracy at 1.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from skills_taxonomy.errors import InvalidInputError
+
+EXCLUDED_LABELS = frozenset({"LABEL NOT PRESENT", "UNDERSPECIFIED"})
+_MELO_LANGS = re.compile(r"_c_([a-z_]+)$")
+
+
+@dataclass
+class SkillQuery:
+    sentence: str
+    gold_labels: list[str]
+
+
+def read_skill_set(path: str | Path) -> list[SkillQuery]:
+    """Sentences with their gold ESCO preferred labels, in file order."""
+    path = Path(path)
+    gold: dict[str, list[str]] = {}
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            missing = {"sentence", "label"} - set(reader.fieldnames or [])
+            if missing:
+                raise InvalidInputError(
+                    f"{path}: line 1: missing column(s) {', '.join(sorted(missing))}"
+                )
+            for row in reader:
+                sentence, label = row["sentence"], (row["label"] or "").strip()
+                if sentence is None:
+                    raise InvalidInputError(f"{path}: line {reader.line_num}: no sentence")
+                labels = gold.setdefault(sentence, [])
+                if label and label not in EXCLUDED_LABELS and label not in labels:
+                    labels.append(label)
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise InvalidInputError(f"{path}: not a readable UTF-8 CSV file: {exc}") from None
+    return [SkillQuery(s, labels) for s, labels in gold.items() if labels]
+
+
+@dataclass
+class OccupationSet:
+    """One MELO set: queries, their gold concept URIs, and the candidate labels."""
+
+    name: str
+    queries: list[tuple[str, str]]
+    gold: dict[str, set[str]]
+    corpus: list[tuple[str, str, str]] = field(default_factory=list)  # (uri, lang, label)
+
+
+def _tsv(path: Path, width: int) -> list[list[str]]:
+    rows: list[list[str]] = []
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            for line_no, row in enumerate(csv.reader(handle, delimiter="\t",
+                                                     quoting=csv.QUOTE_NONE), start=1):
+                if len(row) != width:
+                    raise InvalidInputError(
+                        f"{path}: line {line_no}: expected {width} tab-separated fields, "
+                        f"found {len(row)}"
+                    )
+                rows.append(row)
+    except UnicodeDecodeError as exc:
+        raise InvalidInputError(f"{path}: not UTF-8 text: {exc.reason}") from None
+    return rows
+
+
+def _corpus(folder: Path) -> tuple[dict[str, str], list[tuple[str, str, str]]]:
+    mapping = dict(_tsv(folder / "concept_mapping.tsv", 2))
+    corpus = []
+    for cid, label in _tsv(folder / "corpus_elements.tsv", 2):
+        if cid not in mapping:
+            raise InvalidInputError(f"{folder}: corpus id {cid} has no concept mapping")
+        corpus.append((mapping[cid], cid.split("_")[1], label))
+    return mapping, corpus
+
+
+def read_occupation_set(folder: str | Path) -> OccupationSet:
+    """Read a MELO set. A set without its own corpus (the multilingual USA set) takes the
+    corpora of its sibling sets in the languages its name lists (`..._c_de_en_es`)."""
+    folder = Path(folder)
+    if not (folder / "queries.tsv").exists() or not (folder / "annotations.tsv").exists():
+        raise InvalidInputError(
+            f"{folder}: not a MELO set with queries (needs queries.tsv and annotations.tsv)"
+        )
+    if (folder / "corpus_elements.tsv").exists():
+        mapping, corpus = _corpus(folder)
+    else:
+        match = _MELO_LANGS.search(folder.name)
+        langs = set(match.group(1).split("_")) if match else set()
+        mapping, corpus = {}, []
+        for sibling in sorted(folder.parent.iterdir()):
+            if sibling == folder or not (sibling / "corpus_elements.tsv").exists():
+                continue
+            sib_map, sib_corpus = _corpus(sibling)
+            for (uri, lang, label), cid in zip(sib_corpus, sib_map, strict=False):
+                if lang in langs and cid not in mapping:
+                    mapping[cid] = uri
+                    corpus.append((uri, lang, label))
+        if not corpus:
+            raise InvalidInputError(f"{folder}: no corpus_elements.tsv here or in sibling sets")
+    queries = [(qid, text) for qid, text in _tsv(folder / "queries.tsv", 2)]
+    gold: dict[str, set[str]] = {}
+    for qid, _, cid, rel in _tsv(folder / "annotations.tsv", 4):
+        if rel.strip() != "0" and cid in mapping:
+            gold.setdefault(qid, set()).add(mapping[cid])
+    return OccupationSet(folder.name, [q for q in queries if q[0] in gold], gold,
+                         _dedupe(corpus))
+
+
+def _dedupe(corpus: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    seen: set[tuple[str, str, str]] = set()
+    out = []
+    for item in corpus:
+        if item not in seen:
+            seen.add(item)
+            out.append(item)
+    return out
+
+
+def reciprocal_rank(ranking: Sequence[str], gold: set[str]) -> float:
+    for i, uri in enumerate(ranking, start=1):
+        if uri in gold:
+            return 1.0 / i
+    return 0.0
+
+
+def r_precision_at(ranking: Sequence[str], gold: set[str], k: int) -> float:
+    hits = sum(1 for uri in ranking[:k] if uri in gold)
+    return hits / min(k, len(gold)) if gold else 0.0

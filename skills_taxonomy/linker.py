@@ -1,0 +1,208 @@
+"""Ranking the concepts of one kind for a text: lexical and semantic evidence, fused.
+
+For each query text the linker looks at the whole text and at its phrases (the chunks
+between punctuation and stopwords), gathers candidates from four sources — exact alias
+hits, character n-gram TF-IDF, label-centroid embeddings and description embeddings — and
+scores every candidate with a small feature vector. The features are combined by a
+`FusionModel` (fitted in `training/`), whose output is a probability-like score in [0, 1].
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from skills_taxonomy.concept_index import ConceptIndex
+from skills_taxonomy.embedding import Encoder
+from skills_taxonomy.fusion import FEATURES, FusionModel
+from skills_taxonomy.text import STOPWORDS, Span, candidate_spans, fold, words
+
+MAX_PHRASES = 12
+SHORTLIST = 40
+BATCH = 64
+LEXICAL_TOP = 200
+
+
+@dataclass
+class Candidate:
+    concept: int
+    score: float
+    features: np.ndarray
+    span: Span | None  # the phrase whose evidence was strongest
+    label_entry: int  # the label that matched best
+
+
+def phrases(text: str) -> list[Span]:
+    """Maximal runs of content words within punctuation-delimited segments, and pairs of
+    runs joined by a stopword ("repair of engines"), capped at MAX_PHRASES."""
+    runs: list[Span] = []
+    for span in _segment_spans(text):
+        current: list[tuple[int, int, str]] = []
+        for token in words(span.text):
+            if fold(token[2]) in STOPWORDS:
+                if current:
+                    runs.append(_join(text, span.start, current))
+                current = []
+            else:
+                current.append(token)
+        if current:
+            runs.append(_join(text, span.start, current))
+    joined = [Span(a.start, b.end, text[a.start:b.end]) for a, b in zip(runs, runs[1:],
+                                                                         strict=False)
+              if 0 < b.start - a.end <= 6 and "," not in text[a.end:b.start]]
+    out = sorted(set(runs + joined), key=lambda s: (s.start, s.end))
+    return out[:MAX_PHRASES]
+
+
+def _segment_spans(text: str) -> list[Span]:
+    from skills_taxonomy.text import _segments
+
+    return [Span(s, e, text[s:e]) for s, e in _segments(text)]
+
+
+def _join(text: str, offset: int, tokens: list[tuple[int, int, str]]) -> Span:
+    start, end = offset + tokens[0][0], offset + tokens[-1][1]
+    return Span(start, end, text[start:end])
+
+
+class Linker:
+    """Ranks the concepts of `index` for query texts."""
+
+    def __init__(self, index: ConceptIndex, encoder: Encoder, fusion: FusionModel) -> None:
+        self.index = index
+        self.encoder = encoder
+        self.fusion = fusion
+        # label rows of each concept, for the exact label-level similarity of a shortlist
+        order = np.argsort(index.vec_concept, kind="stable")
+        self._rows_sorted = order
+        self._row_bounds = np.searchsorted(index.vec_concept[order],
+                                           np.arange(len(index) + 1))
+
+    def _label_rows(self, concept: int) -> np.ndarray:
+        lo, hi = self._row_bounds[concept], self._row_bounds[concept + 1]
+        return self._rows_sorted[lo:hi]
+
+    def rank(self, texts: Sequence[str], top_k: int = 100) -> list[list[Candidate]]:
+        """Candidates for each text, best first, scores in [0, 1]."""
+        results: list[list[Candidate]] = []
+        for start in range(0, len(texts), BATCH):
+            results += self._rank_batch(texts[start:start + BATCH], top_k)
+        return results
+
+    def _rank_batch(self, texts: Sequence[str], top_k: int) -> list[list[Candidate]]:
+        idx = self.index
+        spans_per_text = [[s for s in phrases(t) if s.text != t] for t in texts]
+        text_vecs, span_vecs = self.encoder.encode_with_spans(
+            texts, [[(s.start, s.end) for s in spans] for spans in spans_per_text])
+        qvec = np.concatenate([np.vstack([tv[None, :], sv]) for tv, sv in
+                               zip(text_vecs, span_vecs, strict=True)])
+        counts = [1 + len(spans) for spans in spans_per_text]
+        bounds = np.concatenate([[0], np.cumsum(counts)])
+        queries = [q for t, spans in zip(texts, spans_per_text, strict=True)
+                   for q in [t, *(s.text for s in spans)]]
+        centroid_sim = qvec @ idx.centroids.T
+        desc_sim = text_vecs @ idx.descriptions.T
+        lex_entry = (idx.vectorizer.transform([fold(q) for q in queries]) @ idx.tfidf.T).tocsr()
+        return [
+            self._rank_one(text, spans_per_text[i], qvec[bounds[i]:bounds[i + 1]],
+                           centroid_sim[bounds[i]:bounds[i + 1]], desc_sim[i],
+                           lex_entry[bounds[i]:bounds[i + 1]], top_k)
+            for i, text in enumerate(texts)
+        ]
+
+    def _lexical(self, lex_rows) -> tuple[np.ndarray, np.ndarray]:
+        """Best TF-IDF cosine per concept over the text and its phrases, and its label.
+
+        Only the LEXICAL_TOP best labels of each query row count: the long tail of weak
+        n-gram overlaps adds nothing but time."""
+        idx = self.index
+        lex = np.zeros(len(idx), dtype=np.float32)
+        best = np.full(len(idx), -1, dtype=np.int64)
+        cols, vals = [], []
+        for r in range(lex_rows.shape[0]):
+            lo, hi = lex_rows.indptr[r], lex_rows.indptr[r + 1]
+            data, ind = lex_rows.data[lo:hi], lex_rows.indices[lo:hi]
+            if len(data) > LEXICAL_TOP:
+                keep = np.argpartition(-data, LEXICAL_TOP)[:LEXICAL_TOP]
+                data, ind = data[keep], ind[keep]
+            cols.append(ind)
+            vals.append(data)
+        if not cols:
+            return lex, best
+        col, val = np.concatenate(cols), np.concatenate(vals)
+        order = np.argsort(val, kind="stable")  # ascending: the last write is the max
+        concepts = idx.entry_concept[col[order]]
+        lex[concepts] = val[order]
+        best[concepts] = col[order]
+        return lex, best
+
+    def _exact(self, text: str) -> dict[int, tuple[float, Span]]:
+        """Concepts with a label that occurs verbatim (after folding) in the text."""
+        found: dict[int, tuple[float, Span]] = {}
+        for span in candidate_spans(text):
+            hits = self.index.exact.get(fold(span.text))
+            if hits is None:
+                continue
+            coverage = max(len(span.text) / max(len(text), 1), 1e-3)
+            for c in hits.tolist():
+                if coverage > found.get(c, (0.0, span))[0]:
+                    found[c] = (coverage, span)
+        return found
+
+    def _rank_one(self, text: str, spans: list[Span], qvec: np.ndarray,
+                  centroid_sim: np.ndarray, desc_text: np.ndarray, lex_rows, top_k: int,
+                  ) -> list[Candidate]:
+        idx = self.index
+        cent_text = centroid_sim[0]
+        cent_phrase = centroid_sim.max(axis=0)
+        lex, lex_best = self._lexical(lex_rows)
+        exact = self._exact(text)
+        shortlist = {*exact}
+        for scores, size in ((cent_text, SHORTLIST), (cent_phrase, SHORTLIST),
+                             (desc_text, SHORTLIST // 2), (lex, SHORTLIST)):
+            shortlist.update(np.argpartition(-scores, size)[:size].tolist())
+        cands = np.array(sorted(shortlist), dtype=np.int64)
+        segments = [self._label_rows(c) for c in cands.tolist()]
+        sizes = np.array([len(seg) for seg in segments])
+        label_rows = np.concatenate(segments) if sizes.sum() else np.zeros(0, np.int64)
+        sims = qvec @ idx.label_vectors[label_rows].T  # queries x candidate labels
+        starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+        has = sizes > 0
+        label_text = np.zeros(len(cands), np.float32)
+        label_phrase = np.zeros(len(cands), np.float32)
+        best_query = np.zeros(len(cands), np.int64)
+        best_entry = np.where(lex_best[cands] >= 0, lex_best[cands], 0)
+        if has.any():
+            safe_starts = starts[has]
+            label_text[has] = np.maximum.reduceat(sims[0], safe_starts)[: has.sum()]
+            col_max = sims.max(axis=0)
+            label_phrase[has] = np.maximum.reduceat(col_max, safe_starts)[: has.sum()]
+            for j in np.flatnonzero(has).tolist():
+                seg = sims[:, starts[j]:starts[j] + sizes[j]]
+                q, col = divmod(int(seg.argmax()), seg.shape[1])
+                best_query[j] = q
+                if label_phrase[j] >= lex[cands[j]] or lex_best[cands[j]] < 0:
+                    best_entry[j] = idx.vec_entry[segments[j][col]]
+        folded_text = fold(text)
+        labels = [idx.entry_folded[e] for e in best_entry.tolist()]
+        token_set = process.cdist([folded_text], labels, scorer=fuzz.token_set_ratio)[0]
+        partial = process.cdist(labels, [folded_text], scorer=fuzz.partial_ratio)[:, 0]
+        exact_cov = np.array([exact.get(c, (0.0, None))[0] for c in cands.tolist()],
+                             np.float32)
+        feats = np.column_stack([
+            label_text, label_phrase, cent_text[cands], cent_phrase[cands], desc_text[cands],
+            lex[cands], token_set / 100.0, partial / 100.0, exact_cov,
+            (exact_cov > 0).astype(np.float32),
+        ]).astype(np.float32)
+        scores = self.fusion.score(feats)
+        order = np.argsort(-scores)[:top_k]
+        out = []
+        for j in order.tolist():
+            c = int(cands[j])
+            span = exact[c][1] if c in exact else (
+                spans[best_query[j] - 1] if best_query[j] > 0 else None)
+            out.append(Candidate(c, float(scores[j]), feats[j], span, int(best_entry[j])))
+        return out

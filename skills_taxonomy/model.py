@@ -1,0 +1,189 @@
+"""The taxonomy's data model: concepts, their multilingual labels and their relations.
+
+Plain dataclasses held in one `Taxonomy` container. Concepts are keyed by URI (ESCO URIs,
+or `starter:` ids for concepts the starter taxonomy adds), so imports of several ESCO
+versions and languages merge into one graph.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class ConceptKind(StrEnum):
+    SKILL = "skill"
+    OCCUPATION = "occupation"
+    ISCO_GROUP = "isco_group"
+
+
+class LabelType(StrEnum):
+    PREFERRED = "preferred"
+    ALTERNATIVE = "alternative"
+    HIDDEN = "hidden"
+
+
+class SkillType(StrEnum):
+    SKILL = "skill/competence"
+    KNOWLEDGE = "knowledge"
+    UNKNOWN = ""
+
+
+class RelationType(StrEnum):
+    ESSENTIAL = "essential"
+    OPTIONAL = "optional"
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    text: str
+    lang: str
+    type: LabelType
+
+
+@dataclass(slots=True)
+class Concept:
+    uri: str
+    kind: ConceptKind
+    labels: list[Label] = field(default_factory=list)
+    description: str = ""
+    skill_type: SkillType = SkillType.UNKNOWN
+    reuse_level: str = ""
+    isco_code: str = ""
+    regulated: bool | None = None
+
+    def preferred_label(self, lang: str = "en") -> str:
+        """The preferred label in `lang`, falling back to English, then to any label."""
+        for wanted in (lang, "en"):
+            for label in self.labels:
+                if label.lang == wanted and label.type is LabelType.PREFERRED:
+                    return label.text
+        return self.labels[0].text if self.labels else self.uri
+
+    def add_label(self, text: str, lang: str, type_: LabelType) -> bool:
+        """Add a label unless the same text already exists in that language."""
+        text = " ".join(text.split())
+        if not text:
+            return False
+        key = text.casefold()
+        for existing in self.labels:
+            if existing.lang == lang and existing.text.casefold() == key:
+                if type_ is LabelType.PREFERRED and existing.type is not LabelType.PREFERRED:
+                    self.labels.remove(existing)
+                    break
+                return False
+        if type_ is LabelType.PREFERRED:
+            # One preferred label per language: a newer import demotes the older one.
+            for i, existing in enumerate(self.labels):
+                if existing.lang == lang and existing.type is LabelType.PREFERRED:
+                    self.labels[i] = Label(existing.text, lang, LabelType.ALTERNATIVE)
+        self.labels.append(Label(text, lang, type_))
+        return True
+
+    @property
+    def languages(self) -> set[str]:
+        return {label.lang for label in self.labels}
+
+
+@dataclass
+class Taxonomy:
+    """All concepts and relations, plus the sources they were imported from."""
+
+    concepts: dict[str, Concept] = field(default_factory=dict)
+    occupation_skills: dict[str, dict[str, RelationType]] = field(default_factory=dict)
+    broader: dict[str, set[str]] = field(default_factory=dict)
+    skill_relations: dict[str, dict[str, RelationType]] = field(default_factory=dict)
+    sources: list[str] = field(default_factory=list)
+
+    def add(self, concept: Concept) -> Concept:
+        """Insert a concept or merge it into the existing one with the same URI."""
+        existing = self.concepts.get(concept.uri)
+        if existing is None:
+            self.concepts[concept.uri] = concept
+            return concept
+        for label in concept.labels:
+            existing.add_label(label.text, label.lang, label.type)
+        existing.description = existing.description or concept.description
+        existing.skill_type = existing.skill_type or concept.skill_type
+        existing.reuse_level = existing.reuse_level or concept.reuse_level
+        existing.isco_code = existing.isco_code or concept.isco_code
+        if existing.regulated is None:
+            existing.regulated = concept.regulated
+        return existing
+
+    def get(self, uri: str) -> Concept | None:
+        return self.concepts.get(uri)
+
+    def of_kind(self, kind: ConceptKind) -> Iterator[Concept]:
+        return (c for c in self.concepts.values() if c.kind is kind)
+
+    def count(self, kind: ConceptKind) -> int:
+        return sum(1 for _ in self.of_kind(kind))
+
+    def relate_occupation_skill(self, occupation: str, skill: str, rel: RelationType) -> None:
+        current = self.occupation_skills.setdefault(occupation, {})
+        # essential wins over optional when two sources disagree
+        if current.get(skill) is not RelationType.ESSENTIAL:
+            current[skill] = rel
+
+    def add_broader(self, narrower: str, broader: str) -> None:
+        self.broader.setdefault(narrower, set()).add(broader)
+
+    def relate_skills(self, skill: str, related: str, rel: RelationType) -> None:
+        self.skill_relations.setdefault(skill, {})[related] = rel
+
+    def essential_skills(self, occupation: str) -> list[str]:
+        rels = self.occupation_skills.get(occupation, {})
+        return [s for s, r in rels.items() if r is RelationType.ESSENTIAL]
+
+    def optional_skills(self, occupation: str) -> list[str]:
+        rels = self.occupation_skills.get(occupation, {})
+        return [s for s, r in rels.items() if r is RelationType.OPTIONAL]
+
+    def narrower(self, uri: str) -> list[str]:
+        return [n for n, parents in self.broader.items() if uri in parents]
+
+    def languages(self, kind: ConceptKind | None = None) -> dict[str, int]:
+        """Number of labels per language, optionally for one kind of concept."""
+        counts: dict[str, int] = {}
+        concepts: Iterable[Concept] = (
+            self.concepts.values() if kind is None else self.of_kind(kind)
+        )
+        for concept in concepts:
+            for label in concept.labels:
+                counts[label.lang] = counts.get(label.lang, 0) + 1
+        return dict(sorted(counts.items()))
+
+    @property
+    def version(self) -> str:
+        """A content hash: the cache key of every index built on this taxonomy."""
+        digest = hashlib.sha256()
+        for uri in sorted(self.concepts):
+            concept = self.concepts[uri]
+            digest.update(uri.encode())
+            digest.update(concept.description[:200].encode())
+            for label in sorted(concept.labels, key=lambda lb: (lb.lang, lb.type, lb.text)):
+                digest.update(f"\x1f{label.lang}\x1f{label.type}\x1f{label.text}".encode())
+        return digest.hexdigest()[:16]
+
+    def stats(self) -> dict[str, object]:
+        relations = sum(len(v) for v in self.occupation_skills.values())
+        essential = sum(
+            1 for v in self.occupation_skills.values() for r in v.values()
+            if r is RelationType.ESSENTIAL
+        )
+        return {
+            "version": self.version,
+            "sources": list(self.sources),
+            "skills": self.count(ConceptKind.SKILL),
+            "occupations": self.count(ConceptKind.OCCUPATION),
+            "isco_groups": self.count(ConceptKind.ISCO_GROUP),
+            "occupation_skill_relations": relations,
+            "essential_relations": essential,
+            "optional_relations": relations - essential,
+            "broader_relations": sum(len(v) for v in self.broader.values()),
+            "skill_skill_relations": sum(len(v) for v in self.skill_relations.values()),
+            "labels_per_language": self.languages(),
+        }

@@ -1,0 +1,122 @@
+"""Text folding and span extraction shared by every index.
+
+Labels and queries go through the same `fold`, so casing, diacritics, Arabic vowel marks,
+ligatures and full-width forms never decide a match. Spans are the candidate mentions of a
+free text: word n-grams for spaced scripts, character windows for scripts written without
+spaces (Chinese, Japanese, Thai).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي", "ة": "ه", "ـ": None})
+_WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
+# Punctuation and list separators that end a candidate mention.
+_BREAK = re.compile(r"[,;:.!?()\[\]{}/|•·\n\t]|\s-\s|、|，|。|；|：")
+_NO_SPACE_SCRIPTS = ("CJK", "HIRAGANA", "KATAKANA", "THAI", "LAO", "KHMER", "MYANMAR")
+
+# Words that rarely begin or end a skill mention; spans are trimmed of them. English and
+# German dominate the evaluation data; the rest covers the languages coaches see most.
+STOPWORDS = frozenset(
+    """a an the and or of to in on for with at by from as is are be been was were will would
+    can could should must may our your their his her its we you they i he she it this that
+    these those who which what when where how all any some such very more most other
+    also not no nor but if then than so into onto over under about across per via etc
+    experience experienced years year knowledge skills skill ability able strong good
+    excellent proven working work looking including include includes ideally required
+    requirement requirements plus using use within
+    und oder der die das den dem des ein eine einer eines einem mit für von zu im in am an auf
+    bei aus als ist sind sowie jahre jahren erfahrung kenntnisse
+    og eller i på med for av til er som år erfaring
+    et ou le la les des du de un une avec pour en au aux
+    y o el los las del con para por
+    і та або в у на з із для це рік роки років досвід
+    и или в на с для лет опыт
+    và hoặc của với cho trong năm kinh nghiệm
+    و أو في من على مع إلى عن سنوات خبرة
+    و یا در از با به برای سال تجربه
+    un vai ar par gadi pieredze""".split()
+)
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip accents and marks, unify width and spacing: the lexical key."""
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_ARABIC_FOLD)
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    stripped = unicodedata.normalize("NFC", stripped)
+    return " ".join(_WORD.findall(stripped))
+
+
+def is_unspaced_char(ch: str) -> bool:
+    try:
+        name = unicodedata.name(ch)
+    except ValueError:
+        return False
+    return name.startswith(_NO_SPACE_SCRIPTS)
+
+
+def has_unspaced_script(text: str) -> bool:
+    return any(is_unspaced_char(ch) for ch in text)
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A candidate mention: character offsets into the original text, and its text."""
+
+    start: int
+    end: int
+    text: str
+
+
+def _segments(text: str) -> list[tuple[int, int]]:
+    bounds: list[tuple[int, int]] = []
+    pos = 0
+    for match in _BREAK.finditer(text):
+        if match.start() > pos:
+            bounds.append((pos, match.start()))
+        pos = match.end()
+    if pos < len(text):
+        bounds.append((pos, len(text)))
+    return bounds
+
+
+def words(text: str) -> list[tuple[int, int, str]]:
+    """Word tokens with offsets; a run of unspaced script is one token per character."""
+    out: list[tuple[int, int, str]] = []
+    for match in _WORD.finditer(text):
+        token = match.group()
+        if has_unspaced_script(token):
+            for i, ch in enumerate(token):
+                out.append((match.start() + i, match.start() + i + 1, ch))
+        else:
+            out.append((match.start(), match.end(), token))
+    return out
+
+
+def candidate_spans(text: str, max_words: int = 6, max_chars: int = 12) -> list[Span]:
+    """All word n-grams (up to `max_words`) within punctuation-delimited segments.
+
+    N-grams may not start or end with a stopword; for unspaced scripts the window is up
+    to `max_chars` characters. The result is ordered by start, then by length.
+    """
+    spans: dict[tuple[int, int], Span] = {}
+    for seg_start, seg_end in _segments(text):
+        toks = words(text[seg_start:seg_end])
+        toks = [(s + seg_start, e + seg_start, w) for s, e, w in toks]
+        for i, (start, _, first) in enumerate(toks):
+            unspaced = has_unspaced_script(first)
+            limit = max_chars if unspaced else max_words
+            if not unspaced and fold(first) in STOPWORDS:
+                continue
+            for j in range(i, min(len(toks), i + limit)):
+                end, last = toks[j][1], toks[j][2]
+                if not has_unspaced_script(last) and fold(last) in STOPWORDS:
+                    continue
+                if unspaced and j == i:
+                    continue  # single Chinese characters are too ambiguous
+                spans[(start, end)] = Span(start, end, text[start:end])
+    return [spans[k] for k in sorted(spans)]
