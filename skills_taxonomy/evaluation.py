@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -142,3 +143,56 @@ def reciprocal_rank(ranking: Sequence[str], gold: set[str]) -> float:
 def r_precision_at(ranking: Sequence[str], gold: set[str], k: int) -> float:
     hits = sum(1 for uri in ranking[:k] if uri in gold)
     return hits / min(k, len(gold)) if gold else 0.0
+
+
+def evaluate_skill_ranking(rank: Callable[[list[str]], list[list[str]]],
+                           queries: list[SkillQuery], label_to_uri: dict[str, str],
+                           ) -> dict[str, float | int]:
+    """MRR and RP@5/@10 of `rank` (texts -> ranked URIs) over sentences with gold labels.
+
+    Gold labels missing from the taxonomy stay in the gold set as unreachable, so a
+    taxonomy that lacks them is penalised, not flattered."""
+    started = time.perf_counter()
+    rankings = rank([q.sentence for q in queries])
+    elapsed = time.perf_counter() - started
+    rr, rp5, rp10, unmapped = [], [], [], 0
+    for query, ranking in zip(queries, rankings, strict=True):
+        gold = set()
+        for label in query.gold_labels:
+            uri = label_to_uri.get(label.casefold())
+            if uri is None:
+                unmapped += 1
+                uri = f"unmapped:{label}"
+            gold.add(uri)
+        rr.append(reciprocal_rank(ranking, gold))
+        rp5.append(r_precision_at(ranking, gold, 5))
+        rp10.append(r_precision_at(ranking, gold, 10))
+    n = len(queries)
+    return {
+        "mrr": round(sum(rr) / n, 4) if n else 0.0,
+        "rp@5": round(sum(rp5) / n, 4) if n else 0.0,
+        "rp@10": round(sum(rp10) / n, 4) if n else 0.0,
+        "n": n,
+        "unmapped_gold_labels": unmapped,
+        "per_s": round(n / elapsed, 1) if elapsed > 0 else 0.0,
+    }
+
+
+def evaluate_occupation_ranking(rank: Callable[[list[str]], list[list[str]]],
+                                data: OccupationSet) -> dict[str, float | int]:
+    """MRR and accuracy@1 over the set's queries, ranking ESCO concepts."""
+    started = time.perf_counter()
+    rankings = rank([text for _, text in data.queries])
+    elapsed = time.perf_counter() - started
+    rr, acc = [], []
+    for (qid, _), ranking in zip(data.queries, rankings, strict=True):
+        gold = data.gold[qid]
+        rr.append(reciprocal_rank(ranking, gold))
+        acc.append(1.0 if ranking and ranking[0] in gold else 0.0)
+    n = len(data.queries)
+    return {
+        "mrr": round(sum(rr) / n, 4) if n else 0.0,
+        "acc@1": round(sum(acc) / n, 4) if n else 0.0,
+        "n": n,
+        "per_s": round(n / elapsed, 1) if elapsed > 0 else 0.0,
+    }

@@ -34,18 +34,35 @@ ARTEFACT_FORMAT = 1
 class FusionModel:
     """Logistic fusion of `FEATURES`; `score` maps feature rows to [0, 1]."""
 
-    def __init__(self, C: float = 1.0, class_weight: str | None = "balanced") -> None:
+    def __init__(self, C: float = 0.01, max_negatives: int = 300) -> None:
         self.C = C
-        self.class_weight = class_weight
+        self.max_negatives = max_negatives
 
-    def fit(self, X: np.ndarray, y: np.ndarray, threshold: float = 0.5) -> FusionModel:
+    def fit(self, X: np.ndarray, y: np.ndarray, groups: np.ndarray) -> FusionModel:
+        """Learn weights that rank gold candidates above the others of the same query.
+
+        Pairwise: a logistic regression on the feature differences (gold minus other) of
+        each query's candidates, which optimises the ranking rather than the label. A
+        one-feature logistic regression on the resulting scores then calibrates them, so
+        that a score reads as the probability that a candidate is right."""
         from sklearn.linear_model import LogisticRegression
 
-        model = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=2000)
-        model.fit(X, y)
-        self.coef_ = model.coef_[0].astype(np.float64)
-        self.intercept_ = float(model.intercept_[0])
-        self.threshold_ = float(threshold)
+        X, y, groups = np.asarray(X, np.float64), np.asarray(y, bool), np.asarray(groups)
+        diffs = []
+        for g in np.unique(groups):
+            rows = groups == g
+            pos, neg = X[rows & y], X[rows & ~y][: self.max_negatives]
+            diffs += [p - neg for p in pos if len(neg)]
+        if not diffs:
+            raise ValueError("no query has both a gold and a non-gold candidate")
+        D = np.vstack(diffs)
+        ranker = LogisticRegression(C=self.C, fit_intercept=False, max_iter=5000)
+        ranker.fit(np.vstack([D, -D]), np.r_[np.ones(len(D)), np.zeros(len(D))])
+        weights = ranker.coef_[0]
+        calibration = LogisticRegression(max_iter=1000).fit((X @ weights)[:, None], y)
+        self.coef_ = weights * float(calibration.coef_[0, 0])
+        self.intercept_ = float(calibration.intercept_[0])
+        self.threshold_ = 0.5
         return self
 
     def _check_is_fitted(self) -> None:
@@ -65,7 +82,7 @@ class FusionModel:
             "coef": self.coef_.tolist(),
             "intercept": self.intercept_,
             "threshold": self.threshold_,
-            "params": {"C": self.C, "class_weight": self.class_weight},
+            "params": {"C": self.C, "max_negatives": self.max_negatives},
             **meta,
         }
 

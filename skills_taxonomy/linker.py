@@ -24,6 +24,7 @@ MAX_PHRASES = 12
 SHORTLIST = 40
 BATCH = 64
 LEXICAL_TOP = 200
+LEXICAL_WORDS = 8
 
 
 @dataclass
@@ -105,7 +106,11 @@ class Linker:
                    for q in [t, *(s.text for s in spans)]]
         centroid_sim = qvec @ idx.centroids.T
         desc_sim = text_vecs @ idx.descriptions.T
-        lex_entry = (idx.vectorizer.transform([fold(q) for q in queries]) @ idx.tfidf.T).tocsr()
+        # A long text's n-grams are its phrases' n-grams plus noise: the lexical search
+        # reads the phrases, and the whole text only when it is short.
+        lexical_queries = [fold(q) if (j not in bounds[:-1] or len(q.split()) <= LEXICAL_WORDS)
+                           else "" for j, q in enumerate(queries)]
+        lex_entry = (idx.vectorizer.transform(lexical_queries) @ idx.tfidf.T).tocsr()
         return [
             self._rank_one(text, spans_per_text[i], qvec[bounds[i]:bounds[i + 1]],
                            centroid_sim[bounds[i]:bounds[i + 1]], desc_sim[i],

@@ -1,0 +1,143 @@
+"""The `matcher` command line.
+
+    matcher taxonomy import PATH... [--add]   import ESCO folders/files, build the indexes
+    matcher taxonomy stats                     counts, languages, version
+    matcher normalize "text" [--lang de] [--occupations] [--json]
+    matcher eval skills FILE...                Decorte-format skill linking sets
+    matcher eval occupations DIR...            MELO-format occupation linking sets
+
+Errors print one line `error: ...` on stderr and exit with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import time
+from collections.abc import Sequence
+
+from skills_taxonomy.errors import MatcherError
+
+from matcher.settings import Settings
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    from matcher.engine import import_taxonomy, load_normalizer
+
+    started = time.perf_counter()
+    taxonomy, report = import_taxonomy(settings, args.paths, args.add, progress=_say)
+    imported = time.perf_counter() - started
+    _say(f"imported in {imported:.1f} s; building indexes")
+    load_normalizer(settings, progress=_say)
+    summary = {
+        "import": report.as_dict(),
+        "taxonomy": taxonomy.stats(),
+        "import_seconds": round(imported, 1),
+        "total_seconds": round(time.perf_counter() - started, 1),
+    }
+    if not args.verbose:
+        summary["import"] = {k: v for k, v in report.as_dict().items() if k != "files"}
+    print(json.dumps(summary, ensure_ascii=False, indent=1))
+    return 0
+
+
+def _cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
+    from matcher.engine import current_taxonomy
+
+    taxonomy, version = current_taxonomy(settings)
+    stats = taxonomy.stats()
+    stats["version"] = version
+    stats["stored_at"] = (str(settings.taxonomy_path) if settings.taxonomy_path.exists()
+                          else "starter taxonomy (nothing imported)")
+    print(json.dumps(stats, ensure_ascii=False, indent=1))
+    return 0
+
+
+def _cmd_normalize(args: argparse.Namespace, settings: Settings) -> int:
+    from matcher.engine import load_normalizer
+
+    normalizer = load_normalizer(settings, progress=_say)
+    if args.occupations:
+        mentions = normalizer.link_occupations(args.text, args.lang, top_k=args.top)
+    else:
+        mentions = normalizer.normalize(args.text, args.lang)
+    if args.json:
+        print(json.dumps([m.as_dict() for m in mentions], ensure_ascii=False, indent=1))
+        return 0
+    if not mentions:
+        print("no concept above the threshold (abstained)")
+    for m in mentions:
+        print(f"{m.score:.2f}  {m.text!r:<30} -> {m.label}  [{m.method}: "
+              f"{m.matched_label!r} ({m.matched_lang})]  {m.concept}")
+    return 0
+
+
+def _cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from matcher.engine import eval_occupations, eval_skills, load_normalizer, make_encoder
+
+    if args.target == "skills":
+        results = eval_skills(load_normalizer(settings, progress=_say), args.paths)
+    else:
+        results = eval_occupations(settings, make_encoder(settings), args.paths, progress=_say)
+    print(json.dumps(results, ensure_ascii=False))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="matcher", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    taxonomy = sub.add_parser("taxonomy", help="import and inspect the taxonomy")
+    tsub = taxonomy.add_subparsers(dest="action", required=True)
+    imp = tsub.add_parser("import", help="import ESCO CSV folders, label files, MELO folders")
+    imp.add_argument("paths", nargs="+")
+    imp.add_argument("--add", action="store_true",
+                     help="add to the current taxonomy instead of replacing it")
+    imp.add_argument("--verbose", action="store_true", help="report every file")
+    imp.set_defaults(func=_cmd_import)
+    stats = tsub.add_parser("stats", help="counts, languages and version")
+    stats.set_defaults(func=_cmd_stats)
+
+    norm = sub.add_parser("normalize", help="link free text to skills or occupations")
+    norm.add_argument("text")
+    norm.add_argument("--lang", default=None, help="language for the output labels")
+    norm.add_argument("--occupations", action="store_true",
+                      help="treat the text as a job or qualification title")
+    norm.add_argument("--top", type=int, default=5, help="occupations to show")
+    norm.add_argument("--json", action="store_true")
+    norm.set_defaults(func=_cmd_normalize)
+
+    ev = sub.add_parser("eval", help="evaluate linking on labelled sets")
+    ev.add_argument("target", choices=["skills", "occupations"])
+    ev.add_argument("paths", nargs="+")
+    ev.set_defaults(func=_cmd_eval)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    for noisy in ("sentence_transformers", "transformers", "torch"):
+        logging.getLogger(noisy).setLevel(logging.ERROR)
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args, Settings()))
+    except MatcherError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except (FileNotFoundError, PermissionError, IsADirectoryError) as exc:
+        print(f"error: {exc.strerror}: {exc.filename}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

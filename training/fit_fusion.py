@@ -1,0 +1,163 @@
+"""Fit the fusion models that combine lexical and semantic evidence, and save them as
+versioned artefacts in `skills_taxonomy/artefacts/`.
+
+Data, all from ../shared/data, none of it held-back test data:
+- skills: the Decorte TECH and HOUSE *validation* splits. They are also what we report
+  on, so the script reports cross-fitted figures (fit on one set, measure on the other)
+  beside the figures of the shipped model, which is fitted on both.
+- occupations: the JobBERT title set (English vacancy titles → ESCO occupations), ranked
+  against the full ESCO occupation index. MELO sets are never used for fitting.
+
+Run after `matcher taxonomy import` of the full ESCO data:
+    python -m training.fit_fusion [--skills] [--occupations]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import random
+from pathlib import Path
+
+import numpy as np
+
+from matcher.engine import load_normalizer
+from matcher.settings import Settings
+from skills_taxonomy.evaluation import read_skill_set, reciprocal_rank
+from skills_taxonomy.fusion import FusionModel, artefact_path, prior_fusion
+from skills_taxonomy.linker import Linker
+from skills_taxonomy.model import ConceptKind, LabelType
+from skills_taxonomy.normalize import Normalizer
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+SKILL_SETS = {
+    "tech": DATA / "eval/decorte/tech_validation_annotations.csv",
+    "house": DATA / "eval/decorte/house_validation_annotations.csv",
+}
+JOBBERT = DATA / "eval/jobbert/titles.csv"
+DEPTH = 300  # candidates per query kept for fitting (the linker's whole shortlist)
+
+
+def _features(linker: Linker, texts: list[str], gold: list[set[str]],
+              ) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per query: the candidates' feature rows and whether each candidate is gold."""
+    out = []
+    for cands, wanted in zip(linker.rank(texts, top_k=DEPTH), gold, strict=True):
+        X = np.array([c.features for c in cands], dtype=np.float32)
+        y = np.array([linker.index.uris[c.concept] in wanted for c in cands])
+        out.append((X, y))
+    return out
+
+
+def _mrr(model: FusionModel, groups: list[tuple[np.ndarray, np.ndarray]]) -> float:
+    rr = []
+    for X, y in groups:
+        order = np.argsort(-model.score(X))
+        ranked = [str(i) for i in order]
+        rr.append(reciprocal_rank(ranked, {str(i) for i in np.flatnonzero(y)}))
+    return float(np.mean(rr))
+
+
+def _fit(groups: list[tuple[np.ndarray, np.ndarray]], C: float) -> FusionModel:
+    X = np.vstack([g[0] for g in groups])
+    y = np.concatenate([g[1] for g in groups])
+    ids = np.concatenate([np.full(len(g[1]), i) for i, g in enumerate(groups)])
+    model = FusionModel(C=C).fit(X, y, ids)
+    model.threshold_ = _threshold(model, groups)
+    return model
+
+
+def _threshold(model: FusionModel, groups: list[tuple[np.ndarray, np.ndarray]]) -> float:
+    """The score above which a top candidate is more often right than wrong: the F1-best
+    cut over each query's best candidate."""
+    best = [(float(model.score(X).max()), bool(y[int(np.argmax(model.score(X)))]))
+            for X, y in groups if len(X)]
+    best.sort(reverse=True)
+    total_right = sum(r for _, r in best)
+    f1_best, cut, right = 0.0, 0.5, 0
+    for k, (score, correct) in enumerate(best, start=1):
+        right += correct
+        precision, recall = right / k, right / max(total_right, 1)
+        f1 = 2 * precision * recall / max(precision + recall, 1e-9)
+        if f1 > f1_best:
+            f1_best, cut = f1, score
+    return round(cut, 4)
+
+
+def _gold_uris(normalizer: Normalizer, labels: list[str]) -> set[str]:
+    index = normalizer.linkers[ConceptKind.SKILL].index
+    lookup = {p.casefold(): u for p, u in zip(index.preferred, index.uris, strict=True)}
+    return {lookup.get(lb.casefold(), f"unmapped:{lb}") for lb in labels}
+
+
+def fit_skills(normalizer: Normalizer, C: float) -> dict:
+    linker = normalizer.linkers[ConceptKind.SKILL]
+    groups = {}
+    for name, path in SKILL_SETS.items():
+        queries = read_skill_set(path)
+        groups[name] = _features(linker, [q.sentence for q in queries],
+                                 [_gold_uris(normalizer, q.gold_labels) for q in queries])
+    report: dict = {"prior": {n: round(_mrr(prior_fusion(), g), 4) for n, g in groups.items()}}
+    report["cross_fitted"] = {
+        "tech (fit on house)": round(_mrr(_fit(groups["house"], C), groups["tech"]), 4),
+        "house (fit on tech)": round(_mrr(_fit(groups["tech"], C), groups["house"]), 4),
+    }
+    model = _fit(groups["tech"] + groups["house"], C)
+    report["fitted_on_both"] = {n: round(_mrr(model, g), 4) for n, g in groups.items()}
+    model.save(artefact_path("skill"), trained_on=[str(p.relative_to(DATA))
+                                                     for p in SKILL_SETS.values()],
+               taxonomy=normalizer.taxonomy.stats()["version"], fitted=str(dt.date.today()),
+               report=report)
+    return report
+
+
+def fit_occupations(normalizer: Normalizer, C: float, sample: int, seed: int) -> dict:
+    linker = normalizer.linkers[ConceptKind.OCCUPATION]
+    with JOBBERT.open(encoding="utf-8", newline="") as handle:
+        rows = [(r["vacancyTitle"], r["conceptUri"]) for r in csv.DictReader(handle)
+                if r["conceptUri"] in normalizer.taxonomy.concepts]
+    random.Random(seed).shuffle(rows)
+    half = sample // 2
+    fit_rows, check_rows = rows[:half], rows[half:sample]
+    # a title that is itself an ESCO label teaches nothing about fusion: keep the rest
+    known = {lb.text.casefold() for uri in linker.index.uris
+             for lb in normalizer.taxonomy.concepts[uri].labels if lb.type != LabelType.HIDDEN}
+    fit_rows = [r for r in fit_rows if r[0].casefold() not in known]
+    fit_groups = _features(linker, [t for t, _ in fit_rows], [{u} for _, u in fit_rows])
+    check_groups = _features(linker, [t for t, _ in check_rows], [{u} for _, u in check_rows])
+    model = _fit(fit_groups, C)
+    report = {
+        "prior_mrr_heldout": round(_mrr(prior_fusion(), check_groups), 4),
+        "fitted_mrr_heldout": round(_mrr(model, check_groups), 4),
+        "fit_titles": len(fit_rows), "heldout_titles": len(check_rows),
+    }
+    model.save(artefact_path("occupation"), trained_on=[str(JOBBERT.relative_to(DATA))],
+               taxonomy=normalizer.taxonomy.stats()["version"], fitted=str(dt.date.today()),
+               report=report)
+    return report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--skills", action="store_true")
+    parser.add_argument("--occupations", action="store_true")
+    parser.add_argument("--C", type=float, default=0.01)
+    parser.add_argument("--sample", type=int, default=3000)
+    parser.add_argument("--seed", type=int, default=13)
+    args = parser.parse_args()
+    both = not (args.skills or args.occupations)
+    settings = Settings()
+    fusion = {"skill": prior_fusion(), "occupation": prior_fusion()}
+    normalizer = load_normalizer(settings, fusion=fusion)
+    report = {}
+    if args.skills or both:
+        report["skills"] = fit_skills(normalizer, args.C)
+    if args.occupations or both:
+        report["occupations"] = fit_occupations(normalizer, args.C, args.sample, args.seed)
+    print(json.dumps(report, indent=1))
+
+
+if __name__ == "__main__":
+    main()
