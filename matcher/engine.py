@@ -29,6 +29,10 @@ from skills_taxonomy.store import load_taxonomy, save_taxonomy
 from matcher.settings import Settings
 
 Progress = Callable[[str], None]
+# The ESCO folders of ../shared/data that make the full multilingual taxonomy (relative
+# paths; `make import-esco` adds the MELO occupation labels of 20+ languages).
+ESCO_PATHS = ["esco/v1.1.1/en", "esco/v1.2/de", "esco/v1.2/es", "esco/v1.0/es", "esco/v1.0/fr",
+              "esco/labels"]
 
 
 def current_taxonomy(settings: Settings) -> tuple[Taxonomy, str]:
@@ -117,6 +121,7 @@ def eval_occupations(settings: Settings, encoder: Encoder, folders: list[str],
 
 
 __all__ = [
+    "ESCO_PATHS",
     "corpus_taxonomy",
     "current_taxonomy",
     "eval_occupations",

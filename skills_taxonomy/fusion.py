@@ -23,12 +23,15 @@ FEATURES = (
     "centroid_sim_phrase",
     "description_sim",  # cosine of the text to the concept's description
     "tfidf_char",  # best character n-gram TF-IDF cosine of text or phrase to a label
-    "fuzz_token_set",  # rapidfuzz token-set ratio of text and best label
+    "fuzz_ratio",  # rapidfuzz ratio of the whole text and the best label (typos in titles)
     "fuzz_partial",  # rapidfuzz partial ratio: the label inside the text
-    "exact_coverage",  # share of the text covered by an exact alias match
+    "exact_length",  # length of the longest exact alias match (chars, capped at 16) / 16
     "exact_hit",
 )
-ARTEFACT_FORMAT = 1
+LEXICAL = ("tfidf_char", "fuzz_ratio", "fuzz_partial", "exact_length", "exact_hit")
+LEXICAL_MASK = np.array([f in LEXICAL for f in FEATURES])
+CALIBRATION_TOP = 3
+ARTEFACT_FORMAT = 2
 
 
 class FusionModel:
@@ -38,41 +41,70 @@ class FusionModel:
         self.C = C
         self.max_negatives = max_negatives
 
-    def fit(self, X: np.ndarray, y: np.ndarray, groups: np.ndarray) -> FusionModel:
+    def fit(self, X: np.ndarray, y: np.ndarray, groups: np.ndarray,
+            extra_lexical: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+            ) -> FusionModel:
         """Learn weights that rank gold candidates above the others of the same query.
 
-        Pairwise: a logistic regression on the feature differences (gold minus other) of
-        each query's candidates, which optimises the ranking rather than the label. A
-        one-feature logistic regression on the resulting scores then calibrates them, so
-        that a score reads as the probability that a candidate is right."""
+        Two models share this procedure: one over all features, and one over the lexical
+        features alone, fitted on `extra_lexical` queries too (labels in other languages).
+        The second keeps the confidence honest for languages the English encoder does not
+        read, where only lexical evidence speaks; `score` takes the higher of the two."""
+        X, y, groups = np.asarray(X, np.float64), np.asarray(y, bool), np.asarray(groups)
+        self.coef_, self.intercept_ = self._fit_one(X, y, groups, np.ones(X.shape[1], bool))
+        if extra_lexical is not None:
+            X2, y2, g2 = extra_lexical
+            X = np.vstack([X, X2])
+            y = np.concatenate([y, np.asarray(y2, bool)])
+            groups = np.concatenate([groups.astype(str), np.char.add("x", np.asarray(g2).astype(str))])
+        self.lexical_coef_, self.lexical_intercept_ = self._fit_one(X, y, groups,
+                                                                    LEXICAL_MASK)
+        self.threshold_ = 0.5
+        return self
+
+    def _fit_one(self, X: np.ndarray, y: np.ndarray, groups: np.ndarray, mask: np.ndarray,
+                 ) -> tuple[np.ndarray, float]:
+        """Pairwise logistic regression on the feature differences (gold minus other) of
+        each query's candidates — it optimises the ranking, not the label — then a
+        one-feature logistic regression on each query's top candidates, so that a score
+        reads as the probability that a top-ranked candidate is right."""
         from sklearn.linear_model import LogisticRegression
 
-        X, y, groups = np.asarray(X, np.float64), np.asarray(y, bool), np.asarray(groups)
-        diffs = []
+        Xm = X[:, mask]
+        diffs, top_rows = [], []
         for g in np.unique(groups):
-            rows = groups == g
-            pos, neg = X[rows & y], X[rows & ~y][: self.max_negatives]
+            rows = np.flatnonzero(groups == g)
+            pos, neg = Xm[rows[y[rows]]], Xm[rows[~y[rows]]][: self.max_negatives]
             diffs += [p - neg for p in pos if len(neg)]
         if not diffs:
             raise ValueError("no query has both a gold and a non-gold candidate")
         D = np.vstack(diffs)
         ranker = LogisticRegression(C=self.C, fit_intercept=False, max_iter=5000)
         ranker.fit(np.vstack([D, -D]), np.r_[np.ones(len(D)), np.zeros(len(D))])
-        weights = ranker.coef_[0]
-        calibration = LogisticRegression(max_iter=1000).fit((X @ weights)[:, None], y)
-        self.coef_ = weights * float(calibration.coef_[0, 0])
-        self.intercept_ = float(calibration.intercept_[0])
-        self.threshold_ = 0.5
-        return self
+        weights = np.zeros(X.shape[1])
+        weights[mask] = ranker.coef_[0]
+        z = X @ weights
+        for g in np.unique(groups):
+            rows = np.flatnonzero(groups == g)
+            top_rows += rows[np.argsort(-z[rows])[:CALIBRATION_TOP]].tolist()
+        calibration = LogisticRegression(max_iter=1000).fit(z[top_rows, None], y[top_rows])
+        return weights * float(calibration.coef_[0, 0]), float(calibration.intercept_[0])
 
     def _check_is_fitted(self) -> None:
         if not hasattr(self, "coef_"):
             raise NotFittedError("FusionModel is not fitted: call fit() or load an artefact")
 
-    def score(self, X: np.ndarray) -> np.ndarray:
+    def rank_score(self, X: np.ndarray) -> np.ndarray:
+        """The full model's probability: what candidates are ordered by."""
         self._check_is_fitted()
-        z = np.asarray(X, dtype=np.float64) @ self.coef_ + self.intercept_
-        return 1.0 / (1.0 + np.exp(-z))
+        return _sigmoid(np.asarray(X, dtype=np.float64) @ self.coef_ + self.intercept_)
+
+    def score(self, X: np.ndarray) -> np.ndarray:
+        """Confidence that a candidate is right: the higher of the full and the lexical
+        model, so a German or Arabic alias match is not judged by English semantics."""
+        lexical = _sigmoid(np.asarray(X, dtype=np.float64) @ self.lexical_coef_
+                           + self.lexical_intercept_)
+        return np.maximum(self.rank_score(X), lexical)
 
     def to_dict(self, **meta: Any) -> dict[str, Any]:
         self._check_is_fitted()
@@ -81,6 +113,8 @@ class FusionModel:
             "features": list(FEATURES),
             "coef": self.coef_.tolist(),
             "intercept": self.intercept_,
+            "lexical_coef": self.lexical_coef_.tolist(),
+            "lexical_intercept": self.lexical_intercept_,
             "threshold": self.threshold_,
             "params": {"C": self.C, "max_negatives": self.max_negatives},
             **meta,
@@ -96,6 +130,8 @@ class FusionModel:
         model = cls(**data.get("params", {}))
         model.coef_ = np.asarray(data["coef"], dtype=np.float64)
         model.intercept_ = float(data["intercept"])
+        model.lexical_coef_ = np.asarray(data["lexical_coef"], dtype=np.float64)
+        model.lexical_intercept_ = float(data["lexical_intercept"])
         model.threshold_ = float(data["threshold"])
         return model
 
@@ -105,6 +141,10 @@ class FusionModel:
     @classmethod
     def load(cls, path: Path) -> FusionModel:
         return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-z))
 
 
 def artefact_path(kind: str) -> Path:
@@ -125,5 +165,7 @@ def prior_fusion() -> FusionModel:
     model = FusionModel()
     model.coef_ = np.array([3.0, 4.0, 1.0, 1.0, 2.0, 3.0, 1.0, 1.0, 2.0, 1.0])
     model.intercept_ = -8.0
+    model.lexical_coef_ = np.where(LEXICAL_MASK, model.coef_, 0.0)
+    model.lexical_intercept_ = -8.0
     model.threshold_ = 0.5
     return model

@@ -18,13 +18,14 @@ from rapidfuzz import fuzz, process
 from skills_taxonomy.concept_index import ConceptIndex
 from skills_taxonomy.embedding import Encoder
 from skills_taxonomy.fusion import FEATURES, FusionModel
-from skills_taxonomy.text import STOPWORDS, Span, candidate_spans, fold, words
+from skills_taxonomy.text import STOPWORDS, Span, candidate_spans, fold, is_unspaced_char, words
 
 MAX_PHRASES = 12
 SHORTLIST = 40
 BATCH = 64
 LEXICAL_TOP = 200
 LEXICAL_WORDS = 8
+EXACT_CHARS = 16
 
 
 @dataclass
@@ -151,10 +152,13 @@ class Linker:
             hits = self.index.exact.get(fold(span.text))
             if hits is None:
                 continue
-            coverage = max(len(span.text) / max(len(text), 1), 1e-3)
+            # longer aliases are less ambiguous ("java" vs "operate a forklift"); a
+            # Chinese character carries about as much as a word
+            size = sum(4 if is_unspaced_char(ch) else 1 for ch in span.text)
+            strength = min(size, EXACT_CHARS) / EXACT_CHARS
             for c in hits.tolist():
-                if coverage > found.get(c, (0.0, span))[0]:
-                    found[c] = (coverage, span)
+                if strength > found.get(c, (0.0, span))[0]:
+                    found[c] = (strength, span)
         return found
 
     def _rank_one(self, text: str, spans: list[Span], qvec: np.ndarray,
@@ -193,17 +197,20 @@ class Linker:
                     best_entry[j] = idx.vec_entry[segments[j][col]]
         folded_text = fold(text)
         labels = [idx.entry_folded[e] for e in best_entry.tolist()]
-        token_set = process.cdist([folded_text], labels, scorer=fuzz.token_set_ratio)[0]
+        whole_ratio = process.cdist([folded_text], labels, scorer=fuzz.ratio)[0]
         partial = process.cdist(labels, [folded_text], scorer=fuzz.partial_ratio)[:, 0]
-        exact_cov = np.array([exact.get(c, (0.0, None))[0] for c in cands.tolist()],
+        exact_len = np.array([exact.get(c, (0.0, None))[0] for c in cands.tolist()],
                              np.float32)
         feats = np.column_stack([
             label_text, label_phrase, cent_text[cands], cent_phrase[cands], desc_text[cands],
-            lex[cands], token_set / 100.0, partial / 100.0, exact_cov,
-            (exact_cov > 0).astype(np.float32),
+            lex[cands], whole_ratio / 100.0, partial / 100.0, exact_len,
+            (exact_len > 0).astype(np.float32),
         ]).astype(np.float32)
         scores = self.fusion.score(feats)
-        order = np.argsort(-scores)[:top_k]
+        # An alias that is the whole text is decisive; otherwise the full model orders.
+        whole = np.array([c in exact and exact[c][1].end - exact[c][1].start >= len(text.strip())
+                          for c in cands.tolist()])
+        order = np.lexsort((-self.fusion.rank_score(feats), ~whole))[:top_k]
         out = []
         for j in order.tolist():
             c = int(cands[j])

@@ -97,25 +97,25 @@ class Normalizer:
         return self.linkers[kind].rank([check_text(t) for t in texts], top_k)
 
     def normalize(self, text: str, lang: str | None = None) -> list[Mention]:
-        return self.normalize_batch([text], lang)[0]
+        return self.normalize_batch([check_text(text)], lang)[0]
 
     def normalize_batch(self, texts: Sequence[str], lang: str | None = None,
                         ) -> list[list[Mention]]:
-        """Skill mentions of each text; one mention per span, overlapping spans resolved in
-        favour of the higher score, nothing below the threshold."""
+        """Skill and occupation mentions of each text: one mention per span, overlapping
+        spans resolved in favour of the higher score, nothing below the threshold."""
         if len(texts) > MAX_BATCH:
             raise InvalidInputError(f"batch has {len(texts)} texts; the limit is {MAX_BATCH}")
         checked = [check_text(t, f"texts[{i}]") for i, t in enumerate(texts)]
-        kind = ConceptKind.SKILL
-        threshold = self._threshold(kind)
+        found: list[list[Mention]] = [[] for _ in checked]
+        for kind in (ConceptKind.SKILL, ConceptKind.OCCUPATION):
+            threshold = self._threshold(kind)
+            for i, cands in enumerate(self.linkers[kind].rank(checked, top_k=30)):
+                found[i] += [self._mention(checked[i], c, kind, lang) for c in cands
+                             if c.score >= threshold]
         out = []
-        for text, cands in zip(checked, self.linkers[kind].rank(checked, top_k=50),
-                               strict=True):
+        for mentions in found:
             chosen: list[Mention] = []
-            for cand in cands:  # best first
-                if cand.score < threshold:
-                    break
-                mention = self._mention(text, cand, kind, lang)
+            for mention in sorted(mentions, key=lambda m: -m.score):
                 if all(mention.end <= m.start or mention.start >= m.end for m in chosen):
                     chosen.append(mention)
             out.append(sorted(chosen, key=lambda m: m.start))

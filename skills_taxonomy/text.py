@@ -15,7 +15,7 @@ from dataclasses import dataclass
 _ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي", "ة": "ه", "ـ": None})
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
 # Punctuation and list separators that end a candidate mention.
-_BREAK = re.compile(r"[,;:.!?()\[\]{}/|•·\n\t]|\s-\s|、|，|。|；|：")
+_BREAK = re.compile(r"[,;:.!?()\[\]{}/|•·\n\t]|\s-\s|[、，。；：،؛]")
 _NO_SPACE_SCRIPTS = ("CJK", "HIRAGANA", "KATAKANA", "THAI", "LAO", "KHMER", "MYANMAR")
 
 # Words that rarely begin or end a skill mention; spans are trimmed of them. English and

@@ -1,0 +1,50 @@
+# The two commands of the README: `make demo` and `make test`. Both build the venv first.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SHARED ?= ../shared/data
+
+.PHONY: demo test lint typecheck venv import-esco eval fit benchmarks clean
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found (Python 3.11 is required)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	# the CPU wheel first, so nothing pulls a multi-GB CUDA build
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/python -m matcher.demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy skills_taxonomy matcher training
+
+# Full ESCO (English v1.1.1 + German/Spanish/French labels + MELO occupation labels).
+import-esco: $(STAMP)
+	$(BIN)/matcher taxonomy import $(SHARED)/esco/v1.1.1/en $(SHARED)/esco/v1.2/de \
+	  $(SHARED)/esco/v1.2/es $(SHARED)/esco/v1.0/es $(SHARED)/esco/v1.0/fr $(SHARED)/esco/labels \
+	  $$(ls -d $(SHARED)/eval/melo/*_c_* | grep -v usa_q_en_c_de)
+
+eval: $(STAMP)
+	$(BIN)/matcher eval skills $(SHARED)/eval/decorte/tech_validation_annotations.csv \
+	  $(SHARED)/eval/decorte/house_validation_annotations.csv
+	$(BIN)/matcher eval occupations $$(ls -d $(SHARED)/eval/melo/* | while read d; do \
+	  test -f $$d/queries.tsv && echo $$d; done)
+
+fit: $(STAMP)
+	$(BIN)/python -m training.fit_fusion
+
+benchmarks: $(STAMP)
+	$(BIN)/python -m benchmarks.linking
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

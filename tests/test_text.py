@@ -1,0 +1,34 @@
+from skills_taxonomy.text import candidate_spans, fold, has_unspaced_script
+
+
+def test_fold_removes_case_diacritics_and_marks() -> None:
+    assert fold("Schweißer") == fold("SCHWEISSER")
+    assert fold("Élagueur") == "elagueur"
+    assert fold("لحّام") == fold("لحام")  # Arabic shadda
+    assert fold("ＭＡＧ　Schweißen") == "mag schweissen"  # full-width forms
+
+
+def test_fold_keeps_words_of_any_script() -> None:
+    assert fold("зварювальник, 3 роки!") == "зварювальник 3 роки"
+    assert fold("thợ hàn") == "tho han"
+    assert fold("焊工") == "焊工"
+
+
+def test_candidate_spans_respect_punctuation_and_stopwords() -> None:
+    texts = {s.text for s in candidate_spans("welding and plumbing, driving")}
+    assert {"welding", "plumbing", "driving", "welding and plumbing"} <= texts
+    assert not any(t.startswith("and") or t.endswith("and") for t in texts)
+    assert "plumbing, driving" not in texts
+
+
+def test_candidate_spans_of_unspaced_script_are_character_windows() -> None:
+    spans = candidate_spans("我是焊工")
+    assert has_unspaced_script("焊工")
+    assert "焊工" in {s.text for s in spans}
+    assert all(len(s.text) >= 2 for s in spans)
+
+
+def test_spans_keep_offsets_into_the_original_text() -> None:
+    text = "Erfahrung: MAG-Schweißen; Gabelstapler"
+    for span in candidate_spans(text):
+        assert text[span.start:span.end] == span.text
