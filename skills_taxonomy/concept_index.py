@@ -91,8 +91,10 @@ def build_index(taxonomy: Taxonomy, kind: ConceptKind, encoder: Encoder,
     # n-grams found in more than MAX_DF of labels carry little evidence and make the
     # sparse products slow; dropping them keeps lexical search in the millisecond range.
     vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True,
-                                 lowercase=False, dtype=np.float32, max_df=MAX_DF)
-    tfidf = vectorizer.fit_transform(folded).tocsr()
+                                 lowercase=False, dtype=np.float32,
+                                 max_df=MAX_DF if len(folded) >= 1000 else 1.0)
+    # a taxonomy may hold no concept of this kind (an import of occupations only)
+    tfidf = vectorizer.fit_transform(folded or ["-"]).tocsr()[: len(folded)]
     vec_entry = np.array([i for i, lang in enumerate(entry_lang) if lang in embed_languages]
                          or list(range(len(entry_lang))), dtype=np.int32)
     if progress:

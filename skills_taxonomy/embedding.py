@@ -31,8 +31,13 @@ class Encoder:
                  batch_size: int = 64) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
         import torch
+        import transformers
         from sentence_transformers import SentenceTransformer
+
+        transformers.logging.disable_progress_bar()
+        transformers.logging.set_verbosity_error()
 
         path = Path(model_path) if model_path else default_model_path()
         if not path.exists():
@@ -48,7 +53,9 @@ class Encoder:
                     model, {torch.nn.Linear}, dtype=torch.qint8
                 )
         self._model = model
-        self.dim = int(model.get_sentence_embedding_dimension() or 384)
+        dimension = getattr(model, "get_embedding_dimension", None) or getattr(
+            model, "get_sentence_embedding_dimension")
+        self.dim = int(dimension() or 384)
 
     @property
     def name(self) -> str:

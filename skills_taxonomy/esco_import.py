@@ -89,8 +89,10 @@ def _rows(path: Path, required: Sequence[str], delimiter: str = ",",
                 plain = csv.reader(handle, delimiter=delimiter, quoting=csv.QUOTE_NONE)
                 reader = ({k: v for k, v in zip(required, row, strict=False)}
                           | {"__n": str(len(row))} for row in plain)
+            end = 1 if header else 0
             for row in reader:
-                line = reader.line_num if header else plain.line_num  # type: ignore
+                # a quoted cell may span lines: report the line where the record starts
+                line, end = end + 1, (reader.line_num if header else plain.line_num)  # type: ignore
                 if header:
                     if None in row or any(row.get(c) is None for c in required):
                         raise TaxonomyImportError(

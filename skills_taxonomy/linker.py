@@ -18,7 +18,15 @@ from rapidfuzz import fuzz, process
 from skills_taxonomy.concept_index import ConceptIndex
 from skills_taxonomy.embedding import Encoder
 from skills_taxonomy.fusion import FEATURES, FusionModel
-from skills_taxonomy.text import STOPWORDS, Span, candidate_spans, fold, is_unspaced_char, words
+from skills_taxonomy.text import (
+    STOPWORDS,
+    Span,
+    candidate_spans,
+    fold,
+    is_unspaced_char,
+    segments,
+    words,
+)
 
 MAX_PHRASES = 12
 SHORTLIST = 40
@@ -60,9 +68,7 @@ def phrases(text: str) -> list[Span]:
 
 
 def _segment_spans(text: str) -> list[Span]:
-    from skills_taxonomy.text import _segments
-
-    return [Span(s, e, text[s:e]) for s, e in _segments(text)]
+    return [Span(s, e, text[s:e]) for s, e in segments(text)]
 
 
 def _join(text: str, offset: int, tokens: list[tuple[int, int, str]]) -> Span:
@@ -172,7 +178,10 @@ class Linker:
         shortlist = {*exact}
         for scores, size in ((cent_text, SHORTLIST), (cent_phrase, SHORTLIST),
                              (desc_text, SHORTLIST // 2), (lex, SHORTLIST)):
-            shortlist.update(np.argpartition(-scores, size)[:size].tolist())
+            if size < len(scores):
+                shortlist.update(np.argpartition(-scores, size)[:size].tolist())
+            else:
+                shortlist.update(range(len(scores)))
         cands = np.array(sorted(shortlist), dtype=np.int64)
         segments = [self._label_rows(c) for c in cands.tolist()]
         sizes = np.array([len(seg) for seg in segments])

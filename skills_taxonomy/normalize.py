@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from skills_taxonomy.concept_index import load_or_build_index
@@ -19,6 +19,7 @@ from skills_taxonomy.errors import InvalidInputError
 from skills_taxonomy.fusion import FEATURES, FusionModel, load_fusion
 from skills_taxonomy.linker import Candidate, Linker
 from skills_taxonomy.model import ConceptKind, Taxonomy
+from skills_taxonomy.text import segments
 
 MAX_TEXT_CHARS = 10_000
 MAX_BATCH = 10_000
@@ -42,6 +43,9 @@ class Mention:
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
+
+    def shifted(self, offset: int) -> Mention:
+        return replace(self, start=self.start + offset, end=self.end + offset)
 
 
 def check_text(text: object, what: str = "text") -> str:
@@ -102,23 +106,31 @@ class Normalizer:
     def normalize_batch(self, texts: Sequence[str], lang: str | None = None,
                         ) -> list[list[Mention]]:
         """Skill and occupation mentions of each text: one mention per span, overlapping
-        spans resolved in favour of the higher score, nothing below the threshold."""
+        spans resolved in favour of the higher score, nothing below the threshold.
+
+        Each punctuation-delimited segment (a list item, a clause) is linked on its own,
+        so "sveiser, електрик, 厨师" is judged item by item, not as one long string."""
         if len(texts) > MAX_BATCH:
             raise InvalidInputError(f"batch has {len(texts)} texts; the limit is {MAX_BATCH}")
         checked = [check_text(t, f"texts[{i}]") for i, t in enumerate(texts)]
+        pieces = [(i, start, end) for i, text in enumerate(checked)
+                  for start, end in segments(text) if text[start:end].strip()]
+        piece_texts = [checked[i][s:e] for i, s, e in pieces]
         found: list[list[Mention]] = [[] for _ in checked]
         for kind in (ConceptKind.SKILL, ConceptKind.OCCUPATION):
             threshold = self._threshold(kind)
-            for i, cands in enumerate(self.linkers[kind].rank(checked, top_k=30)):
-                found[i] += [self._mention(checked[i], c, kind, lang) for c in cands
-                             if c.score >= threshold]
+            ranked = self.linkers[kind].rank(piece_texts, top_k=30) if pieces else []
+            for (i, offset, _), piece, cands in zip(pieces, piece_texts, ranked, strict=True):
+                found[i] += [self._mention(piece, c, kind, lang).shifted(offset)
+                             for c in cands if c.score >= threshold]
         out = []
-        for mentions in found:
+        for text, mentions in zip(checked, found, strict=True):
             chosen: list[Mention] = []
             for mention in sorted(mentions, key=lambda m: -m.score):
                 if all(mention.end <= m.start or mention.start >= m.end for m in chosen):
                     chosen.append(mention)
             out.append(sorted(chosen, key=lambda m: m.start))
+            assert all(text[m.start:m.end] == m.text for m in chosen)
         return out
 
     def link_occupations(self, title: str, lang: str | None = None, top_k: int = 10,

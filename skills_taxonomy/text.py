@@ -72,7 +72,7 @@ class Span:
     text: str
 
 
-def _segments(text: str) -> list[tuple[int, int]]:
+def segments(text: str) -> list[tuple[int, int]]:
     bounds: list[tuple[int, int]] = []
     pos = 0
     for match in _BREAK.finditer(text):
@@ -104,7 +104,7 @@ def candidate_spans(text: str, max_words: int = 6, max_chars: int = 12) -> list[
     to `max_chars` characters. The result is ordered by start, then by length.
     """
     spans: dict[tuple[int, int], Span] = {}
-    for seg_start, seg_end in _segments(text):
+    for seg_start, seg_end in segments(text):
         toks = words(text[seg_start:seg_end])
         toks = [(s + seg_start, e + seg_start, w) for s, e, w in toks]
         for i, (start, _, first) in enumerate(toks):

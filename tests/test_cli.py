@@ -1,0 +1,116 @@
+"""The `matcher` command line, run as a user runs it: a subprocess, JSON on stdout,
+one `error:` line and exit status 2 on bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CACHE, SHARED, needs_shared
+
+
+def run(args: list[str], data_dir: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "MATCHER_DATA_DIR": str(data_dir)}
+    return subprocess.run([sys.executable, "-m", "matcher.cli", *args], capture_output=True,
+                          text=True, env=env, timeout=900)
+
+
+@pytest.fixture()
+def data_dir(tmp_path: Path) -> Path:
+    CACHE.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "cache").symlink_to(CACHE)  # reuse the indexes the session already built
+    return tmp_path
+
+
+def test_normalize_json(data_dir: Path) -> None:
+    result = run(["normalize", "Schweißer, MAG-Schweißen", "--json"], data_dir)
+    assert result.returncode == 0, result.stderr
+    mentions = json.loads(result.stdout)
+    assert {m["label"] for m in mentions} >= {"welder", "MAG welding"}
+    assert all({"start", "end", "concept", "score", "method", "matched_label",
+                "matched_lang"} <= m.keys() for m in mentions)
+
+
+def test_occupation_titles(data_dir: Path) -> None:
+    result = run(["normalize", "--occupations", "--json", "Kfz-Mechatroniker"], data_dir)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)[0]["label"] == "car mechanic"
+
+
+def test_stats_of_the_starter_taxonomy(data_dir: Path) -> None:
+    result = run(["taxonomy", "stats"], data_dir)
+    stats = json.loads(result.stdout)
+    assert stats["occupations"] >= 40
+    assert "starter" in stats["stored_at"]
+
+
+@pytest.mark.parametrize("bad", ["", "\x01\x02\x03 junk \x04\x05\x06\x07"])
+def test_bad_text_is_one_error_line(data_dir: Path, bad: str) -> None:
+    result = run(["normalize", bad], data_dir)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines()[-1].startswith("error: text ")
+    assert "Traceback" not in result.stderr
+
+
+def test_malformed_import_stores_nothing(data_dir: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "skills_en.csv"
+    bad.write_text("conceptUri,preferredLabel\nnot-a-uri,weld\n", encoding="utf-8")
+    result = run(["taxonomy", "import", str(bad)], data_dir)
+    assert result.returncode == 2
+    assert "skills_en.csv: line 2" in result.stderr
+    assert not (data_dir / "taxonomy.pkl").exists()
+
+
+def test_eval_skills_on_a_small_decorte_file(data_dir: Path, tmp_path: Path) -> None:
+    sample = tmp_path / "sample.csv"
+    sample.write_text(
+        "sentence,span,sub_span,label\n"
+        "You can operate a forklift safely,operate a forklift,,operate a forklift\n"
+        "Skilled in MAG welding,MAG welding,,MAG welding\n"
+        "Nice team,team,,LABEL NOT PRESENT\n", encoding="utf-8")
+    result = run(["eval", "skills", str(sample)], data_dir)
+    assert result.returncode == 0, result.stderr
+    metrics = json.loads(result.stdout)[str(sample)]
+    assert metrics["n"] == 2  # the LABEL NOT PRESENT sentence is excluded
+    assert metrics["mrr"] == 1.0
+    assert {"rp@5", "rp@10", "per_s"} <= metrics.keys()
+
+
+def test_eval_occupations_on_a_small_melo_folder(data_dir: Path, tmp_path: Path) -> None:
+    melo = tmp_path / "xyz_q_de_c_de"
+    melo.mkdir()
+    (melo / "queries.tsv").write_text("Q1\tSchweisser\nQ2\tKoch in der Kantine\n")
+    (melo / "corpus_elements.tsv").write_text(
+        "C1_de_000\tSchweißer\nC1_de_001\tSchweißerin\nC2_de_000\tKoch\nC3_de_000\tBäcker\n")
+    (melo / "concept_mapping.tsv").write_text(
+        "C1_de_000\thttp://x/welder\nC1_de_001\thttp://x/welder\nC2_de_000\thttp://x/cook\n"
+        "C3_de_000\thttp://x/baker\n")
+    (melo / "annotations.tsv").write_text("Q1\t0\tC1_de_000\t1\nQ2\t0\tC2_de_000\t1\n")
+    result = run(["eval", "occupations", str(melo)], data_dir)
+    assert result.returncode == 0, result.stderr
+    metrics = json.loads(result.stdout)[str(melo)]
+    assert metrics == {**metrics, "mrr": 1.0, "acc@1": 1.0, "n": 2}
+
+
+def test_eval_rejects_a_folder_that_is_not_melo(data_dir: Path, tmp_path: Path) -> None:
+    result = run(["eval", "occupations", str(tmp_path)], data_dir)
+    assert result.returncode == 2
+    assert "not a MELO set" in result.stderr
+
+
+@needs_shared
+def test_import_real_esco_folder_and_stats(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    result = run(["taxonomy", "import", str(SHARED / "esco/v1.2/de/occupations_de.csv"),
+                  str(SHARED / "esco/v1.1.1/en/occupations_en.csv")], data_dir)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["taxonomy"]["occupations"] == 3_007
+    assert report["import"]["unknown_uris"] > 0  # occupations new in v1.2
+    stats = json.loads(run(["taxonomy", "stats"], data_dir).stdout)
+    assert stats["labels_per_language"]["de"] > 10_000

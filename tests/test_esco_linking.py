@@ -1,0 +1,35 @@
+"""Linking against the full ESCO taxonomy (real model, real data): regression guards well
+below the figures in BENCHMARKS.md, so noise does not fail them but a broken component does."""
+
+from __future__ import annotations
+
+from matcher.engine import eval_skills
+from skills_taxonomy.normalize import Normalizer
+from tests.conftest import SHARED, needs_shared
+
+WELDER = "http://data.europa.eu/esco/occupation/7aedaa07-3884-4c5b-88f9-80997b2aa54b"
+
+
+@needs_shared
+def test_skill_linking_quality_on_tech_validation(esco: Normalizer) -> None:
+    path = str(SHARED / "eval/decorte/tech_validation_annotations.csv")
+    metrics = eval_skills(esco, [path])[path]
+    assert metrics["n"] == 75
+    assert metrics["mrr"] >= 0.6
+    assert metrics["rp@10"] >= 0.6
+
+
+@needs_shared
+def test_occupation_titles_in_several_languages(esco: Normalizer) -> None:
+    for title in ("Schweißer", "soldador", "soudeur", "welder", "Schweisser"):
+        top = esco.link_occupations(title, top_k=3, abstain=False)
+        assert WELDER in [m.concept for m in top], title
+
+
+@needs_shared
+def test_english_sentence_mentions(esco: Normalizer) -> None:
+    mentions = esco.normalize("Experience with JavaScript and Java, and you can "
+                              "operate a forklift.")
+    labels = {m.label for m in mentions}
+    assert "JavaScript" in labels
+    assert "Java (computer programming)" in labels
