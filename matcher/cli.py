@@ -19,9 +19,8 @@ import sys
 import time
 from collections.abc import Sequence
 
-from skills_taxonomy.errors import MatcherError
-
 from matcher.settings import Settings
+from skills_taxonomy.errors import MatcherError
 
 
 def _say(message: str) -> None:

@@ -9,6 +9,7 @@ import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
+from matcher.settings import Settings
 from skills_taxonomy.concept_index import load_or_build_index
 from skills_taxonomy.embedding import Encoder
 from skills_taxonomy.esco_import import ImportReport, import_esco
@@ -20,13 +21,12 @@ from skills_taxonomy.evaluation import (
     read_skill_set,
 )
 from skills_taxonomy.fusion import FusionModel, load_fusion
+from skills_taxonomy.lexicon import load_lexicon
 from skills_taxonomy.linker import Linker
 from skills_taxonomy.model import Concept, ConceptKind, LabelType, Taxonomy
 from skills_taxonomy.normalize import Normalizer
 from skills_taxonomy.starter import load_starter
 from skills_taxonomy.store import load_taxonomy, save_taxonomy
-
-from matcher.settings import Settings
 
 Progress = Callable[[str], None]
 # The ESCO folders of ../shared/data that make the full multilingual taxonomy (relative
@@ -100,6 +100,7 @@ def corpus_taxonomy(data: OccupationSet) -> Taxonomy:
 def eval_occupations(settings: Settings, encoder: Encoder, folders: list[str],
                      progress: Progress | None = None) -> dict[str, dict]:
     fusion = load_fusion(ConceptKind.OCCUPATION.value)
+    lexicon = load_lexicon()
     results = {}
     for folder in folders:
         data = read_occupation_set(folder)
@@ -110,7 +111,7 @@ def eval_occupations(settings: Settings, encoder: Encoder, folders: list[str],
                                     settings.cache_dir, embed_languages=languages,
                                     version=f"melo-{Path(folder).name}-{digest}",
                                     progress=progress)
-        linker = Linker(index, encoder, fusion)
+        linker = Linker(index, encoder, fusion, lexicon)
 
         def rank(texts: list[str], linker: Linker = linker) -> list[list[str]]:
             return [[linker.index.uris[c.concept] for c in cands]

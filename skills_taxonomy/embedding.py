@@ -12,6 +12,7 @@ import os
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -53,8 +54,8 @@ class Encoder:
                     model, {torch.nn.Linear}, dtype=torch.qint8
                 )
         self._model = model
-        dimension = getattr(model, "get_embedding_dimension", None) or getattr(
-            model, "get_sentence_embedding_dimension")
+        dimension = (getattr(model, "get_embedding_dimension", None)
+                     or model.get_sentence_embedding_dimension)
         self.dim = int(dimension() or 384)
 
     @property
@@ -85,7 +86,7 @@ class Encoder:
         span_vecs: list[np.ndarray] = [np.zeros((0, self.dim), np.float32)] * len(texts)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         tokenizer = self._model.tokenizer
-        transformer = self._model[0].auto_model
+        transformer: Any = self._model[0].auto_model
         # small batches of similar length: padding a short sentence to a long one's length
         # costs more than the batching saves
         step = 16

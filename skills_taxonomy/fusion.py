@@ -56,7 +56,8 @@ class FusionModel:
             X2, y2, g2 = extra_lexical
             X = np.vstack([X, X2])
             y = np.concatenate([y, np.asarray(y2, bool)])
-            groups = np.concatenate([groups.astype(str), np.char.add("x", np.asarray(g2).astype(str))])
+            extra_groups = np.char.add("x", np.asarray(g2).astype(str))
+            groups = np.concatenate([groups.astype(str), extra_groups])
         self.lexical_coef_, self.lexical_intercept_ = self._fit_one(X, y, groups,
                                                                     LEXICAL_MASK)
         self.threshold_ = 0.5

@@ -17,7 +17,7 @@ from rapidfuzz import fuzz, process
 
 from skills_taxonomy.concept_index import ConceptIndex
 from skills_taxonomy.embedding import Encoder
-from skills_taxonomy.fusion import FEATURES, FusionModel
+from skills_taxonomy.fusion import FusionModel
 from skills_taxonomy.text import (
     STOPWORDS,
     Span,
@@ -79,10 +79,14 @@ def _join(text: str, offset: int, tokens: list[tuple[int, int, str]]) -> Span:
 class Linker:
     """Ranks the concepts of `index` for query texts."""
 
-    def __init__(self, index: ConceptIndex, encoder: Encoder, fusion: FusionModel) -> None:
+    def __init__(self, index: ConceptIndex, encoder: Encoder, fusion: FusionModel,
+                 lexicon: Lexicon | None = None) -> None:
         self.index = index
         self.encoder = encoder
         self.fusion = fusion
+        self.lexicon = lexicon
+        self._english = {w for f, lang in zip(index.entry_folded, index.entry_lang, strict=True)
+                         if lang == "en" for w in f.split()}
         # label rows of each concept, for the exact label-level similarity of a shortlist
         order = np.argsort(index.vec_concept, kind="stable")
         self._rows_sorted = order
@@ -105,12 +109,18 @@ class Linker:
         spans_per_text = [[s for s in phrases(t) if s.text != t] for t in texts]
         text_vecs, span_vecs = self.encoder.encode_with_spans(
             texts, [[(s.start, s.end) for s in spans] for spans in spans_per_text])
-        qvec = np.concatenate([np.vstack([tv[None, :], sv]) for tv, sv in
-                               zip(text_vecs, span_vecs, strict=True)])
-        counts = [1 + len(spans) for spans in spans_per_text]
+        # an English reading of foreign text, as one more query row after the phrases
+        readings = [self._reading(t) for t in texts]
+        wanted = [r for r in readings if r]
+        reading_vecs = iter(self.encoder.encode(wanted)) if wanted else iter(())
+        qvec = np.concatenate([
+            np.vstack([tv[None, :], sv] + ([next(reading_vecs)[None, :]] if r else []))
+            for tv, sv, r in zip(text_vecs, span_vecs, readings, strict=True)])
+        counts = [1 + len(spans) + bool(r) for spans, r in zip(spans_per_text, readings,
+                                                               strict=True)]
         bounds = np.concatenate([[0], np.cumsum(counts)])
-        queries = [q for t, spans in zip(texts, spans_per_text, strict=True)
-                   for q in [t, *(s.text for s in spans)]]
+        queries = [q for t, spans, r in zip(texts, spans_per_text, readings, strict=True)
+                   for q in [t, *(s.text for s in spans), *([r] if r else [])]]
         centroid_sim = qvec @ idx.centroids.T
         desc_sim = text_vecs @ idx.descriptions.T
         # A long text's n-grams are its phrases' n-grams plus noise: the lexical search
@@ -124,6 +134,16 @@ class Linker:
                            lex_entry[bounds[i]:bounds[i + 1]], top_k)
             for i, text in enumerate(texts)
         ]
+
+    def _reading(self, text: str) -> str | None:
+        """The lexicon's English rendering of a text that is mostly not English."""
+        if self.lexicon is None:
+            return None
+        words = fold(text).split()
+        if not words or sum(w in self._english for w in words) * 2 > len(words):
+            return None
+        reading = self.lexicon.translate(text)
+        return reading if reading and reading != " ".join(words) else None
 
     def _lexical(self, lex_rows) -> tuple[np.ndarray, np.ndarray]:
         """Best TF-IDF cosine per concept over the text and its phrases, and its label.
@@ -224,6 +244,6 @@ class Linker:
         for j in order.tolist():
             c = int(cands[j])
             span = exact[c][1] if c in exact else (
-                spans[best_query[j] - 1] if best_query[j] > 0 else None)
+                spans[best_query[j] - 1] if 0 < best_query[j] <= len(spans) else None)
             out.append(Candidate(c, float(scores[j]), feats[j], span, int(best_entry[j])))
         return out

@@ -17,6 +17,7 @@ from skills_taxonomy.concept_index import load_or_build_index
 from skills_taxonomy.embedding import Encoder
 from skills_taxonomy.errors import InvalidInputError
 from skills_taxonomy.fusion import FEATURES, FusionModel, load_fusion
+from skills_taxonomy.lexicon import load_lexicon
 from skills_taxonomy.linker import Candidate, Linker
 from skills_taxonomy.model import ConceptKind, Taxonomy
 from skills_taxonomy.text import segments
@@ -83,11 +84,12 @@ class Normalizer:
         self.encoder = encoder
         version = version or taxonomy.version
         self.linkers: dict[ConceptKind, Linker] = {}
+        lexicon = load_lexicon()
         for kind in (ConceptKind.SKILL, ConceptKind.OCCUPATION):
             index = load_or_build_index(taxonomy, kind, encoder, cache_dir, version=version,
                                         progress=progress)
             model = (fusion or {}).get(kind.value) or load_fusion(kind.value)
-            self.linkers[kind] = Linker(index, encoder, model)
+            self.linkers[kind] = Linker(index, encoder, model, lexicon)
         self.threshold = threshold
 
     def _threshold(self, kind: ConceptKind) -> float:

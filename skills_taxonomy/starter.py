@@ -71,10 +71,10 @@ def load_starter(paths: list[Path] | None = None) -> Taxonomy:
                              ("optional_skills", RelationType.OPTIONAL)):
                 relations += [(occ.uri, s, rel, where) for s in raw.get(key, [])]
         taxonomy.sources.append(f"starter:{path.name}")
-    for occ, skill, rel, where in relations:
-        if skill not in taxonomy.concepts:
-            raise TaxonomyImportError(f"{where}: unknown skill id {skill!r}")
-        taxonomy.relate_occupation_skill(occ, skill, rel)
+    for occ_id, skill_id, rel, where in relations:
+        if skill_id not in taxonomy.concepts:
+            raise TaxonomyImportError(f"{where}: unknown skill id {skill_id!r}")
+        taxonomy.relate_occupation_skill(occ_id, skill_id, rel)
     for narrower, parent, where in broader:
         if parent not in taxonomy.concepts:
             raise TaxonomyImportError(f"{where}: unknown broader skill id {parent!r}")
