@@ -18,6 +18,7 @@ from rapidfuzz import fuzz, process
 from skills_taxonomy.concept_index import ConceptIndex
 from skills_taxonomy.embedding import Encoder
 from skills_taxonomy.fusion import FusionModel
+from skills_taxonomy.lexicon import Lexicon
 from skills_taxonomy.text import (
     STOPWORDS,
     Span,

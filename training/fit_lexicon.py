@@ -46,10 +46,10 @@ def fit_lexicon(taxonomy: Taxonomy) -> Lexicon:
             foreign.append(" ".join(fold(lb.text) for lb in labels if lb.lang == lang))
             englishes.append(english)
     entries: dict[str, list[tuple[str, float]]] = {}
-    for foreign, english in docs.values():
-        if len(foreign) < 50:
+    for foreign_docs, english_docs in docs.values():
+        if len(foreign_docs) < 50:
             continue
-        for word, chosen in _dice(foreign, english).items():
+        for word, chosen in _dice(foreign_docs, english_docs).items():
             if word not in entries or chosen[0][1] > entries[word][0][1]:
                 entries[word] = chosen
     return Lexicon(entries)
