@@ -19,6 +19,8 @@ import sys
 import time
 from collections.abc import Sequence
 
+from pydantic import ValidationError
+
 from matcher.settings import Settings
 from skills_taxonomy.errors import MatcherError
 
@@ -127,7 +129,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.getLogger(noisy).setLevel(logging.ERROR)
     args = build_parser().parse_args(argv)
     try:
-        return int(args.func(args, Settings()))
+        settings = Settings()
+    except ValidationError as exc:
+        problems = "; ".join(f"MATCHER_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}"
+                             for e in exc.errors())
+        print(f"error: invalid setting: {problems}", file=sys.stderr)
+        return 2
+    try:
+        return int(args.func(args, settings))
     except MatcherError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

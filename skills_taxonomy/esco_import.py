@@ -233,28 +233,26 @@ def _parse_skill_relations(path: Path) -> _Apply:
 def _parse_label_file(path: Path, lang: str) -> _Apply:
     """A two-column mapping file: conceptUri, preferredLabel_<lang> (e.g. the BA mapping)."""
     column = f"preferredLabel_{lang}"
-    records: list[tuple[str, str]] = []
+    records: list[tuple[str, str, str]] = []
     for line, row in _rows(path, ["conceptUri", column]):
         uri = _check_uri(path, line, row["conceptUri"], "conceptUri")
         if row[column].strip():
-            records.append((uri, row[column]))
-    return _label_applier(records, lang, LabelType.PREFERRED)
+            records.append((uri, lang, row[column]))
+    return _label_applier(records, LabelType.PREFERRED)
 
 
-def _label_applier(records: list[tuple[str, str]], lang: str | None,
-                   type_: LabelType) -> _Apply:
+def _label_applier(records: list[tuple[str, str, str]], type_: LabelType) -> _Apply:
+    """Labels (uri, lang, text) for known concepts; the first label of a language a
+    concept lacks becomes its preferred label there."""
     def apply(taxonomy: Taxonomy, report: FileReport) -> None:
-        for uri, text in records:
+        for uri, lang, text in records:
             concept = taxonomy.concepts.get(uri)
             if concept is None:
                 report.unknown_uris += 1
                 continue
-            label_lang = lang or text.split("\x1f", 1)[0]
-            label_text = text if lang else text.split("\x1f", 1)[1]
-            has_preferred = any(lb.lang == label_lang and lb.type is LabelType.PREFERRED
+            has_preferred = any(lb.lang == lang and lb.type is LabelType.PREFERRED
                                 for lb in concept.labels)
-            concept.add_label(label_text, label_lang,
-                              LabelType.ALTERNATIVE if has_preferred else type_)
+            concept.add_label(text, lang, LabelType.ALTERNATIVE if has_preferred else type_)
         report.rows = len(records)
 
     return apply
@@ -268,7 +266,7 @@ def _parse_melo(folder: Path) -> _Apply:
         row["cid"]: _check_uri(mapping_path, line, row["uri"], "uri")
         for line, row in _rows(mapping_path, ["cid", "uri"], "\t", header=False)
     }
-    records: list[tuple[str, str]] = []
+    records: list[tuple[str, str, str]] = []
     for line, row in _rows(corpus_path, ["cid", "label"], "\t", header=False):
         cid = row["cid"]
         match = _MELO_CID.match(cid)
@@ -280,8 +278,8 @@ def _parse_melo(folder: Path) -> _Apply:
             raise TaxonomyImportError(
                 f"{corpus_path}: line {line}: {cid} has no row in {mapping_path.name}"
             )
-        records.append((mapping[cid], f"{match.group(1)}\x1f{row['label']}"))
-    return _label_applier(records, None, LabelType.ALTERNATIVE)
+        records.append((mapping[cid], match.group(1), row["label"]))
+    return _label_applier(records, LabelType.PREFERRED)
 
 
 def _plan(path: Path, named: bool = True) -> list[tuple[int, Path, str, Callable[[], _Apply]]]:

@@ -114,3 +114,11 @@ def test_import_real_esco_folder_and_stats(tmp_path: Path) -> None:
     assert report["import"]["unknown_uris"] > 0  # occupations new in v1.2
     stats = json.loads(run(["taxonomy", "stats"], data_dir).stdout)
     assert stats["labels_per_language"]["de"] > 10_000
+
+
+def test_invalid_setting_is_one_error_line(data_dir: Path) -> None:
+    env = {**os.environ, "MATCHER_DATA_DIR": str(data_dir), "MATCHER_THRESHOLD": "high"}
+    result = subprocess.run([sys.executable, "-m", "matcher.cli", "taxonomy", "stats"],
+                            capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 2
+    assert "error: invalid setting: MATCHER_THRESHOLD" in result.stderr
