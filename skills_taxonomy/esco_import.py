@@ -166,17 +166,21 @@ def _parse_concepts(path: Path, kind: ConceptKind, lang: str) -> _Apply:
     return apply
 
 
-def _parse_occupation_skills(path: Path) -> _Apply:
+def _parse_typed_relations(path: Path, source: str, target: str,
+                           relate: Callable[[Taxonomy, str, str, RelationType], None],
+                           ) -> _Apply:
+    """Essential/optional relations between two known concepts (occupation → skill,
+    skill → skill); an end unknown to the taxonomy is counted, not fatal."""
     records: list[tuple[str, str, RelationType]] = []
-    for line, row in _rows(path, ["occupationUri", "relationType", "skillUri"]):
-        occ = _check_uri(path, line, row["occupationUri"], "occupationUri")
-        skill = _check_uri(path, line, row["skillUri"], "skillUri")
-        records.append((occ, skill, _relation(path, line, row["relationType"])))
+    for line, row in _rows(path, [source, "relationType", target]):
+        records.append((_check_uri(path, line, row[source], source),
+                        _check_uri(path, line, row[target], target),
+                        _relation(path, line, row["relationType"])))
 
     def apply(taxonomy: Taxonomy, report: FileReport) -> None:
-        for occ, skill, rel in records:
-            if occ in taxonomy.concepts and skill in taxonomy.concepts:
-                taxonomy.relate_occupation_skill(occ, skill, rel)
+        for a, b, rel in records:
+            if a in taxonomy.concepts and b in taxonomy.concepts:
+                relate(taxonomy, a, b, rel)
             else:
                 report.unknown_uris += 1
         report.rows = len(records)
@@ -205,24 +209,6 @@ def _parse_broader(path: Path) -> _Apply:
             # at least the narrower end is known, so the hierarchy stays connected.
             if narrower in taxonomy.concepts or broader in taxonomy.concepts:
                 taxonomy.add_broader(narrower, broader)
-            else:
-                report.unknown_uris += 1
-        report.rows = len(records)
-
-    return apply
-
-
-def _parse_skill_relations(path: Path) -> _Apply:
-    records: list[tuple[str, str, RelationType]] = []
-    for line, row in _rows(path, ["originalSkillUri", "relationType", "relatedSkillUri"]):
-        records.append((_check_uri(path, line, row["originalSkillUri"], "originalSkillUri"),
-                        _check_uri(path, line, row["relatedSkillUri"], "relatedSkillUri"),
-                        _relation(path, line, row["relationType"])))
-
-    def apply(taxonomy: Taxonomy, report: FileReport) -> None:
-        for skill, related, rel in records:
-            if skill in taxonomy.concepts and related in taxonomy.concepts:
-                taxonomy.relate_skills(skill, related, rel)
             else:
                 report.unknown_uris += 1
         report.rows = len(records)
@@ -306,11 +292,13 @@ def _plan(path: Path, named: bool = True) -> list[tuple[int, Path, str, Callable
         return [(rank, path, f"{kind.value}s/{lang}",
                  lambda: _parse_concepts(path, kind, lang))]
     if name.startswith("occupationSkillRelations"):
-        return [(6, path, "occupation-skill relations", lambda: _parse_occupation_skills(path))]
+        return [(6, path, "occupation-skill relations", lambda: _parse_typed_relations(
+            path, "occupationUri", "skillUri", Taxonomy.relate_occupation_skill))]
     if name.startswith(("broaderRelationsSkillPillar", "broaderRelationsOccPillar")):
         return [(6, path, "broader relations", lambda: _parse_broader(path))]
     if name.startswith("skillSkillRelations"):
-        return [(6, path, "skill-skill relations", lambda: _parse_skill_relations(path))]
+        return [(6, path, "skill-skill relations", lambda: _parse_typed_relations(
+            path, "originalSkillUri", "relatedSkillUri", Taxonomy.relate_skills))]
     if m := _LABEL_FILE.match(name):
         lang = m.group(2)
         return [(7, path, f"labels/{lang}", lambda: _parse_label_file(path, lang))]
