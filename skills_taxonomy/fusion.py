@@ -92,7 +92,7 @@ class FusionModel:
         return weights * float(calibration.coef_[0, 0]), float(calibration.intercept_[0])
 
     def _check_is_fitted(self) -> None:
-        if not hasattr(self, "coef_"):
+        if not hasattr(self, "coef_") or not hasattr(self, "lexical_coef_"):
             raise NotFittedError("FusionModel is not fitted: call fit() or load an artefact")
 
     def rank_score(self, X: np.ndarray) -> np.ndarray:
@@ -103,6 +103,7 @@ class FusionModel:
     def score(self, X: np.ndarray) -> np.ndarray:
         """Confidence that a candidate is right: the higher of the full and the lexical
         model, so a German or Arabic alias match is not judged by English semantics."""
+        self._check_is_fitted()
         lexical = _sigmoid(np.asarray(X, dtype=np.float64) @ self.lexical_coef_
                            + self.lexical_intercept_)
         return np.maximum(self.rank_score(X), lexical)
