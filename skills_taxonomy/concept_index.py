@@ -28,7 +28,7 @@ from skills_taxonomy.model import ConceptKind, LabelType, Taxonomy
 from skills_taxonomy.text import fold
 
 log = logging.getLogger(__name__)
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 DESCRIPTION_CHARS = 240
 MAX_DF = 0.02
 
@@ -42,7 +42,7 @@ class ConceptIndex:
     entry_text: list[str]
     entry_folded: list[str]
     entry_lang: list[str]
-    exact: dict[str, np.ndarray]  # folded label -> concept indices
+    exact: dict[str, tuple[int, ...]]  # folded label -> concept indices
     vectorizer: TfidfVectorizer
     tfidf: sparse.csr_matrix  # entries x n-grams, L2-normalised rows
     vec_entry: np.ndarray  # entry index of each embedded label
@@ -87,7 +87,8 @@ def build_index(taxonomy: Taxonomy, kind: ConceptKind, encoder: Encoder,
     exact_lists: dict[str, set[int]] = {}
     for ci, key in zip(entry_concept.tolist(), folded, strict=True):
         exact_lists.setdefault(key, set()).add(ci)
-    exact = {k: np.array(sorted(v), dtype=np.int32) for k, v in exact_lists.items()}
+    # tuples, not arrays: 300,000 small arrays take seconds to unpickle, tuples a tenth
+    exact = {k: tuple(sorted(v)) for k, v in exact_lists.items()}
     # n-grams found in more than MAX_DF of labels carry little evidence and make the
     # sparse products slow; dropping them keeps lexical search in the millisecond range.
     vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True,

@@ -183,7 +183,7 @@ class Linker:
             # Chinese character carries about as much as a word
             size = sum(4 if is_unspaced_char(ch) else 1 for ch in span.text)
             strength = min(size, EXACT_CHARS) / EXACT_CHARS
-            for c in hits.tolist():
+            for c in hits:
                 if strength > found.get(c, (0.0, span))[0]:
                     found[c] = (strength, span)
         return found
