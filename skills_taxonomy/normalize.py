@@ -67,6 +67,14 @@ def check_text(text: object, what: str = "text") -> str:
     return text
 
 
+def _lead(text: str) -> int:
+    return len(text) - len(text.lstrip())
+
+
+def _trail(text: str) -> int:
+    return len(text) - len(text.rstrip())
+
+
 def _method(features) -> str:
     if features[_EXACT] > 0:
         return "exact"
@@ -115,7 +123,8 @@ class Normalizer:
         if len(texts) > MAX_BATCH:
             raise InvalidInputError(f"batch has {len(texts)} texts; the limit is {MAX_BATCH}")
         checked = [check_text(t, f"texts[{i}]") for i, t in enumerate(texts)]
-        pieces = [(i, start, end) for i, text in enumerate(checked)
+        pieces = [(i, start + _lead(text[start:end]), end - _trail(text[start:end]))
+                  for i, text in enumerate(checked)
                   for start, end in segments(text) if text[start:end].strip()]
         piece_texts = [checked[i][s:e] for i, s, e in pieces]
         found: list[list[Mention]] = [[] for _ in checked]

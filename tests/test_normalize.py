@@ -42,9 +42,11 @@ def test_mentions_carry_span_score_method_and_matched_label(starter: Normalizer)
 
 
 def test_sentence_with_several_skills(starter: Normalizer) -> None:
-    labels = {m.label for m in starter.normalize(
-        "I can drive a forklift, pick orders in a warehouse and operate a cash register")}
-    assert {"operate a forklift", "operate a cash register"} <= labels
+    text = "I can drive a forklift, pick orders in a warehouse and operate a cash register"
+    mentions = starter.normalize(text)
+    assert {"operate a forklift", "operate a cash register"} <= {m.label for m in mentions}
+    for m in mentions:
+        assert text[m.start:m.end] == m.text == m.text.strip()
 
 
 def test_typos_casing_and_missing_diacritics(starter: Normalizer) -> None:
