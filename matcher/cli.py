@@ -30,16 +30,16 @@ def _say(message: str) -> None:
 
 
 def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
-    from matcher.engine import import_taxonomy, load_normalizer
+    from matcher.engine import import_taxonomy, normalizer_for
 
     started = time.perf_counter()
-    taxonomy, report = import_taxonomy(settings, args.paths, args.add, progress=_say)
+    taxonomy, version, report = import_taxonomy(settings, args.paths, args.add, progress=_say)
     imported = time.perf_counter() - started
     _say(f"imported in {imported:.1f} s; building indexes")
-    load_normalizer(settings, progress=_say)
+    normalizer_for(settings, taxonomy, version, progress=_say)
     summary = {
         "import": report.as_dict(),
-        "taxonomy": taxonomy.stats(),
+        "taxonomy": taxonomy.stats(version),
         "import_seconds": round(imported, 1),
         "total_seconds": round(time.perf_counter() - started, 1),
     }
@@ -53,8 +53,7 @@ def _cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
     from matcher.engine import current_taxonomy
 
     taxonomy, version = current_taxonomy(settings)
-    stats = taxonomy.stats()
-    stats["version"] = version
+    stats = taxonomy.stats(version)
     stats["stored_at"] = (str(settings.taxonomy_path) if settings.taxonomy_path.exists()
                           else "starter taxonomy (nothing imported)")
     print(json.dumps(stats, ensure_ascii=False, indent=1))

@@ -32,7 +32,7 @@ def main() -> int:
     settings = Settings()
     started = time.perf_counter()
     normalizer = load_normalizer(settings, progress=lambda m: print(m, file=sys.stderr))
-    stats = normalizer.taxonomy.stats()
+    stats = normalizer.taxonomy.stats(normalizer.version)
     print(f"taxonomy: {stats['occupations']} occupations, {stats['skills']} skills, "
           f"languages {', '.join(stats['labels_per_language'])} "  # type: ignore[arg-type]
           f"(ready in {time.perf_counter() - started:.1f} s)\n")

@@ -44,13 +44,13 @@ def current_taxonomy(settings: Settings) -> tuple[Taxonomy, str]:
 
 
 def import_taxonomy(settings: Settings, paths: list[str], add: bool,
-                    progress: Progress | None = None) -> tuple[Taxonomy, ImportReport]:
+                    progress: Progress | None = None) -> tuple[Taxonomy, str, ImportReport]:
     """Import ESCO files into a new taxonomy (or into the current one with `add`) and
-    store it. Nothing is stored when any file is malformed."""
+    store it; returns it with its version. Nothing is stored when any file is malformed."""
     taxonomy = current_taxonomy(settings)[0] if add else Taxonomy()
     report = import_esco(taxonomy, paths, progress)
-    save_taxonomy(taxonomy, settings.taxonomy_path)
-    return taxonomy, report
+    version = save_taxonomy(taxonomy, settings.taxonomy_path)
+    return taxonomy, version, report
 
 
 def make_encoder(settings: Settings) -> Encoder:
@@ -63,6 +63,13 @@ def load_normalizer(settings: Settings, encoder: Encoder | None = None,
     """The normaliser over the current taxonomy; `fusion` overrides the shipped artefacts
     (fitting uses it to start from the prior weights)."""
     taxonomy, version = current_taxonomy(settings)
+    return normalizer_for(settings, taxonomy, version, encoder, progress, fusion)
+
+
+def normalizer_for(settings: Settings, taxonomy: Taxonomy, version: str,
+                   encoder: Encoder | None = None, progress: Progress | None = None,
+                   fusion: dict[str, FusionModel] | None = None) -> Normalizer:
+    """The normaliser over a taxonomy already in memory (right after an import)."""
     return Normalizer(taxonomy, encoder or make_encoder(settings), settings.cache_dir,
                       settings.threshold, fusion=fusion, version=version, progress=progress)
 
@@ -130,5 +137,5 @@ __all__ = [
     "import_taxonomy",
     "load_normalizer",
     "make_encoder",
-    "save_taxonomy",
+    "normalizer_for",
 ]

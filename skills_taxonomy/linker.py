@@ -126,7 +126,8 @@ class Linker:
         desc_sim = text_vecs @ idx.descriptions.T
         # A long text's n-grams are its phrases' n-grams plus noise: the lexical search
         # reads the phrases, and the whole text only when it is short.
-        lexical_queries = [fold(q) if (j not in bounds[:-1] or len(q.split()) <= LEXICAL_WORDS)
+        whole_rows = set(bounds[:-1].tolist())
+        lexical_queries = [fold(q) if (j not in whole_rows or len(q.split()) <= LEXICAL_WORDS)
                            else "" for j, q in enumerate(queries)]
         lex_entry = (idx.vectorizer.transform(lexical_queries) @ idx.tfidf.T).tocsr()
         return [

@@ -168,14 +168,15 @@ class Taxonomy:
                 digest.update(f"\x1f{label.lang}\x1f{label.type}\x1f{label.text}".encode())
         return digest.hexdigest()[:16]
 
-    def stats(self) -> dict[str, object]:
+    def stats(self, version: str | None = None) -> dict[str, object]:
+        """Counts; pass the stored `version` to skip re-hashing the whole taxonomy."""
         relations = sum(len(v) for v in self.occupation_skills.values())
         essential = sum(
             1 for v in self.occupation_skills.values() for r in v.values()
             if r is RelationType.ESSENTIAL
         )
         return {
-            "version": self.version,
+            "version": version or self.version,
             "sources": list(self.sources),
             "skills": self.count(ConceptKind.SKILL),
             "occupations": self.count(ConceptKind.OCCUPATION),

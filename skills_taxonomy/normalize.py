@@ -90,7 +90,7 @@ class Normalizer:
                  progress: Callable[[str], None] | None = None) -> None:
         self.taxonomy = taxonomy
         self.encoder = encoder
-        version = version or taxonomy.version
+        self.version = version = version or taxonomy.version
         self.linkers: dict[ConceptKind, Linker] = {}
         lexicon = load_lexicon()
         for kind in (ConceptKind.SKILL, ConceptKind.OCCUPATION):

@@ -147,7 +147,7 @@ def fit_skills(normalizer: Normalizer, C: float, sample: int, seed: int) -> dict
     model.save(artefact_path("skill"), trained_on=[str(p.relative_to(DATA))
                                                      for p in SKILL_SETS.values()]
                + [f"{len(multi)} noised non-English skill labels of the taxonomy"],
-               taxonomy=normalizer.taxonomy.stats()["version"], fitted=str(dt.date.today()),
+               taxonomy=normalizer.version, fitted=str(dt.date.today()),
                report=report)
     return report
 
@@ -175,7 +175,7 @@ def fit_occupations(normalizer: Normalizer, C: float, sample: int, seed: int) ->
     model.save(artefact_path("occupation"),
                trained_on=[str(JOBBERT.relative_to(DATA)),
                            f"{half} noised non-English occupation labels of the taxonomy"],
-               taxonomy=normalizer.taxonomy.stats()["version"], fitted=str(dt.date.today()),
+               taxonomy=normalizer.version, fitted=str(dt.date.today()),
                report=report)
     return report
 
