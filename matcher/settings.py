@@ -19,10 +19,23 @@ class Settings(BaseSettings):
     threshold: float | None = Field(
         None, ge=0.0, le=1.0,
         description="abstain below this linking score; default: the fitted artefact's")
+    database_url: str | None = Field(
+        None, description="postgresql://... of a server with pgvector; default: embedded")
+    pgdata: Path | None = Field(
+        None, description="data folder of the embedded server; default: <data_dir>/pgdata")
+    pool_size: int = Field(8, ge=1, le=100, description="most connections the API holds")
+    max_body_bytes: int = Field(
+        8_000_000, ge=1_000, description="larger request bodies are refused with 413")
+    match_weights: Path | None = Field(
+        None, description="JSON of scoring weights (from training/); default: the built-in")
 
     @property
     def taxonomy_path(self) -> Path:
         return self.data_dir / "taxonomy.pkl"
+
+    @property
+    def pgdata_path(self) -> Path:
+        return (self.pgdata or self.data_dir / "pgdata").resolve()
 
     @property
     def cache_dir(self) -> Path:

@@ -1,0 +1,131 @@
+"""Organisations, users, bearer tokens, and the audit log.
+
+Tokens are 256-bit random strings shown once; only their SHA-256 is stored (a fast hash
+is enough for secrets this long — there is nothing to brute-force). Roles: `admin`
+(everything), `coach` (the candidates of their centre), `employer` (their organisation's
+vacancies and, in matches, pseudonymised candidates), `migrant` (their own profile).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+from psycopg.types.json import Jsonb
+
+from skills_taxonomy.errors import InvalidInputError
+
+ROLES = ("admin", "coach", "employer", "migrant")
+ORG_KIND_FOR_ROLE = {"coach": "centre", "employer": "employer"}
+TOKEN_PREFIX = "mt_"
+
+
+@dataclass(frozen=True)
+class Principal:
+    user_id: int
+    name: str
+    role: str
+    organisation_id: int | None
+    candidate_id: str | None
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def upsert_organisation(conn: psycopg.Connection, name: str, kind: str,
+                        external_id: str | None = None) -> int:
+    if kind not in ("centre", "employer", "provider"):
+        raise InvalidInputError(f"kind: expected centre, employer or provider, got {kind!r}")
+    if not name.strip():
+        raise InvalidInputError("name: is empty")
+    if external_id is None:
+        row = conn.execute("INSERT INTO organisation (name, kind) VALUES (%s, %s) RETURNING id",
+                           (name, kind)).fetchone()
+    else:
+        row = conn.execute(
+            "INSERT INTO organisation (external_id, name, kind) VALUES (%s, %s, %s)"
+            " ON CONFLICT (external_id) DO UPDATE SET name = excluded.name RETURNING id, kind",
+            (external_id, name, kind)).fetchone()
+        assert row is not None
+        if row[1] != kind:
+            raise InvalidInputError(
+                f"external_id: organisation {external_id!r} exists as a {row[1]}, not a {kind}")
+    assert row is not None
+    return int(row[0])
+
+
+def organisation_kind(conn: psycopg.Connection, organisation_id: int) -> str | None:
+    row = conn.execute("SELECT kind FROM organisation WHERE id = %s",
+                       (organisation_id,)).fetchone()
+    return row[0] if row else None
+
+
+def create_user(conn: psycopg.Connection, name: str, role: str,
+                organisation_id: int | None = None, candidate_id: str | None = None) -> int:
+    """A user, checked against its role: coaches belong to a centre, employers to an
+    employer, a migrant user is one candidate."""
+    if role not in ROLES:
+        raise InvalidInputError(f"role: expected one of {', '.join(ROLES)}, got {role!r}")
+    wanted = ORG_KIND_FOR_ROLE.get(role)
+    if wanted:
+        if organisation_id is None:
+            raise InvalidInputError(f"organisation_id: a {role} belongs to a {wanted}")
+        if organisation_kind(conn, organisation_id) != wanted:
+            raise InvalidInputError(
+                f"organisation_id: {organisation_id} is not an existing {wanted}")
+    elif organisation_id is not None:
+        raise InvalidInputError(f"organisation_id: a {role} belongs to no organisation")
+    if role == "migrant":
+        if candidate_id is None or conn.execute(
+                "SELECT 1 FROM candidate WHERE id = %s", (candidate_id,)).fetchone() is None:
+            raise InvalidInputError(f"candidate_id: {candidate_id!r} is not a candidate")
+    elif candidate_id is not None:
+        raise InvalidInputError(f"candidate_id: only a migrant user has one, not a {role}")
+    row = conn.execute(
+        "INSERT INTO app_user (name, role, organisation_id, candidate_id)"
+        " VALUES (%s, %s, %s, %s) RETURNING id",
+        (name, role, organisation_id, candidate_id)).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def issue_token(conn: psycopg.Connection, user_id: int, label: str = "") -> str:
+    """A new bearer token for the user; the caller shows it once, the database keeps
+    only its hash."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    conn.execute("INSERT INTO api_token (token_hash, user_id, label) VALUES (%s, %s, %s)",
+                 (hash_token(token), user_id, label))
+    return token
+
+
+def authenticate(conn: psycopg.Connection, token: str) -> Principal | None:
+    row = conn.execute(
+        "SELECT u.id, u.name, u.role, u.organisation_id, u.candidate_id"
+        " FROM api_token t JOIN app_user u ON u.id = t.user_id"
+        " WHERE t.token_hash = %s AND t.revoked_at IS NULL",
+        (hash_token(token),)).fetchone()
+    return Principal(int(row[0]), row[1], str(row[2]), row[3], row[4]) if row else None
+
+
+def revoke_tokens(conn: psycopg.Connection, user_id: int) -> int:
+    cur = conn.execute("UPDATE api_token SET revoked_at = now()"
+                       " WHERE user_id = %s AND revoked_at IS NULL", (user_id,))
+    return cur.rowcount
+
+
+def audit(conn: psycopg.Connection, who: Principal | None, action: str,
+          candidate_id: str | None = None, **detail: Any) -> None:
+    """One row per read or change of a candidate's personal data (and per erasure)."""
+    conn.execute(
+        "INSERT INTO audit_log (user_id, role, action, candidate_id, detail)"
+        " VALUES (%s, %s, %s, %s, %s)",
+        (who.user_id if who else None, who.role if who else None, action, candidate_id,
+         Jsonb(detail)))
+
+
+__all__ = ["ROLES", "Principal", "audit", "authenticate", "create_user", "hash_token",
+           "issue_token", "organisation_kind", "revoke_tokens", "upsert_organisation"]

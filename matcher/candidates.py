@@ -1,0 +1,322 @@
+"""Candidate profiles: write (normalised on write, one transaction), read, export, erase.
+
+The profile is pseudonymous (a random id, skills, languages, town, permit); name and
+contact live in `candidate_personal`, read only by the candidate's centre, the candidate,
+admins, and employers the candidate consented to — and every such read is audited.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import psycopg
+from psycopg.rows import dict_row
+from psycopg.types.json import Jsonb
+
+from matcher.concepts import Concepts, Linked, to_array
+from matcher.errors import NotFoundError
+from matcher.profiles import CandidateIn
+from matcher.scoring import CandidateFacts, Evidence
+from skills_taxonomy.errors import InvalidInputError
+from skills_taxonomy.model import ConceptKind
+
+# How much each part of a profile pulls its vector: occupations say most about a person.
+SKILL_WEIGHT = 1.0
+OCCUPATION_WEIGHT = 3.0
+
+
+@dataclass
+class PreparedCandidate:
+    data: CandidateIn
+    skills: list[tuple[str, str, str | None, float]]  # uri, source, evidence, score
+    qualifications: list[tuple[str | None, float | None]]  # occupation, score per item
+    experience: list[tuple[str | None, float | None]]
+    embedding: list[float] | None
+
+
+def prepare_candidate(concepts: Concepts, data: CandidateIn) -> PreparedCandidate:
+    """Check concept ids and link the free text; no database access (this is the slow
+    part, kept out of the transaction)."""
+    for i, claim in enumerate(data.skills):
+        if claim.concept:
+            concepts.check(claim.concept, ConceptKind.SKILL, f"skills[{i}].concept")
+    for i, exp in enumerate(data.experience):
+        if exp.occupation:
+            concepts.check(exp.occupation, ConceptKind.OCCUPATION, f"experience[{i}].occupation")
+    concepts.check_all(data.preferences.occupations, ConceptKind.OCCUPATION,
+                       "preferences.occupations")
+    texts = [(i, c.text) for i, c in enumerate(data.skills) if c.text and not c.concept]
+    linked: list[list[Linked]] = concepts.link_skills([t for _, t in texts], data.lang)
+    skills: dict[tuple[str, str], tuple[str, str, str | None, float]] = {}
+    for i, claim in enumerate(data.skills):
+        if claim.concept:
+            skills[(claim.concept, claim.source)] = (
+                claim.concept, claim.source, claim.evidence or claim.text, 1.0)
+    for (i, text), found in zip(texts, linked, strict=True):
+        source = data.skills[i].source
+        for link in found:
+            key = (link.uri, source)
+            if key not in skills or skills[key][3] < link.score:
+                skills[key] = (link.uri, source, data.skills[i].evidence or text, link.score)
+    quals = concepts.link_titles([q.title for q in data.qualifications], data.lang)
+    unlinked = [e.title for e in data.experience if not e.occupation]
+    exp_links = iter(concepts.link_titles(unlinked, data.lang))
+    experience: list[tuple[str | None, float | None]] = []
+    for exp in data.experience:
+        if exp.occupation:
+            experience.append((exp.occupation, 1.0))
+        else:
+            m = next(exp_links)
+            experience.append((m.concept, m.score) if m else (None, None))
+    weighted = [(uri, SKILL_WEIGHT) for uri, _, _, _ in skills.values()]
+    weighted += [(m.concept, OCCUPATION_WEIGHT) for m in quals if m]
+    weighted += [(occ, OCCUPATION_WEIGHT) for occ, _ in experience if occ]
+    weighted += [(occ, OCCUPATION_WEIGHT) for occ in data.preferences.occupations]
+    return PreparedCandidate(
+        data=data, skills=list(skills.values()),
+        qualifications=[(m.concept, m.score) if m else (None, None) for m in quals],
+        experience=experience, embedding=concepts.profile_vector(weighted))
+
+
+def new_candidate_id() -> str:
+    return "cand_" + secrets.token_hex(6)
+
+
+def write_candidate(conn: psycopg.Connection, prep: PreparedCandidate,
+                    organisation_id: int) -> tuple[str, bool]:
+    """Insert or replace the candidate with this external id in this organisation;
+    returns (id, created). Call inside a transaction."""
+    data = prep.data
+    for i, consent in enumerate(data.consents):
+        if consent.employer_id is not None and conn.execute(
+                "SELECT 1 FROM organisation WHERE id = %s AND kind = 'employer'",
+                (consent.employer_id,)).fetchone() is None:
+            raise InvalidInputError(
+                f"consents[{i}].employer_id: {consent.employer_id} is not an employer")
+    row = conn.execute("SELECT id FROM candidate WHERE organisation_id = %s AND external_id = %s",
+                       (organisation_id, data.external_id)).fetchone()
+    created = row is None
+    cid = new_candidate_id() if row is None else row[0]
+    loc = data.location
+    conn.execute(
+        "INSERT INTO candidate (id, organisation_id, external_id, town, lat, lon,"
+        " travel_radius_km, work_permit, preferences, embedding)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+        " ON CONFLICT (id) DO UPDATE SET town = excluded.town, lat = excluded.lat,"
+        " lon = excluded.lon, travel_radius_km = excluded.travel_radius_km,"
+        " work_permit = excluded.work_permit, preferences = excluded.preferences,"
+        " embedding = excluded.embedding, updated_at = now()",
+        (cid, organisation_id, data.external_id, loc.town, loc.lat, loc.lon,
+         data.travel_radius_km, data.work_permit, Jsonb(data.preferences.model_dump()),
+         _vec(prep.embedding)))
+    for table in ("candidate_language", "candidate_qualification", "candidate_experience",
+                  "candidate_skill", "candidate_consent"):
+        conn.execute(f"DELETE FROM {table} WHERE candidate_id = %s", (cid,))  # noqa: S608
+    p = data.personal
+    conn.execute(
+        "INSERT INTO candidate_personal (candidate_id, name, email, phone, address)"
+        " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (candidate_id) DO UPDATE SET"
+        " name = excluded.name, email = excluded.email, phone = excluded.phone,"
+        " address = excluded.address", (cid, p.name, p.email, p.phone, p.address))
+    with conn.cursor() as cur:
+        cur.executemany("INSERT INTO candidate_language VALUES (%s, %s, %s)",
+                        [(cid, x.lang, x.level) for x in data.languages])
+        cur.executemany(
+            "INSERT INTO candidate_qualification (candidate_id, title, country, year,"
+            " occupation_uri, link_score) VALUES (%s, %s, %s, %s, %s, %s)",
+            [(cid, q.title, q.country, q.year, occ, score)
+             for q, (occ, score) in zip(data.qualifications, prep.qualifications, strict=True)])
+        cur.executemany(
+            "INSERT INTO candidate_experience (candidate_id, title, years, occupation_uri,"
+            " link_score) VALUES (%s, %s, %s, %s, %s)",
+            [(cid, e.title, e.years, occ, score)
+             for e, (occ, score) in zip(data.experience, prep.experience, strict=True)])
+        cur.executemany(
+            "INSERT INTO candidate_skill (candidate_id, skill_uri, source, evidence, score)"
+            " VALUES (%s, %s, %s, %s, %s)", [(cid, *s) for s in prep.skills])
+        cur.executemany(
+            "INSERT INTO candidate_consent (candidate_id, employer_id) VALUES (%s, %s)"
+            " ON CONFLICT DO NOTHING", [(cid, c.employer_id) for c in data.consents])
+    return cid, created
+
+
+def _vec(values: list[float] | None) -> np.ndarray | None:
+    return None if values is None else np.asarray(values, dtype=np.float32)
+
+
+# --- reads ------------------------------------------------------------------------------
+def candidate_org(conn: psycopg.Connection, candidate_id: str) -> int | None:
+    row = conn.execute("SELECT organisation_id FROM candidate WHERE id = %s",
+                       (candidate_id,)).fetchone()
+    return int(row[0]) if row else None
+
+
+def read_candidate(conn: psycopg.Connection, concepts: Concepts, candidate_id: str,
+                   personal: bool, lang: str = "en") -> dict[str, Any]:
+    """The profile; `personal` adds name and contact and the person's own words
+    (evidence, qualification titles). Without it: what an employer may see."""
+    cur = conn.cursor(row_factory=dict_row)
+    row = cur.execute(
+        "SELECT id, organisation_id, external_id, town, lat, lon, travel_radius_km,"
+        " work_permit::text AS work_permit, preferences, created_at, updated_at"
+        " FROM candidate WHERE id = %s", (candidate_id,)).fetchone()
+    if row is None:
+        raise NotFoundError(f"candidate {candidate_id!r} not found")
+    langs = cur.execute("SELECT lang, level::text AS level FROM candidate_language"
+                        " WHERE candidate_id = %s ORDER BY lang", (candidate_id,)).fetchall()
+    skills = cur.execute(
+        "SELECT skill_uri, source::text AS source, evidence, score FROM candidate_skill"
+        " WHERE candidate_id = %s ORDER BY skill_uri, source", (candidate_id,)).fetchall()
+    quals = cur.execute(
+        "SELECT title, country, year, occupation_uri, link_score FROM candidate_qualification"
+        " WHERE candidate_id = %s ORDER BY id", (candidate_id,)).fetchall()
+    exps = cur.execute(
+        "SELECT title, years, occupation_uri, link_score FROM candidate_experience"
+        " WHERE candidate_id = %s ORDER BY id", (candidate_id,)).fetchall()
+
+    def occupation(uri: str | None) -> dict[str, Any] | None:
+        return {"id": uri, "label": concepts.label(uri, lang)} if uri else None
+
+    out: dict[str, Any] = {
+        "id": row["id"], "town": row["town"], "languages": langs,
+        "work_permit": row["work_permit"],
+        "skills": [{"skill": s["skill_uri"], "label": concepts.label(s["skill_uri"], lang),
+                    "source": s["source"],
+                    **({"evidence": s["evidence"], "score": round(s["score"], 4)}
+                       if personal else {})} for s in skills],
+        "qualifications": [{**({"title": q["title"]} if personal else {}),
+                            "country": q["country"], "year": q["year"],
+                            "occupation": occupation(q["occupation_uri"]),
+                            **({"link_score": q["link_score"]} if personal else {})}
+                           for q in quals],
+        "experience": [{**({"title": e["title"]} if personal else {}), "years": e["years"],
+                        "occupation": occupation(e["occupation_uri"])} for e in exps],
+        "preferences": row["preferences"],
+    }
+    if personal:
+        person = cur.execute("SELECT name, email, phone, address FROM candidate_personal"
+                             " WHERE candidate_id = %s", (candidate_id,)).fetchone()
+        consents = cur.execute("SELECT employer_id, granted_at FROM candidate_consent"
+                               " WHERE candidate_id = %s ORDER BY granted_at",
+                               (candidate_id,)).fetchall()
+        out.update({
+            "external_id": row["external_id"], "organisation_id": row["organisation_id"],
+            "personal": person, "location": {"town": row["town"], "lat": row["lat"],
+                                             "lon": row["lon"]},
+            "travel_radius_km": row["travel_radius_km"], "consents": consents,
+            "created_at": row["created_at"], "updated_at": row["updated_at"]})
+    return out
+
+
+def list_candidates(conn: psycopg.Connection, organisation_id: int | None, limit: int,
+                    offset: int) -> tuple[list[dict[str, Any]], int]:
+    """Candidates of one organisation (None: all), newest first, with names."""
+    where, args = ("WHERE c.organisation_id = %s", [organisation_id]) \
+        if organisation_id is not None else ("", [])
+    total_row = conn.execute(f"SELECT count(*) FROM candidate c {where}", args).fetchone()
+    assert total_row is not None
+    rows = conn.cursor(row_factory=dict_row).execute(
+        "SELECT c.id, c.external_id, c.organisation_id, p.name, c.town,"
+        " c.work_permit::text AS work_permit, c.updated_at FROM candidate c"
+        f" JOIN candidate_personal p ON p.candidate_id = c.id {where}"
+        " ORDER BY c.updated_at DESC, c.id LIMIT %s OFFSET %s",
+        [*args, limit, offset]).fetchall()
+    return rows, int(total_row[0])
+
+
+def consenting(conn: psycopg.Connection, candidate_ids: list[str], employer_id: int,
+               ) -> set[str]:
+    """Which of these candidates consented to this employer (or to every employer)."""
+    rows = conn.execute(
+        "SELECT DISTINCT candidate_id FROM candidate_consent WHERE candidate_id = ANY(%s)"
+        " AND (employer_id IS NULL OR employer_id = %s)", (candidate_ids, employer_id))
+    return {r[0] for r in rows}
+
+
+def personal_of(conn: psycopg.Connection, candidate_ids: list[str]) -> dict[str, dict]:
+    rows = conn.cursor(row_factory=dict_row).execute(
+        "SELECT candidate_id, name, email, phone FROM candidate_personal"
+        " WHERE candidate_id = ANY(%s)", (candidate_ids,)).fetchall()
+    return {r.pop("candidate_id"): r for r in rows}
+
+
+def load_facts(conn: psycopg.Connection, candidate_ids: list[str]) -> dict[str, CandidateFacts]:
+    """What scoring needs, for many candidates in four queries."""
+    if not candidate_ids:
+        return {}
+    facts: dict[str, CandidateFacts] = {}
+    for row in conn.execute(
+            "SELECT id, lat, lon, travel_radius_km, embedding, organisation_id, town,"
+            " work_permit::text, preferences FROM candidate WHERE id = ANY(%s)",
+            (candidate_ids,)):
+        facts[row[0]] = CandidateFacts(
+            id=row[0], lat=row[1], lon=row[2], radius_km=row[3], skills={}, languages={},
+            experience={}, qualified=set(),
+            vector=to_array(row[4]),
+            organisation_id=row[5], town=row[6], permit=row[7],
+            kinds=list(row[8].get("kinds", [])))
+    for cid, uri, source, evidence in conn.execute(
+            "SELECT candidate_id, skill_uri, source::text, evidence FROM candidate_skill"
+            " WHERE candidate_id = ANY(%s)", (candidate_ids,)):
+        facts[cid].skills.setdefault(uri, []).append(Evidence(source, evidence))
+    for cid, lang, level in conn.execute(
+            "SELECT candidate_id, lang, level::text FROM candidate_language"
+            " WHERE candidate_id = ANY(%s)", (candidate_ids,)):
+        facts[cid].languages[lang] = level
+    for cid, occ, years in conn.execute(
+            "SELECT candidate_id, occupation_uri, sum(years) FROM candidate_experience"
+            " WHERE candidate_id = ANY(%s) AND occupation_uri IS NOT NULL"
+            " GROUP BY candidate_id, occupation_uri", (candidate_ids,)):
+        facts[cid].experience[occ] = float(years)
+    for cid, occ in conn.execute(
+            "SELECT candidate_id, occupation_uri FROM candidate_qualification"
+            " WHERE candidate_id = ANY(%s) AND occupation_uri IS NOT NULL", (candidate_ids,)):
+        facts[cid].qualified.add(occ)
+    return facts
+
+
+# --- export and erasure -------------------------------------------------------------------
+CANDIDATE_TABLES = ("candidate_personal", "candidate_language", "candidate_qualification",
+                    "candidate_experience", "candidate_skill", "candidate_consent",
+                    "outcome", "audit_log")
+
+
+def export_candidate(conn: psycopg.Connection, concepts: Concepts, candidate_id: str,
+                     ) -> dict[str, Any]:
+    """Everything stored about the candidate, as JSON (the right of access)."""
+    out = read_candidate(conn, concepts, candidate_id, personal=True)
+    cur = conn.cursor(row_factory=dict_row)
+    out["outcomes"] = cur.execute(
+        "SELECT vacancy_id, status::text AS status, reason, recorded_at FROM outcome"
+        " WHERE candidate_id = %s ORDER BY recorded_at", (candidate_id,)).fetchall()
+    out["access_log"] = cur.execute(
+        "SELECT at, role::text AS role, action FROM audit_log WHERE candidate_id = %s"
+        " ORDER BY at", (candidate_id,)).fetchall()
+    return out
+
+
+def erase_candidate(conn: psycopg.Connection, candidate_id: str) -> dict[str, int]:
+    """Delete every row about the candidate (profile, personal data, vectors, outcomes,
+    consents, their migrant user and its tokens, and their audit trail); returns the
+    number of rows per table. Call inside a transaction."""
+    counts = {}
+    for table in CANDIDATE_TABLES:
+        cur = conn.execute(f"DELETE FROM {table} WHERE candidate_id = %s",  # noqa: S608
+                           (candidate_id,))
+        counts[table] = cur.rowcount
+    users = conn.execute("DELETE FROM app_user WHERE candidate_id = %s", (candidate_id,))
+    counts["app_user"] = users.rowcount
+    cur = conn.execute("DELETE FROM candidate WHERE id = %s", (candidate_id,))
+    if cur.rowcount == 0:
+        raise NotFoundError(f"candidate {candidate_id!r} not found")
+    counts["candidate"] = cur.rowcount
+    return counts
+
+
+__all__ = ["CANDIDATE_TABLES", "PreparedCandidate", "candidate_org",
+           "consenting", "erase_candidate", "export_candidate", "list_candidates",
+           "load_facts", "personal_of", "prepare_candidate", "read_candidate",
+           "write_candidate"]

@@ -1,0 +1,202 @@
+"""The taxonomy as the matching engine sees it: ids to check, text to link, vectors.
+
+`Concepts` wraps a `Normalizer` (taxonomy + encoder + indexes) and adds what profiles
+need: checking that a concept id exists and has the right kind (the error names the
+field), linking free text to skills and titles to occupations, one unit vector per
+concept (the centroid of its label embeddings), profile vectors, relatedness through the
+hierarchy, and the persisted copy of the taxonomy in PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import psycopg
+
+from skills_taxonomy.errors import InvalidInputError
+from skills_taxonomy.model import ConceptKind, LabelType
+from skills_taxonomy.normalize import Mention, Normalizer
+
+DIM = 384
+
+
+@dataclass(frozen=True)
+class Linked:
+    """A concept found in a piece of free text, with the words that evidence it."""
+
+    uri: str
+    score: float
+    evidence: str
+
+
+def to_array(value: object) -> np.ndarray | None:
+    """A vector column as read by pgvector-python (a `Vector`, or None)."""
+    if value is None:
+        return None
+    to_numpy = getattr(value, "to_numpy", None)
+    return np.asarray(to_numpy() if to_numpy else value, dtype=np.float32)
+
+
+class Concepts:
+    def __init__(self, normalizer: Normalizer) -> None:
+        self.normalizer = normalizer
+        self.taxonomy = normalizer.taxonomy
+        self.version = normalizer.version
+        self._row: dict[str, int] = {}
+        blocks = []
+        for kind in (ConceptKind.SKILL, ConceptKind.OCCUPATION):
+            index = normalizer.linkers[kind].index
+            offset = len(self._row)
+            self._row.update({uri: offset + i for i, uri in enumerate(index.uris)})
+            blocks.append(index.centroids.astype(np.float32))
+        self.vectors = np.vstack(blocks)
+        self._related: dict[str, frozenset[str]] = {}
+
+    # --- checks -------------------------------------------------------------------------
+    def kind_of(self, uri: str) -> ConceptKind | None:
+        concept = self.taxonomy.concepts.get(uri)
+        return concept.kind if concept else None
+
+    def check(self, uri: str, kind: ConceptKind, field: str) -> str:
+        found = self.kind_of(uri)
+        if found is None:
+            raise InvalidInputError(f"{field}: unknown {kind.value} id {uri!r}")
+        if found is not kind:
+            raise InvalidInputError(f"{field}: {uri!r} is a {found.value}, not a {kind.value}")
+        return uri
+
+    def check_all(self, uris: Sequence[str], kind: ConceptKind, field: str) -> list[str]:
+        return [self.check(u, kind, f"{field}[{i}]") for i, u in enumerate(uris)]
+
+    # --- labels and relations -------------------------------------------------------------
+    def label(self, uri: str, lang: str = "en") -> str:
+        concept = self.taxonomy.concepts.get(uri)
+        return concept.preferred_label(lang) if concept else uri
+
+    def essential_skills(self, occupation: str) -> list[str]:
+        return self.taxonomy.essential_skills(occupation)
+
+    def optional_skills(self, occupation: str) -> list[str]:
+        return self.taxonomy.optional_skills(occupation)
+
+    def related(self, uri: str) -> frozenset[str]:
+        """Skills one step away in the hierarchy: broader, narrower, and siblings
+        (sharing a broader skill that is not a top-level group)."""
+        cached = self._related.get(uri)
+        if cached is not None:
+            return cached
+        broader = self.taxonomy.broader.get(uri, set())
+        near = set(broader) | set(self.taxonomy.narrower(uri))
+        for parent in broader:
+            siblings = self.taxonomy.narrower(parent)
+            if len(siblings) <= 50:  # a huge group says little about closeness
+                near.update(siblings)
+        near.discard(uri)
+        result = frozenset(near)
+        self._related[uri] = result
+        return result
+
+    # --- vectors ----------------------------------------------------------------------------
+    def vector(self, uri: str) -> np.ndarray | None:
+        row = self._row.get(uri)
+        return None if row is None else self.vectors[row]
+
+    def matrix(self, uris: Sequence[str]) -> np.ndarray:
+        """Unit vectors of the given concepts (zeros for ids no longer in the taxonomy)."""
+        out = np.zeros((len(uris), DIM), dtype=np.float32)
+        for i, uri in enumerate(uris):
+            row = self._row.get(uri)
+            if row is not None:
+                out[i] = self.vectors[row]
+        return out
+
+    def profile_vector(self, weighted: Iterable[tuple[str, float]]) -> list[float] | None:
+        """Weighted mean of concept vectors, unit length: what pgvector searches on."""
+        total = np.zeros(DIM, dtype=np.float32)
+        for uri, weight in weighted:
+            row = self._row.get(uri)
+            if row is not None:
+                total += weight * self.vectors[row]
+        norm = float(np.linalg.norm(total))
+        return None if norm == 0 else (total / norm).tolist()
+
+    # --- linking ----------------------------------------------------------------------------
+    def link_skills(self, texts: Sequence[str], lang: str | None = None) -> list[list[Linked]]:
+        """Skills mentioned in each text (occupation mentions are left out)."""
+        results = self.normalizer.normalize_batch(texts, lang) if texts else []
+        return [[Linked(m.concept, m.score, m.text) for m in mentions
+                 if m.kind == ConceptKind.SKILL.value] for mentions in results]
+
+    def link_titles(self, titles: Sequence[str], lang: str | None = None,
+                    ) -> list[Mention | None]:
+        """The best occupation for each job or qualification title, or None (abstained)."""
+        out: list[Mention | None] = []
+        for title in titles:
+            found = self.normalizer.link_occupations(title, lang, top_k=1)
+            out.append(found[0] if found else None)
+        return out
+
+    def search(self, query: str, kind: ConceptKind, lang: str, limit: int,
+               ) -> list[dict[str, object]]:
+        """Concepts for a search box: the linker's ranking, without abstention."""
+        ranked = self.normalizer.rank([query], kind, top_k=limit)[0]
+        index = self.normalizer.linkers[kind].index
+        return [{"id": index.uris[c.concept], "kind": kind.value,
+                 "label": self.label(index.uris[c.concept], lang),
+                 "score": round(c.score, 4)} for c in ranked]
+
+    # --- persistence ------------------------------------------------------------------------
+    def persist(self, conn: psycopg.Connection) -> bool:
+        """Store this taxonomy (concepts, labels, relations, vectors) unless the database
+        already holds this version; returns whether it wrote. One transaction."""
+        row = conn.execute(
+            "SELECT version FROM taxonomy_version WHERE is_current").fetchone()
+        if row and row[0] == self.version:
+            return False
+        taxonomy = self.taxonomy
+        with conn.transaction():
+            conn.execute("DELETE FROM concept")  # labels and relations cascade
+            kinds = (ConceptKind.SKILL, ConceptKind.OCCUPATION)
+            with conn.cursor().copy(
+                    "COPY concept (uri, kind, label_en, description, skill_type, isco_code,"
+                    " regulated, embedding) FROM STDIN") as copy:
+                for concept in taxonomy.concepts.values():
+                    if concept.kind not in kinds:
+                        continue
+                    vec = self.vector(concept.uri)
+                    copy.write_row((
+                        concept.uri, concept.kind.value, concept.preferred_label("en"),
+                        concept.description, concept.skill_type.value, concept.isco_code,
+                        concept.regulated,
+                        None if vec is None else "[" + ",".join(f"{x:.6f}" for x in vec) + "]"))
+            wanted = {c.uri for c in taxonomy.concepts.values() if c.kind in kinds}
+            with conn.cursor().copy(
+                    "COPY concept_label (uri, lang, text, type) FROM STDIN") as copy:
+                for uri in wanted:
+                    for label in taxonomy.concepts[uri].labels:
+                        if label.type is not LabelType.HIDDEN:
+                            copy.write_row((uri, label.lang, label.text, label.type.value))
+            with conn.cursor().copy(
+                    "COPY occupation_skill (occupation, skill, relation) FROM STDIN") as copy:
+                for occupation, skills in taxonomy.occupation_skills.items():
+                    for skill, rel in skills.items():
+                        if occupation in wanted and skill in wanted:
+                            copy.write_row((occupation, skill, rel.value))
+            with conn.cursor().copy(
+                    "COPY concept_broader (narrower, broader) FROM STDIN") as copy:
+                for narrower, parents in taxonomy.broader.items():
+                    for parent in parents:
+                        if narrower in wanted and parent in wanted:
+                            copy.write_row((narrower, parent))
+            conn.execute("UPDATE taxonomy_version SET is_current = false")
+            conn.execute(
+                "INSERT INTO taxonomy_version (version, stats, is_current)"
+                " VALUES (%s, %s, true) ON CONFLICT (version) DO UPDATE"
+                " SET is_current = true, loaded_at = now()",
+                (self.version, psycopg.types.json.Jsonb(taxonomy.stats(self.version))))
+        return True
+
+
+__all__ = ["DIM", "Concepts", "Linked", "to_array"]

@@ -1,0 +1,30 @@
+"""Errors of the matching engine, on top of the taxonomy's hierarchy; the API maps each
+class to one HTTP status in one handler."""
+
+from __future__ import annotations
+
+from skills_taxonomy.errors import InvalidInputError, MatcherError
+
+
+class NotFoundError(MatcherError):
+    """The resource does not exist, or the caller may not know that it does (404)."""
+
+
+class ForbiddenError(MatcherError):
+    """The caller's role may not do this at all (403)."""
+
+
+class ConflictError(MatcherError):
+    """The request clashes with what is stored (409)."""
+
+
+class ImportRowsError(InvalidInputError):
+    """A bulk import with bad rows: nothing was written; one entry per bad row."""
+
+    def __init__(self, errors: list[dict[str, object]]) -> None:
+        super().__init__(f"{len(errors)} row(s) are invalid; nothing was imported")
+        self.errors = errors
+
+
+__all__ = ["ConflictError", "ForbiddenError", "ImportRowsError", "InvalidInputError",
+           "MatcherError", "NotFoundError"]

@@ -1,0 +1,255 @@
+"""Matching in two stages: retrieval in SQL, then exact scoring of the shortlist.
+
+Retrieval applies the hard filters (open, kind, work permit, within the candidate's travel
+radius) and takes the union of two shortlists: nearest neighbours of the profile vector
+(pgvector HNSW, iterative scan so filters do not starve it) and the records sharing the
+most skills (the skill index). `matcher.scoring` then scores every shortlisted pair
+exactly; each match carries its breakdown, explanation and the course plan for its gaps.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import psycopg
+
+from matcher.candidates import load_facts
+from matcher.concepts import Concepts
+from matcher.course_plan import CourseFacts, Plan, plan_courses, why_not
+from matcher.errors import NotFoundError
+from matcher.profiles import KINDS
+from matcher.scoring import CandidateFacts, Scored, Scorer, VacancyFacts
+from matcher.vacancies import load_courses_teaching, load_vacancy_facts
+from skills_taxonomy.errors import InvalidInputError
+
+SHORTLIST = 300  # per retrieval source
+KM_PER_DEGREE = 111.0
+
+# Vacancies passing the hard filters for one candidate (bounding box first, for the index).
+_VACANCY_FILTER = """
+    v.is_open AND v.kind = ANY(%(kinds)s::vacancy_kind[])
+    AND v.min_permit <= %(permit)s::work_permit
+    AND v.lat BETWEEN %(lat_min)s AND %(lat_max)s AND v.lon BETWEEN %(lon_min)s AND %(lon_max)s
+    AND km_between(%(lat)s, %(lon)s, v.lat, v.lon) <= %(radius)s"""
+VACANCIES_BY_VECTOR = f"""
+    SELECT v.id FROM vacancy v WHERE {_VACANCY_FILTER}
+    ORDER BY v.embedding <=> %(vec)s LIMIT %(k)s"""
+VACANCIES_BY_SKILLS = f"""
+    SELECT s.vacancy_id FROM vacancy_skill s JOIN vacancy v ON v.id = s.vacancy_id
+    WHERE s.skill_uri = ANY(%(skills)s) AND {_VACANCY_FILTER}
+    GROUP BY s.vacancy_id ORDER BY sum(CASE WHEN s.essential THEN 2 ELSE 1 END) DESC
+    LIMIT %(k)s"""
+
+# Candidates for one vacancy: the vacancy must lie within *their* travel radius.
+_CANDIDATE_FILTER = """
+    c.work_permit >= %(permit)s::work_permit
+    AND (NOT c.preferences ? 'kinds' OR c.preferences -> 'kinds' ? %(kind)s)
+    AND c.lat BETWEEN %(lat_min)s AND %(lat_max)s AND c.lon BETWEEN %(lon_min)s AND %(lon_max)s
+    AND km_between(c.lat, c.lon, %(lat)s, %(lon)s) <= c.travel_radius_km
+    AND (%(org)s::bigint IS NULL OR c.organisation_id = %(org)s)"""
+CANDIDATES_BY_VECTOR = f"""
+    SELECT c.id FROM candidate c WHERE {_CANDIDATE_FILTER}
+    ORDER BY c.embedding <=> %(vec)s LIMIT %(k)s"""
+CANDIDATES_BY_SKILLS = f"""
+    SELECT s.candidate_id FROM candidate_skill s JOIN candidate c ON c.id = s.candidate_id
+    WHERE s.skill_uri = ANY(%(skills)s) AND {_CANDIDATE_FILTER}
+    GROUP BY s.candidate_id ORDER BY count(DISTINCT s.skill_uri) DESC LIMIT %(k)s"""
+MAX_RADIUS_KM = 1_000.0
+
+
+def _box(lat: float, lon: float, km: float) -> dict[str, float]:
+    dlat = km / KM_PER_DEGREE
+    dlon = km / (KM_PER_DEGREE * max(0.05, float(np.cos(np.radians(lat)))))
+    return {"lat": lat, "lon": lon, "lat_min": lat - dlat, "lat_max": lat + dlat,
+            "lon_min": lon - dlon, "lon_max": lon + dlon}
+
+
+@dataclass
+class Match:
+    candidate: CandidateFacts
+    vacancy: VacancyFacts
+    scored: Scored
+
+
+class Matcher:
+    def __init__(self, concepts: Concepts, scorer: Scorer) -> None:
+        self.concepts = concepts
+        self.scorer = scorer
+
+    # --- candidate -> vacancies -------------------------------------------------------------
+    def vacancies_for(self, conn: psycopg.Connection, candidate_id: str,
+                      kinds: list[str] | None = None, shortlist: int = SHORTLIST,
+                      ) -> list[Match]:
+        """All shortlisted vacancies for a candidate, best first."""
+        cand = load_facts(conn, [candidate_id]).get(candidate_id)
+        if cand is None:
+            raise NotFoundError(f"candidate {candidate_id!r} not found")
+        for kind in kinds or []:
+            if kind not in KINDS:
+                raise InvalidInputError(f"kind: expected one of {', '.join(KINDS)}, got {kind!r}")
+        wanted = [k for k in (kinds or cand.kinds or list(KINDS))]
+        params: dict[str, Any] = {
+            **_box(cand.lat, cand.lon, cand.radius_km), "radius": cand.radius_km,
+            "kinds": wanted, "permit": cand.permit, "k": shortlist,
+            "skills": list(cand.skills), "vec": cand.vector}
+        ids = self._retrieve(conn, VACANCIES_BY_VECTOR, VACANCIES_BY_SKILLS, params,
+                             cand.vector is not None)
+        vacancies = load_vacancy_facts(conn, [int(i) for i in ids])
+        matches = [Match(cand, v, self.scorer.score(cand, v)) for v in vacancies.values()]
+        return sorted(matches, key=lambda m: (-m.scored.score, m.vacancy.id))
+
+    # --- vacancy -> candidates --------------------------------------------------------------
+    def candidates_for(self, conn: psycopg.Connection, vacancy_id: int,
+                       organisation_id: int | None = None, shortlist: int = SHORTLIST,
+                       ) -> list[Match]:
+        """Shortlisted candidates for a vacancy (of one centre, when given), best first."""
+        vac = load_vacancy_facts(conn, [vacancy_id]).get(vacancy_id)
+        if vac is None:
+            raise NotFoundError(f"vacancy {vacancy_id} not found")
+        row = conn.execute("SELECT min_permit::text FROM vacancy WHERE id = %s",
+                           (vacancy_id,)).fetchone()
+        assert row is not None
+        params: dict[str, Any] = {
+            **_box(vac.lat, vac.lon, MAX_RADIUS_KM), "kind": vac.kind, "permit": row[0],
+            "org": organisation_id, "k": shortlist, "skills": vac.essential + vac.optional,
+            "vec": vac.vector}
+        ids = self._retrieve(conn, CANDIDATES_BY_VECTOR, CANDIDATES_BY_SKILLS, params,
+                             vac.vector is not None)
+        candidates = load_facts(conn, [str(i) for i in ids])
+        matches = [Match(c, vac, self.scorer.score(c, vac)) for c in candidates.values()]
+        return sorted(matches, key=lambda m: (-m.scored.score, m.candidate.id))
+
+    @staticmethod
+    def _retrieve(conn: psycopg.Connection, by_vector: str, by_skills: str,
+                  params: dict[str, Any], has_vector: bool) -> list[object]:
+        ids: dict[object, None] = {}
+        with conn.transaction():
+            # filtered HNSW search keeps scanning until it has k rows passing the filters
+            conn.execute("SET LOCAL hnsw.iterative_scan = 'relaxed_order'")
+            conn.execute("SET LOCAL hnsw.ef_search = 200")
+            if has_vector:
+                ids.update(dict.fromkeys(r[0] for r in conn.execute(by_vector, params)))
+            if params["skills"]:
+                ids.update(dict.fromkeys(r[0] for r in conn.execute(by_skills, params)))
+        return list(ids)
+
+    # --- explanations and course plans ----------------------------------------------------------
+    def explain(self, conn: psycopg.Connection, matches: list[Match], lang: str = "en",
+                with_evidence: bool = True, with_courses: bool = True,
+                today: dt.date | None = None) -> list[dict[str, Any]]:
+        """Each match's explanation; `with_courses` adds the plan closing its gaps."""
+        today = today or dt.date.today()
+        gaps = {id(m): self.scorer.gaps(m.scored) for m in matches}
+        courses = load_courses_teaching(conn, sorted({s for g in gaps.values() for s in g})) \
+            if with_courses else []
+        out = []
+        for m in matches:
+            item = self.scorer.explain(m.scored, m.candidate, lang, with_evidence)
+            if with_courses:
+                usable = [c for c in courses if why_not(c, m.candidate.languages, m.candidate.lat,
+                                                        m.candidate.lon, m.candidate.radius_km,
+                                                        today) is None]
+                item["course_plan"] = self.plan_view(plan_courses(gaps[id(m)], usable), lang,
+                                                     today)
+            out.append(item)
+        return out
+
+    def plan_view(self, plan: Plan, lang: str, today: dt.date,
+                  excluded: dict[str, list[dict[str, Any]]] | None = None) -> dict[str, Any]:
+        view: dict[str, Any] = {
+            "complete": plan.complete, "exact": plan.exact, "total_weeks": plan.total_weeks,
+            "courses": [{**c.summary(today), "closes": [
+                {"skill": s, "label": self.concepts.label(s, lang)} for s in plan.covers[c.id]]}
+                for c in plan.courses],
+            "uncovered": [{"skill": s, "label": self.concepts.label(s, lang),
+                           **({"courses_not_open_to_you": excluded[s]}
+                              if excluded and excluded.get(s) else {})}
+                          for s in plan.uncovered],
+        }
+        if not plan.complete:
+            view["note"] = ("no plan closes the whole gap: no available course teaches "
+                            f"{len(plan.uncovered)} of the missing skill(s)")
+        elif not plan.courses:
+            view["note"] = "nothing to close: no essential skill is missing"
+        return view
+
+    def course_plan(self, conn: psycopg.Connection, candidate_id: str,
+                    vacancy_id: int | None = None, occupation: str | None = None,
+                    lang: str = "en", today: dt.date | None = None) -> dict[str, Any]:
+        """The shortest plan closing the candidate's gap to a vacancy or an occupation."""
+        today = today or dt.date.today()
+        cand = load_facts(conn, [candidate_id]).get(candidate_id)
+        if cand is None:
+            raise NotFoundError(f"candidate {candidate_id!r} not found")
+        if (vacancy_id is None) == (occupation is None):
+            raise InvalidInputError("give exactly one of vacancy_id or occupation")
+        if vacancy_id is not None:
+            vac = load_vacancy_facts(conn, [vacancy_id]).get(vacancy_id)
+            if vac is None:
+                raise NotFoundError(f"vacancy {vacancy_id} not found")
+            target: dict[str, Any] = {"vacancy_id": vac.id, "title": vac.title}
+        else:
+            assert occupation is not None
+            from skills_taxonomy.model import ConceptKind
+            self.concepts.check(occupation, ConceptKind.OCCUPATION, "occupation")
+            vac = VacancyFacts(0, "job", "", 0, occupation,
+                               self.concepts.essential_skills(occupation), [], {}, cand.lat,
+                               cand.lon, cand.town, None)
+            target = {"occupation": occupation, "label": self.concepts.label(occupation, lang)}
+        scored = self.scorer.score(cand, vac)
+        missing = self.scorer.gaps(scored)
+        courses = load_courses_teaching(conn, missing)
+        usable: list[CourseFacts] = []
+        excluded: dict[str, list[dict[str, Any]]] = {}
+        for c in courses:
+            reason = why_not(c, cand.languages, cand.lat, cand.lon, cand.radius_km, today)
+            if reason is None:
+                usable.append(c)
+            else:
+                for s in c.skills & set(missing):
+                    excluded.setdefault(s, []).append(
+                        {"id": c.id, "title": c.title, "reason": reason})
+        plan = plan_courses(missing, usable)
+        return {"target": target, "missing_essential": [
+                    {"skill": s, "label": self.concepts.label(s, lang)} for s in missing],
+                **self.plan_view(plan, lang, today, excluded)}
+
+    # --- candidate -> courses -----------------------------------------------------------------
+    def courses_for(self, conn: psycopg.Connection, candidate_id: str, lang: str = "en",
+                    today: dt.date | None = None) -> list[dict[str, Any]]:
+        """Courses the candidate can take that teach what their target occupations (their
+        preferences, else their best-matching vacancies) require and they lack."""
+        today = today or dt.date.today()
+        cand = load_facts(conn, [candidate_id]).get(candidate_id)
+        if cand is None:
+            raise NotFoundError(f"candidate {candidate_id!r} not found")
+        prefs = conn.execute("SELECT preferences FROM candidate WHERE id = %s",
+                             (candidate_id,)).fetchone()
+        targets = list((prefs[0] if prefs else {}).get("occupations", []))
+        if not targets:
+            top = self.vacancies_for(conn, candidate_id)[:5]
+            targets = list(dict.fromkeys(m.vacancy.occupation for m in top
+                                         if m.vacancy.occupation))
+        need: dict[str, list[str]] = {}
+        for occ in targets:
+            for s in self.concepts.essential_skills(occ):
+                if s not in cand.skills:
+                    need.setdefault(s, []).append(occ)
+        out = []
+        for c in load_courses_teaching(conn, list(need)):
+            if why_not(c, cand.languages, cand.lat, cand.lon, cand.radius_km, today):
+                continue
+            closes = sorted(c.skills & set(need))
+            relevance = len(closes) / max(1, len(need))
+            out.append({**c.summary(today), "relevance": round(relevance, 4), "closes": [
+                {"skill": s, "label": self.concepts.label(s, lang),
+                 "for_occupations": [self.concepts.label(o, lang) for o in need[s]]}
+                for s in closes]})
+        out.sort(key=lambda c: (-c["relevance"], c["duration_weeks"], c["id"]))
+        return out
+
+
+__all__ = ["SHORTLIST", "Match", "Matcher"]

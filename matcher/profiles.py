@@ -1,0 +1,171 @@
+"""What coaches, employers and providers send: candidates, vacancies, courses, outcomes.
+
+Pydantic models, strict about shape (unknown fields, wrong types and out-of-range values
+are refused with the field named). Whether a concept id exists is checked against the
+taxonomy when the profile is written (`matcher.concepts.Concepts.check`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+CEFR_LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2", "native")
+PERMITS = ("none", "pending", "restricted", "full")  # in order: each meets the ones before
+KINDS = ("job", "apprenticeship", "placement")
+SOURCES = ("self_declared", "coach_verified", "qualification", "work_experience")
+OUTCOMES = ("contacted", "interview", "placed", "rejected")
+
+Cefr = Literal["A1", "A2", "B1", "B2", "C1", "C2", "native"]
+Permit = Literal["none", "pending", "restricted", "full"]
+Kind = Literal["job", "apprenticeship", "placement"]
+Source = Literal["self_declared", "coach_verified", "qualification", "work_experience"]
+OutcomeStatus = Literal["contacted", "interview", "placed", "rejected"]
+
+ExternalId = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[\w.:/@-]+$")]
+Name = Annotated[str, Field(min_length=1, max_length=300)]
+ShortText = Annotated[str, Field(max_length=2_000)]
+LongText = Annotated[str, Field(max_length=10_000)]
+ConceptId = Annotated[str, Field(min_length=1, max_length=300)]
+LangCode = Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class LanguageLevel(Model):
+    lang: LangCode
+    level: Cefr
+
+
+class Location(Model):
+    town: Name
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+
+
+class Personal(Model):
+    name: Name
+    email: str | None = Field(None, max_length=300, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    phone: str | None = Field(None, max_length=50)
+    address: str | None = Field(None, max_length=500)
+
+
+class Qualification(Model):
+    title: Name
+    country: str | None = Field(None, max_length=100)
+    year: int | None = Field(None, ge=1940, le=2100)
+
+
+class Experience(Model):
+    title: Name
+    years: float = Field(ge=0, le=60)
+    occupation: ConceptId | None = None
+
+
+class SkillClaim(Model):
+    """A skill as a concept id, as the person's own words to be linked, or both."""
+
+    concept: ConceptId | None = None
+    text: ShortText | None = None
+    source: Source = "self_declared"
+    evidence: ShortText | None = None
+
+    @model_validator(mode="after")
+    def _one_of(self) -> SkillClaim:
+        if not self.concept and not (self.text and self.text.strip()):
+            raise ValueError("a skill needs a concept id or a text")
+        return self
+
+
+class Preferences(Model):
+    kinds: list[Kind] = Field(default_factory=lambda: list(KINDS), max_length=3)
+    occupations: list[ConceptId] = Field(default_factory=list, max_length=20)
+
+
+class Consent(Model):
+    employer_id: int | None = Field(None, description="null: every employer")
+
+
+class CandidateIn(Model):
+    external_id: ExternalId
+    organisation_id: int | None = Field(None, description="admins only; coaches: their own")
+    personal: Personal
+    languages: list[LanguageLevel] = Field(default_factory=list, max_length=20)
+    location: Location
+    travel_radius_km: float = Field(30, ge=0, le=1_000)
+    work_permit: Permit
+    qualifications: list[Qualification] = Field(default_factory=list, max_length=20)
+    skills: list[SkillClaim] = Field(default_factory=list, max_length=300)
+    experience: list[Experience] = Field(default_factory=list, max_length=50)
+    preferences: Preferences = Field(default_factory=Preferences)
+    consents: list[Consent] = Field(default_factory=list, max_length=100)
+    lang: LangCode | None = Field(None, description="language of the free text, if known")
+
+
+class VacancyIn(Model):
+    external_id: ExternalId
+    employer_id: int | None = Field(None, description="admins only; employers: their own")
+    kind: Kind
+    title: Name
+    description: LongText = ""
+    occupation: ConceptId | None = Field(None, description="default: linked from the title")
+    essential_skills: list[ConceptId] = Field(default_factory=list, max_length=100)
+    optional_skills: list[ConceptId] = Field(default_factory=list, max_length=100)
+    essential_skills_text: ShortText | None = None
+    optional_skills_text: ShortText | None = None
+    languages: list[LanguageLevel] = Field(default_factory=list, max_length=10)
+    location: Location
+    slots: int = Field(1, ge=1, le=10_000)
+    start_date: dt.date | None = None
+    is_open: bool = True
+    min_permit: Permit = "restricted"
+    lang: LangCode | None = None
+
+
+class CourseIn(Model):
+    external_id: ExternalId
+    provider: Name
+    title: Name
+    description: LongText = ""
+    skills: list[ConceptId] = Field(default_factory=list, max_length=100)
+    skills_text: ShortText | None = None
+    lang: LangCode
+    min_level: Cefr = "A1"
+    duration_weeks: float = Field(gt=0, le=520)
+    online: bool = False
+    location: Location | None = None
+    cost_eur: float = Field(0, ge=0, le=1_000_000)
+    funding: str = Field("", max_length=300)
+    start_dates: list[dt.date] = Field(default_factory=list, max_length=100)
+    seats: int = Field(ge=0, le=100_000)
+
+    @model_validator(mode="after")
+    def _place(self) -> CourseIn:
+        if not self.online and self.location is None:
+            raise ValueError("a course that is not online needs a location")
+        if not self.skills and not (self.skills_text and self.skills_text.strip()):
+            raise ValueError("a course needs skills or skills_text")
+        return self
+
+
+class OutcomeIn(Model):
+    candidate_id: Annotated[str, Field(min_length=1, max_length=100)]
+    vacancy_id: int = Field(ge=1)
+    status: OutcomeStatus
+    reason: ShortText | None = None
+
+
+def cefr_rank(level: str | None) -> int:
+    """0 for no knowledge, 1 (A1) … 6 (C2), 7 (native)."""
+    return CEFR_LEVELS.index(level) + 1 if level in CEFR_LEVELS else 0
+
+
+__all__ = [
+    "CEFR_LEVELS", "KINDS", "OUTCOMES", "PERMITS", "SOURCES", "CandidateIn", "Consent",
+    "CourseIn", "Experience", "LanguageLevel", "Location", "OutcomeIn", "Personal",
+    "Preferences", "Qualification", "SkillClaim", "VacancyIn", "cefr_rank",
+]

@@ -1,0 +1,156 @@
+"""The running engine: store, taxonomy, scorer and matcher, started once.
+
+`Engine.start` opens the database (embedded or external, migrations applied), loads the
+normaliser for the current taxonomy and persists that taxonomy when the database holds
+another version. The API opens one in its lifespan; the demo and the CLI do the same.
+
+Writes that normalise text do the slow linking first and only then take a connection
+and write in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg
+
+from matcher.bulk import parse_rows
+from matcher.candidates import prepare_candidate, write_candidate
+from matcher.concepts import Concepts
+from matcher.db import Database
+from matcher.engine import load_normalizer
+from matcher.errors import ImportRowsError
+from matcher.matching import Matcher
+from matcher.profiles import CandidateIn, CourseIn, VacancyIn
+from matcher.scoring import Scorer, load_weights
+from matcher.settings import Settings
+from matcher.vacancies import (
+    RowError,
+    check_course,
+    check_vacancy,
+    prepare_courses,
+    prepare_vacancies,
+    write_courses,
+    write_vacancies,
+)
+from skills_taxonomy.errors import InvalidInputError
+from skills_taxonomy.normalize import Normalizer
+
+Progress = Callable[[str], None]
+
+
+class Engine:
+    def __init__(self, settings: Settings, db: Database, concepts: Concepts) -> None:
+        self.settings = settings
+        self.db = db
+        self.concepts = concepts
+        self.scorer = Scorer(concepts, load_weights(settings.match_weights))
+        self.matcher = Matcher(concepts, self.scorer)
+
+    @classmethod
+    def start(cls, settings: Settings, normalizer: Normalizer | None = None,
+              progress: Progress | None = None) -> Engine:
+        weights = load_weights(settings.match_weights)  # fail before starting anything
+        normalizer = normalizer or load_normalizer(settings, progress=progress)
+        db = Database(settings).open()
+        try:
+            concepts = Concepts(normalizer)
+            with db.connection() as conn:
+                if concepts.persist(conn) and progress:
+                    progress(f"taxonomy {concepts.version} stored in the database")
+            engine = cls(settings, db, concepts)
+            engine.scorer.weights = weights
+            return engine
+        except BaseException:
+            db.close()
+            raise
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def connection(self) -> Iterator[psycopg.Connection]:
+        """One transaction: committed when the block ends, rolled back on an error."""
+        with self.db.connection() as conn:
+            yield conn
+
+    # --- writes -------------------------------------------------------------------------------
+    def save_candidate(self, data: CandidateIn, organisation_id: int) -> tuple[str, bool]:
+        prepared = prepare_candidate(self.concepts, data)
+        with self.connection() as conn:
+            return write_candidate(conn, prepared, organisation_id)
+
+    def save_vacancies(self, items: list[VacancyIn], employer_ids: list[int],
+                       ) -> list[tuple[int, bool]]:
+        """Check, link and write; any bad record → ImportRowsError and nothing written."""
+        self._check_rows(items, check_vacancy)
+        prepared = prepare_vacancies(self.concepts, items)
+        with self.connection() as conn:
+            self._check_employers(conn, employer_ids)
+            return write_vacancies(conn, prepared, employer_ids)
+
+    def save_courses(self, items: list[CourseIn]) -> list[tuple[int, bool]]:
+        self._check_rows(items, check_course)
+        try:
+            prepared = prepare_courses(self.concepts, items)
+        except RowError as exc:
+            raise ImportRowsError([{"row": exc.row + 1, "field": exc.field,
+                                    "message": exc.detail}]) from exc
+        with self.connection() as conn:
+            return write_courses(conn, prepared)
+
+    def import_vacancies(self, body: bytes, fmt: str, employer_of: Callable[[int | None], int],
+                         ) -> dict[str, Any]:
+        """A bulk file of vacancies; `employer_of` maps each row's employer_id to the one
+        the caller may write (raising for a forbidden one)."""
+        items = parse_rows(body, fmt, VacancyIn)
+        employers = []
+        errors: list[dict[str, object]] = []
+        for row, item in enumerate(items, start=1):
+            try:
+                employers.append(employer_of(item.employer_id))
+            except InvalidInputError as exc:
+                errors.append({"row": row, "field": "employer_id", "message": str(exc)})
+        if errors:
+            raise ImportRowsError(errors)
+        return _summary(self.save_vacancies(items, employers))
+
+    def import_courses(self, body: bytes, fmt: str) -> dict[str, Any]:
+        return _summary(self.save_courses(parse_rows(body, fmt, CourseIn)))
+
+    def _check_rows(self, items: list[Any], check: Callable[[Concepts, Any], None]) -> None:
+        errors: list[dict[str, object]] = []
+        for row, item in enumerate(items, start=1):
+            try:
+                check(self.concepts, item)
+            except InvalidInputError as exc:
+                field, _, message = str(exc).partition(": ")
+                errors.append({"row": row, "field": field, "message": message})
+        if errors:
+            if len(items) == 1:
+                raise InvalidInputError(f"{errors[0]['field']}: {errors[0]['message']}")
+            raise ImportRowsError(errors)
+
+    @staticmethod
+    def _check_employers(conn: psycopg.Connection, employer_ids: list[int]) -> None:
+        known = {r[0] for r in conn.execute(
+            "SELECT id FROM organisation WHERE kind = 'employer' AND id = ANY(%s)",
+            (sorted(set(employer_ids)),))}
+        errors: list[dict[str, object]] = [
+            {"row": row, "field": "employer_id", "message": f"{e} is not an employer"}
+            for row, e in enumerate(employer_ids, start=1) if e not in known]
+        if errors:
+            if len(employer_ids) == 1:
+                raise InvalidInputError(f"employer_id: {employer_ids[0]} is not an employer")
+            raise ImportRowsError(errors)
+
+
+def _summary(results: list[tuple[int, bool]]) -> dict[str, Any]:
+    created = sum(1 for _, new in results if new)
+    return {"imported": len(results), "created": created, "updated": len(results) - created,
+            "ids": [i for i, _ in results]}
+
+
+__all__ = ["Engine"]

@@ -1,0 +1,323 @@
+"""Vacancies (jobs, apprenticeship slots, hands-on placements) and courses: normalised on
+write, upserted by external id, read back, loaded as facts for matching.
+
+`prepare_*` checks concept ids and links free text for many records at once (the slow,
+database-free part); `write_*` stores prepared records inside the caller's transaction, so
+a bulk import lands whole or not at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import psycopg
+from psycopg.rows import dict_row
+
+from matcher.concepts import Concepts, to_array
+from matcher.course_plan import CourseFacts
+from matcher.errors import NotFoundError
+from matcher.profiles import CourseIn, VacancyIn
+from matcher.scoring import VacancyFacts
+from skills_taxonomy.errors import InvalidInputError
+from skills_taxonomy.model import ConceptKind
+
+ESSENTIAL_WEIGHT, OPTIONAL_WEIGHT, OCCUPATION_WEIGHT = 2.0, 1.0, 3.0
+
+
+class RowError(InvalidInputError):
+    """A record of a batch cannot be prepared; names its position and field."""
+
+    def __init__(self, row: int, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.row, self.field, self.detail = row, field, message
+
+
+@dataclass
+class PreparedVacancy:
+    data: VacancyIn
+    occupation: str | None
+    skills: list[tuple[str, bool, str | None]]  # uri, essential, evidence text
+    skills_from_occupation: bool
+    embedding: list[float] | None
+
+
+@dataclass
+class PreparedCourse:
+    data: CourseIn
+    skills: list[tuple[str, str | None]]
+    embedding: list[float] | None
+
+
+def check_vacancy(concepts: Concepts, v: VacancyIn) -> None:
+    """Raises InvalidInputError naming the field of the first unknown concept id."""
+    if v.occupation:
+        concepts.check(v.occupation, ConceptKind.OCCUPATION, "occupation")
+    concepts.check_all(v.essential_skills, ConceptKind.SKILL, "essential_skills")
+    concepts.check_all(v.optional_skills, ConceptKind.SKILL, "optional_skills")
+
+
+def check_course(concepts: Concepts, c: CourseIn) -> None:
+    concepts.check_all(c.skills, ConceptKind.SKILL, "skills")
+
+
+def prepare_vacancies(concepts: Concepts, items: list[VacancyIn]) -> list[PreparedVacancy]:
+    """Link the free text of already checked vacancies (`check_vacancy`)."""
+    texts: list[tuple[int, bool, str]] = [
+        (row, essential, text) for row, v in enumerate(items)
+        for essential, text in ((True, v.essential_skills_text), (False, v.optional_skills_text))
+        if text and text.strip()]
+    linked = concepts.link_skills([t for _, _, t in texts])
+    from_text: dict[tuple[int, bool], list[tuple[str, str]]] = {}
+    for (row, essential, _), found in zip(texts, linked, strict=True):
+        from_text.setdefault((row, essential), []).extend((f.uri, f.evidence) for f in found)
+    untitled = [row for row, v in enumerate(items) if not v.occupation]
+    titles = concepts.link_titles([items[r].title for r in untitled])
+    occupations = {row: (m.concept if m else None) for row, m in zip(untitled, titles,
+                                                                      strict=True)}
+    out = []
+    for row, v in enumerate(items):
+        occupation = v.occupation or occupations.get(row)
+        skills: dict[str, tuple[str, bool, str | None]] = {}
+        for essential, ids in ((True, v.essential_skills), (False, v.optional_skills)):
+            for uri in ids:
+                if uri not in skills:
+                    skills[uri] = (uri, essential, None)
+            for uri, evidence in from_text.get((row, essential), []):
+                if uri not in skills:
+                    skills[uri] = (uri, essential, evidence)
+        from_occupation = not skills and occupation is not None
+        if from_occupation:
+            assert occupation is not None
+            for uri in concepts.essential_skills(occupation):
+                skills[uri] = (uri, True, None)
+            for uri in concepts.optional_skills(occupation):
+                skills.setdefault(uri, (uri, False, None))
+        weighted = [(u, ESSENTIAL_WEIGHT if e else OPTIONAL_WEIGHT) for u, e, _ in
+                    skills.values()]
+        if occupation:
+            weighted.append((occupation, OCCUPATION_WEIGHT))
+        out.append(PreparedVacancy(v, occupation, list(skills.values()), from_occupation,
+                                   concepts.profile_vector(weighted)))
+    return out
+
+
+def _vec(values: list[float] | None) -> np.ndarray | None:
+    return None if values is None else np.asarray(values, dtype=np.float32)
+
+
+def write_vacancies(conn: psycopg.Connection, prepared: list[PreparedVacancy],
+                    employer_ids: list[int]) -> list[tuple[int, bool]]:
+    """Upsert by (employer, external id); returns (id, created) per record."""
+    out = []
+    for prep, employer_id in zip(prepared, employer_ids, strict=True):
+        v, loc = prep.data, prep.data.location
+        row = conn.execute(
+            "INSERT INTO vacancy (employer_id, external_id, kind, title, description,"
+            " occupation_uri, town, lat, lon, slots, start_date, is_open, min_permit, embedding)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+            " ON CONFLICT (employer_id, external_id) DO UPDATE SET kind = excluded.kind,"
+            " title = excluded.title, description = excluded.description,"
+            " occupation_uri = excluded.occupation_uri, town = excluded.town,"
+            " lat = excluded.lat, lon = excluded.lon, slots = excluded.slots,"
+            " start_date = excluded.start_date, is_open = excluded.is_open,"
+            " min_permit = excluded.min_permit, embedding = excluded.embedding,"
+            " updated_at = now() RETURNING id, (xmax = 0)",
+            (employer_id, v.external_id, v.kind, v.title, v.description, prep.occupation,
+             loc.town, loc.lat, loc.lon, v.slots, v.start_date, v.is_open, v.min_permit,
+             _vec(prep.embedding))).fetchone()
+        assert row is not None
+        vid = int(row[0])
+        conn.execute("DELETE FROM vacancy_skill WHERE vacancy_id = %s", (vid,))
+        conn.execute("DELETE FROM vacancy_language WHERE vacancy_id = %s", (vid,))
+        with conn.cursor() as cur:
+            cur.executemany("INSERT INTO vacancy_skill VALUES (%s, %s, %s, %s)",
+                            [(vid, u, e, ev) for u, e, ev in prep.skills])
+            cur.executemany("INSERT INTO vacancy_language VALUES (%s, %s, %s)",
+                            [(vid, x.lang, x.level) for x in v.languages])
+        out.append((vid, bool(row[1])))
+    return out
+
+
+def vacancy_employer(conn: psycopg.Connection, vacancy_id: int) -> int | None:
+    row = conn.execute("SELECT employer_id FROM vacancy WHERE id = %s", (vacancy_id,)).fetchone()
+    return int(row[0]) if row else None
+
+
+_VACANCY_COLUMNS = (
+    "v.id, v.employer_id, o.name AS employer, v.external_id, v.kind::text AS kind, v.title,"
+    " v.description, v.occupation_uri, v.town, v.lat, v.lon, v.slots, v.start_date,"
+    " v.is_open, v.min_permit::text AS min_permit, v.created_at, v.updated_at")
+
+
+def read_vacancy(conn: psycopg.Connection, concepts: Concepts, vacancy_id: int,
+                 lang: str = "en") -> dict[str, Any]:
+    cur = conn.cursor(row_factory=dict_row)
+    row = cur.execute(f"SELECT {_VACANCY_COLUMNS} FROM vacancy v JOIN organisation o"
+                      " ON o.id = v.employer_id WHERE v.id = %s", (vacancy_id,)).fetchone()
+    if row is None:
+        raise NotFoundError(f"vacancy {vacancy_id} not found")
+    skills = cur.execute("SELECT skill_uri, essential, evidence FROM vacancy_skill"
+                         " WHERE vacancy_id = %s ORDER BY NOT essential, skill_uri",
+                         (vacancy_id,)).fetchall()
+    langs = cur.execute("SELECT lang, level::text AS level FROM vacancy_language"
+                        " WHERE vacancy_id = %s ORDER BY lang", (vacancy_id,)).fetchall()
+    occ = row.pop("occupation_uri")
+    row["occupation"] = {"id": occ, "label": concepts.label(occ, lang)} if occ else None
+    row["essential_skills"] = [{"skill": s["skill_uri"], "label": concepts.label(
+        s["skill_uri"], lang), "evidence": s["evidence"]} for s in skills if s["essential"]]
+    row["optional_skills"] = [{"skill": s["skill_uri"], "label": concepts.label(
+        s["skill_uri"], lang), "evidence": s["evidence"]} for s in skills if not s["essential"]]
+    row["languages"] = langs
+    return row
+
+
+def list_vacancies(conn: psycopg.Connection, employer_id: int | None, kind: str | None,
+                   open_only: bool, limit: int, offset: int,
+                   ) -> tuple[list[dict[str, Any]], int]:
+    where, args = ["TRUE"], []
+    if employer_id is not None:
+        where.append("v.employer_id = %s")
+        args.append(employer_id)
+    if kind is not None:
+        where.append("v.kind = %s")
+        args.append(kind)
+    if open_only:
+        where.append("v.is_open")
+    clause = " AND ".join(where)
+    total = conn.execute(f"SELECT count(*) FROM vacancy v WHERE {clause}", args).fetchone()
+    assert total is not None
+    rows = conn.cursor(row_factory=dict_row).execute(
+        f"SELECT {_VACANCY_COLUMNS} FROM vacancy v JOIN organisation o ON o.id = v.employer_id"
+        f" WHERE {clause} ORDER BY v.id LIMIT %s OFFSET %s", [*args, limit, offset]).fetchall()
+    return rows, int(total[0])
+
+
+def load_vacancy_facts(conn: psycopg.Connection, ids: list[int]) -> dict[int, VacancyFacts]:
+    if not ids:
+        return {}
+    facts: dict[int, VacancyFacts] = {}
+    for r in conn.execute(
+            "SELECT id, kind::text, title, employer_id, occupation_uri, lat, lon, town,"
+            " embedding, slots, start_date FROM vacancy WHERE id = ANY(%s)", (ids,)):
+        facts[r[0]] = VacancyFacts(
+            id=r[0], kind=r[1], title=r[2], employer_id=r[3], occupation=r[4], essential=[],
+            optional=[], languages={}, lat=r[5], lon=r[6], town=r[7],
+            vector=to_array(r[8]), slots=r[9],
+            start_date=r[10].isoformat() if r[10] else None)
+    for vid, uri, essential in conn.execute(
+            "SELECT vacancy_id, skill_uri, essential FROM vacancy_skill"
+            " WHERE vacancy_id = ANY(%s) ORDER BY skill_uri", (ids,)):
+        (facts[vid].essential if essential else facts[vid].optional).append(uri)
+    for vid, lang, level in conn.execute(
+            "SELECT vacancy_id, lang, level::text FROM vacancy_language"
+            " WHERE vacancy_id = ANY(%s)", (ids,)):
+        facts[vid].languages[lang] = level
+    return facts
+
+
+# --- courses --------------------------------------------------------------------------------
+def prepare_courses(concepts: Concepts, items: list[CourseIn]) -> list[PreparedCourse]:
+    """Link the skills text of already checked courses; a course left with no skill is
+    refused (InvalidInputError naming its row)."""
+    texts = [(row, c.skills_text) for row, c in enumerate(items)
+             if c.skills_text and c.skills_text.strip()]
+    linked = dict(zip([r for r, _ in texts],
+                      concepts.link_skills([t for _, t in texts if t]), strict=True))
+    out = []
+    for row, c in enumerate(items):
+        skills: dict[str, str | None] = dict.fromkeys(c.skills)
+        for found in linked.get(row, []):
+            skills.setdefault(found.uri, found.evidence)
+        if not skills:
+            raise RowError(row, "skills_text", f"no skill recognised in {c.skills_text!r}; "
+                           "give skill ids instead")
+        out.append(PreparedCourse(c, list(skills.items()),
+                                  concepts.profile_vector((u, 1.0) for u in skills)))
+    return out
+
+
+def write_courses(conn: psycopg.Connection, prepared: list[PreparedCourse],
+                  ) -> list[tuple[int, bool]]:
+    out = []
+    for prep in prepared:
+        c, loc = prep.data, prep.data.location
+        row = conn.execute(
+            "INSERT INTO course (external_id, provider, title, description, lang, min_level,"
+            " duration_weeks, online, town, lat, lon, cost_eur, funding, start_dates, seats,"
+            " embedding) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,"
+            " %s) ON CONFLICT (external_id) DO UPDATE SET provider = excluded.provider,"
+            " title = excluded.title, description = excluded.description,"
+            " lang = excluded.lang, min_level = excluded.min_level,"
+            " duration_weeks = excluded.duration_weeks, online = excluded.online,"
+            " town = excluded.town, lat = excluded.lat, lon = excluded.lon,"
+            " cost_eur = excluded.cost_eur, funding = excluded.funding,"
+            " start_dates = excluded.start_dates, seats = excluded.seats,"
+            " embedding = excluded.embedding, updated_at = now() RETURNING id, (xmax = 0)",
+            (c.external_id, c.provider, c.title, c.description, c.lang, c.min_level,
+             c.duration_weeks, c.online, loc.town if loc else None, loc.lat if loc else None,
+             loc.lon if loc else None, c.cost_eur, c.funding, c.start_dates, c.seats,
+             _vec(prep.embedding))).fetchone()
+        assert row is not None
+        cid = int(row[0])
+        conn.execute("DELETE FROM course_skill WHERE course_id = %s", (cid,))
+        with conn.cursor() as cur:
+            cur.executemany("INSERT INTO course_skill VALUES (%s, %s, %s)",
+                            [(cid, u, ev) for u, ev in prep.skills])
+        out.append((cid, bool(row[1])))
+    return out
+
+
+_COURSE_COLUMNS = ("id, external_id, provider, title, description, lang,"
+                   " min_level::text AS min_level, duration_weeks, online, town, lat, lon,"
+                   " cost_eur, funding, start_dates, seats")
+
+
+def read_course(conn: psycopg.Connection, concepts: Concepts, course_id: int,
+                lang: str = "en") -> dict[str, Any]:
+    cur = conn.cursor(row_factory=dict_row)
+    row = cur.execute(f"SELECT {_COURSE_COLUMNS} FROM course WHERE id = %s",
+                      (course_id,)).fetchone()
+    if row is None:
+        raise NotFoundError(f"course {course_id} not found")
+    skills = cur.execute("SELECT skill_uri, evidence FROM course_skill WHERE course_id = %s"
+                         " ORDER BY skill_uri", (course_id,)).fetchall()
+    row["skills"] = [{"skill": s["skill_uri"], "label": concepts.label(s["skill_uri"], lang),
+                      "evidence": s["evidence"]} for s in skills]
+    return row
+
+
+def list_courses(conn: psycopg.Connection, limit: int, offset: int,
+                 ) -> tuple[list[dict[str, Any]], int]:
+    total = conn.execute("SELECT count(*) FROM course").fetchone()
+    assert total is not None
+    rows = conn.cursor(row_factory=dict_row).execute(
+        f"SELECT {_COURSE_COLUMNS} FROM course ORDER BY id LIMIT %s OFFSET %s",
+        (limit, offset)).fetchall()
+    return rows, int(total[0])
+
+
+def load_courses_teaching(conn: psycopg.Connection, skills: list[str]) -> list[CourseFacts]:
+    """Every course that teaches at least one of these skills, with all its skills."""
+    if not skills:
+        return []
+    courses: dict[int, CourseFacts] = {}
+    for r in conn.execute(
+            "SELECT c.id, c.title, c.provider, c.lang, c.min_level::text, c.duration_weeks,"
+            " c.online, c.town, c.lat, c.lon, c.cost_eur, c.funding, c.start_dates, c.seats"
+            " FROM course c WHERE EXISTS (SELECT 1 FROM course_skill s WHERE"
+            " s.course_id = c.id AND s.skill_uri = ANY(%s))", (skills,)):
+        courses[r[0]] = CourseFacts(r[0], r[1], r[2], set(), r[3], r[4], r[5], r[6], r[7],
+                                    r[8], r[9], r[10], r[11], list(r[12]), r[13])
+    for cid, uri in conn.execute("SELECT course_id, skill_uri FROM course_skill"
+                                 " WHERE course_id = ANY(%s)", (list(courses),)):
+        courses[cid].skills.add(uri)
+    return list(courses.values())
+
+
+__all__ = ["PreparedCourse", "PreparedVacancy", "RowError", "check_course", "check_vacancy",
+           "list_courses", "list_vacancies",
+           "load_courses_teaching", "load_vacancy_facts", "prepare_courses",
+           "prepare_vacancies", "read_course", "read_vacancy", "vacancy_employer",
+           "write_courses", "write_vacancies"]
