@@ -51,7 +51,7 @@ def prepare_candidate(concepts: Concepts, data: CandidateIn) -> PreparedCandidat
     texts = [(i, c.text) for i, c in enumerate(data.skills) if c.text and not c.concept]
     linked: list[list[Linked]] = concepts.link_skills([t for _, t in texts], data.lang)
     skills: dict[tuple[str, str], tuple[str, str, str | None, float]] = {}
-    for i, claim in enumerate(data.skills):
+    for claim in data.skills:
         if claim.concept:
             skills[(claim.concept, claim.source)] = (
                 claim.concept, claim.source, claim.evidence or claim.text, 1.0)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import psycopg
+from psycopg.types.json import Jsonb
 
 from skills_taxonomy.errors import InvalidInputError
 from skills_taxonomy.model import ConceptKind, LabelType
@@ -195,7 +196,7 @@ class Concepts:
                 "INSERT INTO taxonomy_version (version, stats, is_current)"
                 " VALUES (%s, %s, true) ON CONFLICT (version) DO UPDATE"
                 " SET is_current = true, loaded_at = now()",
-                (self.version, psycopg.types.json.Jsonb(taxonomy.stats(self.version))))
+                (self.version, Jsonb(taxonomy.stats(self.version))))
         return True
 
 

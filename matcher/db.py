@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 import warnings
+from contextlib import AbstractContextManager
 from importlib import resources
 from typing import Any
 
@@ -102,7 +103,7 @@ class Database:
                     f"cannot start the embedded PostgreSQL in {pgdata}: {exc} "
                     f"(its log: {pgdata / 'log'})") from exc
 
-    def connection(self):  # type: ignore[no-untyped-def]
+    def connection(self) -> AbstractContextManager[psycopg.Connection]:
         if self.pool is None:
             raise DatabaseError("the database is not open")
         return self.pool.connection()

@@ -24,6 +24,7 @@ from matcher.profiles import KINDS
 from matcher.scoring import CandidateFacts, Scored, Scorer, VacancyFacts
 from matcher.vacancies import load_courses_teaching, load_vacancy_facts
 from skills_taxonomy.errors import InvalidInputError
+from skills_taxonomy.model import ConceptKind
 
 SHORTLIST = 300  # per retrieval source
 KM_PER_DEGREE = 111.0
@@ -124,8 +125,8 @@ class Matcher:
 
     @staticmethod
     def _retrieve(conn: psycopg.Connection, by_vector: str, by_skills: str,
-                  params: dict[str, Any], has_vector: bool) -> list[object]:
-        ids: dict[object, None] = {}
+                  params: dict[str, Any], has_vector: bool) -> list[Any]:
+        ids: dict[Any, None] = {}
         with conn.transaction():
             # filtered HNSW search keeps scanning until it has k rows passing the filters
             conn.execute("SET LOCAL hnsw.iterative_scan = 'relaxed_order'")
@@ -193,7 +194,6 @@ class Matcher:
             target: dict[str, Any] = {"vacancy_id": vac.id, "title": vac.title}
         else:
             assert occupation is not None
-            from skills_taxonomy.model import ConceptKind
             self.concepts.check(occupation, ConceptKind.OCCUPATION, "occupation")
             vac = VacancyFacts(0, "job", "", 0, occupation,
                                self.concepts.essential_skills(occupation), [], {}, cand.lat,
@@ -238,7 +238,7 @@ class Matcher:
             for s in self.concepts.essential_skills(occ):
                 if s not in cand.skills:
                     need.setdefault(s, []).append(occ)
-        out = []
+        out: list[dict[str, Any]] = []
         for c in load_courses_teaching(conn, list(need)):
             if why_not(c, cand.languages, cand.lat, cand.lon, cand.radius_km, today):
                 continue

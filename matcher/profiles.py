@@ -22,6 +22,7 @@ Cefr = Literal["A1", "A2", "B1", "B2", "C1", "C2", "native"]
 Permit = Literal["none", "pending", "restricted", "full"]
 Kind = Literal["job", "apprenticeship", "placement"]
 Source = Literal["self_declared", "coach_verified", "qualification", "work_experience"]
+_ALL_KINDS: tuple[Kind, ...] = ("job", "apprenticeship", "placement")
 OutcomeStatus = Literal["contacted", "interview", "placed", "rejected"]
 
 ExternalId = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[\w.:/@-]+$")]
@@ -82,7 +83,7 @@ class SkillClaim(Model):
 
 
 class Preferences(Model):
-    kinds: list[Kind] = Field(default_factory=lambda: list(KINDS), max_length=3)
+    kinds: list[Kind] = Field(default_factory=lambda: list(_ALL_KINDS), max_length=3)
     occupations: list[ConceptId] = Field(default_factory=list, max_length=20)
 
 

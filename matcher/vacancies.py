@@ -176,7 +176,8 @@ def read_vacancy(conn: psycopg.Connection, concepts: Concepts, vacancy_id: int,
 def list_vacancies(conn: psycopg.Connection, employer_id: int | None, kind: str | None,
                    open_only: bool, limit: int, offset: int,
                    ) -> tuple[list[dict[str, Any]], int]:
-    where, args = ["TRUE"], []
+    where: list[str] = ["TRUE"]
+    args: list[object] = []
     if employer_id is not None:
         where.append("v.employer_id = %s")
         args.append(employer_id)

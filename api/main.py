@@ -1,0 +1,116 @@
+"""The FastAPI application: `create_app()`; OpenAPI at /docs.
+
+The lifespan starts the engine once (database, migrations, taxonomy, model) unless one
+is passed in (the tests share one). Errors map to HTTP in one place: the engine's error
+classes, request validation (the message names the field), and oversized bodies (413).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.routes import admin, candidates, courses, outcomes, taxonomy, vacancies
+from matcher.db import DatabaseError
+from matcher.errors import ConflictError, ForbiddenError, ImportRowsError, NotFoundError
+from matcher.service import Engine
+from matcher.settings import Settings
+from skills_taxonomy.errors import InvalidInputError, MatcherError
+
+STATUS: list[tuple[type[Exception], int]] = [
+    (NotFoundError, 404), (ForbiddenError, 403), (ConflictError, 409),
+    (InvalidInputError, 422), (DatabaseError, 503), (MatcherError, 500)]
+
+
+class BodyLimit:
+    """Refuse request bodies over the limit with 413, whether they announce their length
+    or stream in chunks, before any route reads them."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app, self.max_bytes = app, max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await self._refuse(scope, receive, send)
+            return
+        seen = 0
+
+        async def limited() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.max_bytes:
+                raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, limited, send)
+        except _TooLarge:
+            await self._refuse(scope, receive, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = JSONResponse(status_code=413, content={
+            "detail": f"body: larger than the limit of {self.max_bytes:,} bytes "
+                      "(split a bulk import into several files)"})
+        await response(scope, receive, send)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _field(loc: tuple[Any, ...] | list[Any]) -> str:
+    return ".".join(str(p) for p in loc)
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+    settings = settings or (engine.settings if engine else Settings())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = engine is None
+        app.state.engine = engine or Engine.start(settings)
+        try:
+            yield
+        finally:
+            if owned:
+                app.state.engine.close()
+
+    app = FastAPI(title="Skills matcher", version="0.1.0", lifespan=lifespan, description=(
+        "Skills-first matching of migrants and refugees with jobs, apprenticeships, "
+        "placements and courses. Authenticate with `Authorization: Bearer <token>`."))
+    for router in (taxonomy.router, candidates.router, vacancies.router, courses.router,
+                   outcomes.router, admin.router):
+        app.include_router(router)
+
+    @app.exception_handler(MatcherError)
+    async def engine_error(request: Request, exc: Exception) -> JSONResponse:
+        code = next(status for cls, status in STATUS if isinstance(exc, cls))
+        content: dict[str, Any] = {"detail": str(exc)}
+        if isinstance(exc, ImportRowsError):
+            content["errors"] = exc.errors
+        return JSONResponse(status_code=code, content=content)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [{"field": _field(e["loc"]), "message": e["msg"]} for e in exc.errors()]
+        detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
+        return JSONResponse(status_code=422, content={"detail": detail, "errors": errors})
+
+    @app.get("/health", tags=["health"])
+    def health() -> dict[str, str]:
+        engine_now: Engine = app.state.engine
+        return {"status": "ok", "taxonomy": engine_now.concepts.version}
+
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    return app

@@ -1,0 +1,87 @@
+"""Organisations, users and tokens; `/me`."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, status
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.deps import CurrentUser, EngineDep, Limit, Offset, page
+from matcher.access import candidate_scope, require
+from matcher.auth import create_user, issue_token, upsert_organisation
+from matcher.errors import NotFoundError
+
+router = APIRouter(tags=["organisations and users"])
+
+
+class OrganisationIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    name: str = Field(min_length=1, max_length=300)
+    kind: Literal["centre", "employer", "provider"]
+    external_id: str | None = Field(None, min_length=1, max_length=100)
+
+
+class UserIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    name: str = Field(min_length=1, max_length=300)
+    role: Literal["admin", "coach", "employer", "migrant"]
+    organisation_id: int | None = None
+    candidate_id: str | None = Field(None, max_length=100)
+
+
+@router.post("/organisations", status_code=status.HTTP_201_CREATED)
+def add_organisation(body: OrganisationIn, who: CurrentUser, engine: EngineDep,
+                     ) -> dict[str, Any]:
+    require(who, "admin")
+    with engine.connection() as conn:
+        oid = upsert_organisation(conn, body.name, body.kind, body.external_id)
+    return {"id": oid, **body.model_dump()}
+
+
+@router.get("/organisations")
+def list_organisations(who: CurrentUser, engine: EngineDep, limit: Limit = 20,
+                       offset: Offset = 0, kind: Literal["centre", "employer", "provider"]
+                       | None = None) -> dict[str, Any]:
+    """Admins see all; coaches see the employers (to record a candidate's consent)."""
+    require(who, "admin", "coach")
+    if who.role == "coach" and kind not in (None, "employer"):
+        return page([], 0, limit, offset)
+    wanted = "employer" if who.role == "coach" else kind
+    with engine.connection() as conn:
+        total = conn.execute("SELECT count(*) FROM organisation WHERE %s::text IS NULL"
+                             " OR kind = %s", (wanted, wanted)).fetchone()
+        rows = conn.execute(
+            "SELECT id, name, kind, external_id FROM organisation WHERE %s::text IS NULL"
+            " OR kind = %s ORDER BY id LIMIT %s OFFSET %s", (wanted, wanted, limit, offset))
+        items = [{"id": r[0], "name": r[1], "kind": r[2], "external_id": r[3]} for r in rows]
+    return page(items, int(total[0]) if total else 0, limit, offset)
+
+
+@router.post("/users", status_code=status.HTTP_201_CREATED)
+def add_user(body: UserIn, who: CurrentUser, engine: EngineDep) -> dict[str, Any]:
+    """A user and its first token (shown once). Coaches may add the migrant user of one
+    of their own candidates; everything else is for admins."""
+    with engine.connection() as conn:
+        if who.role == "coach" and body.role == "migrant" and body.candidate_id:
+            candidate_scope(conn, who, body.candidate_id)
+        else:
+            require(who, "admin")
+        uid = create_user(conn, body.name, body.role, body.organisation_id, body.candidate_id)
+        token = issue_token(conn, uid, "created with the user")
+    return {"id": uid, **body.model_dump(), "token": token}
+
+
+@router.post("/users/{user_id}/tokens", status_code=status.HTTP_201_CREATED)
+def add_token(user_id: int, who: CurrentUser, engine: EngineDep) -> dict[str, Any]:
+    require(who, "admin")
+    with engine.connection() as conn:
+        if conn.execute("SELECT 1 FROM app_user WHERE id = %s", (user_id,)).fetchone() is None:
+            raise NotFoundError(f"user {user_id} not found")
+        return {"user_id": user_id, "token": issue_token(conn, user_id, "issued by an admin")}
+
+
+@router.get("/me")
+def me(who: CurrentUser) -> dict[str, Any]:
+    return {"user_id": who.user_id, "name": who.name, "role": who.role,
+            "organisation_id": who.organisation_id, "candidate_id": who.candidate_id}

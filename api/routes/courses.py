@@ -1,0 +1,52 @@
+"""Courses: write one, import many (all or nothing), read."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request, Response, status
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import CurrentUser, EngineDep, Lang, Limit, Offset, page
+from matcher.access import require
+from matcher.bulk import detect_format
+from matcher.profiles import CourseIn
+from matcher.vacancies import list_courses, read_course
+
+router = APIRouter(prefix="/courses", tags=["courses"])
+Format = Annotated[Literal["jsonl", "csv"] | None, Query(description="default: Content-Type")]
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+def save_course(body: CourseIn, who: CurrentUser, engine: EngineDep, response: Response,
+                ) -> dict[str, Any]:
+    require(who, "admin", "coach")
+    [(cid, created)] = engine.save_courses([body])
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    response.headers["Location"] = f"/courses/{cid}"
+    return {"id": cid, "created": created}
+
+
+@router.post("/import", status_code=status.HTTP_201_CREATED)
+async def import_courses(request: Request, who: CurrentUser, engine: EngineDep,
+                         format: Format = None) -> dict[str, Any]:
+    require(who, "admin", "coach")
+    fmt = detect_format(request.headers.get("content-type"), format)
+    body = await request.body()
+    return await run_in_threadpool(engine.import_courses, body, fmt)
+
+
+@router.get("")
+def courses(who: CurrentUser, engine: EngineDep, limit: Limit = 20, offset: Offset = 0,
+            ) -> dict[str, Any]:
+    with engine.connection() as conn:
+        items, total = list_courses(conn, limit, offset)
+    return page(items, total, limit, offset)
+
+
+@router.get("/{course_id}")
+def course(course_id: int, who: CurrentUser, engine: EngineDep, lang: Lang = None,
+           ) -> dict[str, Any]:
+    with engine.connection() as conn:
+        return read_course(conn, engine.concepts, course_id, lang or "en")

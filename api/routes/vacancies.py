@@ -1,0 +1,112 @@
+"""Vacancies: write one, import many (all or nothing), read, close, and match candidates."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request, Response, status
+from pydantic import BaseModel, ConfigDict
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import CurrentUser, EngineDep, Lang, Limit, Offset, page
+from matcher.access import require, vacancy_scope, vacancy_write_employer
+from matcher.auth import audit
+from matcher.bulk import detect_format
+from matcher.candidates import consenting, personal_of, read_candidate
+from matcher.profiles import VacancyIn
+from matcher.vacancies import list_vacancies, read_vacancy
+
+router = APIRouter(prefix="/vacancies", tags=["vacancies"])
+Format = Annotated[Literal["jsonl", "csv"] | None, Query(description="default: Content-Type")]
+
+
+class VacancyPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    is_open: bool
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+def save_vacancy(body: VacancyIn, who: CurrentUser, engine: EngineDep,
+                 response: Response) -> dict[str, Any]:
+    """Create or replace (by external id within the employer) a vacancy. Skills come from
+    ids and/or free text; with neither, from the occupation's essential and optional
+    skills."""
+    employer = vacancy_write_employer(who, body.employer_id)
+    [(vid, created)] = engine.save_vacancies([body], [employer])
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    response.headers["Location"] = f"/vacancies/{vid}"
+    return {"id": vid, "created": created}
+
+
+@router.post("/import", status_code=status.HTTP_201_CREATED)
+async def import_vacancies(request: Request, who: CurrentUser, engine: EngineDep,
+                           format: Format = None) -> dict[str, Any]:
+    """JSON Lines or CSV; every row is checked first and nothing is written unless all
+    rows are valid (422 with one error per bad row)."""
+    require(who, "admin", "employer")
+    fmt = detect_format(request.headers.get("content-type"), format)
+    body = await request.body()
+    return await run_in_threadpool(engine.import_vacancies, body, fmt,
+                                   lambda requested: vacancy_write_employer(who, requested))
+
+
+@router.get("")
+def vacancies(who: CurrentUser, engine: EngineDep, limit: Limit = 20, offset: Offset = 0,
+              kind: Literal["job", "apprenticeship", "placement"] | None = None,
+              open_only: bool = Query(True, alias="open")) -> dict[str, Any]:
+    """Employers list their own vacancies; everyone else all of them."""
+    employer = who.organisation_id if who.role == "employer" else None
+    with engine.connection() as conn:
+        items, total = list_vacancies(conn, employer, kind, open_only, limit, offset)
+    return page(items, total, limit, offset)
+
+
+@router.get("/{vacancy_id}")
+def vacancy(vacancy_id: int, who: CurrentUser, engine: EngineDep, lang: Lang = None,
+            ) -> dict[str, Any]:
+    with engine.connection() as conn:
+        vacancy_scope(conn, who, vacancy_id)
+        return read_vacancy(conn, engine.concepts, vacancy_id, lang or "en")
+
+
+@router.patch("/{vacancy_id}")
+def update_vacancy(vacancy_id: int, body: VacancyPatch, who: CurrentUser,
+                   engine: EngineDep) -> dict[str, Any]:
+    """Close a vacancy (it leaves every match list) or open it again."""
+    with engine.connection() as conn:
+        vacancy_scope(conn, who, vacancy_id, write=True)
+        conn.execute("UPDATE vacancy SET is_open = %s, updated_at = now() WHERE id = %s",
+                     (body.is_open, vacancy_id))
+    return {"id": vacancy_id, "is_open": body.is_open}
+
+
+@router.get("/{vacancy_id}/matches")
+def matches(vacancy_id: int, who: CurrentUser, engine: EngineDep, limit: Limit = 20,
+            offset: Offset = 0, lang: Lang = None) -> dict[str, Any]:
+    """Candidates for a vacancy, best first. Employers see pseudonymised profiles (skills,
+    languages, region; no name, contact or the person's own words) unless the candidate
+    consented to them; coaches see the candidates of their centre."""
+    require(who, "admin", "coach", "employer")
+    lang = lang or "en"
+    with engine.connection() as conn:
+        employer = vacancy_scope(conn, who, vacancy_id)
+        scope = who.organisation_id if who.role == "coach" else None
+        found = engine.matcher.candidates_for(conn, vacancy_id, scope)
+        window = found[offset:offset + limit]
+        ids = [m.candidate.id for m in window]
+        named = set(ids) if who.role != "employer" else consenting(conn, ids, employer)
+        explained = engine.matcher.explain(conn, window, lang, with_courses=False,
+                                           with_evidence=who.role != "employer")
+        people = personal_of(conn, sorted(named))
+        items = []
+        for m, ex in zip(window, explained, strict=True):
+            cid = m.candidate.id
+            item: dict[str, Any] = {
+                "candidate": read_candidate(conn, engine.concepts, cid, personal=False,
+                                            lang=lang), **ex}
+            if cid in named:
+                item["candidate"]["personal"] = people.get(cid)
+                audit(conn, who, "candidate.match_read", cid, vacancy_id=vacancy_id)
+            items.append(item)
+    return page(items, len(found), limit, offset)
