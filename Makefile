@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/python -m matcher.demo
+	$(BIN)/python -m api.demo
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -31,7 +31,8 @@ OCCUPATION_WEIGHT = 3.0
 @dataclass
 class PreparedCandidate:
     data: CandidateIn
-    skills: list[tuple[str, str, str | None, float]]  # uri, source, evidence, score
+    skills: list[tuple[str, str, str | None, str | None, float]]
+    # (uri, source, evidence, statement, score)
     qualifications: list[tuple[str | None, float | None]]  # occupation, score per item
     experience: list[tuple[str | None, float | None]]
     embedding: list[float] | None
@@ -50,17 +51,18 @@ def prepare_candidate(concepts: Concepts, data: CandidateIn) -> PreparedCandidat
                        "preferences.occupations")
     texts = [(i, c.text) for i, c in enumerate(data.skills) if c.text and not c.concept]
     linked: list[list[Linked]] = concepts.link_skills([t for _, t in texts], data.lang)
-    skills: dict[tuple[str, str], tuple[str, str, str | None, float]] = {}
+    skills: dict[tuple[str, str], tuple[str, str, str | None, str | None, float]] = {}
     for claim in data.skills:
         if claim.concept:
             skills[(claim.concept, claim.source)] = (
-                claim.concept, claim.source, claim.evidence or claim.text, 1.0)
+                claim.concept, claim.source, claim.evidence, claim.text, 1.0)
     for (i, text), found in zip(texts, linked, strict=True):
         source = data.skills[i].source
         for link in found:
             key = (link.uri, source)
-            if key not in skills or skills[key][3] < link.score:
-                skills[key] = (link.uri, source, data.skills[i].evidence or text, link.score)
+            if key not in skills or (skills[key][4] or 0) < link.score:
+                skills[key] = (link.uri, source, data.skills[i].evidence or link.evidence, text,
+                               link.score)
     quals = concepts.link_titles([q.title for q in data.qualifications], data.lang)
     unlinked = [e.title for e in data.experience if not e.occupation]
     exp_links = iter(concepts.link_titles(unlinked, data.lang))
@@ -71,7 +73,7 @@ def prepare_candidate(concepts: Concepts, data: CandidateIn) -> PreparedCandidat
         else:
             m = next(exp_links)
             experience.append((m.concept, m.score) if m else (None, None))
-    weighted = [(uri, SKILL_WEIGHT) for uri, _, _, _ in skills.values()]
+    weighted = [(s[0], SKILL_WEIGHT) for s in skills.values()]
     weighted += [(m.concept, OCCUPATION_WEIGHT) for m in quals if m]
     weighted += [(occ, OCCUPATION_WEIGHT) for occ, _ in experience if occ]
     weighted += [(occ, OCCUPATION_WEIGHT) for occ in data.preferences.occupations]
@@ -135,8 +137,8 @@ def write_candidate(conn: psycopg.Connection, prep: PreparedCandidate,
             [(cid, e.title, e.years, occ, score)
              for e, (occ, score) in zip(data.experience, prep.experience, strict=True)])
         cur.executemany(
-            "INSERT INTO candidate_skill (candidate_id, skill_uri, source, evidence, score)"
-            " VALUES (%s, %s, %s, %s, %s)", [(cid, *s) for s in prep.skills])
+            "INSERT INTO candidate_skill (candidate_id, skill_uri, source, evidence, statement,"
+            " score) VALUES (%s, %s, %s, %s, %s, %s)", [(cid, *s) for s in prep.skills])
         cur.executemany(
             "INSERT INTO candidate_consent (candidate_id, employer_id) VALUES (%s, %s)"
             " ON CONFLICT DO NOTHING", [(cid, c.employer_id) for c in data.consents])
@@ -168,7 +170,8 @@ def read_candidate(conn: psycopg.Connection, concepts: Concepts, candidate_id: s
     langs = cur.execute("SELECT lang, level::text AS level FROM candidate_language"
                         " WHERE candidate_id = %s ORDER BY lang", (candidate_id,)).fetchall()
     skills = cur.execute(
-        "SELECT skill_uri, source::text AS source, evidence, score FROM candidate_skill"
+        "SELECT skill_uri, source::text AS source, evidence, statement, score"
+        " FROM candidate_skill"
         " WHERE candidate_id = %s ORDER BY skill_uri, source", (candidate_id,)).fetchall()
     quals = cur.execute(
         "SELECT title, country, year, occupation_uri, link_score FROM candidate_qualification"
@@ -185,7 +188,8 @@ def read_candidate(conn: psycopg.Connection, concepts: Concepts, candidate_id: s
         "work_permit": row["work_permit"],
         "skills": [{"skill": s["skill_uri"], "label": concepts.label(s["skill_uri"], lang),
                     "source": s["source"],
-                    **({"evidence": s["evidence"], "score": round(s["score"], 4)}
+                    **({"evidence": s["evidence"], "statement": s["statement"],
+                        "score": round(s["score"], 4)}
                        if personal else {})} for s in skills],
         "qualifications": [{**({"title": q["title"]} if personal else {}),
                             "country": q["country"], "year": q["year"],

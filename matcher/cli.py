@@ -5,6 +5,10 @@
     matcher normalize "text" [--lang de] [--occupations] [--json]
     matcher eval skills FILE...                Decorte-format skill linking sets
     matcher eval occupations DIR...            MELO-format occupation linking sets
+    matcher orgs add NAME --kind centre|employer|provider [--external-id ID]
+    matcher users add NAME --role admin|coach|employer|migrant [--organisation ID]
+                      [--candidate ID]         prints the user's first token (shown once)
+    matcher tokens issue USER_ID               a new token for an existing user
 
 Errors print one line `error: ...` on stderr and exit with status 2.
 """
@@ -17,12 +21,13 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
+import psycopg
 from pydantic import ValidationError
 
 from matcher.settings import Settings
-from skills_taxonomy.errors import MatcherError
+from skills_taxonomy.errors import InvalidInputError, MatcherError
 
 
 def _say(message: str) -> None:
@@ -90,6 +95,43 @@ def _cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _with_db(settings: Settings, action: Callable[[psycopg.Connection], dict]) -> int:
+    from matcher.db import Database
+
+    with Database(settings) as db, db.connection() as conn:
+        print(json.dumps(action(conn), ensure_ascii=False))
+    return 0
+
+
+def _cmd_orgs(args: argparse.Namespace, settings: Settings) -> int:
+    from matcher.auth import upsert_organisation
+
+    return _with_db(settings, lambda conn: {"id": upsert_organisation(
+        conn, args.name, args.kind, args.external_id), "name": args.name, "kind": args.kind})
+
+
+def _cmd_users(args: argparse.Namespace, settings: Settings) -> int:
+    from matcher.auth import create_user, issue_token
+
+    def add(conn: psycopg.Connection) -> dict:
+        uid = create_user(conn, args.name, args.role, args.organisation, args.candidate)
+        return {"id": uid, "role": args.role, "token": issue_token(conn, uid, "cli")}
+
+    return _with_db(settings, add)
+
+
+def _cmd_tokens(args: argparse.Namespace, settings: Settings) -> int:
+    from matcher.auth import issue_token
+
+    def issue(conn: psycopg.Connection) -> dict:
+        if conn.execute("SELECT 1 FROM app_user WHERE id = %s", (args.user_id,)).fetchone() \
+                is None:
+            raise InvalidInputError(f"user {args.user_id} does not exist")
+        return {"user_id": args.user_id, "token": issue_token(conn, args.user_id, "cli")}
+
+    return _with_db(settings, issue)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="matcher", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -118,6 +160,27 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("target", choices=["skills", "occupations"])
     ev.add_argument("paths", nargs="+")
     ev.set_defaults(func=_cmd_eval)
+
+    orgs = sub.add_parser("orgs", help="organisations: centres, employers, providers")
+    orgs_add = orgs.add_subparsers(dest="action", required=True).add_parser("add")
+    orgs_add.add_argument("name")
+    orgs_add.add_argument("--kind", required=True, choices=["centre", "employer", "provider"])
+    orgs_add.add_argument("--external-id", default=None)
+    orgs_add.set_defaults(func=_cmd_orgs)
+
+    users = sub.add_parser("users", help="users and their first token")
+    users_add = users.add_subparsers(dest="action", required=True).add_parser("add")
+    users_add.add_argument("name")
+    users_add.add_argument("--role", required=True,
+                           choices=["admin", "coach", "employer", "migrant"])
+    users_add.add_argument("--organisation", type=int, default=None)
+    users_add.add_argument("--candidate", default=None)
+    users_add.set_defaults(func=_cmd_users)
+
+    tokens = sub.add_parser("tokens", help="bearer tokens")
+    tokens_issue = tokens.add_subparsers(dest="action", required=True).add_parser("issue")
+    tokens_issue.add_argument("user_id", type=int)
+    tokens_issue.set_defaults(func=_cmd_tokens)
     return parser
 
 

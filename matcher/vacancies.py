@@ -115,16 +115,20 @@ def write_vacancies(conn: psycopg.Connection, prepared: list[PreparedVacancy],
         v, loc = prep.data, prep.data.location
         row = conn.execute(
             "INSERT INTO vacancy (employer_id, external_id, kind, title, description,"
-            " occupation_uri, town, lat, lon, slots, start_date, is_open, min_permit, embedding)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+            " essential_skills_text, optional_skills_text, occupation_uri, town, lat, lon,"
+            " slots, start_date, is_open, min_permit, embedding)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
             " ON CONFLICT (employer_id, external_id) DO UPDATE SET kind = excluded.kind,"
             " title = excluded.title, description = excluded.description,"
+            " essential_skills_text = excluded.essential_skills_text,"
+            " optional_skills_text = excluded.optional_skills_text,"
             " occupation_uri = excluded.occupation_uri, town = excluded.town,"
             " lat = excluded.lat, lon = excluded.lon, slots = excluded.slots,"
             " start_date = excluded.start_date, is_open = excluded.is_open,"
             " min_permit = excluded.min_permit, embedding = excluded.embedding,"
             " updated_at = now() RETURNING id, (xmax = 0)",
-            (employer_id, v.external_id, v.kind, v.title, v.description, prep.occupation,
+            (employer_id, v.external_id, v.kind, v.title, v.description,
+             v.essential_skills_text, v.optional_skills_text, prep.occupation,
              loc.town, loc.lat, loc.lon, v.slots, v.start_date, v.is_open, v.min_permit,
              _vec(prep.embedding))).fetchone()
         assert row is not None
@@ -147,7 +151,8 @@ def vacancy_employer(conn: psycopg.Connection, vacancy_id: int) -> int | None:
 
 _VACANCY_COLUMNS = (
     "v.id, v.employer_id, o.name AS employer, v.external_id, v.kind::text AS kind, v.title,"
-    " v.description, v.occupation_uri, v.town, v.lat, v.lon, v.slots, v.start_date,"
+    " v.description, v.essential_skills_text, v.optional_skills_text, v.occupation_uri,"
+    " v.town, v.lat, v.lon, v.slots, v.start_date,"
     " v.is_open, v.min_permit::text AS min_permit, v.created_at, v.updated_at")
 
 
@@ -245,18 +250,20 @@ def write_courses(conn: psycopg.Connection, prepared: list[PreparedCourse],
     for prep in prepared:
         c, loc = prep.data, prep.data.location
         row = conn.execute(
-            "INSERT INTO course (external_id, provider, title, description, lang, min_level,"
-            " duration_weeks, online, town, lat, lon, cost_eur, funding, start_dates, seats,"
-            " embedding) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,"
-            " %s) ON CONFLICT (external_id) DO UPDATE SET provider = excluded.provider,"
-            " title = excluded.title, description = excluded.description,"
+            "INSERT INTO course (external_id, provider, title, description, skills_text, lang,"
+            " min_level, duration_weeks, online, town, lat, lon, cost_eur, funding,"
+            " start_dates, seats, embedding) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s,"
+            " %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (external_id) DO UPDATE SET"
+            " provider = excluded.provider, title = excluded.title,"
+            " description = excluded.description, skills_text = excluded.skills_text,"
             " lang = excluded.lang, min_level = excluded.min_level,"
             " duration_weeks = excluded.duration_weeks, online = excluded.online,"
             " town = excluded.town, lat = excluded.lat, lon = excluded.lon,"
             " cost_eur = excluded.cost_eur, funding = excluded.funding,"
             " start_dates = excluded.start_dates, seats = excluded.seats,"
             " embedding = excluded.embedding, updated_at = now() RETURNING id, (xmax = 0)",
-            (c.external_id, c.provider, c.title, c.description, c.lang, c.min_level,
+            (c.external_id, c.provider, c.title, c.description, c.skills_text, c.lang,
+             c.min_level,
              c.duration_weeks, c.online, loc.town if loc else None, loc.lat if loc else None,
              loc.lon if loc else None, c.cost_eur, c.funding, c.start_dates, c.seats,
              _vec(prep.embedding))).fetchone()
@@ -270,7 +277,7 @@ def write_courses(conn: psycopg.Connection, prepared: list[PreparedCourse],
     return out
 
 
-_COURSE_COLUMNS = ("id, external_id, provider, title, description, lang,"
+_COURSE_COLUMNS = ("id, external_id, provider, title, description, skills_text, lang,"
                    " min_level::text AS min_level, duration_weeks, online, town, lat, lon,"
                    " cost_eur, funding, start_dates, seats")
 

@@ -121,7 +121,8 @@ CREATE TABLE candidate_skill (
     candidate_id text NOT NULL REFERENCES candidate ON DELETE CASCADE,
     skill_uri    text NOT NULL,
     source       skill_source NOT NULL,
-    evidence     text,                           -- the person's words, when there were any
+    evidence     text,                           -- the words that evidence the skill
+    statement    text,                           -- the whole free text it was linked from
     score        real NOT NULL DEFAULT 1,        -- linking confidence for free text
     PRIMARY KEY (candidate_id, skill_uri, source)
 );
@@ -160,6 +161,8 @@ CREATE TABLE vacancy (
     kind             vacancy_kind NOT NULL,
     title            text NOT NULL,
     description      text NOT NULL DEFAULT '',
+    essential_skills_text text,                  -- the employer's words, linked on write
+    optional_skills_text  text,
     occupation_uri   text,
     town             text NOT NULL,
     lat              double precision NOT NULL,
@@ -197,6 +200,7 @@ CREATE TABLE course (
     provider       text NOT NULL,
     title          text NOT NULL,
     description    text NOT NULL DEFAULT '',
+    skills_text    text,
     lang           text NOT NULL,
     min_level      cefr_level NOT NULL,
     duration_weeks real NOT NULL CHECK (duration_weeks > 0),

@@ -1,0 +1,134 @@
+"""`make demo`: the API on localhost:8000 over an embedded database with demo data.
+
+Starts the embedded PostgreSQL (in `var/demo` unless `MATCHER_DATA_DIR` says otherwise),
+loads the starter taxonomy and the generated North Rhine-Westphalia data set (200
+candidates, 1,000 vacancies, 100 courses) on the first run, issues a fresh token for one
+user of each role, prints them with example requests, and serves. A second run finds the
+data and reuses it (tokens are stored hashed, so each run issues new ones).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import psycopg
+import uvicorn
+
+from api.main import create_app
+from matcher.auth import create_user, issue_token, upsert_organisation
+from matcher.demo_data import generate
+from matcher.service import Engine
+from matcher.settings import Settings
+
+DEMO_USERS = (("demo admin", "admin"), ("demo coach", "coach"), ("demo employer", "employer"),
+              ("demo migrant", "migrant"))
+
+
+def demo_loaded(conn: psycopg.Connection) -> bool:
+    row = conn.execute("SELECT count(*) FROM app_user WHERE name = 'demo admin'").fetchone()
+    return bool(row and row[0])
+
+
+def load_demo(engine: Engine, candidates: int = 200, vacancies: int = 1000, courses: int = 100,
+              say: Callable[[str], None] = print) -> bool:
+    """Load the generated data set unless it is there; returns whether it loaded."""
+    with engine.connection() as conn:
+        if demo_loaded(conn):
+            return False
+    data = generate(engine.concepts.taxonomy, candidates, vacancies, courses)
+    with engine.connection() as conn:
+        org_ids = {o.external_id: upsert_organisation(conn, o.name, o.kind, o.external_id)
+                   for o in data.centres + data.employers}
+    started = time.perf_counter()
+    engine.save_courses(data.courses)
+    engine.save_vacancies([v for _, v in data.vacancies],
+                          [org_ids[e] for e, _ in data.vacancies])
+    say(f"  {len(data.courses)} courses, {len(data.vacancies)} vacancies "
+        f"({time.perf_counter() - started:.1f} s)")
+    started = time.perf_counter()
+    first: str | None = None
+    for centre, cand in data.candidates:
+        cid, _ = engine.save_candidate(cand, org_ids[centre])
+        first = first or cid
+    say(f"  {len(data.candidates)} candidates ({time.perf_counter() - started:.1f} s)")
+    with engine.connection() as conn:
+        create_user(conn, "demo admin", "admin")
+        create_user(conn, "demo coach", "coach", org_ids[data.candidates[0][0]])
+        create_user(conn, "demo employer", "employer", org_ids[data.vacancies[0][0]])
+        create_user(conn, "demo migrant", "migrant", candidate_id=first)
+    return True
+
+
+def demo_tokens(engine: Engine) -> dict[str, tuple[str, dict[str, object]]]:
+    """A fresh token per demo user: role -> (token, facts for the example requests)."""
+    out: dict[str, tuple[str, dict[str, object]]] = {}
+    with engine.connection() as conn:
+        for name, role in DEMO_USERS:
+            row = conn.execute("SELECT id, organisation_id, candidate_id FROM app_user"
+                               " WHERE name = %s AND role = %s ORDER BY id LIMIT 1",
+                               (name, role)).fetchone()
+            if row is None:
+                continue
+            out[role] = (issue_token(conn, row[0], "demo"),
+                         {"organisation_id": row[1], "candidate_id": row[2]})
+        if "employer" in out:
+            vac = conn.execute("SELECT min(id) FROM vacancy WHERE employer_id = %s AND is_open",
+                               (out["employer"][1]["organisation_id"],)).fetchone()
+            out["employer"][1]["vacancy_id"] = vac[0] if vac else None
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m api.demo", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--no-serve", action="store_true", help="load the data and stop")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    settings = Settings()
+    if "MATCHER_DATA_DIR" not in os.environ:
+        settings = settings.model_copy(update={"data_dir": Path("var/demo")})
+    started = time.perf_counter()
+    engine = Engine.start(settings, progress=print)
+    try:
+        print(f"database ready, taxonomy {engine.concepts.version} "
+              f"({time.perf_counter() - started:.1f} s)")
+        if load_demo(engine):
+            print("demo data loaded")
+        else:
+            print("demo data found in the database; reusing it")
+        tokens = demo_tokens(engine)
+        base = f"http://{args.host}:{args.port}"
+        print(f"\nAPI on {base} (OpenAPI: {base}/docs). One token per role:")
+        for role, (token, _) in tokens.items():
+            print(f"  {role:<9} {token}")
+        coach, migrant = tokens["coach"][0], tokens["migrant"]
+        employer = tokens["employer"]
+        cid = migrant[1]["candidate_id"]
+        print("\nExample requests:")
+        print(f"  # a coach: vacancies for one of their candidates, with reasons and courses\n"
+              f"  curl -s -H 'Authorization: Bearer {coach}' "
+              f"'{base}/candidates/{cid}/matches?limit=3'")
+        print(f"  # an employer: pseudonymised candidates for their vacancy\n"
+              f"  curl -s -H 'Authorization: Bearer {employer[0]}' "
+              f"'{base}/vacancies/{employer[1]['vacancy_id']}/matches?limit=3'")
+        print(f"  # a migrant: their own course suggestions, in their own language\n"
+              f"  curl -s -H 'Authorization: Bearer {migrant[0]}' "
+              f"'{base}/candidates/{cid}/courses'")
+        sys.stdout.flush()
+        if args.no_serve:
+            return 0
+        uvicorn.run(create_app(engine=engine), host=args.host, port=args.port,
+                    log_level="info")
+        return 0
+    finally:
+        engine.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
