@@ -1,0 +1,130 @@
+"""Matching benchmark on the demo data set (starter taxonomy, NRW, 200 candidates, 1,000
+vacancies, 100 courses) in a fresh embedded PostgreSQL:
+
+- load time of the data set (normalisation on write included);
+- latency of candidate → top-20 vacancies (retrieval + exact scoring + explanations +
+  course plans), vacancy → top-20 candidates, course plan, and the HTTP route;
+- recall@20 of the two-stage retrieval against exact scoring of every vacancy that
+  passes the hard filters.
+
+    python -m benchmarks.matching [--out benchmarks/results/matching.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from api.demo import demo_tokens, load_demo
+from api.main import create_app
+from matcher.candidates import load_facts
+from matcher.matching import Matcher
+from matcher.service import Engine
+from matcher.settings import Settings
+from matcher.vacancies import load_vacancy_facts
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results"
+
+ALL_PASSING = """
+    SELECT v.id FROM vacancy v, candidate c WHERE c.id = %s AND v.is_open
+      AND v.kind::text = ANY(ARRAY(SELECT jsonb_array_elements_text(c.preferences->'kinds')))
+      AND v.min_permit <= c.work_permit
+      AND km_between(c.lat, c.lon, v.lat, v.lon) <= c.travel_radius_km"""
+
+
+def percentiles(ms: list[float]) -> dict[str, float]:
+    ordered = sorted(ms)
+
+    def at(q: float) -> float:
+        return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 2)
+
+    return {"n": len(ms), "p50_ms": round(statistics.median(ordered), 2), "p95_ms": at(0.95),
+            "p99_ms": at(0.99)}
+
+
+def timed(fn: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    fn()
+    return (time.perf_counter() - started) * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--out", type=Path, default=RESULTS / "matching.json")
+    args = parser.parse_args()
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    tmp = Path(tempfile.mkdtemp(prefix="bench-"))
+    settings = Settings(data_dir=ROOT / "var" / "demo", pgdata=tmp / "pgdata")
+    engine = Engine.start(settings)
+    results: dict[str, object] = {"machine": {"cpus": os.cpu_count(),
+                                              "python": platform.python_version()}}
+    try:
+        started = time.perf_counter()
+        load_demo(engine, say=lambda m: print(m, flush=True))
+        results["load_seconds"] = round(time.perf_counter() - started, 1)
+        matcher: Matcher = engine.matcher
+        with engine.connection() as conn:
+            cands = [r[0] for r in conn.execute("SELECT id FROM candidate ORDER BY id")]
+            vacs = [r[0] for r in conn.execute("SELECT id FROM vacancy WHERE is_open")]
+        rng = random.Random(1)
+        sample_v = rng.sample(vacs, 200)
+        c2v, c2v_explain, v2c, plans, recalls = [], [], [], [], []
+        with engine.connection() as conn:
+            for cid in cands:
+                c2v.append(timed(lambda cid=cid: matcher.vacancies_for(conn, cid)[:20]))
+                c2v_explain.append(timed(lambda cid=cid: matcher.explain(
+                    conn, matcher.vacancies_for(conn, cid)[:20])))
+                top = matcher.vacancies_for(conn, cid)
+                if top:
+                    plans.append(timed(lambda cid=cid, vid=top[0].vacancy.id:
+                                       matcher.course_plan(conn, cid, vid)))
+                # recall@20 of retrieval against exact scoring of every passing vacancy
+                passing = [r[0] for r in conn.execute(ALL_PASSING, (cid,))]
+                if len(passing) >= 20:
+                    cand = load_facts(conn, [cid])[cid]
+                    exact = sorted(load_vacancy_facts(conn, passing).values(), key=lambda v: (
+                        -engine.scorer.score(cand, v).score, v.id))[:20]
+                    got = {m.vacancy.id for m in top[:20]}
+                    recalls.append(len(got & {v.id for v in exact}) / 20)
+            for vid in sample_v:
+                v2c.append(timed(lambda vid=vid: matcher.explain(
+                    conn, matcher.candidates_for(conn, vid)[:20], with_courses=False)))
+        tokens = demo_tokens(engine)
+        http = []
+        with TestClient(create_app(engine=engine)) as client:
+            headers = {"Authorization": f"Bearer {tokens['admin'][0]}"}
+            for cid in cands[:100]:
+                http.append(timed(lambda cid=cid: client.get(
+                    f"/candidates/{cid}/matches", headers=headers).raise_for_status()))
+        results.update({
+            "candidate_to_vacancies_retrieve_and_score": percentiles(c2v),
+            "candidate_to_vacancies_with_explanations_and_plans": percentiles(c2v_explain),
+            "vacancy_to_candidates_with_explanations": percentiles(v2c),
+            "course_plan": percentiles(plans),
+            "http_candidate_matches_top20": percentiles(http),
+            "recall_at_20_vs_exact": {"n": len(recalls),
+                                      "mean": round(statistics.mean(recalls), 4),
+                                      "min": round(min(recalls), 4)},
+        })
+    finally:
+        engine.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=1) + "\n")
+    print(json.dumps(results, indent=1))
+
+
+if __name__ == "__main__":
+    main()
