@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -50,7 +50,7 @@ class BodyLimit:
             message = await receive()
             seen += len(message.get("body", b""))
             if seen > self.max_bytes:
-                raise _TooLarge
+                raise _TooLarge(self.max_bytes)
             return message
 
         try:
@@ -59,14 +59,22 @@ class BodyLimit:
             await self._refuse(scope, receive, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = JSONResponse(status_code=413, content={
-            "detail": f"body: larger than the limit of {self.max_bytes:,} bytes "
-                      "(split a bulk import into several files)"})
+        response = JSONResponse(status_code=413, content={"detail": _too_large(self.max_bytes)})
         await response(scope, receive, send)
 
 
-class _TooLarge(Exception):
-    pass
+def _too_large(max_bytes: int) -> str:
+    return (f"body: larger than the limit of {max_bytes:,} bytes "
+            "(split a bulk import into several files)")
+
+
+class _TooLarge(HTTPException):
+    """An HTTPException, so that FastAPI's body parsing re-raises it as it is (it turns any
+    other error while reading a JSON body into 400) and it answers 413 wherever it is
+    raised; `BodyLimit` still catches it should it arrive there."""
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(413, _too_large(max_bytes))
 
 
 def _field(loc: tuple[Any, ...] | list[Any]) -> str:

@@ -186,6 +186,12 @@ class Concepts:
                         if occupation in wanted and skill in wanted:
                             copy.write_row((occupation, skill, rel.value))
             with conn.cursor().copy(
+                    "COPY skill_relation (skill, related, relation) FROM STDIN") as copy:
+                for skill, related in taxonomy.skill_relations.items():
+                    for other, rel in related.items():
+                        if skill in wanted and other in wanted:
+                            copy.write_row((skill, other, rel.value))
+            with conn.cursor().copy(
                     "COPY concept_broader (narrower, broader) FROM STDIN") as copy:
                 for narrower, parents in taxonomy.broader.items():
                     for parent in parents:

@@ -8,9 +8,9 @@ taxonomy when the profile is written (`matcher.concepts.Concepts.check`).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 CEFR_LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2", "native")
 PERMITS = ("none", "pending", "restricted", "full")  # in order: each meets the ones before
@@ -31,10 +31,26 @@ ShortText = Annotated[str, Field(max_length=2_000)]
 LongText = Annotated[str, Field(max_length=10_000)]
 ConceptId = Annotated[str, Field(min_length=1, max_length=300)]
 LangCode = Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]
+# An id or text that reaches PostgreSQL, which cannot store NUL characters (they would
+# fail the query with a 500 instead of a 422 naming the field).
+NO_NUL = r"^[^\x00]*$"
+CandidateRef = Annotated[str, Field(min_length=1, max_length=100, pattern=NO_NUL)]
+
+
+def refuse_nul(value: Any) -> Any:
+    """A field validator: strings (also in lists) must not contain NUL characters."""
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError("must not contain NUL characters (\\u0000)")
+    if isinstance(value, list | tuple):
+        for item in value:
+            refuse_nul(item)
+    return value
 
 
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    _no_nul = field_validator("*", mode="before")(refuse_nul)
 
 
 class LanguageLevel(Model):
@@ -154,7 +170,7 @@ class CourseIn(Model):
 
 
 class OutcomeIn(Model):
-    candidate_id: Annotated[str, Field(min_length=1, max_length=100)]
+    candidate_id: CandidateRef
     vacancy_id: int = Field(ge=1)
     status: OutcomeStatus
     reason: ShortText | None = None
@@ -166,7 +182,8 @@ def cefr_rank(level: str | None) -> int:
 
 
 __all__ = [
-    "CEFR_LEVELS", "KINDS", "OUTCOMES", "PERMITS", "SOURCES", "CandidateIn", "Consent",
+    "CEFR_LEVELS", "KINDS", "NO_NUL", "OUTCOMES", "PERMITS", "SOURCES", "CandidateIn",
+    "CandidateRef", "Consent",
     "CourseIn", "Experience", "LanguageLevel", "Location", "OutcomeIn", "Personal",
     "Preferences", "Qualification", "SkillClaim", "VacancyIn", "cefr_rank",
 ]

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from fastapi import APIRouter, status
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.deps import CurrentUser, EngineDep, Limit, Offset, page
 from matcher.access import candidate_scope, require
 from matcher.auth import create_user, issue_token, upsert_organisation
 from matcher.errors import NotFoundError
+from matcher.profiles import refuse_nul
 
 router = APIRouter(tags=["organisations and users"])
 
@@ -21,6 +22,8 @@ class OrganisationIn(BaseModel):
     kind: Literal["centre", "employer", "provider"]
     external_id: str | None = Field(None, min_length=1, max_length=100)
 
+    _no_nul = field_validator("*", mode="before")(refuse_nul)
+
 
 class UserIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -28,6 +31,8 @@ class UserIn(BaseModel):
     role: Literal["admin", "coach", "employer", "migrant"]
     organisation_id: int | None = None
     candidate_id: str | None = Field(None, max_length=100)
+
+    _no_nul = field_validator("*", mode="before")(refuse_nul)
 
 
 @router.post("/organisations", status_code=status.HTTP_201_CREATED)

@@ -18,11 +18,11 @@ from matcher.candidates import (
     list_candidates,
     read_candidate,
 )
-from matcher.profiles import CandidateIn, Consent
+from matcher.profiles import CandidateIn, CandidateRef, Consent
 from skills_taxonomy.errors import InvalidInputError
 
 router = APIRouter(prefix="/candidates", tags=["candidates"])
-CandidateId = Annotated[str, Field(min_length=1, max_length=100)]
+CandidateId = CandidateRef
 
 
 class ConsentsIn(BaseModel):
@@ -145,6 +145,7 @@ def matches(candidate_id: CandidateId, who: CurrentUser, engine: EngineDep,
         found = engine.matcher.vacancies_for(conn, candidate_id, list(kind or []))
         window = found[offset:offset + limit]
         explained = engine.matcher.explain(conn, window, lang, with_courses=courses)
+        audit(conn, who, "candidate.matches", candidate_id)  # the evidence is their words
     items = [{"vacancy": {"id": m.vacancy.id, "title": m.vacancy.title, "kind": m.vacancy.kind,
                           "town": m.vacancy.town, "employer_id": m.vacancy.employer_id,
                           "occupation": m.vacancy.occupation, "slots": m.vacancy.slots,

@@ -14,7 +14,7 @@ from api.deps import CurrentUser, EngineDep, Limit, Offset, page
 from matcher.access import candidate_scope, require, vacancy_scope
 from matcher.auth import audit
 from matcher.candidates import load_facts
-from matcher.profiles import OutcomeIn
+from matcher.profiles import NO_NUL, OutcomeIn
 from matcher.vacancies import load_vacancy_facts
 
 router = APIRouter(prefix="/outcomes", tags=["outcomes"])
@@ -44,7 +44,7 @@ def record(body: OutcomeIn, who: CurrentUser, engine: EngineDep) -> dict[str, An
 
 @router.get("")
 def outcomes(who: CurrentUser, engine: EngineDep,
-             candidate_id: Annotated[str | None, Query(max_length=100)] = None,
+             candidate_id: Annotated[str | None, Query(max_length=100, pattern=NO_NUL)] = None,
              limit: Limit = 20, offset: Offset = 0) -> dict[str, Any]:
     """Outcomes of one candidate, or of every candidate of the coach's centre."""
     require(who, "admin", "coach")

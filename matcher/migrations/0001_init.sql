@@ -52,6 +52,12 @@ CREATE TABLE occupation_skill (
     relation   text NOT NULL,
     PRIMARY KEY (occupation, skill)
 );
+CREATE TABLE skill_relation (
+    skill    text NOT NULL REFERENCES concept ON DELETE CASCADE,
+    related  text NOT NULL REFERENCES concept ON DELETE CASCADE,
+    relation text NOT NULL,
+    PRIMARY KEY (skill, related)
+);
 CREATE TABLE concept_broader (
     narrower text NOT NULL REFERENCES concept ON DELETE CASCADE,
     broader  text NOT NULL REFERENCES concept ON DELETE CASCADE,

@@ -1,0 +1,164 @@
+"""The store (embedded server start/stop, migrations, persisted taxonomy), the demo loader,
+the course planner and the scoring rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import psutil
+import pytest
+from fastapi.testclient import TestClient
+
+from api.demo import demo_tokens, load_demo
+from api.main import create_app
+from matcher.course_plan import EXACT_MAX_SKILLS, CourseFacts, plan_courses, why_not
+from matcher.db import Database, apply_migrations, migrations
+from matcher.scoring import Evidence, Scorer, load_weights
+from matcher.service import Engine
+from matcher.settings import Settings
+from skills_taxonomy.errors import InvalidInputError
+from skills_taxonomy.model import ConceptKind
+from skills_taxonomy.normalize import Normalizer
+
+
+def test_embedded_server_starts_keeps_data_and_stops(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, pgdata=tmp_path / "pg")
+    db = Database(settings).open()
+    with db.connection() as conn:
+        conn.execute("INSERT INTO organisation (name, kind) VALUES ('Kept', 'centre')")
+        pid = conn.execute("SELECT pg_backend_pid()").fetchone()
+        postmaster = psutil.Process(pid[0]).parent() if pid else None
+    db.close()
+    assert postmaster is not None
+    assert not postmaster.is_running() or postmaster.status() == psutil.STATUS_ZOMBIE
+    with Database(settings) as again, again.connection() as conn:
+        assert conn.execute("SELECT name FROM organisation").fetchall() == [("Kept",)]
+        assert [r[0] for r in conn.execute("SELECT name FROM schema_migration")] == [
+            name for _, name, _ in migrations()]
+
+
+def test_migrations_apply_once(engine: Engine) -> None:
+    with engine.connection() as conn:
+        assert apply_migrations(conn) == []
+    assert [n for n, _, _ in migrations()] == sorted({n for n, _, _ in migrations()})
+
+
+def test_taxonomy_is_persisted_with_its_version(engine: Engine) -> None:
+    taxonomy = engine.concepts.taxonomy
+    with engine.connection() as conn:
+        version = conn.execute("SELECT version FROM taxonomy_version WHERE is_current").fetchone()
+        counts = dict(conn.execute("SELECT kind, count(*) FROM concept GROUP BY kind").fetchall())
+        no_vector = conn.execute("SELECT count(*) FROM concept WHERE embedding IS NULL").fetchone()
+        labels = conn.execute("SELECT count(DISTINCT lang) FROM concept_label").fetchone()
+        relations = conn.execute("SELECT count(*) FROM occupation_skill").fetchone()
+        assert engine.concepts.persist(conn) is False  # same version: nothing rewritten
+    assert version == (engine.concepts.version,)
+    assert counts == {"skill": taxonomy.count(ConceptKind.SKILL),
+                      "occupation": taxonomy.count(ConceptKind.OCCUPATION)}
+    assert no_vector == (0,)
+    assert labels and labels[0] >= 8
+    assert relations and relations[0] == sum(len(s) for s in taxonomy.occupation_skills.values())
+
+
+def test_demo_loads_once_and_issues_a_token_per_role(tmp_path: Path, starter: Normalizer,
+                                                     ) -> None:
+    """In a database of its own, so the demo records stay out of the shared one."""
+    settings = Settings(data_dir=tmp_path, pgdata=tmp_path / "pg")
+    engine = Engine.start(settings, normalizer=starter)
+    try:
+        _check_demo(engine)
+    finally:
+        engine.close()
+
+
+def _check_demo(engine: Engine) -> None:
+    assert load_demo(engine, candidates=12, vacancies=40, courses=8, say=lambda _: None)
+    assert not load_demo(engine, candidates=12, vacancies=40, courses=8, say=lambda _: None)
+    with engine.connection() as conn:
+        demo_vacancies = conn.execute(
+            "SELECT count(*) FROM vacancy WHERE external_id LIKE 'demo-vac-%'").fetchone()
+    assert demo_vacancies == (40,)
+    tokens = demo_tokens(engine)
+    assert set(tokens) == {"admin", "coach", "employer", "migrant"}
+    with TestClient(create_app(engine=engine)) as client:
+        for role, (token, _) in tokens.items():
+            me = client.get("/me", headers={"Authorization": f"Bearer {token}"})
+            assert me.status_code == 200 and me.json()["role"] == role
+        migrant_token, facts = tokens["migrant"]
+        matches = client.get(f"/candidates/{facts['candidate_id']}/matches",
+                             headers={"Authorization": f"Bearer {migrant_token}"})
+    assert matches.status_code == 200 and matches.json()["total"] > 0
+
+
+def _course(cid: int, skills: set[str], weeks: float, **kw: object) -> CourseFacts:
+    fields: dict = {"lang": "de", "min_level": "A2", "online": True, "town": None, "lat": None,
+                    "lon": None, "cost_eur": 0.0, "funding": "", "start_dates": [], "seats": 5}
+    fields.update(kw)
+    return CourseFacts(cid, f"course {cid}", "provider", skills, duration_weeks=weeks, **fields)
+
+
+def test_course_plan_is_the_shortest_cover() -> None:
+    courses = [_course(1, {"a", "b", "c"}, 10), _course(2, {"a", "b"}, 3),
+               _course(3, {"c"}, 2), _course(4, {"d"}, 1)]
+    plan = plan_courses(["a", "b", "c"], courses)
+    assert plan.complete and plan.exact
+    assert sorted(c.id for c in plan.courses) == [2, 3] and plan.total_weeks == 5
+    partial = plan_courses(["a", "z"], courses)
+    assert not partial.complete and partial.uncovered == ["z"]
+    assert [c.id for c in partial.courses] == [2]
+
+
+def test_course_plan_goes_greedy_beyond_the_exact_limit() -> None:
+    skills = [f"s{i}" for i in range(EXACT_MAX_SKILLS + 2)]
+    courses = [_course(i, {s}, 1) for i, s in enumerate(skills)] + [
+        _course(99, set(skills[:4]), 2)]
+    plan = plan_courses(skills, courses)
+    assert plan.complete and not plan.exact
+    assert {s for c in plan.courses for s in c.skills} >= set(skills)
+
+
+def test_courses_a_person_cannot_take_are_excluded_with_the_reason() -> None:
+    today = dt.date(2026, 12, 1)
+    far = _course(1, {"a"}, 1, online=False, lat=52.52, lon=13.40, town="Berlin")
+    assert why_not(far, {"de": "B1"}, 50.94, 6.96, 30, today) == "outside the travel radius"
+    assert why_not(_course(2, {"a"}, 1, min_level="B2"), {"de": "B1"}, 0, 0, 30, today) \
+        == "needs de B2"
+    assert why_not(_course(3, {"a"}, 1, seats=0), {"de": "C1"}, 0, 0, 30, today) == \
+        "no seats left"
+    past = _course(4, {"a"}, 1, start_dates=[dt.date(2026, 1, 1)])
+    assert why_not(past, {"de": "C1"}, 0, 0, 30, today) == "no upcoming start date"
+    assert why_not(_course(5, {"a"}, 1), {"de": "A2"}, 0, 0, 30, today) is None
+
+
+def test_skill_credit_exact_related_and_similar(engine: Engine) -> None:
+    taxonomy = engine.concepts.taxonomy
+    scorer = Scorer(engine.concepts)
+    child, parents = next((c, p) for c, p in taxonomy.broader.items()
+                          if taxonomy.concepts[c].kind is ConceptKind.SKILL and p)
+    parent = sorted(parents)[0]
+    have = {child: [Evidence("self_declared", "my words")]}
+    exact, related = scorer.credits([child, parent], have)
+    assert (exact.credit, exact.via) == (1.0, "exact")
+    assert related.via in ("related", "similar") and 0 < related.credit <= 0.5
+    unrelated = scorer.credits([child], {})[0]
+    assert (unrelated.credit, unrelated.via) == (0.0, "none")
+
+
+def test_language_gap_counts_cefr_steps() -> None:
+    value, gaps = Scorer.language({"de": "B2", "en": "A2"}, {"de": "A2", "en": "C1"})
+    assert value == pytest.approx(1 - 2 / 3)
+    assert gaps == [{"lang": "de", "required": "B2", "has": "A2"}]
+    assert Scorer.language({"de": "C1"}, {})[0] == 0.0
+
+
+def test_match_weights_file_is_checked(tmp_path: Path) -> None:
+    good = tmp_path / "w.json"
+    good.write_text(json.dumps({"essential": 1, "optional": 0, "semantic": 0,
+                                "experience": 0, "language": 0, "distance": 0}))
+    assert load_weights(good)["essential"] == 1.0
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"essential": 1}))
+    with pytest.raises(InvalidInputError, match="exactly"):
+        load_weights(bad)
