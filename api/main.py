@@ -16,7 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.routes import admin, candidates, courses, outcomes, taxonomy, vacancies
+from api.routes import admin, candidates, courses, outcomes, recognition, taxonomy, vacancies
 from matcher.db import DatabaseError
 from matcher.errors import ConflictError, ForbiddenError, ImportRowsError, NotFoundError
 from matcher.service import Engine
@@ -97,8 +97,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app = FastAPI(title="Skills matcher", version="0.1.0", lifespan=lifespan, description=(
         "Skills-first matching of migrants and refugees with jobs, apprenticeships, "
         "placements and courses. Authenticate with `Authorization: Bearer <token>`."))
-    for router in (taxonomy.router, candidates.router, vacancies.router, courses.router,
-                   outcomes.router, admin.router):
+    for router in (taxonomy.router, candidates.router, recognition.router, vacancies.router,
+                   courses.router, outcomes.router, admin.router):
         app.include_router(router)
 
     @app.exception_handler(MatcherError)

@@ -19,6 +19,7 @@ from psycopg.types.json import Jsonb
 from matcher.concepts import Concepts, Linked, to_array
 from matcher.errors import NotFoundError
 from matcher.profiles import CandidateIn
+from matcher.recognition import CLAIM_CONFIDENCE, Recogniser, experience_confidence
 from matcher.scoring import CandidateFacts, Evidence
 from skills_taxonomy.errors import InvalidInputError
 from skills_taxonomy.model import ConceptKind
@@ -26,21 +27,52 @@ from skills_taxonomy.model import ConceptKind
 # How much each part of a profile pulls its vector: occupations say most about a person.
 SKILL_WEIGHT = 1.0
 OCCUPATION_WEIGHT = 3.0
+MIN_DERIVED = 0.3  # derived skills weaker than this are not stored
+
+
+@dataclass
+class SkillRow:
+    uri: str
+    source: str
+    evidence: str | None  # the words (or the fact) that evidence the skill
+    statement: str | None  # the whole free text it was linked from
+    score: float  # linking confidence
+    confidence: float  # how strongly this source evidences the skill
+
+
+@dataclass
+class QualificationRow:
+    occupation: str | None
+    link_score: float | None
+    eqf: dict[str, Any]
 
 
 @dataclass
 class PreparedCandidate:
     data: CandidateIn
-    skills: list[tuple[str, str, str | None, str | None, float]]
-    # (uri, source, evidence, statement, score)
-    qualifications: list[tuple[str | None, float | None]]  # occupation, score per item
-    experience: list[tuple[str | None, float | None]]
+    skills: list[SkillRow]
+    qualifications: list[QualificationRow]
+    experience: list[tuple[str | None, float | None]]  # occupation, link score per item
     embedding: list[float] | None
 
+    def recognition(self) -> tuple[list[str], list[str], int | None]:
+        """(fully recognised occupations, occupations in process, highest EQF level)."""
+        full, pending, levels = [], [], []
+        for q, row in zip(self.data.qualifications, self.qualifications, strict=True):
+            if row.occupation and q.status == "full":
+                full.append(row.occupation)
+            elif row.occupation and q.status in ("applied", "partial"):
+                pending.append(row.occupation)
+            if row.eqf.get("level"):
+                levels.append(int(row.eqf["level"]))
+        return sorted(set(full)), sorted(set(pending)), max(levels, default=None)
 
-def prepare_candidate(concepts: Concepts, data: CandidateIn) -> PreparedCandidate:
-    """Check concept ids and link the free text; no database access (this is the slow
-    part, kept out of the transaction)."""
+
+def prepare_candidate(concepts: Concepts, recogniser: Recogniser, data: CandidateIn,
+                      ) -> PreparedCandidate:
+    """Check concept ids, link the free text, and derive the skills that qualifications
+    and work experience evidence (recognition of prior learning). No database access:
+    this is the slow part, kept out of the transaction."""
     for i, claim in enumerate(data.skills):
         if claim.concept:
             concepts.check(claim.concept, ConceptKind.SKILL, f"skills[{i}].concept")
@@ -49,21 +81,42 @@ def prepare_candidate(concepts: Concepts, data: CandidateIn) -> PreparedCandidat
             concepts.check(exp.occupation, ConceptKind.OCCUPATION, f"experience[{i}].occupation")
     concepts.check_all(data.preferences.occupations, ConceptKind.OCCUPATION,
                        "preferences.occupations")
-    texts = [(i, c.text) for i, c in enumerate(data.skills) if c.text and not c.concept]
-    linked: list[list[Linked]] = concepts.link_skills([t for _, t in texts], data.lang)
-    skills: dict[tuple[str, str], tuple[str, str, str | None, str | None, float]] = {}
+    rows: dict[tuple[str, str], SkillRow] = {}
+
+    def add(row: SkillRow) -> None:
+        kept = rows.get((row.uri, row.source))
+        if kept is None or kept.confidence < row.confidence:
+            rows[(row.uri, row.source)] = row
+
     for claim in data.skills:
         if claim.concept:
-            skills[(claim.concept, claim.source)] = (
-                claim.concept, claim.source, claim.evidence, claim.text, 1.0)
-    for (i, text), found in zip(texts, linked, strict=True):
-        source = data.skills[i].source
+            add(SkillRow(claim.concept, claim.source, claim.evidence, claim.text, 1.0,
+                         CLAIM_CONFIDENCE[claim.source]))
+    texts = [(i, c.text) for i, c in enumerate(data.skills) if c.text and not c.concept]
+    contents = [(i, q.content) for i, q in enumerate(data.qualifications) if q.content]
+    linked: list[list[Linked]] = concepts.link_skills(
+        [t for _, t in texts] + [c for _, c in contents], data.lang)
+    for (i, text), found in zip(texts, linked, strict=False):
         for link in found:
-            key = (link.uri, source)
-            if key not in skills or (skills[key][4] or 0) < link.score:
-                skills[key] = (link.uri, source, data.skills[i].evidence or link.evidence, text,
-                               link.score)
-    quals = concepts.link_titles([q.title for q in data.qualifications], data.lang)
+            add(SkillRow(link.uri, data.skills[i].source, data.skills[i].evidence or
+                         link.evidence, text, link.score, CLAIM_CONFIDENCE[data.skills[i].source]))
+    content_skills = {i: {f.uri: f.score for f in found}
+                      for (i, _), found in zip(contents, linked[len(texts):], strict=True)}
+    qual_rows = []
+    for i, q in enumerate(data.qualifications):
+        eqf = recogniser.eqf(q)
+        ranked = recogniser.occupations(q.title, data.lang)
+        if recogniser.certainty(ranked) is None:
+            qual_rows.append(QualificationRow(None, None, eqf))
+            continue
+        occupation, link_score = ranked[0]
+        qual_rows.append(QualificationRow(occupation, link_score, eqf))
+        what = f"qualification {q.title!r}" + (f" ({q.country})" if q.country else "")
+        for uri, (confidence, how) in recogniser.evidenced_skills(
+                occupation, eqf["level"], content_skills.get(i, {})).items():
+            if confidence >= MIN_DERIVED:
+                add(SkillRow(uri, "qualification", f"{how}: {what}", None, link_score,
+                             confidence))
     unlinked = [e.title for e in data.experience if not e.occupation]
     exp_links = iter(concepts.link_titles(unlinked, data.lang))
     experience: list[tuple[str | None, float | None]] = []
@@ -73,14 +126,24 @@ def prepare_candidate(concepts: Concepts, data: CandidateIn) -> PreparedCandidat
         else:
             m = next(exp_links)
             experience.append((m.concept, m.score) if m else (None, None))
-    weighted = [(s[0], SKILL_WEIGHT) for s in skills.values()]
-    weighted += [(m.concept, OCCUPATION_WEIGHT) for m in quals if m]
+    for exp, (exp_occupation, score) in zip(data.experience, experience, strict=True):
+        if exp_occupation is None or exp.years <= 0:
+            continue
+        occupation = exp_occupation
+        confidence = experience_confidence(exp.years)
+        what = f"{exp.years:g} years as {exp.title!r}"
+        for skills, factor in ((concepts.essential_skills(occupation), 1.0),
+                               (concepts.optional_skills(occupation), 0.5)):
+            for uri in skills:
+                if confidence * factor >= MIN_DERIVED:
+                    add(SkillRow(uri, "work_experience", what, None, score or 1.0,
+                                 round(confidence * factor, 4)))
+    weighted = [(r.uri, SKILL_WEIGHT * r.confidence) for r in rows.values()]
+    weighted += [(q.occupation, OCCUPATION_WEIGHT) for q in qual_rows if q.occupation]
     weighted += [(occ, OCCUPATION_WEIGHT) for occ, _ in experience if occ]
     weighted += [(occ, OCCUPATION_WEIGHT) for occ in data.preferences.occupations]
-    return PreparedCandidate(
-        data=data, skills=list(skills.values()),
-        qualifications=[(m.concept, m.score) if m else (None, None) for m in quals],
-        experience=experience, embedding=concepts.profile_vector(weighted))
+    return PreparedCandidate(data=data, skills=list(rows.values()), qualifications=qual_rows,
+                             experience=experience, embedding=concepts.profile_vector(weighted))
 
 
 def new_candidate_id() -> str:
@@ -103,17 +166,21 @@ def write_candidate(conn: psycopg.Connection, prep: PreparedCandidate,
     created = row is None
     cid = new_candidate_id() if row is None else row[0]
     loc = data.location
+    recognised, pending, max_eqf = prep.recognition()
     conn.execute(
         "INSERT INTO candidate (id, organisation_id, external_id, town, lat, lon,"
-        " travel_radius_km, work_permit, preferences, embedding)"
-        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+        " travel_radius_km, work_permit, preferences, embedding, recognised,"
+        " recognition_pending, max_eqf)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
         " ON CONFLICT (id) DO UPDATE SET town = excluded.town, lat = excluded.lat,"
         " lon = excluded.lon, travel_radius_km = excluded.travel_radius_km,"
         " work_permit = excluded.work_permit, preferences = excluded.preferences,"
-        " embedding = excluded.embedding, updated_at = now()",
+        " embedding = excluded.embedding, recognised = excluded.recognised,"
+        " recognition_pending = excluded.recognition_pending, max_eqf = excluded.max_eqf,"
+        " updated_at = now()",
         (cid, organisation_id, data.external_id, loc.town, loc.lat, loc.lon,
          data.travel_radius_km, data.work_permit, Jsonb(data.preferences.model_dump()),
-         _vec(prep.embedding)))
+         _vec(prep.embedding), recognised, pending, max_eqf))
     for table in ("candidate_language", "candidate_qualification", "candidate_experience",
                   "candidate_skill", "candidate_consent"):
         conn.execute(f"DELETE FROM {table} WHERE candidate_id = %s", (cid,))  # noqa: S608
@@ -128,9 +195,13 @@ def write_candidate(conn: psycopg.Connection, prep: PreparedCandidate,
                         [(cid, x.lang, x.level) for x in data.languages])
         cur.executemany(
             "INSERT INTO candidate_qualification (candidate_id, title, country, year,"
-            " occupation_uri, link_score) VALUES (%s, %s, %s, %s, %s, %s)",
-            [(cid, q.title, q.country, q.year, occ, score)
-             for q, (occ, score) in zip(data.qualifications, prep.qualifications, strict=True)])
+            " occupation_uri, link_score, type, duration_years, content, eqf_level, eqf_method,"
+            " status, decided_on, authority, compensation)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            [(cid, q.title, q.country, q.year, r.occupation, r.link_score, q.type,
+              q.duration_years, q.content, r.eqf.get("level"), r.eqf.get("method"), q.status,
+              q.decided_on, q.authority, q.compensation)
+             for q, r in zip(data.qualifications, prep.qualifications, strict=True)])
         cur.executemany(
             "INSERT INTO candidate_experience (candidate_id, title, years, occupation_uri,"
             " link_score) VALUES (%s, %s, %s, %s, %s)",
@@ -138,7 +209,9 @@ def write_candidate(conn: psycopg.Connection, prep: PreparedCandidate,
              for e, (occ, score) in zip(data.experience, prep.experience, strict=True)])
         cur.executemany(
             "INSERT INTO candidate_skill (candidate_id, skill_uri, source, evidence, statement,"
-            " score) VALUES (%s, %s, %s, %s, %s, %s)", [(cid, *s) for s in prep.skills])
+            " score, confidence) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+            [(cid, s.uri, s.source, s.evidence, s.statement, s.score, s.confidence)
+             for s in prep.skills])
         cur.executemany(
             "INSERT INTO candidate_consent (candidate_id, employer_id) VALUES (%s, %s)"
             " ON CONFLICT DO NOTHING", [(cid, c.employer_id) for c in data.consents])
@@ -170,11 +243,13 @@ def read_candidate(conn: psycopg.Connection, concepts: Concepts, candidate_id: s
     langs = cur.execute("SELECT lang, level::text AS level FROM candidate_language"
                         " WHERE candidate_id = %s ORDER BY lang", (candidate_id,)).fetchall()
     skills = cur.execute(
-        "SELECT skill_uri, source::text AS source, evidence, statement, score"
+        "SELECT skill_uri, source::text AS source, evidence, statement, score, confidence"
         " FROM candidate_skill"
         " WHERE candidate_id = %s ORDER BY skill_uri, source", (candidate_id,)).fetchall()
     quals = cur.execute(
-        "SELECT title, country, year, occupation_uri, link_score FROM candidate_qualification"
+        "SELECT title, country, year, occupation_uri, link_score, type, duration_years,"
+        " content, eqf_level, eqf_method, status::text AS status, decided_on, authority,"
+        " compensation::text AS compensation FROM candidate_qualification"
         " WHERE candidate_id = %s ORDER BY id", (candidate_id,)).fetchall()
     exps = cur.execute(
         "SELECT title, years, occupation_uri, link_score FROM candidate_experience"
@@ -187,13 +262,19 @@ def read_candidate(conn: psycopg.Connection, concepts: Concepts, candidate_id: s
         "id": row["id"], "town": row["town"], "languages": langs,
         "work_permit": row["work_permit"],
         "skills": [{"skill": s["skill_uri"], "label": concepts.label(s["skill_uri"], lang),
-                    "source": s["source"],
+                    "source": s["source"], "confidence": round(s["confidence"], 4),
                     **({"evidence": s["evidence"], "statement": s["statement"],
                         "score": round(s["score"], 4)}
                        if personal else {})} for s in skills],
-        "qualifications": [{**({"title": q["title"]} if personal else {}),
-                            "country": q["country"], "year": q["year"],
+        "qualifications": [{**({"title": q["title"], "content": q["content"]}
+                               if personal else {}),
+                            "country": q["country"], "year": q["year"], "type": q["type"],
+                            "duration_years": q["duration_years"],
                             "occupation": occupation(q["occupation_uri"]),
+                            "eqf_level": q["eqf_level"], "eqf_method": q["eqf_method"],
+                            "recognition": {"status": q["status"], "decided_on":
+                                            q["decided_on"], "authority": q["authority"],
+                                            "compensation": q["compensation"]},
                             **({"link_score": q["link_score"]} if personal else {})}
                            for q in quals],
         "experience": [{**({"title": e["title"]} if personal else {}), "years": e["years"],
@@ -254,18 +335,18 @@ def load_facts(conn: psycopg.Connection, candidate_ids: list[str]) -> dict[str, 
     facts: dict[str, CandidateFacts] = {}
     for row in conn.execute(
             "SELECT id, lat, lon, travel_radius_km, embedding, organisation_id, town,"
-            " work_permit::text, preferences FROM candidate WHERE id = ANY(%s)",
-            (candidate_ids,)):
+            " work_permit::text, preferences, recognised, recognition_pending, max_eqf"
+            " FROM candidate WHERE id = ANY(%s)", (candidate_ids,)):
         facts[row[0]] = CandidateFacts(
             id=row[0], lat=row[1], lon=row[2], radius_km=row[3], skills={}, languages={},
-            experience={}, qualified=set(),
-            vector=to_array(row[4]),
+            experience={}, qualified=set(), vector=to_array(row[4]),
             organisation_id=row[5], town=row[6], permit=row[7],
-            kinds=list(row[8].get("kinds", [])))
-    for cid, uri, source, evidence in conn.execute(
-            "SELECT candidate_id, skill_uri, source::text, evidence FROM candidate_skill"
-            " WHERE candidate_id = ANY(%s)", (candidate_ids,)):
-        facts[cid].skills.setdefault(uri, []).append(Evidence(source, evidence))
+            kinds=list(row[8].get("kinds", [])), recognised=set(row[9]),
+            recognition_pending=set(row[10]), max_eqf=row[11])
+    for cid, uri, source, evidence, confidence in conn.execute(
+            "SELECT candidate_id, skill_uri, source::text, evidence, confidence"
+            " FROM candidate_skill WHERE candidate_id = ANY(%s)", (candidate_ids,)):
+        facts[cid].skills.setdefault(uri, []).append(Evidence(source, evidence, confidence))
     for cid, lang, level in conn.execute(
             "SELECT candidate_id, lang, level::text FROM candidate_language"
             " WHERE candidate_id = ANY(%s)", (candidate_ids,)):
@@ -275,10 +356,13 @@ def load_facts(conn: psycopg.Connection, candidate_ids: list[str]) -> dict[str, 
             " WHERE candidate_id = ANY(%s) AND occupation_uri IS NOT NULL"
             " GROUP BY candidate_id, occupation_uri", (candidate_ids,)):
         facts[cid].experience[occ] = float(years)
-    for cid, occ in conn.execute(
-            "SELECT candidate_id, occupation_uri FROM candidate_qualification"
+    for cid, occ, status, compensation in conn.execute(
+            "SELECT candidate_id, occupation_uri, status::text, compensation::text"
+            " FROM candidate_qualification"
             " WHERE candidate_id = ANY(%s) AND occupation_uri IS NOT NULL", (candidate_ids,)):
         facts[cid].qualified.add(occ)
+        if status == "partial" and compensation:
+            facts[cid].compensation[occ] = compensation
     return facts
 
 

@@ -9,6 +9,9 @@
     matcher users add NAME --role admin|coach|employer|migrant [--organisation ID]
                       [--candidate ID]         prints the user's first token (shown once)
     matcher tokens issue USER_ID               a new token for an existing user
+    matcher recognise "title" [--country C] [--type T] [--duration Y] [--content TEXT]
+                      [--lang L] [--json]      reference occupation, EQF level, regulation, gap
+    matcher eqf import CSV [--source NAME]     a country -> qualification -> EQF table
 
 Errors print one line `error: ...` on stderr and exit with status 2.
 """
@@ -132,6 +135,53 @@ def _cmd_tokens(args: argparse.Namespace, settings: Settings) -> int:
     return _with_db(settings, issue)
 
 
+def _cmd_recognise(args: argparse.Namespace, settings: Settings) -> int:
+    from matcher.profiles import QualificationQuery
+    from matcher.service import Engine
+
+    try:
+        query = QualificationQuery(title=args.title, country=args.country, type=args.type,
+                                   duration_years=args.duration, content=args.content,
+                                   lang=args.lang, years_practice=args.years_practice)
+    except ValidationError as exc:
+        raise InvalidInputError("; ".join(
+            f"--{'.'.join(map(str, e['loc'])).replace('_', '-')}: {e['msg']}"
+            for e in exc.errors())) from exc
+    engine = Engine.start(settings, progress=_say)
+    try:
+        result = engine.recogniser.recognise(query, args.lang, args.years_practice)
+    finally:
+        engine.close()
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=1, default=str))
+        return 0
+    eqf = result["eqf"]
+    print(f"{args.title!r} ({args.country or 'country unknown'})")
+    print(f"  EQF level: {eqf['level']} [{eqf['method']}"
+          f"{', an estimate' if eqf['estimated'] else ''}] {eqf.get('evidence', '')}")
+    for occ in result["reference_occupations"]:
+        print(f"  occupation: {occ['label']} ({occ['confidence']:.2f})  {occ['id']}")
+    if "regulation" in result:
+        reg = result["regulation"]
+        print(f"  regulated in {reg['country']}: {'yes' if reg['regulated'] else 'no'}"
+              + (f" — {reg.get('reason', '')}; {reg.get('authority', '')}"
+                 if reg["regulated"] else ""))
+        print(f"  skills evidenced: {len(result['skills'])}; gap: "
+              + (", ".join(g["label"] for g in result["gap"]) or "none"))
+    return 0
+
+
+def _cmd_eqf_import(args: argparse.Namespace, settings: Settings) -> int:
+    from matcher.service import Engine
+
+    engine = Engine.start(settings, progress=_say)
+    try:
+        print(json.dumps(engine.import_eqf_table(args.path, args.source), ensure_ascii=False))
+    finally:
+        engine.close()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="matcher", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -181,6 +231,23 @@ def build_parser() -> argparse.ArgumentParser:
     tokens_issue = tokens.add_subparsers(dest="action", required=True).add_parser("issue")
     tokens_issue.add_argument("user_id", type=int)
     tokens_issue.set_defaults(func=_cmd_tokens)
+
+    rec = sub.add_parser("recognise", help="recognise a foreign qualification")
+    rec.add_argument("title")
+    rec.add_argument("--country", default=None)
+    rec.add_argument("--type", default=None, help="primary … doctorate, if known")
+    rec.add_argument("--duration", type=float, default=None, help="programme length, years")
+    rec.add_argument("--content", default=None, help="subjects or modules, free text")
+    rec.add_argument("--years-practice", type=float, default=0.0)
+    rec.add_argument("--lang", default=None, help="language of the output labels")
+    rec.add_argument("--json", action="store_true")
+    rec.set_defaults(func=_cmd_recognise)
+
+    eqf = sub.add_parser("eqf", help="EQF reference tables")
+    eqf_import = eqf.add_subparsers(dest="action", required=True).add_parser("import")
+    eqf_import.add_argument("path")
+    eqf_import.add_argument("--source", default=None, help="default: the file name")
+    eqf_import.set_defaults(func=_cmd_eqf_import)
     return parser
 
 

@@ -71,6 +71,12 @@ class Concepts:
     def check_all(self, uris: Sequence[str], kind: ConceptKind, field: str) -> list[str]:
         return [self.check(u, kind, f"{field}[{i}]") for i, u in enumerate(uris)]
 
+    def occupation_threshold(self) -> float:
+        """The linking score below which an occupation link is not trusted."""
+        linker = self.normalizer.linkers[ConceptKind.OCCUPATION]
+        return self.normalizer.threshold if self.normalizer.threshold is not None \
+            else float(linker.fusion.threshold_)
+
     # --- labels and relations -------------------------------------------------------------
     def label(self, uri: str, lang: str = "en") -> str:
         concept = self.taxonomy.concepts.get(uri)

@@ -36,6 +36,7 @@ class CourseFacts:
     funding: str
     start_dates: list[dt.date]
     seats: int
+    measure: str | None = None  # a compensation measure: adaptation_course | knowledge_test
 
     def next_start(self, today: dt.date) -> dt.date | None:
         upcoming = [d for d in self.start_dates if d >= today]
@@ -44,6 +45,7 @@ class CourseFacts:
     def summary(self, today: dt.date) -> dict[str, object]:
         start = self.next_start(today)
         return {"id": self.id, "title": self.title, "provider": self.provider,
+                **({"compensation_measure": self.measure} if self.measure else {}),
                 "lang": self.lang, "min_level": self.min_level,
                 "duration_weeks": self.duration_weeks, "online": self.online,
                 "town": self.town, "cost_eur": self.cost_eur, "funding": self.funding,

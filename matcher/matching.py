@@ -10,7 +10,7 @@ exactly; each match carries its breakdown, explanation and the course plan for i
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -21,12 +21,14 @@ from matcher.concepts import Concepts
 from matcher.course_plan import CourseFacts, Plan, plan_courses, why_not
 from matcher.errors import NotFoundError
 from matcher.profiles import KINDS
-from matcher.scoring import CandidateFacts, Scored, Scorer, VacancyFacts
-from matcher.vacancies import load_courses_teaching, load_vacancy_facts
+from matcher.recognition import RegulationProfile
+from matcher.scoring import CandidateFacts, Evidence, Scored, Scorer, VacancyFacts, gate
+from matcher.vacancies import load_courses_teaching, load_vacancy_facts, recognition_skill
 from skills_taxonomy.errors import InvalidInputError
 from skills_taxonomy.model import ConceptKind
 
 SHORTLIST = 300  # per retrieval source
+MATCH_COVERAGE = 0.75  # essential coverage from which a vacancy counts as a match
 KM_PER_DEGREE = 111.0
 
 # Vacancies passing the hard filters for one candidate (bounding box first, for the index).
@@ -34,7 +36,9 @@ _VACANCY_FILTER = """
     v.is_open AND v.kind = ANY(%(kinds)s::vacancy_kind[])
     AND v.min_permit <= %(permit)s::work_permit
     AND v.lat BETWEEN %(lat_min)s AND %(lat_max)s AND v.lon BETWEEN %(lon_min)s AND %(lon_max)s
-    AND km_between(%(lat)s, %(lon)s, v.lat, v.lon) <= %(radius)s"""
+    AND km_between(%(lat)s, %(lon)s, v.lat, v.lon) <= %(radius)s
+    AND (NOT v.regulated OR v.occupation_uri = ANY(%(recognised)s)
+         OR ((v.accepts_in_process OR %(relaxed)s) AND v.occupation_uri = ANY(%(pending)s)))"""
 VACANCIES_BY_VECTOR = f"""
     SELECT v.id FROM vacancy v WHERE {_VACANCY_FILTER}
     ORDER BY v.embedding <=> %(vec)s LIMIT %(k)s"""
@@ -50,7 +54,9 @@ _CANDIDATE_FILTER = """
     AND (NOT c.preferences ? 'kinds' OR c.preferences -> 'kinds' ? %(kind)s)
     AND c.lat BETWEEN %(lat_min)s AND %(lat_max)s AND c.lon BETWEEN %(lon_min)s AND %(lon_max)s
     AND km_between(c.lat, c.lon, %(lat)s, %(lon)s) <= c.travel_radius_km
-    AND (%(org)s::bigint IS NULL OR c.organisation_id = %(org)s)"""
+    AND (%(org)s::bigint IS NULL OR c.organisation_id = %(org)s)
+    AND (NOT %(regulated)s OR %(occupation)s = ANY(c.recognised)
+         OR (%(in_process)s AND %(occupation)s = ANY(c.recognition_pending)))"""
 CANDIDATES_BY_VECTOR = f"""
     SELECT c.id FROM candidate c WHERE {_CANDIDATE_FILTER}
     ORDER BY c.embedding <=> %(vec)s LIMIT %(k)s"""
@@ -68,6 +74,12 @@ def _box(lat: float, lon: float, km: float) -> dict[str, float]:
             "lon_min": lon - dlon, "lon_max": lon + dlon}
 
 
+def vacancy_summary(v: VacancyFacts) -> dict[str, Any]:
+    return {"id": v.id, "title": v.title, "kind": v.kind, "town": v.town,
+            "employer_id": v.employer_id, "occupation": v.occupation, "slots": v.slots,
+            "start_date": v.start_date, "regulated": v.regulated}
+
+
 @dataclass
 class Match:
     candidate: CandidateFacts
@@ -76,18 +88,26 @@ class Match:
 
 
 class Matcher:
-    def __init__(self, concepts: Concepts, scorer: Scorer) -> None:
+    def __init__(self, concepts: Concepts, scorer: Scorer, profile: RegulationProfile,
+                 ) -> None:
         self.concepts = concepts
         self.scorer = scorer
+        self.profile = profile
+
+    def candidate(self, conn: psycopg.Connection, candidate_id: str) -> CandidateFacts:
+        cand = load_facts(conn, [candidate_id]).get(candidate_id)
+        if cand is None:
+            raise NotFoundError(f"candidate {candidate_id!r} not found")
+        return cand
 
     # --- candidate -> vacancies -------------------------------------------------------------
     def vacancies_for(self, conn: psycopg.Connection, candidate_id: str,
                       kinds: list[str] | None = None, shortlist: int = SHORTLIST,
-                      ) -> list[Match]:
-        """All shortlisted vacancies for a candidate, best first."""
-        cand = load_facts(conn, [candidate_id]).get(candidate_id)
-        if cand is None:
-            raise NotFoundError(f"candidate {candidate_id!r} not found")
+                      strict_recognition: bool = True) -> list[Match]:
+        """All shortlisted vacancies the candidate passes the gates of, best first.
+        `strict_recognition=False` also admits regulated vacancies whose recognition the
+        candidate has applied for (the reachable view plans the compensation measure)."""
+        cand = self.candidate(conn, candidate_id)
         for kind in kinds or []:
             if kind not in KINDS:
                 raise InvalidInputError(f"kind: expected one of {', '.join(KINDS)}, got {kind!r}")
@@ -95,11 +115,14 @@ class Matcher:
         params: dict[str, Any] = {
             **_box(cand.lat, cand.lon, cand.radius_km), "radius": cand.radius_km,
             "kinds": wanted, "permit": cand.permit, "k": shortlist,
-            "skills": list(cand.skills), "vec": cand.vector}
+            "skills": list(cand.skills), "vec": cand.vector,
+            "recognised": sorted(cand.recognised), "pending": sorted(cand.recognition_pending),
+            "relaxed": not strict_recognition}
         ids = self._retrieve(conn, VACANCIES_BY_VECTOR, VACANCIES_BY_SKILLS, params,
                              cand.vector is not None)
         vacancies = load_vacancy_facts(conn, [int(i) for i in ids])
-        matches = [Match(cand, v, self.scorer.score(cand, v)) for v in vacancies.values()]
+        matches = [Match(cand, v, self.scorer.score(cand, v)) for v in vacancies.values()
+                   if gate(cand, v, strict_recognition) is None]
         return sorted(matches, key=lambda m: (-m.scored.score, m.vacancy.id))
 
     # --- vacancy -> candidates --------------------------------------------------------------
@@ -116,11 +139,13 @@ class Matcher:
         params: dict[str, Any] = {
             **_box(vac.lat, vac.lon, MAX_RADIUS_KM), "kind": vac.kind, "permit": row[0],
             "org": organisation_id, "k": shortlist, "skills": vac.essential + vac.optional,
-            "vec": vac.vector}
+            "vec": vac.vector, "regulated": vac.regulated, "occupation": vac.occupation,
+            "in_process": vac.accepts_in_process}
         ids = self._retrieve(conn, CANDIDATES_BY_VECTOR, CANDIDATES_BY_SKILLS, params,
                              vac.vector is not None)
         candidates = load_facts(conn, [str(i) for i in ids])
-        matches = [Match(c, vac, self.scorer.score(c, vac)) for c in candidates.values()]
+        matches = [Match(c, vac, self.scorer.score(c, vac)) for c in candidates.values()
+                   if gate(c, vac) is None]
         return sorted(matches, key=lambda m: (-m.scored.score, m.candidate.id))
 
     @staticmethod
@@ -143,29 +168,74 @@ class Matcher:
                 today: dt.date | None = None) -> list[dict[str, Any]]:
         """Each match's explanation; `with_courses` adds the plan closing its gaps."""
         today = today or dt.date.today()
-        gaps = {id(m): self.scorer.gaps(m.scored) for m in matches}
+        gaps = {id(m): self.gaps(m.candidate, m.vacancy, m.scored) for m in matches}
         courses = load_courses_teaching(conn, sorted({s for g in gaps.values() for s in g})) \
             if with_courses else []
         out = []
         for m in matches:
             item = self.scorer.explain(m.scored, m.candidate, lang, with_evidence)
+            recognition = self.recognition_view(m.candidate, m.vacancy, lang)
+            if recognition:
+                item["recognition"] = recognition
             if with_courses:
-                usable = [c for c in courses if why_not(c, m.candidate.languages, m.candidate.lat,
-                                                        m.candidate.lon, m.candidate.radius_km,
-                                                        today) is None]
+                usable = self.usable(courses, m.candidate, today)
                 item["course_plan"] = self.plan_view(plan_courses(gaps[id(m)], usable), lang,
                                                      today)
             out.append(item)
         return out
+
+    def gaps(self, cand: CandidateFacts, vac: VacancyFacts, scored: Scored) -> list[str]:
+        """What a course plan must close: missing essential skills, and the compensation
+        measure when the vacancy's occupation is regulated and only partly recognised."""
+        missing = self.scorer.gaps(scored)
+        occupation = vac.occupation
+        if vac.regulated and occupation and occupation not in cand.recognised and \
+                occupation in cand.compensation:
+            missing.append(recognition_skill(occupation))
+        return missing
+
+    @staticmethod
+    def usable(courses: list[CourseFacts], cand: CandidateFacts, today: dt.date,
+               ) -> list[CourseFacts]:
+        """The courses this candidate can take; a compensation measure only when it is the
+        measure their partial recognition names."""
+        out = []
+        for c in courses:
+            if why_not(c, cand.languages, cand.lat, cand.lon, cand.radius_km, today):
+                continue
+            if c.measure and not any(cand.compensation.get(s.removeprefix("recognition:"))
+                                     == c.measure for s in c.skills):
+                continue
+            out.append(c)
+        return out
+
+    def recognition_view(self, cand: CandidateFacts, vac: VacancyFacts, lang: str,
+                         ) -> dict[str, Any] | None:
+        if not vac.regulated or not vac.occupation:
+            return None
+        occupation = vac.occupation
+        status = ("full" if occupation in cand.recognised else
+                  "partial" if occupation in cand.compensation else
+                  "applied" if occupation in cand.recognition_pending else "none")
+        concept = self.concepts.taxonomy.concepts.get(occupation)
+        return {"regulated": True, "occupation": self.concepts.label(occupation, lang),
+                "status": status, "compensation": cand.compensation.get(occupation),
+                **({"rules": self.profile.check(concept)} if concept else {})}
+
+    def skill_label(self, skill: str, lang: str) -> str:
+        if skill.startswith("recognition:"):
+            occupation = skill.removeprefix("recognition:")
+            return f"compensation measure for {self.concepts.label(occupation, lang)}"
+        return self.concepts.label(skill, lang)
 
     def plan_view(self, plan: Plan, lang: str, today: dt.date,
                   excluded: dict[str, list[dict[str, Any]]] | None = None) -> dict[str, Any]:
         view: dict[str, Any] = {
             "complete": plan.complete, "exact": plan.exact, "total_weeks": plan.total_weeks,
             "courses": [{**c.summary(today), "closes": [
-                {"skill": s, "label": self.concepts.label(s, lang)} for s in plan.covers[c.id]]}
+                {"skill": s, "label": self.skill_label(s, lang)} for s in plan.covers[c.id]]}
                 for c in plan.courses],
-            "uncovered": [{"skill": s, "label": self.concepts.label(s, lang),
+            "uncovered": [{"skill": s, "label": self.skill_label(s, lang),
                            **({"courses_not_open_to_you": excluded[s]}
                               if excluded and excluded.get(s) else {})}
                           for s in plan.uncovered],
@@ -182,9 +252,7 @@ class Matcher:
                     lang: str = "en", today: dt.date | None = None) -> dict[str, Any]:
         """The shortest plan closing the candidate's gap to a vacancy or an occupation."""
         today = today or dt.date.today()
-        cand = load_facts(conn, [candidate_id]).get(candidate_id)
-        if cand is None:
-            raise NotFoundError(f"candidate {candidate_id!r} not found")
+        cand = self.candidate(conn, candidate_id)
         if (vacancy_id is None) == (occupation is None):
             raise InvalidInputError("give exactly one of vacancy_id or occupation")
         if vacancy_id is not None:
@@ -195,27 +263,83 @@ class Matcher:
         else:
             assert occupation is not None
             self.concepts.check(occupation, ConceptKind.OCCUPATION, "occupation")
+            concept = self.concepts.taxonomy.concepts[occupation]
             vac = VacancyFacts(0, "job", "", 0, occupation,
                                self.concepts.essential_skills(occupation), [], {}, cand.lat,
-                               cand.lon, cand.town, None)
+                               cand.lon, cand.town, None,
+                               regulated=self.profile.is_regulated(concept))
             target = {"occupation": occupation, "label": self.concepts.label(occupation, lang)}
-        scored = self.scorer.score(cand, vac)
-        missing = self.scorer.gaps(scored)
+        missing = self.gaps(cand, vac, self.scorer.score(cand, vac))
         courses = load_courses_teaching(conn, missing)
-        usable: list[CourseFacts] = []
+        usable = self.usable(courses, cand, today)
         excluded: dict[str, list[dict[str, Any]]] = {}
         for c in courses:
             reason = why_not(c, cand.languages, cand.lat, cand.lon, cand.radius_km, today)
-            if reason is None:
-                usable.append(c)
-            else:
+            if c not in usable:
                 for s in c.skills & set(missing):
                     excluded.setdefault(s, []).append(
-                        {"id": c.id, "title": c.title, "reason": reason})
+                        {"id": c.id, "title": c.title,
+                         "reason": reason or "not the compensation measure named"})
         plan = plan_courses(missing, usable)
+        recognition = self.recognition_view(cand, vac, lang)
         return {"target": target, "missing_essential": [
-                    {"skill": s, "label": self.concepts.label(s, lang)} for s in missing],
+                    {"skill": s, "label": self.skill_label(s, lang)} for s in missing],
+                **({"recognition": recognition} if recognition else {}),
                 **self.plan_view(plan, lang, today, excluded)}
+
+    # --- what becomes reachable after a short course plan ---------------------------------------
+    def reachable(self, conn: psycopg.Connection, candidate_id: str, max_weeks: float,
+                  kinds: list[str] | None = None, lang: str = "en",
+                  today: dt.date | None = None) -> list[dict[str, Any]]:
+        """Vacancies that are not a match today (essential coverage below MATCH_COVERAGE,
+        or a regulated occupation whose recognition is only partial) but become one after
+        a course plan of at most `max_weeks`, with the plan; fastest first."""
+        today = today or dt.date.today()
+        found = self.vacancies_for(conn, candidate_id, kinds or ["job"],
+                                   strict_recognition=False)
+        cand = self.candidate(conn, candidate_id)
+        pending = [m for m in found if not self.is_match(m)]
+        gaps = {id(m): self.gaps(cand, m.vacancy, m.scored) for m in pending}
+        courses = self.usable(load_courses_teaching(
+            conn, sorted({s for g in gaps.values() for s in g})), cand, today)
+        out: list[dict[str, Any]] = []
+        for m in pending:
+            plan = plan_courses(gaps[id(m)], courses)
+            if not plan.courses or plan.total_weeks > max_weeks:
+                continue
+            learned = {s for c in plan.courses for s in c.skills}
+            if any(s.startswith("recognition:") for s in plan.uncovered):
+                continue  # the occupation stays closed without its compensation measure
+            after = self._after_courses(cand, learned)
+            scored = self.scorer.score(after, m.vacancy)
+            if scored.features["essential"] < MATCH_COVERAGE:
+                continue
+            out.append({"vacancy": vacancy_summary(m.vacancy),
+                        "score_now": m.scored.score, "score_after": scored.score,
+                        "essential_now": m.scored.features["essential"],
+                        "essential_after": scored.features["essential"],
+                        **({"recognition": rec} if (rec := self.recognition_view(
+                            cand, m.vacancy, lang)) else {}),
+                        "course_plan": self.plan_view(plan, lang, today)})
+        out.sort(key=lambda r: (r["course_plan"]["total_weeks"], -r["score_after"],
+                                r["vacancy"]["id"]))
+        return out
+
+    def is_match(self, m: Match) -> bool:
+        """A vacancy is a match when its essential skills are covered well enough and no
+        compensation measure is outstanding."""
+        v, c = m.vacancy, m.candidate
+        outstanding = v.regulated and v.occupation not in c.recognised and not (
+            v.accepts_in_process and v.occupation in c.recognition_pending)
+        return m.scored.features["essential"] >= MATCH_COVERAGE and not outstanding
+
+    @staticmethod
+    def _after_courses(cand: CandidateFacts, learned: set[str]) -> CandidateFacts:
+        skills = {k: list(v) for k, v in cand.skills.items()}
+        for skill in learned:
+            if not skill.startswith("recognition:"):
+                skills.setdefault(skill, []).append(Evidence("course", "after the plan", 1.0))
+        return replace(cand, skills=skills)
 
     # --- candidate -> courses -----------------------------------------------------------------
     def courses_for(self, conn: psycopg.Connection, candidate_id: str, lang: str = "en",
@@ -252,4 +376,4 @@ class Matcher:
         return out
 
 
-__all__ = ["SHORTLIST", "Match", "Matcher"]
+__all__ = ["MATCH_COVERAGE", "SHORTLIST", "Match", "Matcher", "vacancy_summary"]

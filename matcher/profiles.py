@@ -23,6 +23,11 @@ Permit = Literal["none", "pending", "restricted", "full"]
 Kind = Literal["job", "apprenticeship", "placement"]
 Source = Literal["self_declared", "coach_verified", "qualification", "work_experience"]
 _ALL_KINDS: tuple[Kind, ...] = ("job", "apprenticeship", "placement")
+QualificationType = Literal["primary", "lower_secondary", "upper_secondary",
+                            "vocational_secondary", "short_cycle", "bachelor", "master",
+                            "doctorate"]
+RecognitionStatus = Literal["none", "applied", "partial", "full"]
+Compensation = Literal["adaptation_course", "knowledge_test"]
 OutcomeStatus = Literal["contacted", "interview", "placed", "rejected"]
 
 ExternalId = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[\w.:/@-]+$")]
@@ -71,10 +76,38 @@ class Personal(Model):
     address: str | None = Field(None, max_length=500)
 
 
-class Qualification(Model):
+class QualificationFacts(Model):
+    """What is known about a foreign qualification: the input of recognition."""
+
     title: Name
     country: str | None = Field(None, max_length=100)
+    type: QualificationType | None = Field(None, description="if known; else read off the title")
+    duration_years: float | None = Field(None, gt=0, le=15, description="programme length")
+    eqf_level: int | None = Field(None, ge=1, le=8, description="if already known")
+    content: ShortText | None = Field(None, description="subjects or modules, free text")
+
+
+class Qualification(QualificationFacts):
     year: int | None = Field(None, ge=1940, le=2100)
+    status: RecognitionStatus = "none"
+    decided_on: dt.date | None = None
+    authority: str | None = Field(None, max_length=300)
+    compensation: Compensation | None = Field(
+        None, description="what a partial recognition requires")
+
+    @model_validator(mode="after")
+    def _compensation(self) -> Qualification:
+        if self.status == "partial" and self.compensation is None:
+            raise ValueError("a partial recognition names its compensation measure "
+                             "(adaptation_course or knowledge_test)")
+        if self.status != "partial" and self.compensation is not None:
+            raise ValueError("only a partial recognition has a compensation measure")
+        return self
+
+
+class QualificationQuery(QualificationFacts):
+    lang: LangCode | None = None
+    years_practice: float = Field(0, ge=0, le=60, description="years worked in the field")
 
 
 class Experience(Model):
@@ -140,6 +173,13 @@ class VacancyIn(Model):
     start_date: dt.date | None = None
     is_open: bool = True
     min_permit: Permit = "restricted"
+    prerequisites: list[ConceptId] = Field(
+        default_factory=list, max_length=30,
+        description="skills a candidate must already have (apprenticeships teach the rest)")
+    min_eqf: int | None = Field(None, ge=1, le=8, description="highest qualification needed")
+    accepts_in_process: bool = Field(
+        False, description="a regulated vacancy open to candidates whose recognition is "
+                           "applied for or partial")
     lang: LangCode | None = None
 
 
@@ -159,11 +199,18 @@ class CourseIn(Model):
     funding: str = Field("", max_length=300)
     start_dates: list[dt.date] = Field(default_factory=list, max_length=100)
     seats: int = Field(ge=0, le=100_000)
+    compensation_for: ConceptId | None = Field(
+        None, description="the occupation whose partial recognition this course completes")
+    measure: Compensation | None = None
 
     @model_validator(mode="after")
     def _place(self) -> CourseIn:
+        if (self.compensation_for is None) != (self.measure is None):
+            raise ValueError("compensation_for and measure go together")
         if not self.online and self.location is None:
             raise ValueError("a course that is not online needs a location")
+        if self.compensation_for:
+            return self  # a compensation measure may list no skill
         if not self.skills and not (self.skills_text and self.skills_text.strip()):
             raise ValueError("a course needs skills or skills_text")
         return self
@@ -181,9 +228,7 @@ def cefr_rank(level: str | None) -> int:
     return CEFR_LEVELS.index(level) + 1 if level in CEFR_LEVELS else 0
 
 
-__all__ = [
-    "CEFR_LEVELS", "KINDS", "NO_NUL", "OUTCOMES", "PERMITS", "SOURCES", "CandidateIn",
-    "CandidateRef", "Consent",
-    "CourseIn", "Experience", "LanguageLevel", "Location", "OutcomeIn", "Personal",
-    "Preferences", "Qualification", "SkillClaim", "VacancyIn", "cefr_rank",
-]
+__all__ = ["CEFR_LEVELS", "KINDS", "NO_NUL", "OUTCOMES", "PERMITS", "SOURCES", "CandidateIn",
+           "CandidateRef", "Consent", "CourseIn", "Experience", "LanguageLevel", "Location",
+           "OutcomeIn", "Personal", "Preferences", "Qualification", "QualificationFacts",
+           "QualificationQuery", "SkillClaim", "VacancyIn", "cefr_rank"]

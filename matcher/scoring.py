@@ -4,19 +4,28 @@
 
     essential   mean credit over the vacancy's essential skills
     optional    mean credit over its optional skills
+    aptitude    mean over the essential skills of the best *related or transferable* skill
+                the candidate has (vector similarity, from 0 at cosine 0.35 to 1 at 0.8;
+                at least the skill's credit)
     semantic    cosine of the candidate's and the vacancy's profile vectors (clipped at 0)
     experience  years in the vacancy's occupation (full credit from 3 years; a qualification
                 in it counts as 0.8; the same ISCO unit group earns half)
     language    1 − (CEFR steps missing over all required languages) / 3, floored at 0
     distance    1 − km / the candidate's travel radius
 
-A skill's credit is 1 when the candidate has it, else partial credit for the closest skill
-they have: 0.5 for a neighbour in the hierarchy (broader, narrower, sibling), or up to
-0.5 by vector similarity (from 0 at cosine 0.6 to 0.5 at cosine 0.9). A vacancy with no
-essential (optional) skills gives full credit for that feature.
+A skill's credit is the confidence of its best evidence when the candidate has it
+(coach-verified 1, self-declared 0.8, from a qualification or work experience as
+`matcher.recognition` derives it), else partial credit for the closest skill they have:
+0.5 for a neighbour in the hierarchy (broader, narrower, sibling), or up to 0.5 by vector
+similarity (from 0 at cosine 0.6 to 0.5 at cosine 0.9), times that skill's confidence. A
+vacancy with no essential (optional) skills gives full credit for that feature.
 
-The weights are defaults; `training/` can fit others and `MATCHER_MATCH_WEIGHTS` loads
-them (a JSON object with these six keys).
+Weights differ by kind of vacancy (`WEIGHTS`): a job wants coverage; an apprenticeship
+teaches the skills, so it weighs aptitude, language and distance; a placement (learning on
+the job) ranks by aptitude. Hard gates come before any score (`gate`): prerequisites,
+minimum EQF level, the language level of an apprenticeship, and formal recognition for a
+regulated occupation. `training/` can fit other weights; `MATCHER_MATCH_WEIGHTS` loads
+them (JSON: kind -> feature -> weight).
 """
 
 from __future__ import annotations
@@ -32,11 +41,19 @@ from matcher.concepts import Concepts
 from matcher.profiles import CEFR_LEVELS, cefr_rank
 from skills_taxonomy.errors import InvalidInputError
 
-FEATURES = ("essential", "optional", "semantic", "experience", "language", "distance")
-DEFAULT_WEIGHTS: dict[str, float] = {
-    "essential": 0.40, "optional": 0.10, "semantic": 0.15,
-    "experience": 0.15, "language": 0.10, "distance": 0.10,
+FEATURES = ("essential", "optional", "aptitude", "semantic", "experience", "language",
+            "distance")
+WEIGHTS: dict[str, dict[str, float]] = {
+    "job": {"essential": 0.40, "optional": 0.10, "aptitude": 0.0, "semantic": 0.15,
+            "experience": 0.15, "language": 0.10, "distance": 0.10},
+    "apprenticeship": {"essential": 0.10, "optional": 0.0, "aptitude": 0.30, "semantic": 0.15,
+                       "experience": 0.05, "language": 0.20, "distance": 0.20},
+    "placement": {"essential": 0.05, "optional": 0.0, "aptitude": 0.45, "semantic": 0.20,
+                  "experience": 0.0, "language": 0.10, "distance": 0.20},
 }
+DEFAULT_WEIGHTS = WEIGHTS["job"]
+APTITUDE_FROM, APTITUDE_FULL = 0.35, 0.8
+EVIDENCED = 0.5  # an essential skill credited below this is missing (course plans close it)
 PARTIAL_CREDIT = 0.5
 SIMILAR_FROM, SIMILAR_FULL = 0.6, 0.9
 EXPERIENCE_FULL_YEARS = 3.0
@@ -44,20 +61,25 @@ QUALIFICATION_CREDIT = 0.8
 LANGUAGE_STEPS = 3.0
 
 
-def load_weights(path: Path | None) -> dict[str, float]:
+def load_weights(path: Path | None) -> dict[str, dict[str, float]]:
+    """Weights per kind of vacancy: the built-in ones, or a JSON file of the same shape."""
     if path is None:
-        return dict(DEFAULT_WEIGHTS)
+        return {kind: dict(w) for kind, w in WEIGHTS.items()}
     try:
-        weights = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise InvalidInputError(f"match weights {path}: cannot read JSON ({exc})") from exc
-    if not isinstance(weights, dict) or set(weights) != set(FEATURES) or not all(
-            isinstance(w, int | float) and w >= 0 for w in weights.values()):
-        raise InvalidInputError(
-            f"match weights {path}: expected non-negative numbers for exactly {FEATURES}")
-    if sum(weights.values()) <= 0:
-        raise InvalidInputError(f"match weights {path}: all weights are 0")
-    return {k: float(v) for k, v in weights.items()}
+    if not isinstance(data, dict) or set(data) != set(WEIGHTS):
+        raise InvalidInputError(f"match weights {path}: expected one object per kind: "
+                                f"{', '.join(WEIGHTS)}")
+    for kind, weights in data.items():
+        if not isinstance(weights, dict) or set(weights) != set(FEATURES) or not all(
+                isinstance(w, int | float) and w >= 0 for w in weights.values()):
+            raise InvalidInputError(f"match weights {path}: {kind}: expected non-negative "
+                                    f"numbers for exactly {', '.join(FEATURES)}")
+        if sum(weights.values()) <= 0:
+            raise InvalidInputError(f"match weights {path}: {kind}: all weights are 0")
+    return {kind: {f: float(w) for f, w in weights.items()} for kind, weights in data.items()}
 
 
 def km_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -72,6 +94,7 @@ def km_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 class Evidence:
     source: str
     evidence: str | None
+    confidence: float = 1.0
 
 
 @dataclass
@@ -89,6 +112,13 @@ class CandidateFacts:
     town: str = ""
     permit: str = ""
     kinds: list[str] = field(default_factory=list)
+    recognised: set[str] = field(default_factory=set)  # occupations, full recognition
+    recognition_pending: set[str] = field(default_factory=set)  # applied or partial
+    compensation: dict[str, str] = field(default_factory=dict)  # occupation -> measure
+    max_eqf: int | None = None
+
+    def strength(self, skill: str) -> float:
+        return max((e.confidence for e in self.skills.get(skill, [])), default=0.0)
 
 
 @dataclass
@@ -107,6 +137,10 @@ class VacancyFacts:
     vector: np.ndarray | None
     slots: int = 1
     start_date: str | None = None
+    regulated: bool = False
+    accepts_in_process: bool = False
+    prerequisites: list[str] = field(default_factory=list)
+    min_eqf: int | None = None
 
 
 @dataclass
@@ -125,36 +159,63 @@ class Scored:
     n_essential: int
     language_gap: list[dict[str, str | None]]
     distance_km: float
+    kind: str = "job"
+
+
+def gate(cand: CandidateFacts, vac: VacancyFacts, strict_recognition: bool = True,
+         ) -> str | None:
+    """None when the candidate may be matched to the vacancy at all; else the reason."""
+    for skill in vac.prerequisites:
+        if cand.strength(skill) < EVIDENCED:
+            return f"prerequisite missing: {skill}"
+    if vac.min_eqf is not None and (cand.max_eqf or 0) < vac.min_eqf:
+        return f"needs a qualification at EQF {vac.min_eqf} or above"
+    if vac.kind == "apprenticeship":
+        for lang, level in vac.languages.items():
+            if cefr_rank(cand.languages.get(lang)) < cefr_rank(level):
+                return f"needs {lang} {level}"
+    if vac.regulated and vac.occupation not in cand.recognised:
+        pending = vac.occupation in cand.recognition_pending
+        if strict_recognition and not (vac.accepts_in_process and pending):
+            return "regulated occupation: needs full recognition of a qualification"
+        if not strict_recognition and not pending:
+            return "regulated occupation: no recognition applied for"
+    return None
 
 
 class Scorer:
-    def __init__(self, concepts: Concepts, weights: dict[str, float] | None = None) -> None:
+    def __init__(self, concepts: Concepts,
+                 weights: dict[str, dict[str, float]] | None = None) -> None:
         self.concepts = concepts
-        self.weights = dict(weights or DEFAULT_WEIGHTS)
+        self.weights = weights or {kind: dict(w) for kind, w in WEIGHTS.items()}
 
-    def credits(self, wanted: list[str], have: dict[str, list[Evidence]]) -> list[SkillCredit]:
-        """Credit for each wanted skill given the skills a candidate has."""
-        owned = list(have)
-        sims = self.concepts.matrix(wanted) @ self.concepts.matrix(owned).T if owned else None
+    def credits(self, wanted: list[str], cand: CandidateFacts) -> tuple[
+            list[SkillCredit], np.ndarray]:
+        """Credit for each wanted skill given the candidate's skills, and each wanted
+        skill's best cosine to any of them (what aptitude reads)."""
+        owned = list(cand.skills)
+        strength = {s: cand.strength(s) for s in owned}
+        sims = (self.concepts.matrix(wanted) @ self.concepts.matrix(owned).T
+                if owned and wanted else np.zeros((len(wanted), 0), dtype=np.float32))
+        best_cos = sims.max(axis=1) if sims.shape[1] else np.zeros(len(wanted))
         out = []
         for i, skill in enumerate(wanted):
-            if skill in have:
-                out.append(SkillCredit(skill, 1.0, "exact", skill))
-                continue
             best = SkillCredit(skill, 0.0, "none", None)
+            if skill in strength:
+                best = SkillCredit(skill, round(strength[skill], 4), "exact", skill)
             near = self.concepts.related(skill)
             for mine in owned:
-                if mine in near:
-                    best = SkillCredit(skill, PARTIAL_CREDIT, "related", mine)
-                    break
-            if sims is not None:
+                credit = PARTIAL_CREDIT * strength[mine]
+                if mine in near and credit > best.credit:
+                    best = SkillCredit(skill, round(credit, 4), "related", mine)
+            if sims.shape[1]:
                 j = int(np.argmax(sims[i]))
-                credit = PARTIAL_CREDIT * min(1.0, max(0.0, (float(sims[i, j]) - SIMILAR_FROM)
-                                                       / (SIMILAR_FULL - SIMILAR_FROM)))
+                credit = PARTIAL_CREDIT * strength[owned[j]] * min(1.0, max(
+                    0.0, (float(sims[i, j]) - SIMILAR_FROM) / (SIMILAR_FULL - SIMILAR_FROM)))
                 if credit > best.credit:
-                    best = SkillCredit(skill, round(credit, 3), "similar", owned[j])
+                    best = SkillCredit(skill, round(credit, 4), "similar", owned[j])
             out.append(best)
-        return out
+        return out, best_cos
 
     def experience(self, occupation: str | None, cand: CandidateFacts) -> float:
         if not occupation:
@@ -187,8 +248,11 @@ class Scorer:
         return max(0.0, 1.0 - steps / LANGUAGE_STEPS), gaps
 
     def score(self, cand: CandidateFacts, vac: VacancyFacts) -> Scored:
-        credits = self.credits(vac.essential + vac.optional, cand.skills)
+        credits, best_cos = self.credits(vac.essential + vac.optional, cand)
         ess, opt = credits[:len(vac.essential)], credits[len(vac.essential):]
+        aptitude = [max(c.credit, min(1.0, max(0.0, (float(cos) - APTITUDE_FROM)
+                                                / (APTITUDE_FULL - APTITUDE_FROM))))
+                    for c, cos in zip(ess, best_cos[:len(ess)], strict=True)]
         language, gaps = self.language(vac.languages, cand.languages)
         km = km_between(cand.lat, cand.lon, vac.lat, vac.lon)
         semantic = 0.0
@@ -197,32 +261,35 @@ class Scorer:
         features = {
             "essential": float(np.mean([c.credit for c in ess])) if ess else 1.0,
             "optional": float(np.mean([c.credit for c in opt])) if opt else 1.0,
+            "aptitude": float(np.mean(aptitude)) if aptitude else 1.0,
             "semantic": semantic,
             "experience": self.experience(vac.occupation, cand),
             "language": language,
             "distance": max(0.0, 1.0 - km / max(cand.radius_km, 1.0)),
         }
-        total = sum(self.weights.values())
-        score = sum(self.weights[f] * features[f] for f in FEATURES) / total
+        weights = self.weights[vac.kind]
+        score = sum(weights[f] * features[f] for f in FEATURES) / sum(weights.values())
         return Scored(round(score, 4), {k: round(v, 4) for k, v in features.items()},
-                      credits, len(vac.essential), gaps, round(km, 1))
+                      credits, len(vac.essential), gaps, round(km, 1), vac.kind)
 
     def explain(self, scored: Scored, cand: CandidateFacts, lang: str = "en",
                 with_evidence: bool = True) -> dict[str, object]:
         """The breakdown a coach reads: each feature's value, weight and contribution; the
         matched skills with how the candidate evidences them; what essential skills are
         missing; the language gap; the distance."""
-        total = sum(self.weights.values())
-        breakdown = {f: {"value": scored.features[f], "weight": self.weights[f],
-                         "contribution": round(self.weights[f] * scored.features[f] / total, 4)}
+        weights = self.weights[scored.kind]
+        total = sum(weights.values())
+        breakdown = {f: {"value": scored.features[f], "weight": weights[f],
+                         "contribution": round(weights[f] * scored.features[f] / total, 4)}
                      for f in FEATURES}
         matched, missing = [], []
         for i, credit in enumerate(scored.credits):
             essential = i < scored.n_essential
+            if credit.credit < EVIDENCED and essential:
+                missing.append({"skill": credit.skill,
+                                "label": self.concepts.label(credit.skill, lang),
+                                **({"partial_credit": credit.credit} if credit.credit else {})})
             if credit.credit <= 0:
-                if essential:
-                    missing.append({"skill": credit.skill,
-                                    "label": self.concepts.label(credit.skill, lang)})
                 continue
             item: dict[str, object] = {
                 "skill": credit.skill, "label": self.concepts.label(credit.skill, lang),
@@ -232,7 +299,8 @@ class Scorer:
                 item["candidate_skill_label"] = self.concepts.label(credit.matched, lang)
             if credit.matched:
                 item["evidence"] = [
-                    {"source": e.source, **({"evidence": e.evidence} if with_evidence else {})}
+                    {"source": e.source, "confidence": round(e.confidence, 4),
+                     **({"evidence": e.evidence} if with_evidence else {})}
                     for e in cand.skills.get(credit.matched, [])]
             matched.append(item)
         return {"score": scored.score, "breakdown": breakdown, "matched_skills": matched,
@@ -240,9 +308,10 @@ class Scorer:
                 "distance_km": scored.distance_km}
 
     def gaps(self, scored: Scored) -> list[str]:
-        """Essential skills without full credit: what a course plan should close."""
-        return [c.skill for c in scored.credits[:scored.n_essential] if c.credit < 1.0]
+        """Essential skills credited below EVIDENCED: what a course plan should close."""
+        return [c.skill for c in scored.credits[:scored.n_essential] if c.credit < EVIDENCED]
 
 
-__all__ = ["CEFR_LEVELS", "DEFAULT_WEIGHTS", "FEATURES", "CandidateFacts", "Evidence",
-           "Scored", "Scorer", "SkillCredit", "VacancyFacts", "km_between", "load_weights"]
+__all__ = ["CEFR_LEVELS", "DEFAULT_WEIGHTS", "EVIDENCED", "FEATURES", "WEIGHTS", "CandidateFacts",
+           "Evidence", "Scored", "Scorer", "SkillCredit", "VacancyFacts", "gate", "km_between",
+           "load_weights"]

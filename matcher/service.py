@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -24,6 +25,14 @@ from matcher.engine import load_normalizer
 from matcher.errors import ImportRowsError
 from matcher.matching import Matcher
 from matcher.profiles import CandidateIn, CourseIn, VacancyIn
+from matcher.recognition import (
+    PROJECT_TABLE,
+    EqfEntry,
+    Recogniser,
+    TableReport,
+    project_table,
+    read_eqf_csv,
+)
 from matcher.scoring import Scorer, load_weights
 from matcher.settings import Settings
 from matcher.vacancies import (
@@ -42,12 +51,46 @@ Progress = Callable[[str], None]
 
 
 class Engine:
-    def __init__(self, settings: Settings, db: Database, concepts: Concepts) -> None:
+    def __init__(self, settings: Settings, db: Database, concepts: Concepts,
+                 weights: dict[str, dict[str, float]] | None = None) -> None:
         self.settings = settings
         self.db = db
         self.concepts = concepts
-        self.scorer = Scorer(concepts, load_weights(settings.match_weights))
-        self.matcher = Matcher(concepts, self.scorer)
+        self.scorer = Scorer(concepts, weights)
+        with db.connection() as conn:
+            self.recogniser = self._recogniser(conn)
+        self.matcher = Matcher(concepts, self.scorer, self.recogniser.profile)
+
+    # --- recognition --------------------------------------------------------------------------
+    def _recogniser(self, conn: psycopg.Connection) -> Recogniser:
+        """The project's table plus every imported one; the text model fitted on them."""
+        imported = [EqfEntry(*row) for row in conn.execute(
+            "SELECT source, country, qualification, eqf_level, native_title, type,"
+            " duration_years FROM eqf_reference ORDER BY id")]
+        return Recogniser.fitted(self.concepts, project_table() + imported,
+                                 self.settings.destination_country)
+
+    def import_eqf_table(self, path: str | Path, source: str | None = None) -> dict[str, Any]:
+        """Import (or replace, by source name) a country → qualification → EQF table."""
+        return self.save_eqf_table(*read_eqf_csv(path, source))
+
+    def save_eqf_table(self, entries: list[EqfEntry], report: TableReport) -> dict[str, Any]:
+        if report.source == PROJECT_TABLE:
+            raise InvalidInputError(f"source: {PROJECT_TABLE!r} is the shipped table's name")
+        with self.connection() as conn:
+            conn.execute("DELETE FROM eqf_reference WHERE source = %s", (report.source,))
+            with conn.cursor() as cur:
+                cur.executemany(
+                    "INSERT INTO eqf_reference (source, country, qualification, eqf_level,"
+                    " native_title, type, duration_years) VALUES (%s, %s, %s, %s, %s, %s, %s)"
+                    " ON CONFLICT (source, country, qualification) DO UPDATE"
+                    " SET eqf_level = excluded.eqf_level",
+                    [(e.source, e.country, e.qualification, e.eqf_level, e.native_title,
+                      e.type, e.duration_years) for e in entries])
+            self.recogniser = self._recogniser(conn)
+        return {"source": report.source, "rows": report.rows,
+                "skipped_without_level": report.skipped_without_level,
+                "table_rows_in_use": len(self.recogniser.table.entries)}
 
     @classmethod
     def start(cls, settings: Settings, normalizer: Normalizer | None = None,
@@ -60,9 +103,7 @@ class Engine:
             with db.connection() as conn:
                 if concepts.persist(conn) and progress:
                     progress(f"taxonomy {concepts.version} stored in the database")
-            engine = cls(settings, db, concepts)
-            engine.scorer.weights = weights
-            return engine
+            return cls(settings, db, concepts, weights)
         except BaseException:
             db.close()
             raise
@@ -78,7 +119,7 @@ class Engine:
 
     # --- writes -------------------------------------------------------------------------------
     def save_candidate(self, data: CandidateIn, organisation_id: int) -> tuple[str, bool]:
-        prepared = prepare_candidate(self.concepts, data)
+        prepared = prepare_candidate(self.concepts, self.recogniser, data)
         with self.connection() as conn:
             return write_candidate(conn, prepared, organisation_id)
 
@@ -86,7 +127,7 @@ class Engine:
                        ) -> list[tuple[int, bool]]:
         """Check, link and write; any bad record → ImportRowsError and nothing written."""
         self._check_rows(items, check_vacancy)
-        prepared = prepare_vacancies(self.concepts, items)
+        prepared = prepare_vacancies(self.concepts, items, self.recogniser.profile)
         with self.connection() as conn:
             self._check_employers(conn, employer_ids)
             return write_vacancies(conn, prepared, employer_ids)

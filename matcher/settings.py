@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     pool_size: int = Field(8, ge=1, le=100, description="most connections the API holds")
     max_body_bytes: int = Field(
         8_000_000, ge=1_000, description="larger request bodies are refused with 413")
+    destination_country: str = Field(
+        "DE", pattern=r"^[A-Z]{2}$", description="whose regulated professions apply")
     match_weights: Path | None = Field(
         None, description="JSON of scoring weights (from training/); default: the built-in")
 

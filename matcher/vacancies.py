@@ -19,6 +19,7 @@ from matcher.concepts import Concepts, to_array
 from matcher.course_plan import CourseFacts
 from matcher.errors import NotFoundError
 from matcher.profiles import CourseIn, VacancyIn
+from matcher.recognition import RegulationProfile
 from matcher.scoring import VacancyFacts
 from skills_taxonomy.errors import InvalidInputError
 from skills_taxonomy.model import ConceptKind
@@ -41,6 +42,7 @@ class PreparedVacancy:
     skills: list[tuple[str, bool, str | None]]  # uri, essential, evidence text
     skills_from_occupation: bool
     embedding: list[float] | None
+    regulated: bool = False
 
 
 @dataclass
@@ -56,13 +58,23 @@ def check_vacancy(concepts: Concepts, v: VacancyIn) -> None:
         concepts.check(v.occupation, ConceptKind.OCCUPATION, "occupation")
     concepts.check_all(v.essential_skills, ConceptKind.SKILL, "essential_skills")
     concepts.check_all(v.optional_skills, ConceptKind.SKILL, "optional_skills")
+    concepts.check_all(v.prerequisites, ConceptKind.SKILL, "prerequisites")
 
 
 def check_course(concepts: Concepts, c: CourseIn) -> None:
     concepts.check_all(c.skills, ConceptKind.SKILL, "skills")
+    if c.compensation_for:
+        concepts.check(c.compensation_for, ConceptKind.OCCUPATION, "compensation_for")
 
 
-def prepare_vacancies(concepts: Concepts, items: list[VacancyIn]) -> list[PreparedVacancy]:
+def recognition_skill(occupation: str) -> str:
+    """The pseudo-skill a compensation measure teaches: what a course plan must cover when
+    a regulated occupation's recognition is partial."""
+    return f"recognition:{occupation}"
+
+
+def prepare_vacancies(concepts: Concepts, items: list[VacancyIn],
+                      profile: RegulationProfile) -> list[PreparedVacancy]:
     """Link the free text of already checked vacancies (`check_vacancy`)."""
     texts: list[tuple[int, bool, str]] = [
         (row, essential, text) for row, v in enumerate(items)
@@ -98,8 +110,9 @@ def prepare_vacancies(concepts: Concepts, items: list[VacancyIn]) -> list[Prepar
                     skills.values()]
         if occupation:
             weighted.append((occupation, OCCUPATION_WEIGHT))
+        regulated = profile.is_regulated(concepts.taxonomy.concepts.get(occupation or ""))
         out.append(PreparedVacancy(v, occupation, list(skills.values()), from_occupation,
-                                   concepts.profile_vector(weighted)))
+                                   concepts.profile_vector(weighted), regulated))
     return out
 
 
@@ -116,8 +129,9 @@ def write_vacancies(conn: psycopg.Connection, prepared: list[PreparedVacancy],
         row = conn.execute(
             "INSERT INTO vacancy (employer_id, external_id, kind, title, description,"
             " essential_skills_text, optional_skills_text, occupation_uri, town, lat, lon,"
-            " slots, start_date, is_open, min_permit, embedding)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+            " slots, start_date, is_open, min_permit, embedding, regulated, accepts_in_process,"
+            " min_eqf) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,"
+            " %s, %s, %s)"
             " ON CONFLICT (employer_id, external_id) DO UPDATE SET kind = excluded.kind,"
             " title = excluded.title, description = excluded.description,"
             " essential_skills_text = excluded.essential_skills_text,"
@@ -126,20 +140,24 @@ def write_vacancies(conn: psycopg.Connection, prepared: list[PreparedVacancy],
             " lat = excluded.lat, lon = excluded.lon, slots = excluded.slots,"
             " start_date = excluded.start_date, is_open = excluded.is_open,"
             " min_permit = excluded.min_permit, embedding = excluded.embedding,"
-            " updated_at = now() RETURNING id, (xmax = 0)",
+            " regulated = excluded.regulated, accepts_in_process = excluded.accepts_in_process,"
+            " min_eqf = excluded.min_eqf, updated_at = now() RETURNING id, (xmax = 0)",
             (employer_id, v.external_id, v.kind, v.title, v.description,
              v.essential_skills_text, v.optional_skills_text, prep.occupation,
              loc.town, loc.lat, loc.lon, v.slots, v.start_date, v.is_open, v.min_permit,
-             _vec(prep.embedding))).fetchone()
+             _vec(prep.embedding), prep.regulated, v.accepts_in_process, v.min_eqf)).fetchone()
         assert row is not None
         vid = int(row[0])
         conn.execute("DELETE FROM vacancy_skill WHERE vacancy_id = %s", (vid,))
         conn.execute("DELETE FROM vacancy_language WHERE vacancy_id = %s", (vid,))
+        conn.execute("DELETE FROM vacancy_prerequisite WHERE vacancy_id = %s", (vid,))
         with conn.cursor() as cur:
             cur.executemany("INSERT INTO vacancy_skill VALUES (%s, %s, %s, %s)",
                             [(vid, u, e, ev) for u, e, ev in prep.skills])
             cur.executemany("INSERT INTO vacancy_language VALUES (%s, %s, %s)",
                             [(vid, x.lang, x.level) for x in v.languages])
+            cur.executemany("INSERT INTO vacancy_prerequisite VALUES (%s, %s)"
+                            " ON CONFLICT DO NOTHING", [(vid, s) for s in v.prerequisites])
         out.append((vid, bool(row[1])))
     return out
 
@@ -153,7 +171,8 @@ _VACANCY_COLUMNS = (
     "v.id, v.employer_id, o.name AS employer, v.external_id, v.kind::text AS kind, v.title,"
     " v.description, v.essential_skills_text, v.optional_skills_text, v.occupation_uri,"
     " v.town, v.lat, v.lon, v.slots, v.start_date,"
-    " v.is_open, v.min_permit::text AS min_permit, v.created_at, v.updated_at")
+    " v.is_open, v.min_permit::text AS min_permit, v.regulated, v.accepts_in_process,"
+    " v.min_eqf, v.created_at, v.updated_at")
 
 
 def read_vacancy(conn: psycopg.Connection, concepts: Concepts, vacancy_id: int,
@@ -175,6 +194,11 @@ def read_vacancy(conn: psycopg.Connection, concepts: Concepts, vacancy_id: int,
     row["optional_skills"] = [{"skill": s["skill_uri"], "label": concepts.label(
         s["skill_uri"], lang), "evidence": s["evidence"]} for s in skills if not s["essential"]]
     row["languages"] = langs
+    row["prerequisites"] = [{"skill": r["skill_uri"], "label": concepts.label(r["skill_uri"],
+                                                                              lang)}
+                            for r in cur.execute("SELECT skill_uri FROM vacancy_prerequisite"
+                                                 " WHERE vacancy_id = %s ORDER BY skill_uri",
+                                                 (vacancy_id,)).fetchall()]
     return row
 
 
@@ -206,12 +230,14 @@ def load_vacancy_facts(conn: psycopg.Connection, ids: list[int]) -> dict[int, Va
     facts: dict[int, VacancyFacts] = {}
     for r in conn.execute(
             "SELECT id, kind::text, title, employer_id, occupation_uri, lat, lon, town,"
-            " embedding, slots, start_date FROM vacancy WHERE id = ANY(%s)", (ids,)):
+            " embedding, slots, start_date, regulated, accepts_in_process, min_eqf"
+            " FROM vacancy WHERE id = ANY(%s)", (ids,)):
         facts[r[0]] = VacancyFacts(
             id=r[0], kind=r[1], title=r[2], employer_id=r[3], occupation=r[4], essential=[],
             optional=[], languages={}, lat=r[5], lon=r[6], town=r[7],
             vector=to_array(r[8]), slots=r[9],
-            start_date=r[10].isoformat() if r[10] else None)
+            start_date=r[10].isoformat() if r[10] else None, regulated=r[11],
+            accepts_in_process=r[12], min_eqf=r[13])
     for vid, uri, essential in conn.execute(
             "SELECT vacancy_id, skill_uri, essential FROM vacancy_skill"
             " WHERE vacancy_id = ANY(%s) ORDER BY skill_uri", (ids,)):
@@ -220,6 +246,9 @@ def load_vacancy_facts(conn: psycopg.Connection, ids: list[int]) -> dict[int, Va
             "SELECT vacancy_id, lang, level::text FROM vacancy_language"
             " WHERE vacancy_id = ANY(%s)", (ids,)):
         facts[vid].languages[lang] = level
+    for vid, uri in conn.execute("SELECT vacancy_id, skill_uri FROM vacancy_prerequisite"
+                                 " WHERE vacancy_id = ANY(%s)", (ids,)):
+        facts[vid].prerequisites.append(uri)
     return facts
 
 
@@ -236,7 +265,7 @@ def prepare_courses(concepts: Concepts, items: list[CourseIn]) -> list[PreparedC
         skills: dict[str, str | None] = dict.fromkeys(c.skills)
         for found in linked.get(row, []):
             skills.setdefault(found.uri, found.evidence)
-        if not skills:
+        if not skills and not c.compensation_for:
             raise RowError(row, "skills_text", f"no skill recognised in {c.skills_text!r}; "
                            "give skill ids instead")
         out.append(PreparedCourse(c, list(skills.items()),
@@ -252,8 +281,10 @@ def write_courses(conn: psycopg.Connection, prepared: list[PreparedCourse],
         row = conn.execute(
             "INSERT INTO course (external_id, provider, title, description, skills_text, lang,"
             " min_level, duration_weeks, online, town, lat, lon, cost_eur, funding,"
-            " start_dates, seats, embedding) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s,"
-            " %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (external_id) DO UPDATE SET"
+            " start_dates, seats, embedding, compensation_for, measure) VALUES (%s, %s, %s, %s,"
+            " %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+            " ON CONFLICT (external_id) DO UPDATE SET"
+            " compensation_for = excluded.compensation_for, measure = excluded.measure,"
             " provider = excluded.provider, title = excluded.title,"
             " description = excluded.description, skills_text = excluded.skills_text,"
             " lang = excluded.lang, min_level = excluded.min_level,"
@@ -266,7 +297,7 @@ def write_courses(conn: psycopg.Connection, prepared: list[PreparedCourse],
              c.min_level,
              c.duration_weeks, c.online, loc.town if loc else None, loc.lat if loc else None,
              loc.lon if loc else None, c.cost_eur, c.funding, c.start_dates, c.seats,
-             _vec(prep.embedding))).fetchone()
+             _vec(prep.embedding), c.compensation_for, c.measure)).fetchone()
         assert row is not None
         cid = int(row[0])
         conn.execute("DELETE FROM course_skill WHERE course_id = %s", (cid,))
@@ -279,7 +310,8 @@ def write_courses(conn: psycopg.Connection, prepared: list[PreparedCourse],
 
 _COURSE_COLUMNS = ("id, external_id, provider, title, description, skills_text, lang,"
                    " min_level::text AS min_level, duration_weeks, online, town, lat, lon,"
-                   " cost_eur, funding, start_dates, seats")
+                   " cost_eur, funding, start_dates, seats, compensation_for,"
+                   " measure::text AS measure")
 
 
 def read_course(conn: psycopg.Connection, concepts: Concepts, course_id: int,
@@ -307,17 +339,24 @@ def list_courses(conn: psycopg.Connection, limit: int, offset: int,
 
 
 def load_courses_teaching(conn: psycopg.Connection, skills: list[str]) -> list[CourseFacts]:
-    """Every course that teaches at least one of these skills, with all its skills."""
+    """Every course that teaches at least one of these skills, with all its skills; a
+    compensation measure teaches the `recognition_skill` of its occupation."""
     if not skills:
         return []
+    occupations = [s.removeprefix("recognition:") for s in skills
+                   if s.startswith("recognition:")]
     courses: dict[int, CourseFacts] = {}
     for r in conn.execute(
             "SELECT c.id, c.title, c.provider, c.lang, c.min_level::text, c.duration_weeks,"
-            " c.online, c.town, c.lat, c.lon, c.cost_eur, c.funding, c.start_dates, c.seats"
-            " FROM course c WHERE EXISTS (SELECT 1 FROM course_skill s WHERE"
-            " s.course_id = c.id AND s.skill_uri = ANY(%s))", (skills,)):
+            " c.online, c.town, c.lat, c.lon, c.cost_eur, c.funding, c.start_dates, c.seats,"
+            " c.compensation_for, c.measure::text FROM course c"
+            " WHERE c.compensation_for = ANY(%s) OR EXISTS (SELECT 1 FROM course_skill s"
+            " WHERE s.course_id = c.id AND s.skill_uri = ANY(%s))", (occupations, skills)):
         courses[r[0]] = CourseFacts(r[0], r[1], r[2], set(), r[3], r[4], r[5], r[6], r[7],
-                                    r[8], r[9], r[10], r[11], list(r[12]), r[13])
+                                    r[8], r[9], r[10], r[11], list(r[12]), r[13],
+                                    measure=r[15])
+        if r[14]:
+            courses[r[0]].skills.add(recognition_skill(r[14]))
     for cid, uri in conn.execute("SELECT course_id, skill_uri FROM course_skill"
                                  " WHERE course_id = ANY(%s)", (list(courses),)):
         courses[cid].skills.add(uri)
@@ -325,7 +364,7 @@ def load_courses_teaching(conn: psycopg.Connection, skills: list[str]) -> list[C
 
 
 __all__ = ["PreparedCourse", "PreparedVacancy", "RowError", "check_course", "check_vacancy",
-           "list_courses", "list_vacancies",
+           "recognition_skill", "list_courses", "list_vacancies",
            "load_courses_teaching", "load_vacancy_facts", "prepare_courses",
            "prepare_vacancies", "read_course", "read_vacancy", "vacancy_employer",
            "write_courses", "write_vacancies"]

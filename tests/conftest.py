@@ -269,7 +269,8 @@ def world(engine: Engine, client: TestClient) -> World:
                          "source": "work_experience"}],
                 qualifications=[{"title": "دبلوم فنون الطهي", "country": "Syria",
                                  "year": 2012}],
-                experience=[{"title": "طباخ في مطعم", "years": 4, "occupation": cook}],
+                # half a year: too little for work experience to evidence the cook's skills
+                experience=[{"title": "طباخ في مطعم", "years": 0.5, "occupation": cook}],
                 preferences={"kinds": ["job", "apprenticeship", "placement"],
                              "occupations": [cook]})),
             ("olena", "coach_a", candidate_body(

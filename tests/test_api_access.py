@@ -122,6 +122,21 @@ def probes(w: World, hairdressing: str) -> dict[tuple[str, str], Probe]:
         ("POST", "/users/{user_id}/tokens"): Probe("/users/{coach_a_user}/tokens",
                                                    roles(403, admin=OK)),
         ("GET", "/me"): Probe("/me", EVERYONE),
+        ("GET", "/candidates/{candidate_id}/qualifications"): Probe(
+            "/candidates/{olena}/qualifications", CANDIDATE),
+        ("GET", "/candidates/{candidate_id}/reachable"): Probe(
+            "/candidates/{olena}/reachable", CANDIDATE, params={"max_weeks": 8}),
+        ("POST", "/recognition/qualification"): Probe(
+            "/recognition/qualification", EVERYONE,
+            json={"title": "Friseurmeisterin", "country": "Germany"}),
+        ("GET", "/recognition/regulated"): Probe(
+            "/recognition/regulated", EVERYONE,
+            params={"occupation": w.vocab.occupation("hairdresser")}),
+        ("GET", "/recognition/eqf-tables"): Probe("/recognition/eqf-tables", EVERYONE),
+        ("POST", "/recognition/eqf-tables"): Probe(
+            "/recognition/eqf-tables", roles(403, admin=OK),
+            content="qualification,country,eqf_level\nProbe diploma,Probeland,4\n",
+            headers={"Content-Type": "text/csv"}, params={"source": "t-iso-table"}),
     }
 
 

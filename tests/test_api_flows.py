@@ -23,7 +23,8 @@ from tests.conftest import (
     vacancy_body,
 )
 
-FEATURES = {"essential", "optional", "semantic", "experience", "language", "distance"}
+FEATURES = {"essential", "optional", "aptitude", "semantic", "experience", "language",
+            "distance"}
 
 
 def ok(response: Any, status: int = 200) -> Any:
@@ -79,11 +80,13 @@ def test_coach_reads_profile_with_personal_data(client: TestClient, world: World
     assert profile["organisation_id"] == world.centre_a
     assert profile["location"] == {**KOELN}
     assert profile["qualifications"][0]["title"] == "دبلوم فنون الطهي"
-    skills = {s["skill"]: s for s in profile["skills"]}
-    food_safety = skills[world.vocab.skill("comply with food safety and hygiene")]
-    assert food_safety["source"] == "coach_verified"
+    skills = {(s["skill"], s["source"]): s for s in profile["skills"]}
+    food_safety = skills[(world.vocab.skill("comply with food safety and hygiene"),
+                          "coach_verified")]
+    assert food_safety["confidence"] == 1.0
     assert food_safety["evidence"] == "Im Praxistest beim Bildungsträger gezeigt."
-    assert skills[world.vocab.skill("prepare vegetables")]["evidence"] == "تحضير الخضروات"
+    vegetables = skills[(world.vocab.skill("prepare vegetables"), "self_declared")]
+    assert vegetables["evidence"] == "تحضير الخضروات" and vegetables["confidence"] == 0.8
 
 
 def test_coach_matches_explain_score_skills_gaps_and_courses(client: TestClient,
@@ -101,13 +104,13 @@ def test_coach_matches_explain_score_skills_gaps_and_courses(client: TestClient,
     assert set(cook["breakdown"]) == FEATURES
     assert sum(f["contribution"] for f in cook["breakdown"].values()) == pytest.approx(
         cook["score"], abs=0.001)
-    assert cook["breakdown"]["experience"]["value"] == 1.0  # four years as a cook
+    assert cook["breakdown"]["experience"]["value"] == pytest.approx(0.5 / 3, abs=1e-3)
     assert cook["breakdown"]["distance"]["value"] == 1.0
 
     matched = {m["skill"]: m for m in cook["matched_skills"]}
     food_safety = matched[vocab.skill("comply with food safety and hygiene")]
     assert (food_safety["credit"], food_safety["via"]) == (1.0, "exact")
-    assert food_safety["evidence"] == [{"source": "coach_verified",
+    assert food_safety["evidence"] == [{"source": "coach_verified", "confidence": 1.0,
                                         "evidence": "Im Praxistest beim Bildungsträger gezeigt."}]
     vegetables = matched[vocab.skill("prepare vegetables")]
     assert vegetables["evidence"][0]["evidence"] in "تحضير الخضروات، استخدام تقنيات الطهي"
@@ -319,7 +322,7 @@ def assert_pseudonymised(item: dict[str, Any]) -> None:
     assert all("title" not in q for q in candidate["qualifications"])
     assert all("title" not in e for e in candidate["experience"])
     for matched in item["matched_skills"]:
-        assert all(set(e) == {"source"} for e in matched["evidence"])
+        assert all(set(e) == {"source", "confidence"} for e in matched["evidence"])
 
 
 def test_employer_sees_pseudonymised_candidates_unless_they_consented(

@@ -15,7 +15,7 @@ from api.demo import demo_tokens, load_demo
 from api.main import create_app
 from matcher.course_plan import EXACT_MAX_SKILLS, CourseFacts, plan_courses, why_not
 from matcher.db import Database, apply_migrations, migrations
-from matcher.scoring import Evidence, Scorer, load_weights
+from matcher.scoring import FEATURES, WEIGHTS, CandidateFacts, Evidence, Scorer, load_weights
 from matcher.service import Engine
 from matcher.settings import Settings
 from skills_taxonomy.errors import InvalidInputError
@@ -138,11 +138,17 @@ def test_skill_credit_exact_related_and_similar(engine: Engine) -> None:
     child, parents = next((c, p) for c, p in taxonomy.broader.items()
                           if taxonomy.concepts[c].kind is ConceptKind.SKILL and p)
     parent = sorted(parents)[0]
-    have = {child: [Evidence("self_declared", "my words")]}
-    exact, related = scorer.credits([child, parent], have)
-    assert (exact.credit, exact.via) == (1.0, "exact")
+    cand = CandidateFacts("c", 0, 0, 10, {child: [Evidence("self_declared", "my words", 0.8),
+                                                 Evidence("coach_verified", None, 1.0)]},
+                          {}, {}, set(), None)
+    (exact, related), _ = scorer.credits([child, parent], cand)
+    assert (exact.credit, exact.via) == (1.0, "exact")  # the strongest evidence counts
     assert related.via in ("related", "similar") and 0 < related.credit <= 0.5
-    unrelated = scorer.credits([child], {})[0]
+    cand.skills = {child: [Evidence("work_experience", "1 year", 0.35)]}
+    (weak, _), _ = scorer.credits([child, parent], cand)
+    assert (weak.credit, weak.via) == (0.35, "exact")
+    empty = CandidateFacts("e", 0, 0, 10, {}, {}, {}, set(), None)
+    unrelated = scorer.credits([child], empty)[0][0]
     assert (unrelated.credit, unrelated.via) == (0.0, "none")
 
 
@@ -155,10 +161,13 @@ def test_language_gap_counts_cefr_steps() -> None:
 
 def test_match_weights_file_is_checked(tmp_path: Path) -> None:
     good = tmp_path / "w.json"
-    good.write_text(json.dumps({"essential": 1, "optional": 0, "semantic": 0,
-                                "experience": 0, "language": 0, "distance": 0}))
-    assert load_weights(good)["essential"] == 1.0
+    only_coverage = {f: 0 for f in FEATURES} | {"essential": 1}
+    good.write_text(json.dumps({kind: only_coverage for kind in WEIGHTS}))
+    assert load_weights(good)["placement"]["essential"] == 1.0
     bad = tmp_path / "bad.json"
-    bad.write_text(json.dumps({"essential": 1}))
+    bad.write_text(json.dumps({kind: {"essential": 1} for kind in WEIGHTS}))
     with pytest.raises(InvalidInputError, match="exactly"):
+        load_weights(bad)
+    bad.write_text(json.dumps({"job": only_coverage}))
+    with pytest.raises(InvalidInputError, match="one object per kind"):
         load_weights(bad)

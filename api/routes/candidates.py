@@ -18,6 +18,7 @@ from matcher.candidates import (
     list_candidates,
     read_candidate,
 )
+from matcher.matching import vacancy_summary
 from matcher.profiles import CandidateIn, CandidateRef, Consent
 from skills_taxonomy.errors import InvalidInputError
 
@@ -146,10 +147,7 @@ def matches(candidate_id: CandidateId, who: CurrentUser, engine: EngineDep,
         window = found[offset:offset + limit]
         explained = engine.matcher.explain(conn, window, lang, with_courses=courses)
         audit(conn, who, "candidate.matches", candidate_id)  # the evidence is their words
-    items = [{"vacancy": {"id": m.vacancy.id, "title": m.vacancy.title, "kind": m.vacancy.kind,
-                          "town": m.vacancy.town, "employer_id": m.vacancy.employer_id,
-                          "occupation": m.vacancy.occupation, "slots": m.vacancy.slots,
-                          "start_date": m.vacancy.start_date}, **ex}
+    items = [{"vacancy": vacancy_summary(m.vacancy), **ex}
              for m, ex in zip(window, explained, strict=True)]
     return page(items, len(found), limit, offset)
 

@@ -1,0 +1,108 @@
+"""Recognition: a foreign qualification's reference occupation, EQF level, regulation and
+skill gap; the EQF reference tables; and what becomes reachable after short courses."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request, status
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import CurrentUser, EngineDep, Lang, Limit, Offset, page
+from api.routes.candidates import CandidateId, label_lang
+from matcher.access import candidate_scope, require
+from matcher.profiles import QualificationQuery
+from matcher.recognition import EVIDENCED, parse_eqf_csv
+from skills_taxonomy.errors import InvalidInputError
+from skills_taxonomy.model import ConceptKind
+
+router = APIRouter(tags=["recognition"])
+
+
+@router.post("/recognition/qualification")
+def recognise(body: QualificationQuery, who: CurrentUser, engine: EngineDep,
+              ) -> dict[str, Any]:
+    """Reference occupation(s) with confidence, EQF level with its evidence (table row, or
+    an estimate flagged as such), whether the occupation is regulated in the destination
+    country, the skills the qualification evidences and the gap to the occupation."""
+    return engine.recogniser.recognise(body, body.lang, body.years_practice)
+
+
+@router.get("/recognition/regulated")
+def regulated(who: CurrentUser, engine: EngineDep,
+              occupation: Annotated[str, Query(min_length=1, max_length=300)],
+              ) -> dict[str, Any]:
+    engine.concepts.check(occupation, ConceptKind.OCCUPATION, "occupation")
+    concept = engine.concepts.taxonomy.concepts[occupation]
+    return {"occupation": occupation, "label": concept.preferred_label("en"),
+            **engine.recogniser.profile.check(concept)}
+
+
+@router.get("/recognition/eqf-tables")
+def eqf_tables(who: CurrentUser, engine: EngineDep) -> dict[str, Any]:
+    counts: dict[str, int] = {}
+    for entry in engine.recogniser.table.entries:
+        counts[entry.source] = counts.get(entry.source, 0) + 1
+    return {"items": [{"source": s, "rows": n} for s, n in sorted(counts.items())]}
+
+
+@router.post("/recognition/eqf-tables", status_code=status.HTTP_201_CREATED)
+async def import_eqf_table(request: Request, who: CurrentUser, engine: EngineDep,
+                           source: Annotated[str, Query(min_length=1, max_length=200,
+                                                        pattern=r"^[\w.@:-]+$")],
+                           ) -> dict[str, Any]:
+    """A CSV in the Europass format (`qualification,country,eqf_level`, optionally
+    `native_title,type,duration_years`); replaces an earlier table of the same source.
+    All or nothing: a bad row refuses the whole file, naming its line."""
+    require(who, "admin")
+    kind = (request.headers.get("content-type") or "").split(";")[0].strip()
+    if kind not in ("text/csv", "application/csv"):
+        raise InvalidInputError(f"Content-Type {kind or '(none)'!r}: send text/csv")
+    body = await request.body()
+    try:
+        text = body.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidInputError(f"body: not UTF-8 text (byte {exc.start})") from exc
+    entries, report = parse_eqf_csv(text, source)
+    return await run_in_threadpool(engine.save_eqf_table, entries, report)
+
+
+@router.get("/candidates/{candidate_id}/reachable")
+def reachable(candidate_id: CandidateId, who: CurrentUser, engine: EngineDep,
+              max_weeks: Annotated[float, Query(gt=0, le=260)] = 12,
+              kind: Annotated[list[Literal["job", "apprenticeship", "placement"]] | None,
+                              Query()] = None,
+              limit: Limit = 20, offset: Offset = 0, lang: Lang = None) -> dict[str, Any]:
+    """Vacancies that are not a match today but become one after a course plan of at most
+    `max_weeks` (compensation measures for a partial recognition included), with the plan."""
+    with engine.connection() as conn:
+        candidate_scope(conn, who, candidate_id)
+        found = engine.matcher.reachable(conn, candidate_id, max_weeks, list(kind or []),
+                                         label_lang(conn, who, lang))
+    return page(found[offset:offset + limit], len(found), limit, offset)
+
+
+@router.get("/candidates/{candidate_id}/qualifications")
+def qualifications(candidate_id: CandidateId, who: CurrentUser, engine: EngineDep,
+                   lang: Lang = None) -> dict[str, Any]:
+    """Each of the candidate's qualifications recognised: occupation, EQF, regulation,
+    recognition status, and the gap left after everything else the candidate evidences."""
+    with engine.connection() as conn:
+        candidate_scope(conn, who, candidate_id)
+        lang = label_lang(conn, who, lang)
+        rows = conn.execute(
+            "SELECT title, country, type, duration_years, eqf_level, content, status::text,"
+            " decided_on, authority, compensation::text FROM candidate_qualification"
+            " WHERE candidate_id = %s ORDER BY id", (candidate_id,)).fetchall()
+        cand = engine.matcher.candidate(conn, candidate_id)
+    items = []
+    for row in rows:
+        query = QualificationQuery(title=row[0], country=row[1], type=row[2],
+                                   duration_years=row[3], content=row[5])
+        result = engine.recogniser.recognise(query, lang)
+        result["recognition"] = {"status": row[6], "decided_on": row[7], "authority": row[8],
+                                 "compensation": row[9]}
+        result["gap_for_candidate"] = [g for g in result.get("gap", [])
+                                       if cand.strength(str(g["skill"])) < EVIDENCED]
+        items.append(result)
+    return {"items": items}

@@ -1,0 +1,166 @@
+"""Recognition benchmark.
+
+1. EQF level on the Europass table (../shared/data/recognition), on rows the estimator was
+   not built on: a stratified 70/30 split (seed 0) and a leave-countries-out split (5
+   folds grouped by country, so every test country is unseen). For each: the type rules
+   alone (`infer_type` + `estimate_level`), the text model (`EqfLevelEstimator`, fitted on
+   the training rows plus the project's table), and the recogniser's whole chain (a
+   table lookup in the training rows, then the rules, then the model) — accuracy,
+   accuracy within one level, and how many rows each could answer.
+2. Reference occupation for the project's labelled list of qualification titles in nine
+   languages (benchmarks/data/qualification_titles.csv, never used for fitting): Acc@1,
+   Acc@3 and MRR per language, on the starter taxonomy.
+
+    python -m benchmarks.recognition [--out benchmarks/results/recognition.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+from sklearn.model_selection import GroupKFold, StratifiedKFold, train_test_split
+
+from matcher.engine import make_encoder
+from matcher.profiles import QualificationFacts
+from matcher.recognition import (
+    MODEL_FIRST,
+    EqfEntry,
+    EqfLevelEstimator,
+    EqfTable,
+    eqf_level,
+    estimate_level,
+    infer_type,
+    project_table,
+    read_eqf_csv,
+)
+from matcher.settings import Settings
+from skills_taxonomy.normalize import Normalizer
+from skills_taxonomy.starter import load_starter
+
+ROOT = Path(__file__).resolve().parents[1]
+EUROPASS = ROOT.parent / "shared" / "data" / "recognition" / "europass_qualifications_eqf.csv"
+TITLES = ROOT / "benchmarks" / "data" / "qualification_titles.csv"
+RESULTS = ROOT / "benchmarks" / "results"
+
+
+def scores(pred: list[int | None], gold: list[int]) -> dict[str, float]:
+    answered = [(p, g) for p, g in zip(pred, gold, strict=True) if p is not None]
+    n = len(gold)
+    return {"n": n, "answered": len(answered),
+            "accuracy": round(sum(p == g for p, g in answered) / n, 4),
+            "within_one": round(sum(abs(p - g) <= 1 for p, g in answered) / n, 4),
+            "accuracy_when_answered": round(
+                sum(p == g for p, g in answered) / max(1, len(answered)), 4)}
+
+
+THRESHOLDS = (0.0, 0.4, 0.5, 0.6, 0.7, 0.8, 1.01)  # 1.01: the rules always go first
+
+
+def chain(train: list[EqfEntry], test: list[EqfEntry], model_first: float,
+          ) -> list[int | None]:
+    """The recogniser's chain (`eqf_level`) with the training rows as its table."""
+    fit_rows = train + project_table()
+    model = EqfLevelEstimator().fit([e.qualification for e in fit_rows],
+                                    [e.eqf_level for e in fit_rows])
+    table = EqfTable(train)
+    return [eqf_level(QualificationFacts(title=e.qualification[:300], country=e.country),
+                      table, model, model_first)["level"] for e in test]
+
+
+def choose_threshold(train: list[EqfEntry]) -> float:
+    """`model_first` by 4-fold cross-validation inside the training rows only."""
+    levels = [e.eqf_level for e in train]
+    folds = list(StratifiedKFold(4, shuffle=True, random_state=0).split(train, levels))
+    best, best_acc = MODEL_FIRST, -1.0
+    for t in THRESHOLDS:
+        correct = 0
+        for fit_idx, val_idx in folds:
+            val = [train[i] for i in val_idx]
+            pred = chain([train[i] for i in fit_idx], val, t)
+            correct += sum(p == e.eqf_level for p, e in zip(pred, val, strict=True))
+        if correct > best_acc:
+            best, best_acc = t, correct
+    return best
+
+
+def evaluate_split(train: list[EqfEntry], test: list[EqfEntry]) -> dict[str, object]:
+    gold = [e.eqf_level for e in test]
+    rules: list[int | None] = []
+    for e in test:
+        qtype = infer_type(e.qualification)
+        found = estimate_level(qtype, None) if qtype else None
+        rules.append(found[0] if found else None)
+    fit_rows = train + project_table()
+    model = EqfLevelEstimator().fit([e.qualification for e in fit_rows],
+                                    [e.eqf_level for e in fit_rows])
+    model_pred = [int(p) for p in model.predict([e.qualification for e in test])]
+    chosen = choose_threshold(train)
+    majority = int(np.bincount([e.eqf_level for e in train]).argmax())
+    return {"majority_level": scores([majority] * len(test), gold),
+            "type_rules": scores(rules, gold), "text_model": scores(model_pred, gold),
+            "recogniser_chain": {**scores(chain(train, test, chosen), gold),
+                                 "model_first_chosen_on_train": chosen},
+            "recogniser_chain_shipped_threshold": scores(chain(train, test, MODEL_FIRST), gold)}
+
+
+def eqf_benchmark() -> dict[str, object]:
+    entries, report = read_eqf_csv(EUROPASS)
+    levels = [e.eqf_level for e in entries]
+    train, test = train_test_split(entries, test_size=0.3, random_state=0, stratify=levels)
+    random_split = evaluate_split(train, test)
+    groups = [e.country for e in entries]
+    folds = []
+    for train_idx, test_idx in GroupKFold(n_splits=5).split(entries, levels, groups):
+        folds.append(evaluate_split([entries[i] for i in train_idx],
+                                    [entries[i] for i in test_idx]))
+    by_country = {method: {metric: round(float(np.mean([f[method][metric]  # type: ignore[index]
+                                                        for f in folds])), 4)
+                           for metric in ("accuracy", "within_one", "accuracy_when_answered")}
+                  for method in folds[0]}
+    return {"rows": report.rows, "skipped_without_level": report.skipped_without_level,
+            "stratified_70_30": random_split, "leave_countries_out_5_folds": by_country}
+
+
+def occupation_benchmark() -> dict[str, object]:
+    normalizer = Normalizer(load_starter(), make_encoder(Settings()),
+                            ROOT / "var" / "test-cache")
+    per_lang: dict[str, list[float]] = defaultdict(list)
+    hits1: dict[str, list[int]] = defaultdict(list)
+    hits3: dict[str, list[int]] = defaultdict(list)
+    with TITLES.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows:
+        ranked = [m.concept for m in normalizer.link_occupations(
+            row["title"], row["lang"], top_k=10, abstain=False)]
+        rank = ranked.index(row["occupation_id"]) + 1 if row["occupation_id"] in ranked else 0
+        for lang in (row["lang"], "all"):
+            per_lang[lang].append(1 / rank if rank else 0.0)
+            hits1[lang].append(int(rank == 1))
+            hits3[lang].append(int(0 < rank <= 3))
+    return {lang: {"n": len(v), "acc@1": round(float(np.mean(hits1[lang])), 4),
+                   "acc@3": round(float(np.mean(hits3[lang])), 4),
+                   "mrr": round(float(np.mean(v)), 4)}
+            for lang, v in sorted(per_lang.items())}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--out", type=Path, default=RESULTS / "recognition.json")
+    args = parser.parse_args()
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    results = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+               "eqf_level": eqf_benchmark(), "reference_occupation": occupation_benchmark()}
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
+    print(json.dumps(results, indent=1, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
