@@ -27,7 +27,7 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/mypy skills_taxonomy matcher training api
+	$(BIN)/mypy skills_taxonomy matcher training api benchmarks
 
 # Full ESCO (English v1.1.1 + German/Spanish/French labels + MELO occupation labels).
 import-esco: $(STAMP)

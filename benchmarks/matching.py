@@ -30,6 +30,7 @@ from api.demo import demo_tokens, load_demo
 from api.main import create_app
 from matcher.candidates import load_facts
 from matcher.matching import Matcher
+from matcher.scoring import gate
 from matcher.service import Engine
 from matcher.settings import Settings
 from matcher.vacancies import load_vacancy_facts
@@ -54,9 +55,9 @@ def percentiles(ms: list[float]) -> dict[str, float]:
             "p99_ms": at(0.99)}
 
 
-def timed(fn: Callable[[], object]) -> float:
+def timed(fn: Callable[..., object], *args: object) -> float:
     started = time.perf_counter()
-    fn()
+    fn(*args)
     return (time.perf_counter() - started) * 1000
 
 
@@ -80,34 +81,45 @@ def main() -> None:
             vacs = [r[0] for r in conn.execute("SELECT id FROM vacancy WHERE is_open")]
         rng = random.Random(1)
         sample_v = rng.sample(vacs, 200)
-        c2v, c2v_explain, v2c, plans, recalls = [], [], [], [], []
+        c2v: list[float] = []
+        c2v_explain: list[float] = []
+        v2c: list[float] = []
+        plans: list[float] = []
+        recalls: list[float] = []
+        http: list[float] = []
         with engine.connection() as conn:
+
+            def explained_vacancies(cid: str) -> object:
+                return matcher.explain(conn, matcher.vacancies_for(conn, cid)[:20])
+
+            def explained_candidates(vid: int) -> object:
+                return matcher.explain(conn, matcher.candidates_for(conn, vid)[:20],
+                                       with_courses=False)
+
             for cid in cands:
-                c2v.append(timed(lambda cid=cid: matcher.vacancies_for(conn, cid)[:20]))
-                c2v_explain.append(timed(lambda cid=cid: matcher.explain(
-                    conn, matcher.vacancies_for(conn, cid)[:20])))
+                c2v.append(timed(matcher.vacancies_for, conn, cid))
+                c2v_explain.append(timed(explained_vacancies, cid))
                 top = matcher.vacancies_for(conn, cid)
                 if top:
-                    plans.append(timed(lambda cid=cid, vid=top[0].vacancy.id:
-                                       matcher.course_plan(conn, cid, vid)))
+                    plans.append(timed(matcher.course_plan, conn, cid, top[0].vacancy.id))
                 # recall@20 of retrieval against exact scoring of every passing vacancy
                 passing = [r[0] for r in conn.execute(ALL_PASSING, (cid,))]
                 if len(passing) >= 20:
                     cand = load_facts(conn, [cid])[cid]
-                    exact = sorted(load_vacancy_facts(conn, passing).values(), key=lambda v: (
+                    admitted = [v for v in load_vacancy_facts(conn, passing).values()
+                                if gate(cand, v) is None]
+                    exact = sorted(admitted, key=lambda v: (
                         -engine.scorer.score(cand, v).score, v.id))[:20]
                     got = {m.vacancy.id for m in top[:20]}
                     recalls.append(len(got & {v.id for v in exact}) / 20)
             for vid in sample_v:
-                v2c.append(timed(lambda vid=vid: matcher.explain(
-                    conn, matcher.candidates_for(conn, vid)[:20], with_courses=False)))
+                v2c.append(timed(explained_candidates, vid))
         tokens = demo_tokens(engine)
-        http = []
         with TestClient(create_app(engine=engine)) as client:
             headers = {"Authorization": f"Bearer {tokens['admin'][0]}"}
             for cid in cands[:100]:
-                http.append(timed(lambda cid=cid: client.get(
-                    f"/candidates/{cid}/matches", headers=headers).raise_for_status()))
+                http.append(timed(lambda path: client.get(path, headers=headers)
+                                  .raise_for_status(), f"/candidates/{cid}/matches"))
         results.update({
             "candidate_to_vacancies_retrieve_and_score": percentiles(c2v),
             "candidate_to_vacancies_with_explanations_and_plans": percentiles(c2v_explain),

@@ -172,11 +172,13 @@ def _cmd_recognise(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_eqf_import(args: argparse.Namespace, settings: Settings) -> int:
+    from matcher.recognition import read_eqf_csv
     from matcher.service import Engine
 
+    table = read_eqf_csv(args.path, args.source)  # a bad file fails before starting anything
     engine = Engine.start(settings, progress=_say)
     try:
-        print(json.dumps(engine.import_eqf_table(args.path, args.source), ensure_ascii=False))
+        print(json.dumps(engine.save_eqf_table(*table), ensure_ascii=False))
     finally:
         engine.close()
     return 0

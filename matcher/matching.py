@@ -267,7 +267,7 @@ class Matcher:
             vac = VacancyFacts(0, "job", "", 0, occupation,
                                self.concepts.essential_skills(occupation), [], {}, cand.lat,
                                cand.lon, cand.town, None,
-                               regulated=self.profile.is_regulated(concept))
+                               regulated=self.profile.requires_recognition(concept))
             target = {"occupation": occupation, "label": self.concepts.label(occupation, lang)}
         missing = self.gaps(cand, vac, self.scorer.score(cand, vac))
         courses = load_courses_teaching(conn, missing)

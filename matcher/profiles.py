@@ -177,6 +177,10 @@ class VacancyIn(Model):
         default_factory=list, max_length=30,
         description="skills a candidate must already have (apprenticeships teach the rest)")
     min_eqf: int | None = Field(None, ge=1, le=8, description="highest qualification needed")
+    requires_recognition: bool | None = Field(
+        None, description="whether the post needs a formally recognised qualification; "
+                          "default: the destination country's profile of the occupation "
+                          "(regulated, and not open to unrecognised helpers)")
     accepts_in_process: bool = Field(
         False, description="a regulated vacancy open to candidates whose recognition is "
                            "applied for or partial")

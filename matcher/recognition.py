@@ -57,6 +57,9 @@ TYPE_EQF = {"primary": 1, "lower_secondary": 2, "vocational_secondary": 3,
             "doctorate": 8}
 # Keywords that name a qualification type, most specific first (folded, any language).
 TYPE_KEYWORDS: list[tuple[str, tuple[str, ...]]] = [
+    # Phrases holding a higher type's keyword ("спеціаліст", "master") that name a lower one.
+    ("short_cycle", ("молодшого спеціаліста", "молодший спеціаліст", "младшего специалиста",
+                     "младший специалист", "master craftsman", "master craftsperson")),
     ("doctorate", ("doctor", "doctorate", "phd", "ph.d", "doktor", "promotion", "кандидат наук",
                    "доктор наук", "доктор філософії", "دكتوراه", "دکتری", "دکترا", "tiến sĩ",
                    "博士", "doktora")),
@@ -108,6 +111,9 @@ GENERIC_WORDS = (
     "diploması", "belgesi", "sertifikası", "meslek", "lisesi", "bölümü", "alanı", "ustalık",
     "kalfalık",
 )
+# Several-word phrases of the same kind, removed before the words are split.
+GENERIC_PHRASES = ("tốt nghiệp", "chứng chỉ", "sơ cấp", "trung cấp", "cao đẳng",
+                   "công nhân kỹ thuật", "berufliche bildung", "fachschule für")
 _GENERIC = frozenset(fold(w) for w in GENERIC_WORDS)
 
 
@@ -115,6 +121,8 @@ def core_title(title: str) -> str:
     """The part of a qualification title that names the trade: "دبلوم المعهد المتوسط
     الصناعي - كهرباء" → "كهرباء". Han script has no spaces: generic words are cut out."""
     text = fold(title)
+    for phrase in GENERIC_PHRASES:
+        text = text.replace(fold(phrase), " ")
     for word in sorted((w for w in _GENERIC if not w.isascii() and " " not in w),
                        key=len, reverse=True):
         if any("\u4e00" <= ch <= "\u9fff" for ch in word):
@@ -129,7 +137,8 @@ def infer_type(title: str) -> str | None:
     folded = fold(title)
     for qtype, words in TYPE_KEYWORDS:
         for word in words:
-            if re.search(r"(?<!\w)" + re.escape(fold(word)), folded):
+            # Arabic writes the article al- ("ال") onto the word: الماجستير, البكالوريوس
+            if re.search(r"(?<!\w)(?:ال)?" + re.escape(fold(word)), folded):
                 return qtype
     return None
 
@@ -183,7 +192,8 @@ def read_eqf_csv(path: str | Path, source: str | None = None,
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InvalidInputError(f"{path}: not UTF-8 text") from exc
+        line = path.read_bytes()[:exc.start].count(b"\n") + 1
+        raise InvalidInputError(f"{path}:{line}: not UTF-8 text (byte {exc.start})") from exc
     return parse_eqf_csv(text, source or path.name, str(path))
 
 
@@ -254,15 +264,21 @@ class EqfTable:
                 self._by_country.setdefault(_country(entry.country), []).append(
                     (fold(title), entry))
 
-    def lookup(self, country: str | None, title: str) -> tuple[EqfEntry, float] | None:
+    def lookup(self, country: str | None, title: str,
+               ) -> tuple[EqfEntry, float, list[int]] | None:
+        """The best-matching row, its match score, and every level the table gives that
+        title (a table may list one title at several levels; the lowest is returned)."""
         rows = self._by_country.get(_country(country), [])
         wanted = fold(title)
-        best: tuple[EqfEntry, float] | None = None
-        for folded, entry in rows:
-            score = 100.0 if folded == wanted else fuzz.token_set_ratio(folded, wanted)
-            if score >= TABLE_MATCH and (best is None or score > best[1]):
-                best = (entry, score)
-        return best
+        scored = [(100.0 if folded == wanted else fuzz.token_set_ratio(folded, wanted),
+                   folded, entry) for folded, entry in rows]
+        best = max((s for s in scored if s[0] >= TABLE_MATCH), key=lambda s: s[0],
+                   default=None)
+        if best is None:
+            return None
+        same = [e for score, folded, e in scored if folded == best[1] and score == best[0]]
+        lowest = min(same, key=lambda e: e.eqf_level)
+        return lowest, best[0], sorted({e.eqf_level for e in same})
 
 
 # --- the learned estimator ------------------------------------------------------------------
@@ -292,7 +308,8 @@ class EqfLevelEstimator(BaseEstimator, ClassifierMixin):
         return np.asarray(self.pipeline_.predict_proba([fold(t) for t in titles]))
 
     def predict(self, titles: list[str]) -> np.ndarray:
-        return np.asarray(self.classes_[np.argmax(self.predict_proba(titles), axis=1)])
+        proba = self.predict_proba(titles)  # first: unfitted raises NotFittedError
+        return np.asarray(self.classes_[np.argmax(proba, axis=1)])
 
 
 # --- regulated professions --------------------------------------------------------------------
@@ -337,6 +354,15 @@ class RegulationProfile:
     def is_regulated(self, occupation: Concept | None) -> bool:
         return occupation is not None and bool(self.check(occupation)["regulated"])
 
+    def requires_recognition(self, occupation: Concept | None) -> bool:
+        """Whether a post in this occupation needs formal recognition: regulated, and not
+        one of the protected titles under which unrecognised people may still work (as
+        helpers) — for those the vacancy says so itself (`requires_recognition`)."""
+        if occupation is None or not self.is_regulated(occupation):
+            return False
+        entry = self.occupations.get(occupation.uri, {})
+        return not entry.get("work_without_recognition", False)
+
 
 # --- prior learning ----------------------------------------------------------------------------
 QUALIFICATION_CONFIDENCE = 0.75  # a qualification's title implies its occupation's skills
@@ -372,12 +398,16 @@ def eqf_level(q: QualificationFacts, table: EqfTable, estimator: EqfLevelEstimat
         return {"level": q.eqf_level, "method": "given", "estimated": False}
     hit = table.lookup(q.country, q.title)
     if hit is not None:
-        entry, score = hit
+        entry, score, levels = hit
+        evidence: dict[str, Any] = {
+            "source": entry.source, "country": entry.country,
+            "qualification": entry.qualification, "native_title": entry.native_title,
+            "match": round(score / 100, 3)}
+        if len(levels) > 1:
+            evidence["levels_in_table"] = levels
+            evidence["note"] = "the table lists this title at several levels; the lowest"
         return {"level": entry.eqf_level, "method": "table", "estimated": False,
-                "evidence": {"source": entry.source, "country": entry.country,
-                             "qualification": entry.qualification,
-                             "native_title": entry.native_title,
-                             "match": round(score / 100, 3)}}
+                "evidence": evidence}
     qtype = q.type or infer_type(q.title)
     rule = estimate_level(qtype, q.duration_years) if qtype else None
     if estimator is not None:

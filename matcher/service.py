@@ -83,8 +83,7 @@ class Engine:
                 cur.executemany(
                     "INSERT INTO eqf_reference (source, country, qualification, eqf_level,"
                     " native_title, type, duration_years) VALUES (%s, %s, %s, %s, %s, %s, %s)"
-                    " ON CONFLICT (source, country, qualification) DO UPDATE"
-                    " SET eqf_level = excluded.eqf_level",
+                    " ON CONFLICT DO NOTHING",
                     [(e.source, e.country, e.qualification, e.eqf_level, e.native_title,
                       e.type, e.duration_years) for e in entries])
             self.recogniser = self._recogniser(conn)

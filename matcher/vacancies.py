@@ -110,7 +110,8 @@ def prepare_vacancies(concepts: Concepts, items: list[VacancyIn],
                     skills.values()]
         if occupation:
             weighted.append((occupation, OCCUPATION_WEIGHT))
-        regulated = profile.is_regulated(concepts.taxonomy.concepts.get(occupation or ""))
+        regulated = v.requires_recognition if v.requires_recognition is not None else \
+            profile.requires_recognition(concepts.taxonomy.concepts.get(occupation or ""))
         out.append(PreparedVacancy(v, occupation, list(skills.values()), from_occupation,
                                    concepts.profile_vector(weighted), regulated))
     return out

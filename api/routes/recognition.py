@@ -92,13 +92,15 @@ def qualifications(candidate_id: CandidateId, who: CurrentUser, engine: EngineDe
         lang = label_lang(conn, who, lang)
         rows = conn.execute(
             "SELECT title, country, type, duration_years, eqf_level, content, status::text,"
-            " decided_on, authority, compensation::text FROM candidate_qualification"
-            " WHERE candidate_id = %s ORDER BY id", (candidate_id,)).fetchall()
+            " decided_on, authority, compensation::text, eqf_method"
+            " FROM candidate_qualification WHERE candidate_id = %s ORDER BY id",
+            (candidate_id,)).fetchall()
         cand = engine.matcher.candidate(conn, candidate_id)
     items = []
     for row in rows:
         query = QualificationQuery(title=row[0], country=row[1], type=row[2],
-                                   duration_years=row[3], content=row[5])
+                                   duration_years=row[3], content=row[5],
+                                   eqf_level=row[4] if row[10] == "given" else None)
         result = engine.recogniser.recognise(query, lang)
         result["recognition"] = {"status": row[6], "decided_on": row[7], "authority": row[8],
                                  "compensation": row[9]}

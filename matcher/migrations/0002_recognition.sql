@@ -15,7 +15,7 @@ CREATE TABLE eqf_reference (
     eqf_level      smallint NOT NULL CHECK (eqf_level BETWEEN 1 AND 8),
     type           text,
     duration_years real,
-    UNIQUE (source, country, qualification)
+    UNIQUE (source, country, qualification, eqf_level)
 );
 
 ALTER TABLE candidate_qualification
