@@ -5,7 +5,7 @@ vacancies, 100 courses) in a fresh embedded PostgreSQL:
 - latency of candidate → top-20 vacancies (retrieval + exact scoring + explanations +
   course plans), vacancy → top-20 candidates, course plan, and the HTTP route;
 - recall@20 of the two-stage retrieval against exact scoring of every vacancy that
-  passes the hard filters.
+  passes the hard filters and gates (over min(20, passing) when fewer pass).
 
     python -m benchmarks.matching [--out benchmarks/results/matching.json]
 """
@@ -111,7 +111,9 @@ def main() -> None:
                     exact = sorted(admitted, key=lambda v: (
                         -engine.scorer.score(cand, v).score, v.id))[:20]
                     got = {m.vacancy.id for m in top[:20]}
-                    recalls.append(len(got & {v.id for v in exact}) / 20)
+                    # fewer than 20 may pass the gates (prerequisites, language, recognition)
+                    if exact:
+                        recalls.append(len(got & {v.id for v in exact}) / len(exact))
             for vid in sample_v:
                 v2c.append(timed(explained_candidates, vid))
         tokens = demo_tokens(engine)

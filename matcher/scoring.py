@@ -39,6 +39,7 @@ import numpy as np
 
 from matcher.concepts import Concepts
 from matcher.profiles import CEFR_LEVELS, cefr_rank
+from matcher.recognition import EVIDENCED
 from skills_taxonomy.errors import InvalidInputError
 
 FEATURES = ("essential", "optional", "aptitude", "semantic", "experience", "language",
@@ -53,7 +54,8 @@ WEIGHTS: dict[str, dict[str, float]] = {
 }
 DEFAULT_WEIGHTS = WEIGHTS["job"]
 APTITUDE_FROM, APTITUDE_FULL = 0.35, 0.8
-EVIDENCED = 0.5  # an essential skill credited below this is missing (course plans close it)
+# EVIDENCED (from matcher.recognition): an essential skill credited below it is missing,
+# and course plans close it.
 PARTIAL_CREDIT = 0.5
 SIMILAR_FROM, SIMILAR_FULL = 0.6, 0.9
 EXPERIENCE_FULL_YEARS = 3.0
