@@ -54,6 +54,10 @@ class Concepts:
             blocks.append(index.centroids.astype(np.float32))
         self.vectors = np.vstack(blocks)
         self._related: dict[str, frozenset[str]] = {}
+        self._narrower: dict[str, list[str]] = {}  # the inverse of taxonomy.broader, once
+        for child, parents in self.taxonomy.broader.items():
+            for parent in parents:
+                self._narrower.setdefault(parent, []).append(child)
 
     # --- checks -------------------------------------------------------------------------
     def kind_of(self, uri: str) -> ConceptKind | None:
@@ -95,9 +99,9 @@ class Concepts:
         if cached is not None:
             return cached
         broader = self.taxonomy.broader.get(uri, set())
-        near = set(broader) | set(self.taxonomy.narrower(uri))
+        near = set(broader) | set(self._narrower.get(uri, []))
         for parent in broader:
-            siblings = self.taxonomy.narrower(parent)
+            siblings = self._narrower.get(parent, [])
             if len(siblings) <= 50:  # a huge group says little about closeness
                 near.update(siblings)
         near.discard(uri)
@@ -106,6 +110,10 @@ class Concepts:
         return result
 
     # --- vectors ----------------------------------------------------------------------------
+    def row(self, uri: str) -> int | None:
+        """The concept's row in `vectors`."""
+        return self._row.get(uri)
+
     def vector(self, uri: str) -> np.ndarray | None:
         row = self._row.get(uri)
         return None if row is None else self.vectors[row]

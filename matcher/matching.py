@@ -1,9 +1,10 @@
 """Matching in two stages: retrieval in SQL, then exact scoring of the shortlist.
 
 Retrieval applies the hard filters (open, kind, work permit, within the candidate's travel
-radius) and takes the union of two shortlists: nearest neighbours of the profile vector
-(pgvector HNSW, iterative scan so filters do not starve it) and the records sharing the
-most skills (the skill index). `matcher.scoring` then scores every shortlisted pair
+radius) and takes the union of the shortlists: nearest neighbours of the profile vector
+(pgvector HNSW, iterative scan so filters do not starve it), the vacancies of the
+occupations the candidate worked or qualified in, and the records sharing the most skills
+(the skill index). `matcher.scoring` then scores every shortlisted pair
 exactly; each match carries its breakdown, explanation and the course plan for its gaps.
 """
 
@@ -41,6 +42,10 @@ _VACANCY_FILTER = """
          OR ((v.accepts_in_process OR %(relaxed)s) AND v.occupation_uri = ANY(%(pending)s)))"""
 VACANCIES_BY_VECTOR = f"""
     SELECT v.id FROM vacancy v WHERE {_VACANCY_FILTER}
+    ORDER BY v.embedding <=> %(vec)s LIMIT %(k)s"""
+VACANCIES_BY_OCCUPATION = f"""
+    SELECT v.id FROM vacancy v WHERE v.occupation_uri = ANY(%(occupations)s)
+    AND {_VACANCY_FILTER}
     ORDER BY v.embedding <=> %(vec)s LIMIT %(k)s"""
 VACANCIES_BY_SKILLS = f"""
     SELECT s.vacancy_id FROM vacancy_skill s JOIN vacancy v ON v.id = s.vacancy_id
@@ -117,9 +122,11 @@ class Matcher:
             "kinds": wanted, "permit": cand.permit, "k": shortlist,
             "skills": list(cand.skills), "vec": cand.vector,
             "recognised": sorted(cand.recognised), "pending": sorted(cand.recognition_pending),
-            "relaxed": not strict_recognition}
+            "relaxed": not strict_recognition,
+            "occupations": sorted(set(cand.experience) | cand.qualified)}
         ids = self._retrieve(conn, VACANCIES_BY_VECTOR, VACANCIES_BY_SKILLS, params,
-                             cand.vector is not None)
+                             cand.vector is not None,
+                             VACANCIES_BY_OCCUPATION if params["occupations"] else None)
         vacancies = load_vacancy_facts(conn, [int(i) for i in ids])
         matches = [Match(cand, v, self.scorer.score(cand, v)) for v in vacancies.values()
                    if gate(cand, v, strict_recognition) is None]
@@ -150,7 +157,8 @@ class Matcher:
 
     @staticmethod
     def _retrieve(conn: psycopg.Connection, by_vector: str, by_skills: str,
-                  params: dict[str, Any], has_vector: bool) -> list[Any]:
+                  params: dict[str, Any], has_vector: bool,
+                  by_occupation: str | None = None) -> list[Any]:
         ids: dict[Any, None] = {}
         with conn.transaction():
             # filtered HNSW search keeps scanning until it has k rows passing the filters
@@ -158,6 +166,9 @@ class Matcher:
             conn.execute("SET LOCAL hnsw.ef_search = 200")
             if has_vector:
                 ids.update(dict.fromkeys(r[0] for r in conn.execute(by_vector, params)))
+                if by_occupation:
+                    ids.update(dict.fromkeys(r[0] for r in conn.execute(by_occupation,
+                                                                        params)))
             if params["skills"]:
                 ids.update(dict.fromkeys(r[0] for r in conn.execute(by_skills, params)))
         return list(ids)

@@ -118,6 +118,10 @@ class CandidateFacts:
     recognition_pending: set[str] = field(default_factory=set)  # applied or partial
     compensation: dict[str, str] = field(default_factory=dict)  # occupation -> measure
     max_eqf: int | None = None
+    # Per-request memo: a wanted skill's credit depends only on the skill and this
+    # candidate, and the same skills recur across the vacancies of a shortlist.
+    credit_memo: dict[str, tuple[SkillCredit, float]] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
 
     def strength(self, skill: str) -> float:
         return max((e.confidence for e in self.skills.get(skill, [])), default=0.0)
@@ -194,7 +198,17 @@ class Scorer:
     def credits(self, wanted: list[str], cand: CandidateFacts) -> tuple[
             list[SkillCredit], np.ndarray]:
         """Credit for each wanted skill given the candidate's skills, and each wanted
-        skill's best cosine to any of them (what aptitude reads)."""
+        skill's best cosine to any of them (what aptitude reads). Memoised per candidate."""
+        memo = cand.credit_memo
+        new = [s for s in dict.fromkeys(wanted) if s not in memo]
+        if new:
+            for credit, cos in zip(*self._credits(new, cand), strict=True):
+                memo[credit.skill] = (credit, float(cos))
+        return ([memo[s][0] for s in wanted],
+                np.array([memo[s][1] for s in wanted], dtype=np.float32))
+
+    def _credits(self, wanted: list[str], cand: CandidateFacts) -> tuple[
+            list[SkillCredit], np.ndarray]:
         owned = list(cand.skills)
         strength = {s: cand.strength(s) for s in owned}
         sims = (self.concepts.matrix(wanted) @ self.concepts.matrix(owned).T
@@ -206,9 +220,9 @@ class Scorer:
             if skill in strength:
                 best = SkillCredit(skill, round(strength[skill], 4), "exact", skill)
             near = self.concepts.related(skill)
-            for mine in owned:
+            for mine in sorted(near & strength.keys()) if near else ():
                 credit = PARTIAL_CREDIT * strength[mine]
-                if mine in near and credit > best.credit:
+                if credit > best.credit:
                     best = SkillCredit(skill, round(credit, 4), "related", mine)
             if sims.shape[1]:
                 j = int(np.argmax(sims[i]))

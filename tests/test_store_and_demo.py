@@ -144,8 +144,9 @@ def test_skill_credit_exact_related_and_similar(engine: Engine) -> None:
     (exact, related), _ = scorer.credits([child, parent], cand)
     assert (exact.credit, exact.via) == (1.0, "exact")  # the strongest evidence counts
     assert related.via in ("related", "similar") and 0 < related.credit <= 0.5
-    cand.skills = {child: [Evidence("work_experience", "1 year", 0.35)]}
-    (weak, _), _ = scorer.credits([child, parent], cand)
+    weakly = CandidateFacts("w", 0, 0, 10, {child: [Evidence("work_experience", "1 year", 0.35)]},
+                            {}, {}, set(), None)
+    (weak, _), _ = scorer.credits([child, parent], weakly)
     assert (weak.credit, weak.via) == (0.35, "exact")
     empty = CandidateFacts("e", 0, 0, 10, {}, {}, {}, set(), None)
     unrelated = scorer.credits([child], empty)[0][0]

@@ -1,0 +1,167 @@
+"""API under load: concurrent clients on loopback against a real server.
+
+Starts the API (uvicorn, `--workers` processes sharing one embedded PostgreSQL) over the
+demo data set in a fresh data folder, then runs `--clients` concurrent clients for
+`--seconds`: a mix of match requests (GET /candidates/{id}/matches), vacancy reads and
+outcome writes (POST /outcomes, each recording a unique reason). Reports throughput,
+p50/p99 per kind of request, errors (must be 0), and lost writes: the outcome rows in the
+database afterwards must equal the writes the server acknowledged.
+
+    python -m benchmarks.load [--clients 32] [--seconds 60] [--workers 2]
+        [--out benchmarks/results/load.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+import psycopg
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results"
+MIX = (("match", 0.7), ("vacancy", 0.2), ("outcome", 0.1))
+
+PREPARE = """
+import json, sys
+from api.demo import demo_tokens, load_demo
+from matcher.service import Engine
+from matcher.settings import Settings
+engine = Engine.start(Settings())
+load_demo(engine, say=lambda m: print(m, file=sys.stderr))
+tokens = demo_tokens(engine)
+with engine.connection() as conn:
+    cands = [r[0] for r in conn.execute("SELECT id FROM candidate ORDER BY id")]
+    vacs = [r[0] for r in conn.execute("SELECT id FROM vacancy WHERE is_open ORDER BY id")]
+print(json.dumps({"token": tokens["admin"][0], "candidates": cands, "vacancies": vacs,
+                  "url": engine.db.url}))
+engine.close()
+"""
+
+
+def percentiles(ms: list[float]) -> dict[str, float]:
+    ordered = sorted(ms)
+    if not ordered:
+        return {"n": 0}
+
+    def at(q: float) -> float:
+        return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 1)
+
+    return {"n": len(ordered), "p50_ms": round(statistics.median(ordered), 1),
+            "p99_ms": at(0.99)}
+
+
+async def client(base: str, token: str, facts: dict, until: float, seed: int,
+                 lat: dict[str, list[float]], errors: list[str], writes: list[str]) -> None:
+    rng = random.Random(seed)
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(base_url=base, headers=headers, timeout=30) as http:
+        n = 0
+        while time.perf_counter() < until:
+            kind = rng.choices([k for k, _ in MIX], [w for _, w in MIX])[0]
+            started = time.perf_counter()
+            try:
+                if kind == "match":
+                    r = await http.get(f"/candidates/{rng.choice(facts['candidates'])}"
+                                       "/matches", params={"limit": 20})
+                elif kind == "vacancy":
+                    r = await http.get(f"/vacancies/{rng.choice(facts['vacancies'])}")
+                else:
+                    reason = f"load-{seed}-{n}"
+                    r = await http.post("/outcomes", json={
+                        "candidate_id": rng.choice(facts["candidates"]),
+                        "vacancy_id": rng.choice(facts["vacancies"]),
+                        "status": "contacted", "reason": reason})
+                    if r.status_code == 201:
+                        writes.append(reason)
+                if r.status_code >= 400:
+                    errors.append(f"{kind} {r.status_code} {r.text[:100]}")
+            except httpx.HTTPError as exc:
+                errors.append(f"{kind} {type(exc).__name__}")
+            lat[kind].append((time.perf_counter() - started) * 1000)
+            n += 1
+
+
+async def run_clients(base: str, facts: dict, clients: int, seconds: float,
+                      ) -> tuple[dict[str, list[float]], list[str], list[str], float]:
+    lat: dict[str, list[float]] = {k: [] for k, _ in MIX}
+    errors: list[str] = []
+    writes: list[str] = []
+    started = time.perf_counter()
+    until = started + seconds
+    await asyncio.gather(*(client(base, facts["token"], facts, until, i, lat, errors, writes)
+                           for i in range(clients)))
+    return lat, errors, writes, time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--out", type=Path, default=RESULTS / "load.json")
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="load-"))
+    env = {**os.environ, "MATCHER_DATA_DIR": str(tmp), "MATCHER_PGDATA": str(tmp / "pg"),
+           "TOKENIZERS_PARALLELISM": "false",
+           "MATCHER_POOL_SIZE": str(max(4, args.clients // max(1, args.workers)))}
+    cache = ROOT / "var" / "demo" / "cache"
+    if cache.exists():  # reuse the starter index cache of `make demo`
+        (tmp / "cache").symlink_to(cache)
+    prepared = subprocess.run([sys.executable, "-c", PREPARE], env=env, check=True,
+                              capture_output=True, text=True, cwd=ROOT)
+    facts = json.loads(prepared.stdout.strip().splitlines()[-1])
+    # The embedded server stopped with the preparing process; the workers share it again
+    # through its URL (the first to start it starts it).
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory",
+         "--host", "127.0.0.1", "--port", str(args.port), "--workers", str(args.workers),
+         "--log-level", "warning"], env=env, cwd=ROOT)
+    base = f"http://127.0.0.1:{args.port}"
+    try:
+        deadline = time.time() + 180
+        while time.time() < deadline:
+            try:
+                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(1)
+        time.sleep(5)  # let every worker finish starting
+        lat, errors, writes, elapsed = asyncio.run(
+            run_clients(base, facts, args.clients, args.seconds))
+        with psycopg.connect(facts["url"]) as conn:
+            stored = conn.execute("SELECT count(*) FROM outcome WHERE reason LIKE 'load-%%'"
+                                  ).fetchone()
+    finally:
+        server.terminate()
+        server.wait(30)
+    total = sum(len(v) for v in lat.values())
+    results = {
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "clients": args.clients, "seconds": round(elapsed, 1), "workers": args.workers,
+        "requests": total, "requests_per_s": round(total / elapsed, 1),
+        "match_requests_per_s": round(len(lat["match"]) / elapsed, 1),
+        "latency": {k: percentiles(v) for k, v in lat.items()},
+        "all": percentiles([x for v in lat.values() for x in v]),
+        "errors": len(errors), "error_examples": errors[:5],
+        "writes_acknowledged": len(writes), "writes_stored": stored[0] if stored else None,
+        "lost_writes": len(writes) - (stored[0] if stored else 0)}
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=1) + "\n")
+    print(json.dumps(results, indent=1))
+
+
+if __name__ == "__main__":
+    main()
