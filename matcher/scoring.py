@@ -18,7 +18,8 @@ A skill's credit is the confidence of its best evidence when the candidate has i
 `matcher.recognition` derives it), else partial credit for the closest skill they have:
 0.5 for a neighbour in the hierarchy (broader, narrower, sibling), or up to 0.5 by vector
 similarity (from 0 at cosine 0.6 to 0.5 at cosine 0.9), times that skill's confidence. A
-vacancy with no essential (optional) skills gives full credit for that feature.
+vacancy with no essential skills gives full credit for that feature; one with no optional
+skills leaves the optional feature out of the mean (its weight is 0 for that pair).
 
 Weights differ by kind of vacancy (`WEIGHTS`): a job wants coverage; an apprenticeship
 teaches the skills, so it weighs aptitude, language and distance; a placement (learning on
@@ -166,6 +167,7 @@ class Scored:
     language_gap: list[dict[str, str | None]]
     distance_km: float
     kind: str = "job"
+    weights: dict[str, float] = field(default_factory=dict)  # as applied to this pair
 
 
 def gate(cand: CandidateFacts, vac: VacancyFacts, strict_recognition: bool = True,
@@ -283,17 +285,19 @@ class Scorer:
             "language": language,
             "distance": max(0.0, 1.0 - km / max(cand.radius_km, 1.0)),
         }
-        weights = self.weights[vac.kind]
+        weights = dict(self.weights[vac.kind])
+        if not opt:
+            weights["optional"] = 0.0  # nothing optional asked: the feature does not apply
         score = sum(weights[f] * features[f] for f in FEATURES) / sum(weights.values())
         return Scored(round(score, 4), {k: round(v, 4) for k, v in features.items()},
-                      credits, len(vac.essential), gaps, round(km, 1), vac.kind)
+                      credits, len(vac.essential), gaps, round(km, 1), vac.kind, weights)
 
     def explain(self, scored: Scored, cand: CandidateFacts, lang: str = "en",
                 with_evidence: bool = True) -> dict[str, object]:
         """The breakdown a coach reads: each feature's value, weight and contribution; the
         matched skills with how the candidate evidences them; what essential skills are
         missing; the language gap; the distance."""
-        weights = self.weights[scored.kind]
+        weights = scored.weights or self.weights[scored.kind]
         total = sum(weights.values())
         breakdown = {f: {"value": scored.features[f], "weight": weights[f],
                          "contribution": round(weights[f] * scored.features[f] / total, 4)}
