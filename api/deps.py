@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import Depends, HTTPException, Query, Request
+from fastapi import Depends, HTTPException, Query, Request, Response, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from matcher.auth import Principal, authenticate
@@ -42,9 +42,22 @@ Lang = Annotated[str | None, Query(pattern=r"^[a-z]{2,3}$",
                                                "migrant's own language")]
 
 
+ImportFormat = Annotated[Literal["jsonl", "csv"] | None,
+                         Query(description="default: from the Content-Type")]
+
+
 def page(items: list[Any], total: int, limit: int, offset: int) -> dict[str, Any]:
     return {"items": items, "total": total, "limit": limit, "offset": offset}
 
 
-__all__ = ["CurrentUser", "EngineDep", "Lang", "Limit", "Offset", "current_user",
-           "get_engine", "page"]
+def upserted(response: Response, location: str, rid: object, created: bool,
+             ) -> dict[str, Any]:
+    """The answer to an upsert: 201 with Location when created, 200 when replaced."""
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    response.headers["Location"] = location
+    return {"id": rid, "created": created}
+
+
+__all__ = ["CurrentUser", "EngineDep", "ImportFormat", "Lang", "Limit", "Offset",
+           "current_user", "get_engine", "page", "upserted"]

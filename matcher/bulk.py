@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from matcher.errors import ImportRowsError
 from skills_taxonomy.errors import InvalidInputError
 
 T = TypeVar("T", bound=BaseModel)
@@ -64,8 +65,6 @@ def _csv_record(row: dict[str, str]) -> dict[str, Any]:
 
 def parse_rows(body: bytes, fmt: str, model: type[T]) -> list[T]:
     """Every row validated; raises ImportRowsError listing each bad row (1-based line)."""
-    from matcher.errors import ImportRowsError
-
     try:
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -308,7 +308,7 @@ class Matcher:
         today = today or dt.date.today()
         found = self.vacancies_for(conn, candidate_id, kinds or ["job"],
                                    strict_recognition=False)
-        cand = self.candidate(conn, candidate_id)
+        cand = found[0].candidate if found else self.candidate(conn, candidate_id)
         pending = [m for m in found if not self.is_match(m)]
         gaps = {id(m): self.gaps(cand, m.vacancy, m.scored) for m in pending}
         courses = self.usable(load_courses_teaching(

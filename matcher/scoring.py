@@ -53,7 +53,6 @@ WEIGHTS: dict[str, dict[str, float]] = {
     "placement": {"essential": 0.05, "optional": 0.0, "aptitude": 0.45, "semantic": 0.20,
                   "experience": 0.0, "language": 0.10, "distance": 0.20},
 }
-DEFAULT_WEIGHTS = WEIGHTS["job"]
 APTITUDE_FROM, APTITUDE_FULL = 0.35, 0.8
 # EVIDENCED (from matcher.recognition): an essential skill credited below it is missing,
 # and course plans close it.
@@ -332,6 +331,6 @@ class Scorer:
         return [c.skill for c in scored.credits[:scored.n_essential] if c.credit < EVIDENCED]
 
 
-__all__ = ["CEFR_LEVELS", "DEFAULT_WEIGHTS", "EVIDENCED", "FEATURES", "WEIGHTS", "CandidateFacts",
+__all__ = ["CEFR_LEVELS", "EVIDENCED", "FEATURES", "WEIGHTS", "CandidateFacts",
            "Evidence", "Scored", "Scorer", "SkillCredit", "VacancyFacts", "gate", "km_between",
            "load_weights"]

@@ -9,7 +9,7 @@ import psycopg
 from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import CurrentUser, EngineDep, Lang, Limit, Offset, page
+from api.deps import CurrentUser, EngineDep, Lang, Limit, Offset, page, upserted
 from matcher.access import candidate_scope, candidate_write_org, require
 from matcher.auth import Principal, audit
 from matcher.candidates import (
@@ -57,10 +57,7 @@ def save_candidate(body: CandidateIn, who: CurrentUser, engine: EngineDep,
     cid, created = engine.save_candidate(body, organisation_id)
     with engine.connection() as conn:
         audit(conn, who, "candidate.write", cid, created=created)
-    if not created:
-        response.status_code = status.HTTP_200_OK
-    response.headers["Location"] = f"/candidates/{cid}"
-    return {"id": cid, "created": created}
+    return upserted(response, f"/candidates/{cid}", cid, created)
 
 
 @router.get("")

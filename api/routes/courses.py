@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Any
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Request, Response, status
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import CurrentUser, EngineDep, Lang, Limit, Offset, page
+from api.deps import (
+    CurrentUser,
+    EngineDep,
+    ImportFormat,
+    Lang,
+    Limit,
+    Offset,
+    page,
+    upserted,
+)
 from matcher.access import require
 from matcher.bulk import detect_format
 from matcher.profiles import CourseIn
 from matcher.vacancies import list_courses, read_course
 
 router = APIRouter(prefix="/courses", tags=["courses"])
-Format = Annotated[Literal["jsonl", "csv"] | None, Query(description="default: Content-Type")]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
@@ -22,15 +30,12 @@ def save_course(body: CourseIn, who: CurrentUser, engine: EngineDep, response: R
                 ) -> dict[str, Any]:
     require(who, "admin", "coach")
     [(cid, created)] = engine.save_courses([body])
-    if not created:
-        response.status_code = status.HTTP_200_OK
-    response.headers["Location"] = f"/courses/{cid}"
-    return {"id": cid, "created": created}
+    return upserted(response, f"/courses/{cid}", cid, created)
 
 
 @router.post("/import", status_code=status.HTTP_201_CREATED)
 async def import_courses(request: Request, who: CurrentUser, engine: EngineDep,
-                         format: Format = None) -> dict[str, Any]:
+                         format: ImportFormat = None) -> dict[str, Any]:
     require(who, "admin", "coach")
     fmt = detect_format(request.headers.get("content-type"), format)
     body = await request.body()

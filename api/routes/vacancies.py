@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import BaseModel, ConfigDict
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import CurrentUser, EngineDep, Lang, Limit, Offset, page
+from api.deps import (
+    CurrentUser,
+    EngineDep,
+    ImportFormat,
+    Lang,
+    Limit,
+    Offset,
+    page,
+    upserted,
+)
 from matcher.access import require, vacancy_scope, vacancy_write_employer
 from matcher.auth import audit
 from matcher.bulk import detect_format
@@ -17,7 +26,6 @@ from matcher.profiles import VacancyIn
 from matcher.vacancies import list_vacancies, read_vacancy
 
 router = APIRouter(prefix="/vacancies", tags=["vacancies"])
-Format = Annotated[Literal["jsonl", "csv"] | None, Query(description="default: Content-Type")]
 
 
 class VacancyPatch(BaseModel):
@@ -33,15 +41,12 @@ def save_vacancy(body: VacancyIn, who: CurrentUser, engine: EngineDep,
     skills."""
     employer = vacancy_write_employer(who, body.employer_id)
     [(vid, created)] = engine.save_vacancies([body], [employer])
-    if not created:
-        response.status_code = status.HTTP_200_OK
-    response.headers["Location"] = f"/vacancies/{vid}"
-    return {"id": vid, "created": created}
+    return upserted(response, f"/vacancies/{vid}", vid, created)
 
 
 @router.post("/import", status_code=status.HTTP_201_CREATED)
 async def import_vacancies(request: Request, who: CurrentUser, engine: EngineDep,
-                           format: Format = None) -> dict[str, Any]:
+                           format: ImportFormat = None) -> dict[str, Any]:
     """JSON Lines or CSV; every row is checked first and nothing is written unless all
     rows are valid (422 with one error per bad row)."""
     require(who, "admin", "employer")
