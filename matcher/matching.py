@@ -2,10 +2,14 @@
 
 Retrieval applies the hard filters (open, kind, work permit, within the candidate's travel
 radius) and takes the union of the shortlists: nearest neighbours of the profile vector
-(pgvector HNSW, iterative scan so filters do not starve it), the vacancies of the
-occupations the candidate worked or qualified in, and the records sharing the most skills
-(the skill index). `matcher.scoring` then scores every shortlisted pair
-exactly; each match carries its breakdown, explanation and the course plan for its gaps.
+(pgvector HNSW with iterative scan so filters do not starve it, or an exact ranking when
+fewer than EXACT_BELOW vacancies pass the filters), and the vacancies of the occupations
+the candidate worked or qualified in. A profile without a vector (no skill yet) falls back
+to the records sharing the most skills. `matcher.scoring` then scores every shortlisted
+pair exactly; each match carries its breakdown, explanation and the course plan for its
+gaps. The shortlist sizes and EXACT_BELOW come from the scale benchmark (BENCHMARKS.md):
+the skill-overlap aggregation, once a third source, grew with the table and cost more than
+the recall it added.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from matcher.vacancies import load_courses_teaching, load_vacancy_facts, recogni
 from skills_taxonomy.errors import InvalidInputError
 from skills_taxonomy.model import ConceptKind
 
-SHORTLIST = 300  # per retrieval source
+SHORTLIST = 400  # nearest neighbours by profile vector; a quarter as many by occupation
 MATCH_COVERAGE = 0.75  # essential coverage from which a vacancy counts as a match
 KM_PER_DEGREE = 111.0
 
@@ -43,6 +47,16 @@ _VACANCY_FILTER = """
 VACANCIES_BY_VECTOR = f"""
     SELECT v.id FROM vacancy v WHERE {_VACANCY_FILTER}
     ORDER BY v.embedding <=> %(vec)s LIMIT %(k)s"""
+# When few vacancies pass the filters, a filtered HNSW scan would walk most of the graph
+# before it found k of them: count up to a bound, and below it rank them all exactly
+# ("+ 0" keeps the planner off the HNSW index).
+VACANCIES_IN_REACH = f"""
+    SELECT count(*) FROM (SELECT 1 FROM vacancy v WHERE {_VACANCY_FILTER}
+                          LIMIT %(exact_below)s) s"""
+VACANCIES_BY_VECTOR_EXACT = f"""
+    SELECT v.id FROM vacancy v WHERE {_VACANCY_FILTER}
+    ORDER BY (v.embedding <=> %(vec)s) + 0 LIMIT %(k)s"""
+EXACT_BELOW = 20_000
 VACANCIES_BY_OCCUPATION = f"""
     SELECT v.id FROM vacancy v WHERE v.occupation_uri = ANY(%(occupations)s)
     AND {_VACANCY_FILTER}
@@ -65,11 +79,33 @@ _CANDIDATE_FILTER = """
 CANDIDATES_BY_VECTOR = f"""
     SELECT c.id FROM candidate c WHERE {_CANDIDATE_FILTER}
     ORDER BY c.embedding <=> %(vec)s LIMIT %(k)s"""
+CANDIDATES_IN_REACH = f"""
+    SELECT count(*) FROM (SELECT 1 FROM candidate c WHERE {_CANDIDATE_FILTER}
+                          LIMIT %(exact_below)s) s"""
+CANDIDATES_BY_VECTOR_EXACT = f"""
+    SELECT c.id FROM candidate c WHERE {_CANDIDATE_FILTER}
+    ORDER BY (c.embedding <=> %(vec)s) + 0 LIMIT %(k)s"""
 CANDIDATES_BY_SKILLS = f"""
     SELECT s.candidate_id FROM candidate_skill s JOIN candidate c ON c.id = s.candidate_id
     WHERE s.skill_uri = ANY(%(skills)s) AND {_CANDIDATE_FILTER}
     GROUP BY s.candidate_id ORDER BY count(DISTINCT s.skill_uri) DESC LIMIT %(k)s"""
 MAX_RADIUS_KM = 1_000.0
+
+
+@dataclass(frozen=True)
+class Sources:
+    """The retrieval queries for one direction of matching."""
+    in_reach: str  # how many rows pass the filters, counted up to EXACT_BELOW
+    by_vector: str  # HNSW nearest neighbours
+    by_vector_exact: str  # every passing row ranked exactly
+    by_skills: str  # most shared skills: the fallback for a record without a vector
+    by_occupation: str | None = None
+
+
+VACANCY_SOURCES = Sources(VACANCIES_IN_REACH, VACANCIES_BY_VECTOR, VACANCIES_BY_VECTOR_EXACT,
+                          VACANCIES_BY_SKILLS, VACANCIES_BY_OCCUPATION)
+CANDIDATE_SOURCES = Sources(CANDIDATES_IN_REACH, CANDIDATES_BY_VECTOR,
+                            CANDIDATES_BY_VECTOR_EXACT, CANDIDATES_BY_SKILLS)
 
 
 def _box(lat: float, lon: float, km: float) -> dict[str, float]:
@@ -124,12 +160,11 @@ class Matcher:
             "recognised": sorted(cand.recognised), "pending": sorted(cand.recognition_pending),
             "relaxed": not strict_recognition,
             "occupations": sorted(set(cand.experience) | cand.qualified)}
-        ids = self._retrieve(conn, VACANCIES_BY_VECTOR, VACANCIES_BY_SKILLS, params,
-                             cand.vector is not None,
-                             VACANCIES_BY_OCCUPATION if params["occupations"] else None)
-        vacancies = load_vacancy_facts(conn, [int(i) for i in ids])
-        matches = [Match(cand, v, self.scorer.score(cand, v)) for v in vacancies.values()
+        ids = self._retrieve(conn, VACANCY_SOURCES, params, cand.vector is not None)
+        passing = [v for v in load_vacancy_facts(conn, [int(i) for i in ids]).values()
                    if gate(cand, v, strict_recognition) is None]
+        matches = [Match(cand, v, s) for v, s in zip(
+            passing, self.scorer.score_all(cand, passing), strict=True)]
         return sorted(matches, key=lambda m: (-m.scored.score, m.vacancy.id))
 
     # --- vacancy -> candidates --------------------------------------------------------------
@@ -140,37 +175,45 @@ class Matcher:
         vac = load_vacancy_facts(conn, [vacancy_id]).get(vacancy_id)
         if vac is None:
             raise NotFoundError(f"vacancy {vacancy_id} not found")
-        row = conn.execute("SELECT min_permit::text FROM vacancy WHERE id = %s",
-                           (vacancy_id,)).fetchone()
+        row = conn.execute(
+            "SELECT min_permit::text, (SELECT max(travel_radius_km) FROM candidate)"
+            " FROM vacancy WHERE id = %s", (vacancy_id,)).fetchone()
         assert row is not None
+        # the farthest any candidate travels bounds the box (index on the radius)
+        reach = min(MAX_RADIUS_KM, row[1] or 0.0)
         params: dict[str, Any] = {
-            **_box(vac.lat, vac.lon, MAX_RADIUS_KM), "kind": vac.kind, "permit": row[0],
+            **_box(vac.lat, vac.lon, reach), "kind": vac.kind, "permit": row[0],
             "org": organisation_id, "k": shortlist, "skills": vac.essential + vac.optional,
             "vec": vac.vector, "regulated": vac.regulated, "occupation": vac.occupation,
             "in_process": vac.accepts_in_process}
-        ids = self._retrieve(conn, CANDIDATES_BY_VECTOR, CANDIDATES_BY_SKILLS, params,
-                             vac.vector is not None)
+        ids = self._retrieve(conn, CANDIDATE_SOURCES, params, vac.vector is not None)
         candidates = load_facts(conn, [str(i) for i in ids])
         matches = [Match(c, vac, self.scorer.score(c, vac)) for c in candidates.values()
                    if gate(c, vac) is None]
         return sorted(matches, key=lambda m: (-m.scored.score, m.candidate.id))
 
     @staticmethod
-    def _retrieve(conn: psycopg.Connection, by_vector: str, by_skills: str,
-                  params: dict[str, Any], has_vector: bool,
-                  by_occupation: str | None = None) -> list[Any]:
+    def _retrieve(conn: psycopg.Connection, sources: Sources, params: dict[str, Any],
+                  has_vector: bool) -> list[Any]:
         ids: dict[Any, None] = {}
         with conn.transaction():
-            # filtered HNSW search keeps scanning until it has k rows passing the filters
-            conn.execute("SET LOCAL hnsw.iterative_scan = 'relaxed_order'")
-            conn.execute("SET LOCAL hnsw.ef_search = 200")
             if has_vector:
+                row = conn.execute(sources.in_reach,
+                                   {**params, "exact_below": EXACT_BELOW}).fetchone()
+                few = (row[0] if row else 0) < EXACT_BELOW
+                # filtered HNSW search keeps scanning until it has k rows passing the filters
+                conn.execute("SET LOCAL hnsw.iterative_scan = 'relaxed_order'")
+                conn.execute("SET LOCAL hnsw.ef_search = 200")
+                by_vector = sources.by_vector_exact if few else sources.by_vector
                 ids.update(dict.fromkeys(r[0] for r in conn.execute(by_vector, params)))
-                if by_occupation:
-                    ids.update(dict.fromkeys(r[0] for r in conn.execute(by_occupation,
-                                                                        params)))
-            if params["skills"]:
-                ids.update(dict.fromkeys(r[0] for r in conn.execute(by_skills, params)))
+                if sources.by_occupation and params.get("occupations"):
+                    ids.update(dict.fromkeys(r[0] for r in conn.execute(
+                        sources.by_occupation, {**params, "k": params["k"] // 4})))
+            elif params["skills"]:
+                # without a profile vector, the records sharing the most skills; with one,
+                # this aggregation over the skill index costs more than it adds at scale
+                ids.update(dict.fromkeys(r[0] for r in conn.execute(sources.by_skills,
+                                                                    params)))
         return list(ids)
 
     # --- explanations and course plans ----------------------------------------------------------

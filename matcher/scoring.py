@@ -22,11 +22,15 @@ vacancy with no essential skills gives full credit for that feature; one with no
 skills leaves the optional feature out of the mean (its weight is 0 for that pair).
 
 Weights differ by kind of vacancy (`WEIGHTS`): a job wants coverage; an apprenticeship
-teaches the skills, so it weighs aptitude, language and distance; a placement (learning on
-the job) ranks by aptitude. Hard gates come before any score (`gate`): prerequisites,
-minimum EQF level, the language level of an apprenticeship, and formal recognition for a
-regulated occupation. `training/` can fit other weights; `MATCHER_MATCH_WEIGHTS` loads
-them (JSON: kind -> feature -> weight).
+teaches the skills, so it weighs aptitude; a placement (learning on the job) ranks by
+aptitude even more. Language and distance weigh 0.1 for every kind: at 0.2 each (the first
+weights), a nearby apprenticeship in an unrelated trade outranked a job whose essential
+skills the candidate half had — the scale benchmark showed it.
+
+Hard gates come before any score (`gate`): prerequisites, minimum EQF level, the language
+level of an apprenticeship, and formal recognition for a regulated occupation. `training/`
+can fit other weights; `MATCHER_MATCH_WEIGHTS` loads them (JSON: kind -> feature ->
+weight).
 """
 
 from __future__ import annotations
@@ -48,10 +52,10 @@ FEATURES = ("essential", "optional", "aptitude", "semantic", "experience", "lang
 WEIGHTS: dict[str, dict[str, float]] = {
     "job": {"essential": 0.40, "optional": 0.10, "aptitude": 0.0, "semantic": 0.15,
             "experience": 0.15, "language": 0.10, "distance": 0.10},
-    "apprenticeship": {"essential": 0.10, "optional": 0.0, "aptitude": 0.30, "semantic": 0.15,
-                       "experience": 0.05, "language": 0.20, "distance": 0.20},
-    "placement": {"essential": 0.05, "optional": 0.0, "aptitude": 0.45, "semantic": 0.20,
-                  "experience": 0.0, "language": 0.10, "distance": 0.20},
+    "apprenticeship": {"essential": 0.15, "optional": 0.0, "aptitude": 0.40, "semantic": 0.20,
+                       "experience": 0.05, "language": 0.10, "distance": 0.10},
+    "placement": {"essential": 0.10, "optional": 0.0, "aptitude": 0.50, "semantic": 0.20,
+                  "experience": 0.0, "language": 0.10, "distance": 0.10},
 }
 APTITUDE_FROM, APTITUDE_FULL = 0.35, 0.8
 # EVIDENCED (from matcher.recognition): an essential skill credited below it is missing,
@@ -169,6 +173,11 @@ class Scored:
     weights: dict[str, float] = field(default_factory=dict)  # as applied to this pair
 
 
+def _mean(values: list[float]) -> float:
+    """The mean; 1.0 for nothing asked (full credit when a vacancy lists no skill)."""
+    return sum(values) / len(values) if values else 1.0
+
+
 def gate(cand: CandidateFacts, vac: VacancyFacts, strict_recognition: bool = True,
          ) -> str | None:
     """None when the candidate may be matched to the vacancy at all; else the reason."""
@@ -197,24 +206,33 @@ class Scorer:
         self.weights = weights or {kind: dict(w) for kind, w in WEIGHTS.items()}
 
     def credits(self, wanted: list[str], cand: CandidateFacts) -> tuple[
-            list[SkillCredit], np.ndarray]:
+            list[SkillCredit], list[float]]:
         """Credit for each wanted skill given the candidate's skills, and each wanted
         skill's best cosine to any of them (what aptitude reads). Memoised per candidate."""
+        memo = self._warm(wanted, cand)
+        return [memo[s][0] for s in wanted], [memo[s][1] for s in wanted]
+
+    def _warm(self, wanted: list[str], cand: CandidateFacts,
+              ) -> dict[str, tuple[SkillCredit, float]]:
         memo = cand.credit_memo
         new = [s for s in dict.fromkeys(wanted) if s not in memo]
         if new:
             for credit, cos in zip(*self._credits(new, cand), strict=True):
                 memo[credit.skill] = (credit, float(cos))
-        return ([memo[s][0] for s in wanted],
-                np.array([memo[s][1] for s in wanted], dtype=np.float32))
+        return memo
 
     def _credits(self, wanted: list[str], cand: CandidateFacts) -> tuple[
             list[SkillCredit], np.ndarray]:
         owned = list(cand.skills)
         strength = {s: cand.strength(s) for s in owned}
-        sims = (self.concepts.matrix(wanted) @ self.concepts.matrix(owned).T
-                if owned and wanted else np.zeros((len(wanted), 0), dtype=np.float32))
-        best_cos = sims.max(axis=1) if sims.shape[1] else np.zeros(len(wanted))
+        if not owned or not wanted:
+            return [SkillCredit(s, 0.0, "none", None) for s in wanted], np.zeros(len(wanted))
+        sims = self.concepts.matrix(wanted) @ self.concepts.matrix(owned).T
+        # similar: the candidate's closest skill, scaled by its similarity and confidence
+        closest = sims.argmax(axis=1)
+        best_cos = sims[np.arange(len(wanted)), closest]
+        similar = PARTIAL_CREDIT * np.array([strength[s] for s in owned])[closest] * np.clip(
+            (best_cos - SIMILAR_FROM) / (SIMILAR_FULL - SIMILAR_FROM), 0.0, 1.0)
         out = []
         for i, skill in enumerate(wanted):
             best = SkillCredit(skill, 0.0, "none", None)
@@ -225,12 +243,9 @@ class Scorer:
                 credit = PARTIAL_CREDIT * strength[mine]
                 if credit > best.credit:
                     best = SkillCredit(skill, round(credit, 4), "related", mine)
-            if sims.shape[1]:
-                j = int(np.argmax(sims[i]))
-                credit = PARTIAL_CREDIT * strength[owned[j]] * min(1.0, max(
-                    0.0, (float(sims[i, j]) - SIMILAR_FROM) / (SIMILAR_FULL - SIMILAR_FROM)))
-                if credit > best.credit:
-                    best = SkillCredit(skill, round(credit, 4), "similar", owned[j])
+            if similar[i] > best.credit:
+                best = SkillCredit(skill, round(float(similar[i]), 4), "similar",
+                                   owned[int(closest[i])])
             out.append(best)
         return out, best_cos
 
@@ -264,10 +279,17 @@ class Scorer:
                 gaps.append({"lang": lang, "required": level, "has": has.get(lang)})
         return max(0.0, 1.0 - steps / LANGUAGE_STEPS), gaps
 
+    def score_all(self, cand: CandidateFacts, vacancies: list[VacancyFacts],
+                  ) -> list[Scored]:
+        """Score one candidate against many vacancies: the credits of every skill they
+        ask for come from one matrix product, then each pair is a few lookups."""
+        self._warm([s for v in vacancies for s in v.essential + v.optional], cand)
+        return [self.score(cand, v) for v in vacancies]
+
     def score(self, cand: CandidateFacts, vac: VacancyFacts) -> Scored:
         credits, best_cos = self.credits(vac.essential + vac.optional, cand)
         ess, opt = credits[:len(vac.essential)], credits[len(vac.essential):]
-        aptitude = [max(c.credit, min(1.0, max(0.0, (float(cos) - APTITUDE_FROM)
+        aptitude = [max(c.credit, min(1.0, max(0.0, (cos - APTITUDE_FROM)
                                                 / (APTITUDE_FULL - APTITUDE_FROM))))
                     for c, cos in zip(ess, best_cos[:len(ess)], strict=True)]
         language, gaps = self.language(vac.languages, cand.languages)
@@ -276,9 +298,9 @@ class Scorer:
         if cand.vector is not None and vac.vector is not None:
             semantic = max(0.0, float(np.dot(cand.vector, vac.vector)))
         features = {
-            "essential": float(np.mean([c.credit for c in ess])) if ess else 1.0,
-            "optional": float(np.mean([c.credit for c in opt])) if opt else 1.0,
-            "aptitude": float(np.mean(aptitude)) if aptitude else 1.0,
+            "essential": _mean([c.credit for c in ess]),
+            "optional": _mean([c.credit for c in opt]),
+            "aptitude": _mean(aptitude),
             "semantic": semantic,
             "experience": self.experience(vac.occupation, cand),
             "language": language,

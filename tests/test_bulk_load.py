@@ -70,6 +70,27 @@ def test_structured_vacancies_land_with_skills_vectors_and_languages(
     assert scalar(engine, count + " AND title = 'Neu'", employer) == 30
 
 
+def test_a_reload_replaces_skills_and_keeps_prerequisites(engine: Engine,
+                                                          employer: int) -> None:
+    item = _vacancies(engine, 2, prefix="t-bulk-re")[1]
+    skills = item.essential_skills
+    assert len(skills) >= 3
+    with engine.connection() as conn:
+        load_vacancies(conn, engine.concepts, engine.recogniser.profile, [item], [employer])
+    fewer = item.model_copy(update={"essential_skills": skills[:2],
+                                    "prerequisites": [skills[2]]})
+    with engine.connection() as conn:
+        load_vacancies(conn, engine.concepts, engine.recogniser.profile, [fewer], [employer])
+    vid = scalar(engine, "SELECT id FROM vacancy WHERE external_id = %s", item.external_id)
+    with engine.connection() as conn:
+        stored = {r[0] for r in conn.execute(
+            "SELECT skill_uri FROM vacancy_skill WHERE vacancy_id = %s", (vid,))}
+        prerequisites = [r[0] for r in conn.execute(
+            "SELECT skill_uri FROM vacancy_prerequisite WHERE vacancy_id = %s", (vid,))]
+    assert stored == set(skills[:2])
+    assert prerequisites == [skills[2]]
+
+
 def test_a_bad_record_loads_nothing(engine: Engine, employer: int) -> None:
     items = _vacancies(engine, 5, prefix="t-bulk-bad")
     bad = items[3].model_copy(update={"essential_skills": ["http://example.org/no-such"]})
