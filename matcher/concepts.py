@@ -139,10 +139,12 @@ class Concepts:
 
     # --- linking ----------------------------------------------------------------------------
     def link_skills(self, texts: Sequence[str], lang: str | None = None) -> list[list[Linked]]:
-        """Skills mentioned in each text (occupation mentions are left out)."""
-        results = self.normalizer.normalize_batch(texts, lang) if texts else []
-        return [[Linked(m.concept, m.score, m.text) for m in mentions
-                 if m.kind == ConceptKind.SKILL.value] for mentions in results]
+        """Skills mentioned in each text (not linked to occupations at all: half the
+        cost, and an occupation's name cannot hide the skill written in the same words)."""
+        results = self.normalizer.normalize_batch(texts, lang, kinds=(ConceptKind.SKILL,)) \
+            if texts else []
+        return [[Linked(m.concept, m.score, m.text) for m in mentions]
+                for mentions in results]
 
     def link_titles(self, titles: Sequence[str], lang: str | None = None,
                     ) -> list[Mention | None]:

@@ -114,9 +114,12 @@ class Normalizer:
         return self.normalize_batch([check_text(text)], lang)[0]
 
     def normalize_batch(self, texts: Sequence[str], lang: str | None = None,
+                        kinds: Sequence[ConceptKind] = (ConceptKind.SKILL,
+                                                        ConceptKind.OCCUPATION),
                         ) -> list[list[Mention]]:
-        """Skill and occupation mentions of each text: one mention per span, overlapping
-        spans resolved in favour of the higher score, nothing below the threshold.
+        """Skill and occupation mentions of each text (or those of `kinds` only, at a
+        linking pass less per kind left out): one mention per span, overlapping spans
+        resolved in favour of the higher score, nothing below the threshold.
 
         Each punctuation-delimited segment (a list item, a clause) is linked on its own,
         so "sveiser, електрик, 厨师" is judged item by item, not as one long string."""
@@ -128,7 +131,7 @@ class Normalizer:
                   for start, end in segments(text) if text[start:end].strip()]
         piece_texts = [checked[i][s:e] for i, s, e in pieces]
         found: list[list[Mention]] = [[] for _ in checked]
-        for kind in (ConceptKind.SKILL, ConceptKind.OCCUPATION):
+        for kind in kinds:
             threshold = self._threshold(kind)
             ranked = self.linkers[kind].rank(piece_texts, top_k=30) if pieces else []
             for (i, offset, _), piece, cands in zip(pieces, piece_texts, ranked, strict=True):
