@@ -30,6 +30,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from matcher.bulk_load import load_candidates, load_vacancies
 from matcher.candidates import load_facts
@@ -195,7 +196,10 @@ def rebuild_indexes(engine: Engine) -> float:
                      " USING hnsw (embedding vector_cosine_ops)")
         conn.execute("CREATE INDEX IF NOT EXISTS candidate_embedding_idx ON candidate"
                      " USING hnsw (embedding vector_cosine_ops)")
-        conn.execute("ANALYZE")
+    with engine.connection() as conn:
+        conn.autocommit = True
+        conn.execute("VACUUM ANALYZE")  # as after any bulk load: index-only scans need it
+        conn.autocommit = False
     return time.perf_counter() - started
 
 
@@ -234,11 +238,47 @@ def measure(engine: Engine, queries: int, recall_queries: int, seed: int,
                 recalls.append(len(top & set(exact)) / len(exact))
         size = conn.execute("SELECT pg_database_size(current_database())").fetchone()
     return {"candidate_to_top20_vacancies": percentiles(c2v),
+            "candidate_to_vacancies_phases_ms": profile_phases(
+                engine, matcher.vacancies_for, cands[:50]),
+            "vacancy_to_candidates_phases_ms": profile_phases(
+                engine, matcher.candidates_for, vacs[:50]),
             "vacancy_to_top20_candidates": percentiles(v2c),
             "recall_at_20": {"n": len(recalls),
                              "mean": round(statistics.mean(recalls), 4) if recalls else None,
                              "min": round(min(recalls), 4) if recalls else None},
             "database_mb": round((size[0] if size else 0) / 2**20, 1)}
+
+
+# function name in the profile -> phase of a request
+PHASES = {"load_facts": "candidate facts (SQL)", "_retrieve": "retrieval (SQL)",
+          "load_vacancy_facts": "vacancy facts (SQL)", "gate": "gates", "score": "scoring",
+          "score_all": "scoring"}  # score_all calls score: the larger of the two counts
+
+
+def profile_phases(engine: Engine, request: Callable[[Any, Any], object],
+                   ids: list[Any]) -> dict[str, float]:
+    """Where a matching request spends its time: milliseconds per request in each phase
+    (a separate cProfile pass, so the timed runs carry no profiler overhead)."""
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    with engine.connection() as conn:
+        started = time.perf_counter()
+        profiler.enable()
+        for i in ids:
+            request(conn, i)
+        profiler.disable()
+        total = time.perf_counter() - started
+    stats = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
+    out = {"total (profiled)": round(total * 1000 / len(ids), 2)}
+    for (path, _, name), (_, _, _, cumulative, _) in stats.items():
+        if name in PHASES and path.endswith((".py",)) and "/matcher/" in path:
+            key = PHASES[name]
+            ms = cumulative * 1000 / len(ids)
+            out[key] = round(max(out.get(key, 0.0), ms) if key == "scoring"
+                             else out.get(key, 0.0) + ms, 2)
+    return out
 
 
 def plot(steps: list[dict[str, object]], path: Path) -> None:
@@ -276,6 +316,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--data-dir", type=Path, default=None,
                         help="where the database lives (default: a fresh temporary folder)")
+    parser.add_argument("--shared-buffers", default="4GB",
+                        help="of the embedded server: the HNSW index (1.8 GB at 1M) and the"
+                             " vacancy rows should fit")
     parser.add_argument("--measure-only", action="store_true",
                         help="load nothing: measure the database in --data-dir as it is")
     parser.add_argument("--out", type=Path, default=RESULTS / "scale.json")
@@ -285,21 +328,29 @@ def main() -> None:
     import_esco(taxonomy, [SHARED / p for p in ESCO_PATHS])
     normalizer = Normalizer(taxonomy, make_encoder(Settings()), ROOT / "var" / "test-cache")
     tmp = args.data_dir or Path(tempfile.mkdtemp(prefix="scale-"))
-    engine = Engine.start(Settings(data_dir=tmp, pgdata=tmp / "pgdata", pool_size=4),
+    engine = Engine.start(Settings(data_dir=tmp, pgdata=tmp / "pgdata", pool_size=4,
+                                   pg_shared_buffers=args.shared_buffers),
                           normalizer=normalizer)
     world = World(taxonomy, args.seed)
     rng = random.Random(args.seed)
     results: dict[str, object] = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                    "postgres": "embedded 18.6 + pgvector 0.8.1"},
+                    "postgres": "embedded 18.6 + pgvector 0.8.1",
+                    "shared_buffers": args.shared_buffers},
         "taxonomy": {"occupations": len(world.occupations), "skills": len(world.skills)},
         "steps": []}
     steps: list[dict[str, object]] = results["steps"]  # type: ignore[assignment]
     try:
         if args.measure_only:
-            print(json.dumps({"vacancies": scalar(engine, "SELECT count(*) FROM vacancy"),
-                              **measure(engine, args.queries, args.recall_queries,
-                                        args.seed)}), flush=True)
+            # a process holding what the API process holds (taxonomy, normaliser, pool)
+            measured = {"vacancies": scalar(engine, "SELECT count(*) FROM vacancy"),
+                        **measure(engine, args.queries, args.recall_queries, args.seed),
+                        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF)
+                                             .ru_maxrss / 1024, 1)}
+            print(json.dumps(measured), flush=True)
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            args.out.write_text(json.dumps({**results, "measure_only": measured}, indent=1)
+                                + "\n")
             return
         from matcher.auth import upsert_organisation
 

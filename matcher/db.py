@@ -18,6 +18,7 @@ from typing import Any
 
 import psycopg
 from pgvector.psycopg import register_vector
+from psycopg import sql
 from psycopg_pool import ConnectionPool
 
 from matcher.settings import Settings
@@ -76,6 +77,15 @@ class Database:
         if url is None:
             self._server = self._start_embedded()
             url = self._server.get_uri()
+            wanted = self.settings.pg_shared_buffers
+            if wanted and self._setting(url, "shared_buffers") != wanted:
+                # a server-start setting: stored once with ALTER SYSTEM, then a restart
+                with psycopg.connect(url, autocommit=True) as conn:
+                    conn.execute(sql.SQL("ALTER SYSTEM SET shared_buffers = {}").format(
+                        sql.Literal(wanted)))
+                self._server.cleanup()
+                self._server = self._start_embedded()
+                url = self._server.get_uri()
         self.url = url
         try:
             with psycopg.connect(url, autocommit=True) as conn:
@@ -88,6 +98,12 @@ class Database:
                                    configure=register_vector, open=True)
         self.pool.wait(timeout=30)
         return self
+
+    @staticmethod
+    def _setting(url: str, name: str) -> str:
+        with psycopg.connect(url, autocommit=True) as conn:
+            row = conn.execute("SELECT current_setting(%s)", (name,)).fetchone()
+        return str(row[0]) if row else ""
 
     def _start_embedded(self) -> Any:
         pgdata = self.settings.pgdata_path

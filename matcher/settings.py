@@ -23,6 +23,10 @@ class Settings(BaseSettings):
         None, description="postgresql://... of a server with pgvector; default: embedded")
     pgdata: Path | None = Field(
         None, description="data folder of the embedded server; default: <data_dir>/pgdata")
+    pg_shared_buffers: str | None = Field(
+        None, pattern=r"^[0-9]+(kB|MB|GB)$",
+        description="shared_buffers of the embedded server (e.g. 4GB: the vector index and "
+                    "the vacancy rows should fit); default: PostgreSQL's 128MB")
     pool_size: int = Field(8, ge=1, le=100, description="most connections the API holds")
     max_body_bytes: int = Field(
         8_000_000, ge=1_000, description="larger request bodies are refused with 413")

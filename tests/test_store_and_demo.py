@@ -39,6 +39,15 @@ def test_embedded_server_starts_keeps_data_and_stops(tmp_path: Path) -> None:
             name for _, name, _ in migrations()]
 
 
+def test_embedded_server_takes_its_shared_buffers_setting(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, pgdata=tmp_path / "pg", pg_shared_buffers="48MB")
+    for _ in range(2):  # set once (a restart), kept on the next start
+        with Database(settings) as db, db.connection() as conn:
+            assert conn.execute("SHOW shared_buffers").fetchone() == ("48MB",)
+    with pytest.raises(ValueError, match="pg_shared_buffers"):
+        Settings(pg_shared_buffers="lots")
+
+
 def test_migrations_apply_once(engine: Engine) -> None:
     with engine.connection() as conn:
         assert apply_migrations(conn) == []
