@@ -7,8 +7,11 @@ outcome writes (POST /outcomes, each recording a unique reason). Reports through
 p50/p99 per kind of request, errors (must be 0), and lost writes: the outcome rows in the
 database afterwards must equal the writes the server acknowledged.
 
-    python -m benchmarks.load [--clients 32] [--seconds 60] [--workers 2]
+    python -m benchmarks.load [--clients 32] [--seconds 60] [--workers 2] [--runs 3]
         [--out benchmarks/results/load.json]
+
+With `--runs N` the clients run N times against the same server; the figures are per run
+and their median, and the lost-writes check counts every run's writes.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import psycopg
@@ -105,12 +109,27 @@ async def run_clients(base: str, facts: dict, clients: int, seconds: float,
     return lat, errors, writes, time.perf_counter() - started
 
 
+def summary(lat: dict[str, list[float]], errors: list[str], writes: list[str],
+            elapsed: float) -> dict[str, Any]:
+    total = sum(len(v) for v in lat.values())
+    match, every = percentiles(lat["match"]), percentiles([x for v in lat.values() for x in v])
+    return {"seconds": round(elapsed, 1), "requests": total,
+            "requests_per_s": round(total / elapsed, 1),
+            "match_requests_per_s": round(len(lat["match"]) / elapsed, 1),
+            "match_p50_ms": match.get("p50_ms"), "match_p99_ms": match.get("p99_ms"),
+            "all_p50_ms": every.get("p50_ms"), "all_p99_ms": every.get("p99_ms"),
+            "latency": {k: percentiles(v) for k, v in lat.items()},
+            "errors": len(errors), "error_examples": errors[:5],
+            "writes_acknowledged": len(writes)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--out", type=Path, default=RESULTS / "load.json")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="load-"))
@@ -139,25 +158,24 @@ def main() -> None:
             except httpx.HTTPError:
                 time.sleep(1)
         time.sleep(5)  # let every worker finish starting
-        lat, errors, writes, elapsed = asyncio.run(
-            run_clients(base, facts, args.clients, args.seconds))
+        runs = [summary(*asyncio.run(run_clients(base, facts, args.clients, args.seconds)))
+                for _ in range(args.runs)]
         with psycopg.connect(facts["url"]) as conn:
             stored = conn.execute("SELECT count(*) FROM outcome WHERE reason LIKE 'load-%%'"
                                   ).fetchone()
     finally:
         server.terminate()
         server.wait(30)
-    total = sum(len(v) for v in lat.values())
+    acknowledged = sum(int(r["writes_acknowledged"]) for r in runs)
     results = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
-        "clients": args.clients, "seconds": round(elapsed, 1), "workers": args.workers,
-        "requests": total, "requests_per_s": round(total / elapsed, 1),
-        "match_requests_per_s": round(len(lat["match"]) / elapsed, 1),
-        "latency": {k: percentiles(v) for k, v in lat.items()},
-        "all": percentiles([x for v in lat.values() for x in v]),
-        "errors": len(errors), "error_examples": errors[:5],
-        "writes_acknowledged": len(writes), "writes_stored": stored[0] if stored else None,
-        "lost_writes": len(writes) - (stored[0] if stored else 0)}
+        "clients": args.clients, "seconds_per_run": args.seconds, "workers": args.workers,
+        "median": {key: statistics.median(float(r[key]) for r in runs)
+                   for key in ("requests_per_s", "match_requests_per_s", "match_p50_ms",
+                               "match_p99_ms", "all_p50_ms", "all_p99_ms")},
+        "errors": sum(int(r["errors"]) for r in runs),
+        "writes_acknowledged": acknowledged, "writes_stored": stored[0] if stored else None,
+        "lost_writes": acknowledged - (stored[0] if stored else 0), "runs": runs}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=1) + "\n")
     print(json.dumps(results, indent=1))

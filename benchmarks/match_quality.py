@@ -10,8 +10,8 @@ The set (fixed seed):
   coordinates (distance cannot decide), all asking German B2, none needing formal
   recognition (recognition cannot decide either).
 - N candidates, each from one of the K occupations: 50–80 % of its essential skills kept,
-  1–3 noise skills from other sampled occupations added, about a third of the kept skills
-  written as free text in the candidate's language (the taxonomy's preferred label in
+  1–3 noise skills from other sampled occupations added, about a third (`--text-share`) of
+  the kept skills written as free text in the candidate's language (the preferred label in
   de, es, fr or nl, round robin over those the taxonomy has; English where the skill has
   no label in that language), the rest as concept ids; half of them (chosen at random)
   also give a work-experience title in their language (no occupation id: the engine links
@@ -29,7 +29,7 @@ concept-id skills + experience title) ranked by cosine. Metrics: NDCG@10 and rec
 candidate language and with / without an experience title; timings.
 
     python -m benchmarks.match_quality [--taxonomy esco|starter] [--occupations 150]
-        [--per-occupation 6] [--candidates 300] [--seed 0]
+        [--per-occupation 6] [--candidates 300] [--seed 0] [--text-share 0.333]
         [--out benchmarks/results/match_quality.json]
 """
 
@@ -208,7 +208,7 @@ def build_vacancies(taxonomy: Taxonomy, occupations: Sequence[str], per_occupati
 
 def build_candidates(taxonomy: Taxonomy, occupations: Sequence[str], n: int,
                      rng: random.Random, languages: Sequence[str] | None = None,
-                     ) -> list[SyntheticCandidate]:
+                     text_share: float = 1 / 3) -> list[SyntheticCandidate]:
     langs = list(languages or text_languages(taxonomy))
     with_experience = set(rng.sample(range(n), n // 2))
     out = []
@@ -218,7 +218,7 @@ def build_candidates(taxonomy: Taxonomy, occupations: Sequence[str], n: int,
         own = set(taxonomy.occupation_skills.get(occupation, {}))
         essential = taxonomy.essential_skills(occupation)
         kept = rng.sample(essential, max(1, round(rng.uniform(*CANDIDATE_KEEP) * len(essential))))
-        as_text = set(rng.sample(kept, round(len(kept) / 3)))
+        as_text = set(rng.sample(kept, round(len(kept) * text_share)))
         others = [o for o in occupations if o != occupation]
         noise: list[str] = []
         for _ in range(rng.randint(*NOISE) if others else 0):
@@ -414,6 +414,9 @@ def main() -> None:
     parser.add_argument("--per-occupation", type=int, default=6)
     parser.add_argument("--candidates", type=int, default=300)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--text-share", type=float, default=1 / 3,
+                        help="share of each candidate's kept skills written as free text"
+                             " (1.0: no concept ids at all)")
     parser.add_argument("--out", type=Path, default=RESULTS / "match_quality.json")
     args = parser.parse_args()
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -424,7 +427,8 @@ def main() -> None:
     rng = random.Random(args.seed)
     occupations = sample_occupations(taxonomy, args.occupations, rng)
     vacancies = build_vacancies(taxonomy, occupations, args.per_occupation, rng)
-    candidates = build_candidates(taxonomy, occupations, args.candidates, rng)
+    candidates = build_candidates(taxonomy, occupations, args.candidates, rng,
+                                  text_share=args.text_share)
     print(f"{args.taxonomy}: {len(occupations)} occupations, {len(vacancies)} vacancies, "
           f"{len(candidates)} candidates", flush=True)
     relevant = [{i for i, v in enumerate(vacancies) if v.occupation == c.occupation}
@@ -450,6 +454,7 @@ def main() -> None:
                    "candidates": len(candidates), "seed": args.seed, "k": K_AT,
                    "candidate_languages": text_languages(taxonomy)},
         "data": {
+            "text_share": round(args.text_share, 3),
             "vacancies": len(vacancies),
             "mean_essential_per_vacancy": round(statistics.mean(
                 len(v.item.essential_skills) for v in vacancies), 1),
