@@ -1,14 +1,16 @@
 """Matching in two stages: retrieval in SQL, then exact scoring of the shortlist.
 
 Retrieval applies the hard filters (open, kind, work permit, within the candidate's travel
-radius) and shortlists the nearest neighbours of the profile vector: pgvector HNSW with
+radius) and shortlists the nearest neighbours of the profile vector — pgvector HNSW with
 iterative scan (so filters do not starve it), or an exact ranking when fewer than
-EXACT_BELOW records pass the filters. A profile without a vector (no skill yet) falls back
-to the records sharing the most skills. `matcher.scoring` then scores every shortlisted
-pair exactly; each match carries its breakdown, explanation and the course plan for its
-gaps. The shortlist size and EXACT_BELOW come from the scale benchmark (BENCHMARKS.md):
-two more sources, the vacancies of the candidate's occupations and those sharing the most
-skills, added no recall there (0.02 at most) and cost up to 0.6 s each at 1M vacancies.
+EXACT_BELOW records pass the filters — plus the nearest of the vacancies in the
+occupations the candidate worked or qualified in. A profile without a vector (no skill
+yet) falls back to the records sharing the most skills. `matcher.scoring` then scores
+every shortlisted pair exactly; each match carries its breakdown, explanation and the
+course plan for its gaps. The shortlist sizes and EXACT_BELOW come from the scale
+benchmark (BENCHMARKS.md): without the occupation source recall@20 fell from 0.97 to 0.82
+at 100,000 vacancies; the skill-overlap aggregation, once a source for every profile,
+grew with the table and cost more than the recall it added.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from matcher.vacancies import load_courses_teaching, load_vacancy_facts, recogni
 from skills_taxonomy.errors import InvalidInputError
 from skills_taxonomy.model import ConceptKind
 
-SHORTLIST = 400  # nearest neighbours by profile vector
+SHORTLIST = 400  # nearest neighbours by profile vector; a quarter as many by occupation
 MATCH_COVERAGE = 0.75  # essential coverage from which a vacancy counts as a match
 KM_PER_DEGREE = 111.0
 
@@ -56,6 +58,10 @@ VACANCIES_BY_VECTOR_EXACT = f"""
     SELECT v.id FROM vacancy v WHERE {_VACANCY_FILTER}
     ORDER BY (v.embedding <=> %(vec)s) + 0 LIMIT %(k)s"""
 EXACT_BELOW = 20_000
+VACANCIES_BY_OCCUPATION = f"""
+    SELECT v.id FROM vacancy v WHERE v.occupation_uri = ANY(%(occupations)s)
+    AND {_VACANCY_FILTER}
+    ORDER BY v.embedding <=> %(vec)s LIMIT %(k)s"""
 VACANCIES_BY_SKILLS = f"""
     SELECT s.vacancy_id FROM vacancy_skill s JOIN vacancy v ON v.id = s.vacancy_id
     WHERE s.skill_uri = ANY(%(skills)s) AND {_VACANCY_FILTER}
@@ -94,10 +100,11 @@ class Sources:
     by_vector: str  # HNSW nearest neighbours
     by_vector_exact: str  # every passing row ranked exactly
     by_skills: str  # most shared skills: the fallback for a record without a vector
+    by_occupation: str | None = None  # the candidate's own occupations
 
 
 VACANCY_SOURCES = Sources(VACANCIES_IN_REACH, VACANCIES_BY_VECTOR, VACANCIES_BY_VECTOR_EXACT,
-                          VACANCIES_BY_SKILLS)
+                          VACANCIES_BY_SKILLS, VACANCIES_BY_OCCUPATION)
 CANDIDATE_SOURCES = Sources(CANDIDATES_IN_REACH, CANDIDATES_BY_VECTOR,
                             CANDIDATES_BY_VECTOR_EXACT, CANDIDATES_BY_SKILLS)
 
@@ -152,7 +159,8 @@ class Matcher:
             "kinds": wanted, "permit": cand.permit, "k": shortlist,
             "skills": list(cand.skills), "vec": cand.vector,
             "recognised": sorted(cand.recognised), "pending": sorted(cand.recognition_pending),
-            "relaxed": not strict_recognition}
+            "relaxed": not strict_recognition,
+            "occupations": sorted(set(cand.experience) | cand.qualified)}
         ids = self._retrieve(conn, VACANCY_SOURCES, params, cand.vector is not None)
         passing = [v for v in load_vacancy_facts(conn, [int(i) for i in ids]).values()
                    if gate(cand, v, strict_recognition) is None]
@@ -188,7 +196,8 @@ class Matcher:
     @staticmethod
     def _retrieve(conn: psycopg.Connection, sources: Sources, params: dict[str, Any],
                   has_vector: bool) -> list[Any]:
-        """The shortlist: the nearest by vector of the records passing the filters."""
+        """The shortlist: the nearest by vector of the records passing the filters, and of
+        those in the candidate's own occupations (a quarter as many)."""
         ids: dict[Any, None] = {}
         with conn.transaction():
             # psycopg prepares a query run five times, and PostgreSQL then plans it once for
@@ -205,6 +214,9 @@ class Matcher:
                     by_vector = sources.by_vector_exact if reach < EXACT_BELOW else \
                         sources.by_vector
                     ids.update(dict.fromkeys(r[0] for r in conn.execute(by_vector, params)))
+                    if sources.by_occupation and params.get("occupations"):
+                        ids.update(dict.fromkeys(r[0] for r in conn.execute(
+                            sources.by_occupation, {**params, "k": params["k"] // 4})))
             if not has_vector and params["skills"]:
                 # without a profile vector, the records sharing the most skills; with one,
                 # this aggregation over the skill index costs more than it adds at scale
