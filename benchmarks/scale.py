@@ -319,6 +319,8 @@ def main() -> None:
     parser.add_argument("--shared-buffers", default="4GB",
                         help="of the embedded server: the HNSW index (1.8 GB at 1M) and the"
                              " vacancy rows should fit")
+    parser.add_argument("--ef-search", type=int, default=Settings().hnsw_ef_search,
+                        help="HNSW candidate list (MATCHER_HNSW_EF_SEARCH)")
     parser.add_argument("--measure-only", action="store_true",
                         help="load nothing: measure the database in --data-dir as it is")
     parser.add_argument("--out", type=Path, default=RESULTS / "scale.json")
@@ -329,14 +331,15 @@ def main() -> None:
     normalizer = Normalizer(taxonomy, make_encoder(Settings()), ROOT / "var" / "test-cache")
     tmp = args.data_dir or Path(tempfile.mkdtemp(prefix="scale-"))
     engine = Engine.start(Settings(data_dir=tmp, pgdata=tmp / "pgdata", pool_size=4,
-                                   pg_shared_buffers=args.shared_buffers),
+                                   pg_shared_buffers=args.shared_buffers,
+                                   hnsw_ef_search=args.ef_search),
                           normalizer=normalizer)
     world = World(taxonomy, args.seed)
     rng = random.Random(args.seed)
     results: dict[str, object] = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                     "postgres": "embedded 18.6 + pgvector 0.8.1",
-                    "shared_buffers": args.shared_buffers},
+                    "shared_buffers": args.shared_buffers, "hnsw_ef_search": args.ef_search},
         "taxonomy": {"occupations": len(world.occupations), "skills": len(world.skills)},
         "steps": []}
     steps: list[dict[str, object]] = results["steps"]  # type: ignore[assignment]

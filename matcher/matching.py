@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 import psycopg
+from psycopg import sql
 
 from matcher.candidates import load_facts
 from matcher.concepts import Concepts
@@ -131,10 +132,11 @@ class Match:
 
 class Matcher:
     def __init__(self, concepts: Concepts, scorer: Scorer, profile: RegulationProfile,
-                 ) -> None:
+                 ef_search: int = 200) -> None:
         self.concepts = concepts
         self.scorer = scorer
         self.profile = profile
+        self.ef_search = ef_search
 
     def candidate(self, conn: psycopg.Connection, candidate_id: str) -> CandidateFacts:
         cand = load_facts(conn, [candidate_id]).get(candidate_id)
@@ -193,8 +195,7 @@ class Matcher:
                    if gate(c, vac) is None]
         return sorted(matches, key=lambda m: (-m.scored.score, m.candidate.id))
 
-    @staticmethod
-    def _retrieve(conn: psycopg.Connection, sources: Sources, params: dict[str, Any],
+    def _retrieve(self, conn: psycopg.Connection, sources: Sources, params: dict[str, Any],
                   has_vector: bool) -> list[Any]:
         """The shortlist: the nearest by vector of the records passing the filters, and of
         those in the candidate's own occupations (a quarter as many)."""
@@ -205,7 +206,7 @@ class Matcher:
             conn.execute("SET LOCAL plan_cache_mode = force_custom_plan")
             # filtered HNSW search keeps scanning until it has k rows passing the filters
             conn.execute("SET LOCAL hnsw.iterative_scan = 'relaxed_order'")
-            conn.execute("SET LOCAL hnsw.ef_search = 200")
+            conn.execute(sql.SQL("SET LOCAL hnsw.ef_search = {}").format(self.ef_search))
             if has_vector:
                 row = conn.execute(sources.in_reach,
                                    {**params, "exact_below": EXACT_BELOW}).fetchone()

@@ -59,7 +59,8 @@ class Engine:
         self.scorer = Scorer(concepts, weights)
         with db.connection() as conn:
             self.recogniser = self._recogniser(conn)
-        self.matcher = Matcher(concepts, self.scorer, self.recogniser.profile)
+        self.matcher = Matcher(concepts, self.scorer, self.recogniser.profile,
+                               settings.hnsw_ef_search)
 
     # --- recognition --------------------------------------------------------------------------
     def _recogniser(self, conn: psycopg.Connection) -> Recogniser:

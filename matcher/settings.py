@@ -27,6 +27,10 @@ class Settings(BaseSettings):
         None, pattern=r"^[0-9]+(kB|MB|GB)$",
         description="shared_buffers of the embedded server (e.g. 4GB: the vector index and "
                     "the vacancy rows should fit); default: PostgreSQL's 128MB")
+    hnsw_ef_search: int = Field(
+        200, ge=10, le=1000,
+        description="candidate list of an HNSW search: higher finds more of the true nearest "
+                    "neighbours (recall) and costs more time")
     pool_size: int = Field(8, ge=1, le=100, description="most connections the API holds")
     max_body_bytes: int = Field(
         8_000_000, ge=1_000, description="larger request bodies are refused with 413")
