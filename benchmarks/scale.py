@@ -3,11 +3,11 @@ of Germany, in a fresh embedded PostgreSQL.
 
 For each size in `--sizes` (vacancies; candidates are a fifth of the largest size, loaded
 once) it loads the vacancies up to that size, rebuilds the vector indexes, and measures:
-ingestion rate (structured records through binary COPY; free-text records through the
-normalising path, once), index build time, latency of candidate → top-20 vacancies and of
-vacancy → top-20 candidates (p50/p95/p99), recall@20 of the retrieval stage against exact
-scoring of every row passing the filters, database size, and the process's peak memory.
-A PNG shows how latency grows with the number of vacancies.
+ingestion rate (structured records and, once, free-text records, both through
+`Engine.save_vacancies`, the path of the API's import), index build time, latency of
+candidate → top-20 vacancies and of vacancy → top-20 candidates (p50/p95/p99), recall@20
+of the retrieval stage against exact scoring of every row passing the filters, database
+size, and the process's peak memory. A PNG shows how latency grows with the number of vacancies.
 
     python -m benchmarks.scale [--sizes 10000 100000 1000000] [--queries 200]
         [--recall-queries 20] [--out benchmarks/results/scale.json]
@@ -32,7 +32,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from matcher.bulk_load import load_candidates, load_vacancies
+from matcher.bulk_load import load_candidates
 from matcher.candidates import load_facts
 from matcher.engine import ESCO_PATHS, make_encoder
 from matcher.profiles import CandidateIn, VacancyIn
@@ -383,9 +383,7 @@ def main() -> None:
             batch = [world.vacancy(i, rng) for i in range(loaded, size)]
             generated = time.perf_counter() - started
             started = time.perf_counter()
-            with engine.connection() as conn:
-                load_vacancies(conn, engine.concepts, engine.recogniser.profile, batch,
-                               [rng.choice(employers) for _ in batch])
+            engine.save_vacancies(batch, [rng.choice(employers) for _ in batch])
             load_s = time.perf_counter() - started
             del batch
             build_s = rebuild_indexes(engine)

@@ -1,15 +1,15 @@
-"""Structured bulk loading (binary COPY + set-based upserts): what lands, idempotence, and
-that a bad record loads nothing."""
+"""Writing vacancies and candidates in bulk (binary COPY + set-based upserts): what lands,
+idempotence, repeated records, and that a bad record loads nothing."""
 
 from __future__ import annotations
 
 import pytest
 
 from matcher.auth import upsert_organisation
-from matcher.bulk_load import load_candidates, load_vacancies
+from matcher.bulk_load import load_candidates
+from matcher.errors import ImportRowsError
 from matcher.profiles import CandidateIn, VacancyIn
 from matcher.service import Engine
-from skills_taxonomy.errors import InvalidInputError
 from skills_taxonomy.model import ConceptKind
 from tests.conftest import scalar
 
@@ -40,17 +40,13 @@ def employer(engine: Engine) -> int:
 def test_structured_vacancies_land_with_skills_vectors_and_languages(
         engine: Engine, employer: int) -> None:
     items = _vacancies(engine, 30)
-    with engine.connection() as conn:
-        assert load_vacancies(conn, engine.concepts, engine.recogniser.profile, items,
-                              [employer] * len(items)) == 30
+    saved = engine.save_vacancies(items, [employer] * len(items))
+    assert len(saved) == 30 and all(created for _, created in saved)
     count = "SELECT count(*) FROM vacancy WHERE employer_id = %s"
     assert scalar(engine, count, employer) == 30
     assert scalar(engine, count + " AND embedding IS NULL", employer) == 0
     # ids given: exactly those; none given: the occupation's essential skills
-    first, second = items[1], items[0]
-    for item in (first, second):
-        vid = scalar(engine, "SELECT id FROM vacancy WHERE external_id = %s",
-                     item.external_id)
+    for item, (vid, _) in ((items[1], saved[1]), (items[0], saved[0])):
         with engine.connection() as conn:
             essential = {r[0] for r in conn.execute(
                 "SELECT skill_uri FROM vacancy_skill WHERE vacancy_id = %s AND essential",
@@ -61,13 +57,24 @@ def test_structured_vacancies_land_with_skills_vectors_and_languages(
     assert scalar(engine, "SELECT count(*) FROM vacancy_language l JOIN vacancy v"
                           " ON v.id = l.vacancy_id WHERE v.employer_id = %s", employer) == 30
 
-    # Loading the same records again updates them in place.
+    # Loading the same records again updates them in place, keeping their ids.
     renamed = [v.model_copy(update={"title": "Neu"}) for v in items]
-    with engine.connection() as conn:
-        load_vacancies(conn, engine.concepts, engine.recogniser.profile, renamed,
-                       [employer] * len(renamed))
+    again = engine.save_vacancies(renamed, [employer] * len(renamed))
+    assert [vid for vid, _ in again] == [vid for vid, _ in saved]
+    assert not any(created for _, created in again)
     assert scalar(engine, count, employer) == 30
     assert scalar(engine, count + " AND title = 'Neu'", employer) == 30
+
+
+def test_a_repeated_record_is_stored_as_its_last_occurrence(engine: Engine,
+                                                            employer: int) -> None:
+    first, other = _vacancies(engine, 2, prefix="t-bulk-twice")
+    second = first.model_copy(update={"title": "Zweite Fassung"})
+    saved = engine.save_vacancies([first, other, second], [employer] * 3)
+    assert saved[0][0] == saved[2][0] != saved[1][0]
+    assert [created for _, created in saved] == [True, True, False]
+    assert scalar(engine, "SELECT title FROM vacancy WHERE id = %s", saved[0][0]) == \
+        "Zweite Fassung"
 
 
 def test_a_reload_replaces_skills_and_keeps_prerequisites(engine: Engine,
@@ -75,13 +82,10 @@ def test_a_reload_replaces_skills_and_keeps_prerequisites(engine: Engine,
     item = _vacancies(engine, 2, prefix="t-bulk-re")[1]
     skills = item.essential_skills
     assert len(skills) >= 3
-    with engine.connection() as conn:
-        load_vacancies(conn, engine.concepts, engine.recogniser.profile, [item], [employer])
+    [(vid, _)] = engine.save_vacancies([item], [employer])
     fewer = item.model_copy(update={"essential_skills": skills[:2],
                                     "prerequisites": [skills[2]]})
-    with engine.connection() as conn:
-        load_vacancies(conn, engine.concepts, engine.recogniser.profile, [fewer], [employer])
-    vid = scalar(engine, "SELECT id FROM vacancy WHERE external_id = %s", item.external_id)
+    engine.save_vacancies([fewer], [employer])
     with engine.connection() as conn:
         stored = {r[0] for r in conn.execute(
             "SELECT skill_uri FROM vacancy_skill WHERE vacancy_id = %s", (vid,))}
@@ -95,16 +99,12 @@ def test_a_bad_record_loads_nothing(engine: Engine, employer: int) -> None:
     items = _vacancies(engine, 5, prefix="t-bulk-bad")
     bad = items[3].model_copy(update={"essential_skills": ["http://example.org/no-such"]})
     before = scalar(engine, "SELECT count(*) FROM vacancy")
-    with pytest.raises(InvalidInputError, match=r"\[3\]\.skills: unknown skill id"), \
-            engine.connection() as conn:
-        load_vacancies(conn, engine.concepts, engine.recogniser.profile,
-                       items[:3] + [bad] + items[4:], [employer] * 5)
-    texted = items[0].model_copy(update={"essential_skills_text": "schweißen"})
-    with pytest.raises(InvalidInputError, match="free text"), engine.connection() as conn:
-        load_vacancies(conn, engine.concepts, engine.recogniser.profile, [texted], [employer])
-    with pytest.raises(InvalidInputError, match="not an employer"), \
-            engine.connection() as conn:
-        load_vacancies(conn, engine.concepts, engine.recogniser.profile, items, [-1] * 5)
+    with pytest.raises(ImportRowsError) as caught:
+        engine.save_vacancies(items[:3] + [bad] + items[4:], [employer] * 5)
+    assert caught.value.errors == [{"row": 4, "field": "essential_skills[0]", "message":
+                                    "unknown skill id 'http://example.org/no-such'"}]
+    with pytest.raises(ImportRowsError, match="invalid"):
+        engine.save_vacancies(items, [employer] * 4 + [-1])
     assert scalar(engine, "SELECT count(*) FROM vacancy") == before
 
 
