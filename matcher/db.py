@@ -63,6 +63,15 @@ def apply_migrations(conn: psycopg.Connection) -> list[str]:
     return applied
 
 
+def _configure(conn: psycopg.Connection) -> None:
+    """Each pooled connection: pgvector types, and temp buffers that hold a chunk of a
+    bulk write's staging tables (8 MB by default; taken only when used, settable only
+    before the session's first temporary table)."""
+    register_vector(conn)
+    conn.execute("SET temp_buffers = '128MB'")
+    conn.commit()
+
+
 class Database:
     """Owns the embedded server (when there is one) and the pool. `open` then `close`."""
 
@@ -95,7 +104,7 @@ class Database:
             self.close()
             raise DatabaseError(f"cannot connect to the database: {exc}".strip()) from exc
         self.pool = ConnectionPool(url, min_size=1, max_size=self.settings.pool_size,
-                                   configure=register_vector, open=True)
+                                   configure=_configure, open=True)
         self.pool.wait(timeout=30)
         return self
 

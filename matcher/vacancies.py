@@ -125,21 +125,38 @@ def _vec(values: list[float] | None) -> np.ndarray | None:
     return None if values is None else np.asarray(values, dtype=np.float32)
 
 
+CHUNK = 20_000  # vacancies staged at once: their rows stay in the session's temp buffers
+
+
 def write_vacancies(conn: psycopg.Connection, prepared: list[PreparedVacancy],
                     employer_ids: list[int]) -> list[tuple[int, bool]]:
     """Upsert by (employer, external id); returns (id, created) per record.
 
     One path for one vacancy and for a national import of a million: the rows are
     streamed with binary COPY into temporary tables and upserted with a few set-based
-    statements (row-by-row inserts managed 2,300 a second). A record repeated in the batch
-    is stored as its last occurrence, as if the records were written one by one.
+    statements per chunk (row-by-row inserts managed 2,300 a second). A record repeated in
+    the batch is stored as its last occurrence, as if the records were written one by one.
     """
     keys = [(employer, p.data.external_id) for p, employer in zip(prepared, employer_ids,
                                                                    strict=True)]
     last = {key: row for row, key in enumerate(keys)}
     rows = sorted(last.values())
-    # the joins and sorts below hold a load's skill rows (17 per vacancy) in memory
-    conn.execute("SET LOCAL work_mem = '256MB'")
+    _create_stage(conn)
+    stored: dict[tuple[int, str], tuple[int, bool]] = {}
+    for start in range(0, len(rows), CHUNK):
+        chunk = rows[start:start + CHUNK]
+        _stage(conn, [prepared[row] for row in chunk], [keys[row] for row in chunk])
+        stored.update(_upsert_staged(conn))
+    # a repeated record: its first occurrence reports what the upsert did, the rest update
+    first: dict[tuple[int, str], int] = {}
+    for row, key in enumerate(keys):
+        first.setdefault(key, row)
+    return [(stored[key][0], stored[key][1] and first[key] == row)
+            for row, key in enumerate(keys)]
+
+
+def _create_stage(conn: psycopg.Connection) -> None:
+    conn.execute("SET LOCAL work_mem = '64MB'")  # a chunk's skill rows sorted in memory
     conn.execute("""CREATE TEMP TABLE stage_vacancy (
         employer_id bigint, external_id text, kind text, title text, description text,
         essential_skills_text text, optional_skills_text text, occupation_uri text,
@@ -152,33 +169,41 @@ def write_vacancies(conn: psycopg.Connection, prepared: list[PreparedVacancy],
         external_id text, lang text, level cefr_level) ON COMMIT DROP""")
     conn.execute("""CREATE TEMP TABLE stage_vacancy_prerequisite (employer_id bigint,
         external_id text, skill_uri text) ON COMMIT DROP""")
+    # the ids of the upserted rows, so the child rows join a small table, not `vacancy`
+    conn.execute("CREATE TEMP TABLE stage_id (id bigint, employer_id bigint,"
+                 " external_id text, created boolean) ON COMMIT DROP")
+
+
+def _stage(conn: psycopg.Connection, prepared: list[PreparedVacancy],
+           keys: list[tuple[int, str]]) -> None:
+    conn.execute("TRUNCATE stage_vacancy, stage_vacancy_skill, stage_vacancy_language,"
+                 " stage_vacancy_prerequisite, stage_id")
     with conn.cursor().copy("COPY stage_vacancy FROM STDIN (FORMAT BINARY)") as copy:
         copy.set_types(["int8", "text", "text", "text", "text", "text", "text", "text",
                         "text", "float8", "float8", "int4", "date", "bool", "text", "bool",
                         "bool", "int2", "vector"])
-        for row in rows:
-            prep, v = prepared[row], prepared[row].data
-            loc = v.location
-            copy.write_row((employer_ids[row], v.external_id, v.kind, v.title, v.description,
-                            v.essential_skills_text, v.optional_skills_text, prep.occupation,
-                            loc.town, loc.lat, loc.lon, v.slots, v.start_date, v.is_open,
-                            v.min_permit, prep.regulated, v.accepts_in_process, v.min_eqf,
-                            prep.embedding))
+        for prep, key in zip(prepared, keys, strict=True):
+            v, loc = prep.data, prep.data.location
+            copy.write_row((*key, v.kind, v.title, v.description, v.essential_skills_text,
+                            v.optional_skills_text, prep.occupation, loc.town, loc.lat,
+                            loc.lon, v.slots, v.start_date, v.is_open, v.min_permit,
+                            prep.regulated, v.accepts_in_process, v.min_eqf, prep.embedding))
     with conn.cursor().copy("COPY stage_vacancy_skill FROM STDIN") as copy:
-        for row in rows:
-            for uri, essential, evidence in prepared[row].skills:
-                copy.write_row((*keys[row], uri, essential, evidence))
+        for prep, key in zip(prepared, keys, strict=True):
+            for uri, essential, evidence in prep.skills:
+                copy.write_row((*key, uri, essential, evidence))
     with conn.cursor().copy("COPY stage_vacancy_language FROM STDIN") as copy:
-        for row in rows:
-            for lang, level in {x.lang: x.level for x in prepared[row].data.languages}.items():
-                copy.write_row((*keys[row], lang, level))
+        for prep, key in zip(prepared, keys, strict=True):
+            for lang, level in {x.lang: x.level for x in prep.data.languages}.items():
+                copy.write_row((*key, lang, level))
     with conn.cursor().copy("COPY stage_vacancy_prerequisite FROM STDIN") as copy:
-        for row in rows:
-            for uri in dict.fromkeys(prepared[row].data.prerequisites):
-                copy.write_row((*keys[row], uri))
-    # the ids of the upserted rows, so the child rows join a small table, not `vacancy`
-    conn.execute("CREATE TEMP TABLE stage_id (id bigint, employer_id bigint,"
-                 " external_id text, created boolean) ON COMMIT DROP")
+        for prep, key in zip(prepared, keys, strict=True):
+            for uri in dict.fromkeys(prep.data.prerequisites):
+                copy.write_row((*key, uri))
+
+
+def _upsert_staged(conn: psycopg.Connection) -> dict[tuple[int, str], tuple[int, bool]]:
+    """Move the staged vacancies into the real tables; (id, created) by key."""
     conn.execute("""
         WITH upserted AS (
         INSERT INTO vacancy (employer_id, external_id, kind, title, description,
@@ -210,14 +235,8 @@ def write_vacancies(conn: psycopg.Connection, prepared: list[PreparedVacancy],
         conn.execute(f"""INSERT INTO {table} (vacancy_id, {columns})
             SELECT i.id, {columns} FROM stage_{table} t JOIN stage_id i
             USING (employer_id, external_id) ORDER BY 1, 2""")  # noqa: S608
-    stored = {(e, x): (int(i), bool(c)) for i, e, x, c in conn.execute(
+    return {(e, x): (int(i), bool(c)) for i, e, x, c in conn.execute(
         "SELECT id, employer_id, external_id, created FROM stage_id")}
-    # a repeated record: its first occurrence reports what the upsert did, the rest update
-    first: dict[tuple[int, str], int] = {}
-    for row, key in enumerate(keys):
-        first.setdefault(key, row)
-    return [(stored[key][0], stored[key][1] and first[key] == row)
-            for row, key in enumerate(keys)]
 
 
 def vacancy_employer(conn: psycopg.Connection, vacancy_id: int) -> int | None:

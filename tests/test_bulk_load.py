@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from matcher import vacancies
 from matcher.auth import upsert_organisation
 from matcher.bulk_load import load_candidates
 from matcher.errors import ImportRowsError
@@ -75,6 +76,18 @@ def test_a_repeated_record_is_stored_as_its_last_occurrence(engine: Engine,
     assert [created for _, created in saved] == [True, True, False]
     assert scalar(engine, "SELECT title FROM vacancy WHERE id = %s", saved[0][0]) == \
         "Zweite Fassung"
+
+
+def test_a_batch_larger_than_a_chunk_lands_whole(engine: Engine, employer: int,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(vacancies, "CHUNK", 2)  # five vacancies: three staging rounds
+    items = _vacancies(engine, 5, prefix="t-bulk-chunk")
+    saved = engine.save_vacancies(items + [items[0]], [employer] * 6)
+    assert len({vid for vid, _ in saved}) == 5 and saved[0][0] == saved[5][0]
+    with engine.connection() as conn:
+        languages = conn.execute("SELECT count(*) FROM vacancy_language WHERE vacancy_id"
+                                 " = ANY(%s)", ([vid for vid, _ in saved],)).fetchone()
+    assert languages == (5,)
 
 
 def test_a_reload_replaces_skills_and_keeps_prerequisites(engine: Engine,
