@@ -311,6 +311,9 @@ def main() -> None:
                         help="default: a fifth of the largest size")
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--recall-queries", type=int, default=20)
+    parser.add_argument("--import-batch", type=int, default=100_000,
+                        help="vacancies per import call (each lands whole or not at all),"
+                             " as a national feed arrives in parts")
     parser.add_argument("--free-text", type=int, default=1000,
                         help="free-text vacancies to time the normalising path")
     parser.add_argument("--seed", type=int, default=11)
@@ -339,7 +342,8 @@ def main() -> None:
     results: dict[str, object] = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                     "postgres": "embedded 18.6 + pgvector 0.8.1",
-                    "shared_buffers": args.shared_buffers, "hnsw_ef_search": args.ef_search},
+                    "shared_buffers": args.shared_buffers, "hnsw_ef_search": args.ef_search,
+                    "import_batch": args.import_batch},
         "taxonomy": {"occupations": len(world.occupations), "skills": len(world.skills)},
         "steps": []}
     steps: list[dict[str, object]] = results["steps"]  # type: ignore[assignment]
@@ -379,12 +383,16 @@ def main() -> None:
         loaded = 0
         for size in sorted(args.sizes):
             drop_indexes(engine)
-            started = time.perf_counter()
-            batch = [world.vacancy(i, rng) for i in range(loaded, size)]
-            generated = time.perf_counter() - started
-            started = time.perf_counter()
-            engine.save_vacancies(batch, [rng.choice(employers) for _ in batch])
-            load_s = time.perf_counter() - started
+            generated = load_s = 0.0
+            for start in range(loaded, size, args.import_batch):
+                started = time.perf_counter()
+                batch = [world.vacancy(i, rng) for i in range(start, min(size, start +
+                                                                         args.import_batch))]
+                owners = [rng.choice(employers) for _ in batch]
+                generated += time.perf_counter() - started
+                started = time.perf_counter()
+                engine.save_vacancies(batch, owners)
+                load_s += time.perf_counter() - started
             del batch
             build_s = rebuild_indexes(engine)
             step: dict[str, object] = {
