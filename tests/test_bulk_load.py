@@ -90,6 +90,19 @@ def test_a_batch_larger_than_a_chunk_lands_whole(engine: Engine, employer: int,
     assert languages == (5,)
 
 
+def test_two_writes_in_one_transaction_keep_apart(engine: Engine, employer: int) -> None:
+    first, second = _vacancies(engine, 2, prefix="t-bulk-same-tx")
+    profile = engine.recogniser.profile
+    with engine.connection() as conn:  # the staging tables empty only at commit
+        [(one, _)] = vacancies.write_vacancies(
+            conn, vacancies.prepare_vacancies(engine.concepts, [first], profile), [employer])
+        [(two, _)] = vacancies.write_vacancies(
+            conn, vacancies.prepare_vacancies(engine.concepts, [second], profile), [employer])
+    assert one != two
+    assert scalar(engine, "SELECT count(*) FROM vacancy_language WHERE vacancy_id = %s",
+                  two) == 1
+
+
 def test_a_reload_replaces_skills_and_keeps_prerequisites(engine: Engine,
                                                           employer: int) -> None:
     item = _vacancies(engine, 2, prefix="t-bulk-re")[1]
