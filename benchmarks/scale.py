@@ -393,7 +393,6 @@ def main() -> None:
                 started = time.perf_counter()
                 engine.save_vacancies(batch, owners)
                 load_s += time.perf_counter() - started
-            del batch
             build_s = rebuild_indexes(engine)
             step: dict[str, object] = {
                 "vacancies": size, "loaded_now": size - loaded,

@@ -26,13 +26,6 @@ from skills_taxonomy.model import ConceptKind
 CHUNK = 20_000  # candidates per COPY round (bounds the memory of the staged rows)
 
 
-def _check_ids(concepts: Concepts, uris: Sequence[str], kind: ConceptKind, field: str,
-               row: int) -> None:
-    for uri in uris:
-        if concepts.kind_of(uri) is not kind:
-            raise InvalidInputError(f"[{row}].{field}: unknown {kind.value} id {uri!r}")
-
-
 def load_candidates(conn: psycopg.Connection, concepts: Concepts,
                     items: Sequence[CandidateIn], organisation_ids: Sequence[int]) -> int:
     """Insert structured candidates (concept-id skills, experience with occupation ids);
@@ -41,10 +34,10 @@ def load_candidates(conn: psycopg.Connection, concepts: Concepts,
     for row, c in enumerate(items):
         if any(s.text and not s.concept for s in c.skills):
             raise InvalidInputError(f"[{row}].skills: free text goes through save_candidate")
-        _check_ids(concepts, [s.concept for s in c.skills if s.concept], ConceptKind.SKILL,
-                   "skills", row)
-        _check_ids(concepts, [e.occupation for e in c.experience if e.occupation],
-                   ConceptKind.OCCUPATION, "experience", row)
+        concepts.check_all([s.concept for s in c.skills if s.concept], ConceptKind.SKILL,
+                           f"[{row}].skills")
+        concepts.check_all([e.occupation for e in c.experience if e.occupation],
+                           ConceptKind.OCCUPATION, f"[{row}].experience")
     ids = [f"cand_{secrets.token_hex(6)}" for _ in items]
     for start in range(0, len(items), CHUNK):
         chunk = items[start:start + CHUNK]

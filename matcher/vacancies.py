@@ -141,12 +141,13 @@ def write_vacancies(conn: psycopg.Connection, prepared: list[PreparedVacancy],
                                                                    strict=True)]
     last = {key: row for row, key in enumerate(keys)}
     rows = sorted(last.values())
-    _create_stage(conn)
+    _open_stage(conn)
     stored: dict[tuple[int, str], tuple[int, bool]] = {}
     for start in range(0, len(rows), CHUNK):
+        if start:  # the previous chunk's rows
+            conn.execute(f"TRUNCATE {', '.join(_STAGE_TABLES)}")
         chunk = rows[start:start + CHUNK]
-        _stage(conn, [prepared[row] for row in chunk], [keys[row] for row in chunk],
-               first=start == 0)
+        _stage(conn, [prepared[row] for row in chunk], [keys[row] for row in chunk])
         stored.update(_upsert_staged(conn))
     # a repeated record: its first occurrence reports what the upsert did, the rest update
     first: dict[tuple[int, str], int] = {}
@@ -156,7 +157,11 @@ def write_vacancies(conn: psycopg.Connection, prepared: list[PreparedVacancy],
             for row, key in enumerate(keys)]
 
 
-def _create_stage(conn: psycopg.Connection) -> None:
+_STAGE_TABLES = ("stage_vacancy", "stage_vacancy_skill", "stage_vacancy_language",
+                 "stage_vacancy_prerequisite", "stage_id")
+
+
+def _open_stage(conn: psycopg.Connection) -> None:
     """The staging tables, made once per pooled connection and emptied at each commit:
     creating and dropping them with every write made a single vacancy 3.6x slower."""
     conn.execute("""
@@ -179,16 +184,12 @@ def _create_stage(conn: psycopg.Connection) -> None:
         -- the ids of the upserted rows, so the child rows join a small table, not `vacancy`
         CREATE TEMP TABLE IF NOT EXISTS stage_id (id bigint, employer_id bigint,
             external_id text, created boolean) ON COMMIT DELETE ROWS""")
+    # empty unless this transaction wrote vacancies before: the DELETEs cost nothing then
+    conn.execute("; ".join(f"DELETE FROM {table}" for table in _STAGE_TABLES))  # noqa: S608
 
 
 def _stage(conn: psycopg.Connection, prepared: list[PreparedVacancy],
-           keys: list[tuple[int, str]], first: bool) -> None:
-    tables = ("stage_vacancy", "stage_vacancy_skill", "stage_vacancy_language",
-              "stage_vacancy_prerequisite", "stage_id")
-    if first:  # empty unless this transaction wrote before: a DELETE costs nothing then
-        conn.execute("; ".join(f"DELETE FROM {table}" for table in tables))  # noqa: S608
-    else:  # the previous chunk's rows
-        conn.execute(f"TRUNCATE {', '.join(tables)}")
+           keys: list[tuple[int, str]]) -> None:
     with conn.cursor().copy("COPY stage_vacancy FROM STDIN (FORMAT BINARY)") as copy:
         copy.set_types(["int8", "text", "text", "text", "text", "text", "text", "text",
                         "text", "float8", "float8", "int4", "date", "bool", "text", "bool",
