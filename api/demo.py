@@ -53,7 +53,7 @@ def load_demo(engine: Engine, candidates: int = 200, vacancies: int = 1000, cour
     started = time.perf_counter()
     first: str | None = None
     for centre, cand in data.candidates:
-        cid, _ = engine.save_candidate(cand, org_ids[centre])
+        cid, _, _ = engine.save_candidate(cand, org_ids[centre])
         first = first or cid
     say(f"  {len(data.candidates)} candidates ({time.perf_counter() - started:.1f} s)")
     with engine.connection() as conn:

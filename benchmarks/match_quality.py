@@ -304,7 +304,7 @@ def run_engine(normalizer: Normalizer, vacancies: Sequence[SyntheticVacancy],
         started = time.perf_counter()
         saved = engine.save_vacancies([v.item for v in vacancies], [employer] * len(vacancies))
         timing["save_vacancies_s"] = round(time.perf_counter() - started, 1)
-        index_of = {vid: i for i, (vid, _) in enumerate(saved)}
+        index_of = {r[0]: i for i, r in enumerate(saved)}
         started = time.perf_counter()
         ids = []
         for n, cand in enumerate(candidates, start=1):

@@ -48,7 +48,7 @@ def load_candidates(conn: psycopg.Connection, concepts: Concepts,
         conn.execute("""CREATE TEMP TABLE IF NOT EXISTS stage_candidate (
             id text, organisation_id bigint, external_id text, town text,
             lat double precision, lon double precision, travel_radius_km double precision,
-            work_permit text, preferences jsonb, embedding vector(384)) ON COMMIT DROP""")
+            work_permit text, preferences jsonb, embedding vector) ON COMMIT DROP""")
         with conn.cursor().copy("COPY stage_candidate FROM STDIN (FORMAT BINARY)") as copy:
             copy.set_types(["text", "int8", "text", "text", "float8", "float8", "float8",
                             "text", "jsonb", "vector"])

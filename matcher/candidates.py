@@ -8,7 +8,7 @@ admins, and employers the candidate consented to — and every such read is audi
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -16,8 +16,9 @@ import psycopg
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
-from matcher.concepts import Concepts, Linked, to_array
+from matcher.concepts import Concepts, linked, to_array
 from matcher.errors import NotFoundError
+from matcher.linking import LinkingReport
 from matcher.profiles import CandidateIn
 from matcher.recognition import CLAIM_CONFIDENCE, Recogniser, experience_confidence
 from matcher.scoring import CandidateFacts, Evidence
@@ -54,6 +55,7 @@ class PreparedCandidate:
     qualifications: list[QualificationRow]
     experience: list[tuple[str | None, float | None]]  # occupation, link score per item
     embedding: list[float] | None
+    report: LinkingReport = field(default_factory=LinkingReport)
 
     def recognition(self) -> tuple[list[str], list[str], int | None]:
         """(fully recognised occupations, occupations in process, highest EQF level)."""
@@ -92,21 +94,29 @@ def prepare_candidate(concepts: Concepts, recogniser: Recogniser, data: Candidat
         if claim.concept:
             add(SkillRow(claim.concept, claim.source, claim.evidence, claim.text, 1.0,
                          CLAIM_CONFIDENCE[claim.source]))
+    report = LinkingReport()
     texts = [(i, c.text) for i, c in enumerate(data.skills) if c.text and not c.concept]
     contents = [(i, q.content) for i, q in enumerate(data.qualifications) if q.content]
-    linked: list[list[Linked]] = concepts.link_skills(
-        [t for _, t in texts] + [c for _, c in contents], data.lang)
-    for (i, text), found in zip(texts, linked, strict=False):
-        for link in found:
+    statements = concepts.skill_statements([t for _, t in texts] + [c for _, c in contents],
+                                           data.lang)
+    for (i, _), statement in zip(texts, statements, strict=False):
+        report.statement(f"skills[{i}].text", statement)
+        for link in linked(statement):
             add(SkillRow(link.uri, data.skills[i].source, data.skills[i].evidence or
-                         link.evidence, text, link.score, CLAIM_CONFIDENCE[data.skills[i].source]))
-    content_skills = {i: {f.uri: f.score for f in found}
-                      for (i, _), found in zip(contents, linked[len(texts):], strict=True)}
+                         link.evidence, statement.text, link.score,
+                         CLAIM_CONFIDENCE[data.skills[i].source]))
+    content_skills = {}
+    for (i, _), statement in zip(contents, statements[len(texts):], strict=True):
+        report.statement(f"qualifications[{i}].content", statement)
+        content_skills[i] = {f.uri: f.score for f in linked(statement)}
     qual_rows = []
     for i, q in enumerate(data.qualifications):
         eqf = recogniser.eqf(q)
         ranked = recogniser.occupations(q.title, data.lang)
-        if recogniser.certainty(ranked) is None:
+        certain = recogniser.certainty(ranked, q.title) is not None
+        report.title(f"qualifications[{i}].title", q.title, ranked[0][0] if certain else None,
+                     "reference occupation")
+        if not certain:
             qual_rows.append(QualificationRow(None, None, eqf))
             continue
         occupation, link_score = ranked[0]
@@ -120,11 +130,12 @@ def prepare_candidate(concepts: Concepts, recogniser: Recogniser, data: Candidat
     unlinked = [e.title for e in data.experience if not e.occupation]
     exp_links = iter(concepts.link_titles(unlinked, data.lang))
     experience: list[tuple[str | None, float | None]] = []
-    for exp in data.experience:
+    for i, exp in enumerate(data.experience):
         if exp.occupation:
             experience.append((exp.occupation, 1.0))
         else:
             m = next(exp_links)
+            report.title(f"experience[{i}].title", exp.title, m)
             experience.append((m.concept, m.score) if m else (None, None))
     for exp, (exp_occupation, score) in zip(data.experience, experience, strict=True):
         if exp_occupation is None or exp.years <= 0:
@@ -142,8 +153,12 @@ def prepare_candidate(concepts: Concepts, recogniser: Recogniser, data: Candidat
     weighted += [(q.occupation, OCCUPATION_WEIGHT) for q in qual_rows if q.occupation]
     weighted += [(occ, OCCUPATION_WEIGHT) for occ, _ in experience if occ]
     weighted += [(occ, OCCUPATION_WEIGHT) for occ in data.preferences.occupations]
+    if not rows:
+        report.warn("no skill was recognised in this profile: it cannot be matched until a "
+                    "coach adds skills (as concepts, or as text the engine recognises)")
     return PreparedCandidate(data=data, skills=list(rows.values()), qualifications=qual_rows,
-                             experience=experience, embedding=concepts.profile_vector(weighted))
+                             experience=experience, embedding=concepts.profile_vector(weighted),
+                             report=report)
 
 
 def new_candidate_id() -> str:
@@ -170,17 +185,17 @@ def write_candidate(conn: psycopg.Connection, prep: PreparedCandidate,
     conn.execute(
         "INSERT INTO candidate (id, organisation_id, external_id, town, lat, lon,"
         " travel_radius_km, work_permit, preferences, embedding, recognised,"
-        " recognition_pending, max_eqf)"
-        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+        " recognition_pending, max_eqf, linking)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
         " ON CONFLICT (id) DO UPDATE SET town = excluded.town, lat = excluded.lat,"
         " lon = excluded.lon, travel_radius_km = excluded.travel_radius_km,"
         " work_permit = excluded.work_permit, preferences = excluded.preferences,"
         " embedding = excluded.embedding, recognised = excluded.recognised,"
         " recognition_pending = excluded.recognition_pending, max_eqf = excluded.max_eqf,"
-        " updated_at = now()",
+        " linking = excluded.linking, updated_at = now()",
         (cid, organisation_id, data.external_id, loc.town, loc.lat, loc.lon,
          data.travel_radius_km, data.work_permit, Jsonb(data.preferences.model_dump()),
-         _vec(prep.embedding), recognised, pending, max_eqf))
+         _vec(prep.embedding), recognised, pending, max_eqf, Jsonb(prep.report.as_dict())))
     for table in ("candidate_language", "candidate_qualification", "candidate_experience",
                   "candidate_skill", "candidate_consent"):
         conn.execute(f"DELETE FROM {table} WHERE candidate_id = %s", (cid,))  # noqa: S608
@@ -236,7 +251,7 @@ def read_candidate(conn: psycopg.Connection, concepts: Concepts, candidate_id: s
     cur = conn.cursor(row_factory=dict_row)
     row = cur.execute(
         "SELECT id, organisation_id, external_id, town, lat, lon, travel_radius_km,"
-        " work_permit::text AS work_permit, preferences, created_at, updated_at"
+        " work_permit::text AS work_permit, preferences, linking, created_at, updated_at"
         " FROM candidate WHERE id = %s", (candidate_id,)).fetchone()
     if row is None:
         raise NotFoundError(f"candidate {candidate_id!r} not found")
@@ -292,6 +307,8 @@ def read_candidate(conn: psycopg.Connection, concepts: Concepts, candidate_id: s
             "personal": person, "location": {"town": row["town"], "lat": row["lat"],
                                              "lon": row["lon"]},
             "travel_radius_km": row["travel_radius_km"], "consents": consents,
+            # what linking made of their words: the warnings a coach must act on
+            "linking": row["linking"] or LinkingReport().as_dict(),
             "created_at": row["created_at"], "updated_at": row["updated_at"]})
     return out
 

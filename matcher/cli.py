@@ -3,14 +3,17 @@
     matcher taxonomy import PATH... [--add]   import ESCO folders/files, build the indexes
     matcher taxonomy stats                     counts, languages, version
     matcher normalize "text" [--lang de] [--occupations] [--json]
+    matcher normalize --file PATH|- [--occupations] [--top K]   one JSON object per line
     matcher eval skills FILE...                Decorte-format skill linking sets
     matcher eval occupations DIR...            MELO-format occupation linking sets
+    matcher eval statements FILE...            lang,kind,text,uris statement sets
     matcher orgs add NAME --kind centre|employer|provider [--external-id ID]
     matcher users add NAME --role admin|coach|employer|migrant [--organisation ID]
                       [--candidate ID]         prints the user's first token (shown once)
     matcher tokens issue USER_ID               a new token for an existing user
     matcher recognise "title" [--country C] [--type T] [--duration Y] [--content TEXT]
                       [--lang L] [--json]      reference occupation, EQF level, regulation, gap
+    matcher recognise --file PATH|- [...]      one title per line, one JSON object per line
     matcher eqf import CSV [--source NAME]     a country -> qualification -> EQF table
 
 Errors print one line `error: ...` on stderr and exit with status 2.
@@ -25,12 +28,16 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import psycopg
 from pydantic import ValidationError
 
 from matcher.settings import Settings
 from skills_taxonomy.errors import InvalidInputError, MatcherError
+
+
+FILE_BATCH = 256  # lines linked together: one encoder pass per batch
 
 
 def _say(message: str) -> None:
@@ -41,12 +48,14 @@ def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     from matcher.engine import import_taxonomy, normalizer_for
 
     started = time.perf_counter()
-    taxonomy, version, report = import_taxonomy(settings, args.paths, args.add, progress=_say)
+    taxonomy, version, report, merged = import_taxonomy(settings, args.paths, args.add,
+                                                        progress=_say)
     imported = time.perf_counter() - started
     _say(f"imported in {imported:.1f} s; building indexes")
     normalizer_for(settings, taxonomy, version, progress=_say)
     summary = {
         "import": report.as_dict(),
+        "project_labels": merged,
         "taxonomy": taxonomy.stats(version),
         "import_seconds": round(imported, 1),
         "total_seconds": round(time.perf_counter() - started, 1),
@@ -68,9 +77,55 @@ def _cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _read_lines(path: str) -> list[tuple[int, str]]:
+    """(line number, text) of every non-blank line of a UTF-8 file or of stdin (`-`),
+    each checked and repaired first: one bad line fails the batch before any output."""
+    from skills_taxonomy.normalize import check_text
+
+    try:
+        if path == "-":
+            raw = sys.stdin.buffer.read()
+        else:
+            with open(path, "rb") as handle:
+                raw = handle.read()
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidInputError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    return [(n, check_text(line, f"line {n}")) for n, line in
+            enumerate(text.splitlines(), start=1) if line.strip()]
+
+
+def _normalize_file(args: argparse.Namespace, settings: Settings) -> int:
+    """One JSON object per non-blank input line: its mentions, or its occupations."""
+    from matcher.engine import load_normalizer
+    from skills_taxonomy.language import detect_language
+
+    lines = _read_lines(args.file)
+    normalizer = load_normalizer(settings, progress=_say)
+    for start in range(0, len(lines), FILE_BATCH):
+        chunk = lines[start:start + FILE_BATCH]
+        if args.occupations:
+            for n, text in chunk:
+                found = normalizer.link_occupations(text, args.lang, top_k=args.top)
+                print(json.dumps({"line": n, "text": text, "lang": detect_language(text),
+                                  "occupations": [{"uri": m.concept, "label": m.label,
+                                                   "score": m.score} for m in found]},
+                                 ensure_ascii=False))
+        else:
+            for (n, _), statement in zip(chunk, normalizer.statements(
+                    [t for _, t in chunk], args.lang), strict=True):
+                print(json.dumps({"line": n, **statement.as_dict()}, ensure_ascii=False))
+        sys.stdout.flush()
+    return 0
+
+
 def _cmd_normalize(args: argparse.Namespace, settings: Settings) -> int:
     from matcher.engine import load_normalizer
 
+    if (args.text is None) == (args.file is None):
+        raise InvalidInputError("give a text or --file PATH (- for stdin), not both")
+    if args.file is not None:
+        return _normalize_file(args, settings)
     normalizer = load_normalizer(settings, progress=_say)
     if args.occupations:
         mentions = normalizer.link_occupations(args.text, args.lang, top_k=args.top)
@@ -88,12 +143,22 @@ def _cmd_normalize(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from matcher.engine import eval_occupations, eval_skills, load_normalizer, make_encoder
+    from matcher.engine import (
+        eval_occupations,
+        eval_skills,
+        eval_statements,
+        load_normalizer,
+        make_encoder,
+        make_multilingual,
+    )
 
     if args.target == "skills":
         results = eval_skills(load_normalizer(settings, progress=_say), args.paths)
+    elif args.target == "statements":
+        results = eval_statements(load_normalizer(settings, progress=_say), args.paths)
     else:
-        results = eval_occupations(settings, make_encoder(settings), args.paths, progress=_say)
+        results = eval_occupations(settings, make_encoder(settings), args.paths, progress=_say,
+                                   multilingual=make_multilingual(settings))
     print(json.dumps(results, ensure_ascii=False))
     return 0
 
@@ -135,18 +200,36 @@ def _cmd_tokens(args: argparse.Namespace, settings: Settings) -> int:
     return _with_db(settings, issue)
 
 
-def _cmd_recognise(args: argparse.Namespace, settings: Settings) -> int:
+def _query(args: argparse.Namespace, title: str, where: str = "") -> Any:
     from matcher.profiles import QualificationQuery
-    from matcher.service import Engine
 
     try:
-        query = QualificationQuery(title=args.title, country=args.country, type=args.type,
-                                   duration_years=args.duration, content=args.content,
-                                   lang=args.lang, years_practice=args.years_practice)
+        return QualificationQuery(title=title, country=args.country, type=args.type,
+                                  duration_years=args.duration, content=args.content,
+                                  lang=args.lang, years_practice=args.years_practice)
     except ValidationError as exc:
-        raise InvalidInputError("; ".join(
+        raise InvalidInputError(where + "; ".join(
             f"--{'.'.join(map(str, e['loc'])).replace('_', '-')}: {e['msg']}"
             for e in exc.errors())) from exc
+
+
+def _cmd_recognise(args: argparse.Namespace, settings: Settings) -> int:
+    from matcher.service import Engine
+
+    if (args.title is None) == (args.file is None):
+        raise InvalidInputError("give a title or --file PATH (- for stdin), not both")
+    if args.file is not None:
+        queries = [(n, _query(args, title, f"line {n}: ")) for n, title in
+                   _read_lines(args.file)]
+        engine = Engine.start(settings, progress=_say)
+        try:
+            for n, query in queries:
+                result = engine.recogniser.recognise(query, args.lang, args.years_practice)
+                print(json.dumps({"line": n, **result}, ensure_ascii=False, default=str))
+        finally:
+            engine.close()
+        return 0
+    query = _query(args, args.title)
     engine = Engine.start(settings, progress=_say)
     try:
         result = engine.recogniser.recognise(query, args.lang, args.years_practice)
@@ -200,7 +283,9 @@ def build_parser() -> argparse.ArgumentParser:
     stats.set_defaults(func=_cmd_stats)
 
     norm = sub.add_parser("normalize", help="link free text to skills or occupations")
-    norm.add_argument("text")
+    norm.add_argument("text", nargs="?")
+    norm.add_argument("--file", default=None,
+                      help="one text per line (- for stdin); prints one JSON object per line")
     norm.add_argument("--lang", default=None, help="language for the output labels")
     norm.add_argument("--occupations", action="store_true",
                       help="treat the text as a job or qualification title")
@@ -209,7 +294,7 @@ def build_parser() -> argparse.ArgumentParser:
     norm.set_defaults(func=_cmd_normalize)
 
     ev = sub.add_parser("eval", help="evaluate linking on labelled sets")
-    ev.add_argument("target", choices=["skills", "occupations"])
+    ev.add_argument("target", choices=["skills", "occupations", "statements"])
     ev.add_argument("paths", nargs="+")
     ev.set_defaults(func=_cmd_eval)
 
@@ -235,7 +320,9 @@ def build_parser() -> argparse.ArgumentParser:
     tokens_issue.set_defaults(func=_cmd_tokens)
 
     rec = sub.add_parser("recognise", help="recognise a foreign qualification")
-    rec.add_argument("title")
+    rec.add_argument("title", nargs="?")
+    rec.add_argument("--file", default=None,
+                     help="one title per line (- for stdin); prints one JSON object per line")
     rec.add_argument("--country", default=None)
     rec.add_argument("--type", default=None, help="primary … doctorate, if known")
     rec.add_argument("--duration", type=float, default=None, help="programme length, years")

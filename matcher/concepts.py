@@ -17,11 +17,11 @@ import psycopg
 from psycopg.types.json import Jsonb
 from scipy import sparse
 
+from matcher.db import align_vector_dimension
 from skills_taxonomy.errors import InvalidInputError
+from skills_taxonomy.language import detect_language
 from skills_taxonomy.model import ConceptKind, LabelType
-from skills_taxonomy.normalize import Mention, Normalizer
-
-DIM = 384
+from skills_taxonomy.normalize import Mention, Normalizer, Statement
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,11 @@ class Linked:
     uri: str
     score: float
     evidence: str
+
+
+def linked(statement: Statement) -> list[Linked]:
+    """A statement's mentions as the skills a profile stores."""
+    return [Linked(m.concept, m.score, m.text) for m in statement.mentions]
 
 
 def to_array(value: object) -> np.ndarray | None:
@@ -54,6 +59,7 @@ class Concepts:
             self._row.update({uri: offset + i for i, uri in enumerate(index.uris)})
             blocks.append(index.centroids.astype(np.float32))
         self.vectors = np.vstack(blocks)
+        self.dim = int(self.vectors.shape[1])  # the main encoder's: what pgvector stores
         self._related: dict[str, frozenset[str]] = {}
         self._narrower: dict[str, list[str]] = {}  # the inverse of taxonomy.broader, once
         for child, parents in self.taxonomy.broader.items():
@@ -79,11 +85,12 @@ class Concepts:
                 self.check(uri, kind, f"{field}[{i}]")
         return list(uris)
 
-    def occupation_threshold(self) -> float:
-        """The linking score below which an occupation link is not trusted."""
+    def occupation_threshold(self, text: str) -> float:
+        """The linking score below which an occupation link for `text` is not trusted
+        (each route, English or multilingual, has its own)."""
         linker = self.normalizer.linkers[ConceptKind.OCCUPATION]
-        return self.normalizer.threshold if self.normalizer.threshold is not None \
-            else float(linker.fusion.threshold_)
+        route = linker.route(detect_language(text))
+        return self.normalizer.threshold_for(ConceptKind.OCCUPATION, route)
 
     # --- labels and relations -------------------------------------------------------------
     def label(self, uri: str, lang: str = "en") -> str:
@@ -124,7 +131,7 @@ class Concepts:
 
     def matrix(self, uris: Sequence[str]) -> np.ndarray:
         """Unit vectors of the given concepts (zeros for ids no longer in the taxonomy)."""
-        out = np.zeros((len(uris), DIM), dtype=np.float32)
+        out = np.zeros((len(uris), self.dim), dtype=np.float32)
         for i, uri in enumerate(uris):
             row = self._row.get(uri)
             if row is not None:
@@ -160,13 +167,17 @@ class Concepts:
         return out
 
     # --- linking ----------------------------------------------------------------------------
-    def link_skills(self, texts: Sequence[str], lang: str | None = None) -> list[list[Linked]]:
-        """Skills mentioned in each text (not linked to occupations at all: half the
-        cost, and an occupation's name cannot hide the skill written in the same words)."""
-        results = self.normalizer.normalize_batch(texts, lang, kinds=(ConceptKind.SKILL,)) \
+    def skill_statements(self, texts: Sequence[str], lang: str | None = None,
+                         ) -> list[Statement]:
+        """Skills mentioned in each text, with what did not link (not linked to
+        occupations at all: half the cost, and an occupation's name cannot hide the skill
+        written in the same words)."""
+        return self.normalizer.statements(texts, lang, kinds=(ConceptKind.SKILL,)) \
             if texts else []
-        return [[Linked(m.concept, m.score, m.text) for m in mentions]
-                for mentions in results]
+
+    def link_skills(self, texts: Sequence[str], lang: str | None = None) -> list[list[Linked]]:
+        """Skills mentioned in each text."""
+        return [linked(s) for s in self.skill_statements(texts, lang)]
 
     def link_titles(self, titles: Sequence[str], lang: str | None = None,
                     ) -> list[Mention | None]:
@@ -190,10 +201,13 @@ class Concepts:
     def persist(self, conn: psycopg.Connection) -> bool:
         """Store this taxonomy (concepts, labels, relations, vectors) unless the database
         already holds this version; returns whether it wrote. One transaction."""
+        # the stored vectors are the main encoder's: another encoder stores them anew
+        stored_as = f"{self.version}:{self.normalizer.encoder.name}"
         row = conn.execute(
             "SELECT version FROM taxonomy_version WHERE is_current").fetchone()
-        if row and row[0] == self.version:
+        if row and row[0] == stored_as:
             return False
+        align_vector_dimension(conn, self.dim)
         taxonomy = self.taxonomy
         with conn.transaction():
             conn.execute("DELETE FROM concept")  # labels and relations cascade
@@ -240,8 +254,8 @@ class Concepts:
                 "INSERT INTO taxonomy_version (version, stats, is_current)"
                 " VALUES (%s, %s, true) ON CONFLICT (version) DO UPDATE"
                 " SET is_current = true, loaded_at = now()",
-                (self.version, Jsonb(taxonomy.stats(self.version))))
+                (stored_as, Jsonb(taxonomy.stats(self.version))))
         return True
 
 
-__all__ = ["DIM", "Concepts", "Linked", "to_array"]
+__all__ = ["Concepts", "Linked", "linked", "to_array"]

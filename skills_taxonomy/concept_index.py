@@ -1,13 +1,20 @@
-"""The label index (lexical) and the concept vector index of one kind of concept.
+"""The label index (lexical) and the concept vector indexes of one kind of concept.
 
-Built once per taxonomy version and encoder, then cached on disk, so a restart with the
+Built once per taxonomy version and encoders, then cached on disk, so a restart with the
 full ESCO taxonomy loads in seconds instead of re-embedding 150,000 labels.
 
 - Lexical: every label in every language, folded (`text.fold`): an exact-match dictionary
-  for aliases, and a character n-gram TF-IDF matrix that absorbs typos, inflection and
-  compound words in any script.
-- Semantic: embeddings of the labels in the languages the encoder understands, a centroid
-  per concept (fast first-stage retrieval), and an embedding of each concept's description.
+  for aliases (with Arabic clitics stripped as a second key), Latin transliterations of
+  Cyrillic and Arabic-script labels ("kukhar", and the consonant skeleton "tbkh" that
+  "tabbakh" also reduces to), and a character n-gram TF-IDF matrix that absorbs typos,
+  inflection and compound words in any script.
+- Semantic, English channel: embeddings of the labels in the languages the main encoder
+  understands, a centroid per concept (fast first-stage retrieval), and an embedding of
+  each concept's description.
+- Semantic, multilingual channel (optional): embeddings by a multilingual encoder of the
+  labels chosen by `MlLabels` (by default every concept's English preferred label, and
+  the occupations' labels in the project's languages). Text in any language is compared
+  with them, across languages.
 """
 
 from __future__ import annotations
@@ -16,7 +23,8 @@ import logging
 import pickle
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 import numpy as np
@@ -25,12 +33,26 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from skills_taxonomy.embedding import Encoder
 from skills_taxonomy.model import ConceptKind, LabelType, Taxonomy
-from skills_taxonomy.text import fold
+from skills_taxonomy.text import arabic_light, fold, is_unspaced_char, skeleton, transliterate
 
 log = logging.getLogger(__name__)
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
 DESCRIPTION_CHARS = 240
 MAX_DF = 0.02
+# The languages of the project's own label files: their occupation labels are embedded by
+# the multilingual encoder too.
+PROJECT_LANGUAGES = ("ar", "uk", "ru", "tr", "fa", "vi", "zh")
+TRANSLITERATED = {"uk", "ru", "bg", "ar", "fa"}
+
+
+class MlLabels(StrEnum):
+    """Which labels the multilingual encoder embeds (it embeds ~230 short texts/s on two
+    cores, so this decides the cold index build time)."""
+
+    PREFERRED = "preferred"  # each concept's English preferred label, + PROJECT_LANGUAGES
+    #                           preferred labels of occupations
+    OCCUPATIONS = "occupations"  # as PREFERRED, plus every English occupation label
+    ALL = "all"  # every label of the embedded languages (evaluation corpora)
 
 
 @dataclass
@@ -49,6 +71,10 @@ class ConceptIndex:
     label_vectors: np.ndarray  # embedded labels x dim
     centroids: np.ndarray  # concepts x dim
     descriptions: np.ndarray  # concepts x dim (zeros where no description)
+    skeletons: dict[str, tuple[int, ...]] = field(default_factory=dict)  # -> entries
+    ml_entry: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    ml_vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))
+    ml_encoder: str = ""
 
     def __len__(self) -> int:
         return len(self.uris)
@@ -57,38 +83,90 @@ class ConceptIndex:
     def vec_concept(self) -> np.ndarray:
         return self.entry_concept[self.vec_entry]
 
+    @property
+    def ml_concept(self) -> np.ndarray:
+        return self.entry_concept[self.ml_entry]
+
 
 def _entries(taxonomy: Taxonomy, kind: ConceptKind) -> tuple[list[str], list[str], list[
-        tuple[int, str, str]], list[str]]:
+        tuple[int, str, str, bool]], list[str]]:
+    """Concepts in URI order and their label entries (concept, text, lang, preferred)."""
     uris, preferred, entries, descriptions = [], [], [], []
     for i, concept in enumerate(sorted(taxonomy.of_kind(kind), key=lambda c: c.uri)):
         uris.append(concept.uri)
         preferred.append(concept.preferred_label("en"))
         descriptions.append(concept.description[:DESCRIPTION_CHARS])
         seen: set[tuple[str, str]] = set()
-        for label in concept.labels:
-            if label.type is LabelType.HIDDEN and len(label.text) < 4:
-                continue  # hidden labels are often misspellings; only longer ones help
+        for label in sorted(concept.labels, key=lambda lb: lb.type is not LabelType.PREFERRED):
+            if (label.type is LabelType.HIDDEN and len(label.text) < 4
+                    and not any(map(is_unspaced_char, label.text))):
+                continue  # short hidden labels are often misspellings
             key = (label.lang, fold(label.text))
             if key[1] and key not in seen:
                 seen.add(key)
-                entries.append((i, label.text, label.lang))
+                entries.append((i, label.text, label.lang,
+                                label.type is LabelType.PREFERRED))
     return uris, preferred, entries, descriptions
+
+
+def _transliterations(entries: list[tuple[int, str, str, bool]],
+                      ) -> list[tuple[int, str, str, bool]]:
+    """Latin renderings of Cyrillic and Arabic-script labels, as lexical entries of their
+    own ("кухар" → "kukhar"): people without the keyboard write them so."""
+    out = []
+    for concept, text, lang, _ in entries:
+        if lang in TRANSLITERATED:
+            latin = transliterate(text)
+            if latin and latin != fold(text):
+                out.append((concept, latin, f"{lang}-Latn", False))
+    return out
+
+
+def _ml_rows(entries: list[tuple[int, str, str, bool]], kind: ConceptKind,
+             languages: Sequence[str], mode: MlLabels) -> list[int]:
+    rows = []
+    for i, (_, _, lang, is_preferred) in enumerate(entries):
+        if lang.endswith("-Latn"):
+            continue
+        if mode is MlLabels.ALL:
+            keep = lang in languages
+        else:
+            keep = (lang == "en" and (is_preferred or (mode is MlLabels.OCCUPATIONS
+                                                       and kind is ConceptKind.OCCUPATION))
+                    or (kind is ConceptKind.OCCUPATION and is_preferred
+                        and lang in PROJECT_LANGUAGES))
+        if keep:
+            rows.append(i)
+    return rows
 
 
 def build_index(taxonomy: Taxonomy, kind: ConceptKind, encoder: Encoder,
                 embed_languages: Sequence[str] = ("en",),
-                progress: Callable[[str], None] | None = None) -> ConceptIndex:
+                progress: Callable[[str], None] | None = None,
+                multilingual: Encoder | None = None,
+                ml_labels: MlLabels = MlLabels.PREFERRED) -> ConceptIndex:
     uris, preferred, entries, descriptions = _entries(taxonomy, kind)
+    entries += _transliterations(entries)
     entry_concept = np.array([e[0] for e in entries], dtype=np.int32)
     entry_text = [e[1] for e in entries]
     entry_lang = [e[2] for e in entries]
     folded = [fold(t) for t in entry_text]
     exact_lists: dict[str, set[int]] = {}
-    for ci, key in zip(entry_concept.tolist(), folded, strict=True):
+    skeleton_lists: dict[str, set[int]] = {}
+    for row, (ci, key, lang) in enumerate(zip(entry_concept.tolist(), folded, entry_lang,
+                                              strict=True)):
         exact_lists.setdefault(key, set()).add(ci)
+        if lang in ("ar", "fa"):
+            light = arabic_light(key)
+            if light != key:
+                exact_lists.setdefault(light, set()).add(ci)
+        elif lang in ("ar-Latn", "fa-Latn"):
+            bones = skeleton(key)
+            if len(bones) >= 3:
+                skeleton_lists.setdefault(bones, set()).add(row)
     # tuples, not arrays: 300,000 small arrays take seconds to unpickle, tuples a tenth
     exact = {k: tuple(sorted(v)) for k, v in exact_lists.items()}
+    skeletons = {k: tuple(sorted(v)) for k, v in skeleton_lists.items()}
     # n-grams found in more than MAX_DF of labels carry little evidence and make the
     # sparse products slow; dropping them keeps lexical search in the millisecond range.
     vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True,
@@ -97,7 +175,8 @@ def build_index(taxonomy: Taxonomy, kind: ConceptKind, encoder: Encoder,
     # a taxonomy may hold no concept of this kind (an import of occupations only)
     tfidf = vectorizer.fit_transform(folded or ["-"]).tocsr()[: len(folded)]
     vec_entry = np.array([i for i, lang in enumerate(entry_lang) if lang in embed_languages]
-                         or list(range(len(entry_lang))), dtype=np.int32)
+                         or [i for i, lang in enumerate(entry_lang)
+                             if not lang.endswith("-Latn")], dtype=np.int32)
     if progress:
         progress(f"embedding {len(vec_entry)} {kind.value} labels")
     label_vectors = encoder.encode([entry_text[i] for i in vec_entry], show_progress=True)
@@ -111,18 +190,32 @@ def build_index(taxonomy: Taxonomy, kind: ConceptKind, encoder: Encoder,
     if with_description:
         desc[with_description] = encoder.encode([descriptions[i] for i in with_description],
                                                 show_progress=True)
-    return ConceptIndex(kind, uris, preferred, entry_concept, entry_text, folded, entry_lang,
-                        exact,
-                        vectorizer, tfidf, vec_entry, label_vectors, centroids, desc)
+    index = ConceptIndex(kind, uris, preferred, entry_concept, entry_text, folded, entry_lang,
+                         exact, vectorizer, tfidf, vec_entry, label_vectors, centroids, desc,
+                         skeletons)
+    if multilingual is not None:
+        rows = _ml_rows(entries, kind, embed_languages, ml_labels)
+        if progress:
+            progress(f"embedding {len(rows)} {kind.value} labels with {multilingual.name}")
+        index.ml_entry = np.array(rows, dtype=np.int32)
+        index.ml_vectors = multilingual.encode([entry_text[i] for i in rows],
+                                               show_progress=True)
+        index.ml_encoder = multilingual.name
+    return index
 
 
 def load_or_build_index(taxonomy: Taxonomy, kind: ConceptKind, encoder: Encoder,
                         cache_dir: Path | None, embed_languages: Sequence[str] = ("en",),
                         version: str | None = None,
-                        progress: Callable[[str], None] | None = None) -> ConceptIndex:
-    """The index from `cache_dir` when one exists for this taxonomy version and encoder."""
+                        progress: Callable[[str], None] | None = None,
+                        multilingual: Encoder | None = None,
+                        ml_labels: MlLabels = MlLabels.PREFERRED) -> ConceptIndex:
+    """The index from `cache_dir` when one exists for this taxonomy version and these
+    encoders."""
     version = version or taxonomy.version
-    key = f"{kind.value}-{version}-{encoder.name}-{'_'.join(embed_languages)}-v{CACHE_FORMAT}"
+    ml = f"-{multilingual.name}-{ml_labels.value}" if multilingual else ""
+    key = (f"{kind.value}-{version}-{encoder.name}{ml}-{'_'.join(embed_languages)}"
+           f"-v{CACHE_FORMAT}")
     path = cache_dir / f"{key}.pkl" if cache_dir else None
     if path is not None and path.exists():
         try:
@@ -132,7 +225,8 @@ def load_or_build_index(taxonomy: Taxonomy, kind: ConceptKind, encoder: Encoder,
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError) as exc:
             log.warning("ignoring unreadable index cache %s: %s", path, exc)
     started = time.perf_counter()
-    index = build_index(taxonomy, kind, encoder, embed_languages, progress)
+    index = build_index(taxonomy, kind, encoder, embed_languages, progress, multilingual,
+                        ml_labels)
     log.info("built %s index in %.1f s", kind.value, time.perf_counter() - started)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)

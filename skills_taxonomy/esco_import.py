@@ -134,11 +134,11 @@ def _parse_concepts(path: Path, kind: ConceptKind, lang: str) -> _Apply:
         uri = _check_uri(path, line, row["conceptUri"], "conceptUri")
         concept = Concept(uri=uri, kind=kind)
         concept.labels.append(Label(" ".join(row["preferredLabel"].split()), lang,
-                                    LabelType.PREFERRED))
+                                    LabelType.PREFERRED, "esco"))
         for alt in _split(row.get("altLabels")):
-            concept.labels.append(Label(alt, lang, LabelType.ALTERNATIVE))
+            concept.labels.append(Label(alt, lang, LabelType.ALTERNATIVE, "esco"))
         for hidden in _split(row.get("hiddenLabels")):
-            concept.labels.append(Label(hidden, lang, LabelType.HIDDEN))
+            concept.labels.append(Label(hidden, lang, LabelType.HIDDEN, "esco"))
         if lang == "en":
             concept.description = (row.get("description") or "").strip()
         skill_type = (row.get("skillType") or "").strip()
@@ -224,10 +224,11 @@ def _parse_label_file(path: Path, lang: str) -> _Apply:
         uri = _check_uri(path, line, row["conceptUri"], "conceptUri")
         if row[column].strip():
             records.append((uri, lang, row[column]))
-    return _label_applier(records, LabelType.PREFERRED)
+    return _label_applier(records, LabelType.PREFERRED, f"label-file:{path.stem}")
 
 
-def _label_applier(records: list[tuple[str, str, str]], type_: LabelType) -> _Apply:
+def _label_applier(records: list[tuple[str, str, str]], type_: LabelType,
+                   source: str) -> _Apply:
     """Labels (uri, lang, text) for known concepts; the first label of a language a
     concept lacks becomes its preferred label there."""
     def apply(taxonomy: Taxonomy, report: FileReport) -> None:
@@ -236,9 +237,7 @@ def _label_applier(records: list[tuple[str, str, str]], type_: LabelType) -> _Ap
             if concept is None:
                 report.unknown_uris += 1
                 continue
-            has_preferred = any(lb.lang == lang and lb.type is LabelType.PREFERRED
-                                for lb in concept.labels)
-            concept.add_label(text, lang, LabelType.ALTERNATIVE if has_preferred else type_)
+            concept.add_secondary_label(text, lang, type_, source)
         report.rows = len(records)
 
     return apply
@@ -265,7 +264,7 @@ def _parse_melo(folder: Path) -> _Apply:
                 f"{corpus_path}: line {line}: {cid} has no row in {mapping_path.name}"
             )
         records.append((mapping[cid], match.group(1), row["label"]))
-    return _label_applier(records, LabelType.PREFERRED)
+    return _label_applier(records, LabelType.PREFERRED, "melo")
 
 
 def _plan(path: Path, named: bool = True) -> list[tuple[int, Path, str, Callable[[], _Apply]]]:

@@ -196,3 +196,61 @@ def evaluate_occupation_ranking(rank: Callable[[list[str]], list[list[str]]],
         "n": n,
         "per_s": round(n / elapsed, 1) if elapsed > 0 else 0.0,
     }
+
+
+@dataclass
+class StatementQuery:
+    lang: str
+    kind: str  # skill | occupation
+    text: str
+    gold: set[str]
+
+
+def read_statement_set(path: str | Path) -> list[StatementQuery]:
+    """A CSV of `lang,kind,text,uris[,note]` rows: statements in any language with the
+    ESCO concepts (`;`-separated URIs) they mention (the project's multilingual set)."""
+    path = Path(path)
+    rows: list[StatementQuery] = []
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            missing = {"lang", "kind", "text", "uris"} - set(reader.fieldnames or [])
+            if missing:
+                raise InvalidInputError(
+                    f"{path}: line 1: missing column(s) {', '.join(sorted(missing))}")
+            for row in reader:
+                gold = {u.strip() for u in (row["uris"] or "").split(";") if u.strip()}
+                if row["kind"] not in ("skill", "occupation") or not gold or not row["text"]:
+                    raise InvalidInputError(
+                        f"{path}: line {reader.line_num}: needs kind skill|occupation, a text "
+                        "and at least one URI")
+                rows.append(StatementQuery(row["lang"], row["kind"], row["text"], gold))
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise InvalidInputError(f"{path}: not a readable UTF-8 CSV file: {exc}") from None
+    return rows
+
+
+def evaluate_statements(rank: Callable[[list[str], list[str], str], list[list[str]]],
+                        queries: list[StatementQuery]) -> dict[str, dict[str, float | int]]:
+    """MRR and accuracy@1 per kind and language (and over all languages) of `rank`
+    (texts, languages, kind -> ranked URIs)."""
+    out: dict[str, dict[str, float | int]] = {}
+    for kind in ("skill", "occupation"):
+        subset = [q for q in queries if q.kind == kind]
+        if not subset:
+            continue
+        started = time.perf_counter()
+        rankings = rank([q.text for q in subset], [q.lang for q in subset], kind)
+        elapsed = time.perf_counter() - started
+        per_lang: dict[str, list[tuple[float, float]]] = {}
+        for q, ranking in zip(subset, rankings, strict=True):
+            rr = reciprocal_rank(ranking, q.gold)
+            for lang in (q.lang, "all"):
+                per_lang.setdefault(lang, []).append((rr, float(rr == 1.0)))
+        for lang, values in sorted(per_lang.items()):
+            out[f"{kind}/{lang}"] = {
+                "mrr": round(sum(v[0] for v in values) / len(values), 4),
+                "acc@1": round(sum(v[1] for v in values) / len(values), 4),
+                "n": len(values)}
+        out[f"{kind}/all"]["per_s"] = round(len(subset) / elapsed, 1) if elapsed else 0.0
+    return out

@@ -1,10 +1,12 @@
 """Ranking the concepts of one kind for a text: lexical and semantic evidence, fused.
 
 For each query text the linker looks at the whole text and at its phrases (the chunks
-between punctuation and stopwords), gathers candidates from four sources — exact alias
-hits, character n-gram TF-IDF, label-centroid embeddings and description embeddings — and
-scores every candidate with a small feature vector. The features are combined by a
-`FusionModel` (fitted in `training/`), whose output is a probability-like score in [0, 1].
+between punctuation and stopwords), gathers candidates from its sources — exact alias
+hits (with transliterations and Arabic clitics), character n-gram TF-IDF, label-centroid
+and description embeddings of the English encoder, and, for text not in English, the
+multilingual encoder's label embeddings — and scores every candidate with a small feature
+vector. The features are combined by the route's `FusionModel` (fitted in `training/`),
+whose output is a probability-like score in [0, 1].
 """
 
 from __future__ import annotations
@@ -17,15 +19,19 @@ from rapidfuzz import fuzz, process
 
 from skills_taxonomy.concept_index import ConceptIndex
 from skills_taxonomy.embedding import Encoder
-from skills_taxonomy.fusion import FusionModel
+from skills_taxonomy.fusion import FusionModel, RoutedFusion
+from skills_taxonomy.language import detect_language
 from skills_taxonomy.lexicon import Lexicon
 from skills_taxonomy.text import (
     STOPWORDS,
     Span,
+    arabic_light,
     candidate_spans,
     fold,
+    has_unspaced_script,
     is_unspaced_char,
     segments,
+    skeleton,
     words,
 )
 
@@ -44,6 +50,7 @@ class Candidate:
     features: np.ndarray
     span: Span | None  # the phrase whose evidence was strongest
     label_entry: int  # the label that matched best
+    route: str = "en"  # which fusion model scored it
 
 
 def phrases(text: str) -> list[Span]:
@@ -80,12 +87,17 @@ def _join(text: str, offset: int, tokens: list[tuple[int, int, str]]) -> Span:
 class Linker:
     """Ranks the concepts of `index` for query texts."""
 
-    def __init__(self, index: ConceptIndex, encoder: Encoder, fusion: FusionModel,
-                 lexicon: Lexicon | None = None) -> None:
+    def __init__(self, index: ConceptIndex, encoder: Encoder, fusion: RoutedFusion,
+                 lexicon: Lexicon | None = None, multilingual: Encoder | None = None,
+                 ) -> None:
         self.index = index
         self.encoder = encoder
         self.fusion = fusion
         self.lexicon = lexicon
+        # the multilingual channel needs both the encoder and its label vectors
+        self.multilingual = multilingual if (
+            multilingual is not None and len(index.ml_entry)
+            and index.ml_encoder == multilingual.name) else None
         self._english = {w for f, lang in zip(index.entry_folded, index.entry_lang, strict=True)
                          if lang == "en" for w in f.split()}
         # label rows of each concept, for the exact label-level similarity of a shortlist
@@ -96,27 +108,67 @@ class Linker:
         self._tfidf_t = index.tfidf.T.tocsr()
         self._row_bounds = np.searchsorted(index.vec_concept[order],
                                            np.arange(len(index) + 1))
+        # multilingual label rows grouped by concept, for a max per concept
+        ml_order = np.argsort(index.ml_concept, kind="stable")
+        self._ml_sorted = ml_order
+        self._ml_concepts = index.ml_concept[ml_order]
+        self._ml_starts = np.flatnonzero(np.r_[True, np.diff(self._ml_concepts) != 0]) \
+            if len(ml_order) else np.zeros(0, np.int64)
 
     def _label_rows(self, concept: int) -> np.ndarray:
         lo, hi = self._row_bounds[concept], self._row_bounds[concept + 1]
         return self._rows_sorted[lo:hi]
 
-    def rank(self, texts: Sequence[str], top_k: int = 100) -> list[list[Candidate]]:
-        """Candidates for each text, best first, scores in [0, 1]."""
+    def route(self, lang: str | None) -> str:
+        """English text (or text whose language cannot be told and that the English
+        lexicon reads) takes the English route; everything else the multilingual one."""
+        return "ml" if self.multilingual is not None and lang != "en" else "en"
+
+    def rank(self, texts: Sequence[str], top_k: int = 100,
+             langs: Sequence[str | None] | None = None) -> list[list[Candidate]]:
+        """Candidates for each text, best first, scores in [0, 1]. `langs` are the texts'
+        languages when known (detected otherwise)."""
+        if langs is None:
+            langs = [detect_language(t) for t in texts]
         results: list[list[Candidate]] = []
         for start in range(0, len(texts), BATCH):
-            results += self._rank_batch(texts[start:start + BATCH], top_k)
+            results += self._rank_batch(texts[start:start + BATCH],
+                                        langs[start:start + BATCH], top_k)
         return results
 
-    def _rank_batch(self, texts: Sequence[str], top_k: int) -> list[list[Candidate]]:
+    def _ml_similarity(self, texts: Sequence[str], routes: list[str],
+                       ) -> list[tuple[np.ndarray, np.ndarray] | None]:
+        """Per text of the multilingual route: the best cosine per concept of the text's
+        multilingual vector to that concept's labels, and which label row gave it."""
+        out: list[tuple[np.ndarray, np.ndarray] | None] = [None] * len(texts)
+        wanted = [i for i, r in enumerate(routes) if r == "ml"]
+        if not wanted or self.multilingual is None:
+            return out
+        vectors = self.multilingual.encode([texts[i] for i in wanted], query=True)
+        sims = vectors @ self.index.ml_vectors[self._ml_sorted].T
+        n = len(self.index)
+        for i, row in zip(wanted, sims, strict=True):
+            per_concept = np.full(n, -1.0, dtype=np.float32)
+            best_row = np.full(n, -1, dtype=np.int64)
+            if len(row):
+                per_concept[self._ml_concepts[self._ml_starts]] = np.maximum.reduceat(
+                    row, self._ml_starts)
+                top = row >= per_concept[self._ml_concepts]  # each concept's best row(s)
+                best_row[self._ml_concepts[top]] = self.index.ml_entry[self._ml_sorted[top]]
+            out[i] = (per_concept, best_row)
+        return out
+
+    def _rank_batch(self, texts: Sequence[str], langs: Sequence[str | None], top_k: int,
+                    ) -> list[list[Candidate]]:
         idx = self.index
+        routes = [self.route(lang) for lang in langs]
         spans_per_text = [[s for s in phrases(t) if s.text != t] for t in texts]
         text_vecs, span_vecs = self.encoder.encode_with_spans(
             texts, [[(s.start, s.end) for s in spans] for spans in spans_per_text])
         # an English reading of foreign text, as one more query row after the phrases
         readings = [self._reading(t) for t in texts]
         wanted = [r for r in readings if r]
-        reading_vecs = iter(self.encoder.encode(wanted)) if wanted else iter(())
+        reading_vecs = iter(self.encoder.encode(wanted, query=True)) if wanted else iter(())
         qvec = np.concatenate([
             np.vstack([tv[None, :], sv] + ([next(reading_vecs)[None, :]] if r else []))
             for tv, sv, r in zip(text_vecs, span_vecs, readings, strict=True)])
@@ -133,10 +185,11 @@ class Linker:
         lexical_queries = [fold(q) if (j not in whole_rows or len(q.split()) <= LEXICAL_WORDS)
                            else "" for j, q in enumerate(queries)]
         lex_entry = (idx.vectorizer.transform(lexical_queries) @ self._tfidf_t).tocsr()
+        ml = self._ml_similarity(texts, routes)
         return [
             self._rank_one(text, spans_per_text[i], qvec[bounds[i]:bounds[i + 1]],
                            centroid_sim[bounds[i]:bounds[i + 1]], desc_sim[i],
-                           lex_entry[bounds[i]:bounds[i + 1]], top_k)
+                           lex_entry[bounds[i]:bounds[i + 1]], ml[i], routes[i], top_k)
             for i, text in enumerate(texts)
         ]
 
@@ -177,11 +230,22 @@ class Linker:
         return lex, best
 
     def _exact(self, text: str) -> dict[int, tuple[float, Span]]:
-        """Concepts with a label that occurs verbatim (after folding) in the text."""
+        """Concepts with a label that occurs verbatim (after folding) in the text: as
+        written, without Arabic clitics, or as the consonant skeleton of a transliteration
+        of an Arabic-script label."""
         found: dict[int, tuple[float, Span]] = {}
+        index = self.index
         for span in candidate_spans(text):
-            hits = self.index.exact.get(fold(span.text))
-            if hits is None:
+            key = fold(span.text)
+            hits = set(index.exact.get(key, ()))
+            if not has_unspaced_script(key):
+                light = arabic_light(key)
+                if light != key:
+                    hits.update(index.exact.get(light, ()))
+                if key.isascii() and len(key.split()) <= 2:
+                    hits.update(int(index.entry_concept[e])
+                                for e in index.skeletons.get(skeleton(key), ()))
+            if not hits:
                 continue
             # longer aliases are less ambiguous ("java" vs "operate a forklift"); a
             # Chinese character carries about as much as a word
@@ -193,7 +257,8 @@ class Linker:
         return found
 
     def _rank_one(self, text: str, spans: list[Span], qvec: np.ndarray,
-                  centroid_sim: np.ndarray, desc_text: np.ndarray, lex_rows, top_k: int,
+                  centroid_sim: np.ndarray, desc_text: np.ndarray, lex_rows,
+                  ml: tuple[np.ndarray, np.ndarray] | None, route: str, top_k: int,
                   ) -> list[Candidate]:
         idx = self.index
         cent_text = centroid_sim[0]
@@ -201,8 +266,11 @@ class Linker:
         lex, lex_best = self._lexical(lex_rows)
         exact = self._exact(text)
         shortlist = {*exact}
-        for scores, size in ((cent_text, SHORTLIST), (cent_phrase, SHORTLIST),
-                             (desc_text, SHORTLIST // 2), (lex, SHORTLIST)):
+        sources = [(cent_text, SHORTLIST), (cent_phrase, SHORTLIST),
+                   (desc_text, SHORTLIST // 2), (lex, SHORTLIST)]
+        if ml is not None:
+            sources.append((ml[0], SHORTLIST))
+        for scores, size in sources:
             if size < len(scores):
                 shortlist.update(np.argpartition(-scores, size)[:size].tolist())
             else:
@@ -229,6 +297,16 @@ class Linker:
                 best_query[j] = q
                 if label_phrase[j] >= lex[cands[j]] or lex_best[cands[j]] < 0:
                     best_entry[j] = idx.vec_entry[segments[j][col]]
+        if ml is not None:
+            ml_sim = ml[0][cands]
+            ml_gap = ml_sim - float(ml[0].max())
+            # the multilingual encoder's label names the match when it is the strongest
+            # evidence (no exact alias and a weak lexical match)
+            ml_best = ml[1][cands]
+            use = (ml_best >= 0) & (lex[cands] < 0.5) & (ml_gap > -0.01)
+            best_entry = np.where(use, ml_best, best_entry)
+        else:
+            ml_sim = ml_gap = np.zeros(len(cands), np.float32)
         folded_text = fold(text)
         labels = [idx.entry_folded[e] for e in best_entry.tolist()]
         whole_ratio = process.cdist([folded_text], labels, scorer=fuzz.ratio)[0]
@@ -238,17 +316,19 @@ class Linker:
         feats = np.column_stack([
             label_text, label_phrase, cent_text[cands], cent_phrase[cands], desc_text[cands],
             lex[cands], whole_ratio / 100.0, partial / 100.0, exact_len,
-            (exact_len > 0).astype(np.float32),
+            (exact_len > 0).astype(np.float32), ml_sim, ml_gap,
         ]).astype(np.float32)
-        scores = self.fusion.score(feats)
+        model: FusionModel = self.fusion[route]
+        scores = model.score(feats)
         # An alias that is the whole text is decisive; otherwise the full model orders.
         whole = np.array([c in exact and exact[c][1].end - exact[c][1].start >= len(text.strip())
                           for c in cands.tolist()])
-        order = np.lexsort((-self.fusion.rank_score(feats), ~whole))[:top_k]
+        order = np.lexsort((-model.rank_score(feats), ~whole))[:top_k]
         out = []
         for j in order.tolist():
             c = int(cands[j])
             span = exact[c][1] if c in exact else (
                 spans[best_query[j] - 1] if 0 < best_query[j] <= len(spans) else None)
-            out.append(Candidate(c, float(scores[j]), feats[j], span, int(best_entry[j])))
+            out.append(Candidate(c, float(scores[j]), feats[j], span, int(best_entry[j]),
+                                 route))
         return out

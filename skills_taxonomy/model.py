@@ -41,6 +41,7 @@ class Label:
     text: str
     lang: str
     type: LabelType
+    source: str = ""  # where it came from: esco, melo, label-file:<name>, project:<name>
 
 
 @dataclass(slots=True)
@@ -62,7 +63,7 @@ class Concept:
                     return label.text
         return self.labels[0].text if self.labels else self.uri
 
-    def add_label(self, text: str, lang: str, type_: LabelType) -> bool:
+    def add_label(self, text: str, lang: str, type_: LabelType, source: str = "") -> bool:
         """Add a label unless the same text already exists in that language."""
         text = " ".join(text.split())
         if not text:
@@ -72,15 +73,26 @@ class Concept:
             if existing.lang == lang and existing.text.casefold() == key:
                 if type_ is LabelType.PREFERRED and existing.type is not LabelType.PREFERRED:
                     self.labels.remove(existing)
+                    source = existing.source or source
                     break
                 return False
         if type_ is LabelType.PREFERRED:
             # One preferred label per language: a newer import demotes the older one.
             for i, existing in enumerate(self.labels):
                 if existing.lang == lang and existing.type is LabelType.PREFERRED:
-                    self.labels[i] = Label(existing.text, lang, LabelType.ALTERNATIVE)
-        self.labels.append(Label(text, lang, type_))
+                    self.labels[i] = Label(existing.text, lang, LabelType.ALTERNATIVE,
+                                           existing.source)
+        self.labels.append(Label(text, lang, type_, source))
         return True
+
+    def add_secondary_label(self, text: str, lang: str, type_: LabelType,
+                            source: str) -> bool:
+        """A label from a source that adds to the concept: its preferred label becomes
+        an alternative one where the concept already has a preferred label in `lang`."""
+        if type_ is LabelType.PREFERRED and any(
+                lb.lang == lang and lb.type is LabelType.PREFERRED for lb in self.labels):
+            type_ = LabelType.ALTERNATIVE
+        return self.add_label(text, lang, type_, source)
 
     @property
     def languages(self) -> set[str]:
@@ -104,7 +116,7 @@ class Taxonomy:
             self.concepts[concept.uri] = concept
             return concept
         for label in concept.labels:
-            existing.add_label(label.text, label.lang, label.type)
+            existing.add_label(label.text, label.lang, label.type, label.source)
         existing.description = existing.description or concept.description
         existing.skill_type = existing.skill_type or concept.skill_type
         existing.reuse_level = existing.reuse_level or concept.reuse_level
@@ -156,6 +168,17 @@ class Taxonomy:
                 counts[label.lang] = counts.get(label.lang, 0) + 1
         return dict(sorted(counts.items()))
 
+    def label_sources(self) -> dict[str, dict[str, int]]:
+        """Number of labels per language and source (official ESCO files, label
+        mapping files, MELO corpora, the project's own labels)."""
+        counts: dict[str, dict[str, int]] = {}
+        for concept in self.concepts.values():
+            for label in concept.labels:
+                per_lang = counts.setdefault(label.lang, {})
+                source = label.source or "unknown"
+                per_lang[source] = per_lang.get(source, 0) + 1
+        return {lang: dict(sorted(v.items())) for lang, v in sorted(counts.items())}
+
     @property
     def version(self) -> str:
         """A content hash: the cache key of every index built on this taxonomy."""
@@ -187,4 +210,5 @@ class Taxonomy:
             "broader_relations": sum(len(v) for v in self.broader.values()),
             "skill_skill_relations": sum(len(v) for v in self.skill_relations.values()),
             "labels_per_language": self.languages(),
+            "labels_by_source": self.label_sources(),
         }

@@ -1,9 +1,11 @@
 """Normalisation: free text in any language → taxonomy concepts.
 
-`Normalizer` holds a taxonomy, the encoder and one linker per kind of concept.
+`Normalizer` holds a taxonomy, the encoders and one linker per kind of concept.
 `normalize` finds skill mentions (span, concept, score, method, matched label and its
-language) and abstains below the threshold; `link_occupations` ranks occupations for a
-job or qualification title.
+language, the language the text was written in) and abstains below the threshold;
+`statements` says, per text, what was linked and what was not; `link_occupations` ranks
+occupations for a job or qualification title. Text pasted from documents is repaired
+first (`text.repair`); only what is truly binary is refused.
 """
 
 from __future__ import annotations
@@ -13,20 +15,24 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from skills_taxonomy.concept_index import load_or_build_index
+import numpy as np
+
+from skills_taxonomy.concept_index import MlLabels, load_or_build_index
 from skills_taxonomy.embedding import Encoder
 from skills_taxonomy.errors import InvalidInputError
-from skills_taxonomy.fusion import FEATURES, FusionModel, load_fusion
+from skills_taxonomy.fusion import FEATURES, RoutedFusion, load_fusion
+from skills_taxonomy.language import detect_language
 from skills_taxonomy.lexicon import load_lexicon
 from skills_taxonomy.linker import Candidate, Linker
 from skills_taxonomy.model import ConceptKind, Taxonomy
-from skills_taxonomy.text import segments
+from skills_taxonomy.text import repair, segments
 
 MAX_TEXT_CHARS = 10_000
 MAX_BATCH = 10_000
 _EXACT = FEATURES.index("exact_hit")
 _LEXICAL = FEATURES.index("tfidf_char")
 _SEMANTIC = FEATURES.index("label_sim_phrase")
+BINARY_SHARE = 0.05  # above this share of control or replacement characters: not text
 
 
 @dataclass(frozen=True)
@@ -41,6 +47,7 @@ class Mention:
     method: str  # exact | lexical | semantic
     matched_label: str
     matched_lang: str
+    lang: str | None = None  # the language the text was written in, when it can be told
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -49,22 +56,52 @@ class Mention:
         return replace(self, start=self.start + offset, end=self.end + offset)
 
 
+@dataclass(frozen=True)
+class Statement:
+    """What one text yielded: its mentions, and the pieces of it that linked to nothing
+    (a coach reads those; a human has to look at them)."""
+
+    text: str  # the text as linked (repaired)
+    lang: str | None
+    mentions: list[Mention]
+    unlinked: list[dict[str, object]]  # {"start", "end", "text"} of pieces with no mention
+
+    def as_dict(self) -> dict[str, object]:
+        return {"text": self.text, "lang": self.lang,
+                "mentions": [m.as_dict() for m in self.mentions], "unlinked": self.unlinked}
+
+
+def _unreadable(ch: str) -> bool:
+    return (unicodedata.category(ch) in {"Cc", "Cs", "Co", "Cn"} and ch not in "\n\r\t"
+            or ch == "\ufffd")
+
+
 def check_text(text: object, what: str = "text") -> str:
-    """Reject what cannot be a person's text, with a message that names the problem."""
+    """The text made fit to link (`text.repair`: Windows-1252 debris, mojibake, HTML
+    entities, invisible characters); refuses what cannot be a person's text, with a
+    message that names the problem."""
     if not isinstance(text, str):
         raise InvalidInputError(f"{what} must be a string, got {type(text).__name__}")
-    if not text.strip():
-        raise InvalidInputError(f"{what} is empty")
     if len(text) > MAX_TEXT_CHARS:
         raise InvalidInputError(
             f"{what} has {len(text):,} characters; the limit is {MAX_TEXT_CHARS:,} "
             "(split long documents into paragraphs)"
         )
-    controls = sum(1 for ch in text if unicodedata.category(ch) in {"Cc", "Cs", "Co", "Cn"}
-                   and ch not in "\n\r\t")
-    if "\x00" in text or "\ufffd" in text or controls > max(2, len(text) // 100):
-        raise InvalidInputError(f"{what} looks like binary data, not text")
-    return text
+    if "\x00" in text:
+        raise InvalidInputError(f"{what} contains NUL characters: binary data, not text")
+    if not text.strip():
+        raise InvalidInputError(f"{what} is empty")
+    repaired = repair(text)
+    bad = sum(map(_unreadable, repaired))
+    if bad > max(2, len(repaired) * BINARY_SHARE):
+        raise InvalidInputError(
+            f"{what} looks like binary data, not text ({bad} of {len(repaired)} characters "
+            "are control or undecodable characters)")
+    if bad:
+        repaired = "".join(" " if _unreadable(ch) else ch for ch in repaired)
+    if not repaired.strip():
+        raise InvalidInputError(f"{what} has no readable characters")
+    return repaired
 
 
 def _lead(text: str) -> int:
@@ -75,9 +112,12 @@ def _trail(text: str) -> int:
     return len(text) - len(text.rstrip())
 
 
-def _method(features) -> str:
+def _method(features: np.ndarray, route: str) -> str:
+    """exact (an alias), lexical (spelling close to a label) or semantic (meaning)."""
     if features[_EXACT] > 0:
         return "exact"
+    if route == "ml":  # the English encoder's similarity says little about this text
+        return "lexical" if features[_LEXICAL] >= 0.5 else "semantic"
     return "lexical" if features[_LEXICAL] >= features[_SEMANTIC] else "semantic"
 
 
@@ -86,24 +126,30 @@ class Normalizer:
 
     def __init__(self, taxonomy: Taxonomy, encoder: Encoder, cache_dir: Path | None = None,
                  threshold: float | None = None,
-                 fusion: dict[str, FusionModel] | None = None, version: str | None = None,
-                 progress: Callable[[str], None] | None = None) -> None:
+                 fusion: dict[str, RoutedFusion] | None = None, version: str | None = None,
+                 progress: Callable[[str], None] | None = None,
+                 multilingual: Encoder | None = None,
+                 ml_labels: MlLabels = MlLabels.PREFERRED) -> None:
         self.taxonomy = taxonomy
         self.encoder = encoder
+        self.multilingual = multilingual
         self.version = version = version or taxonomy.version
         self.linkers: dict[ConceptKind, Linker] = {}
         lexicon = load_lexicon()
         for kind in (ConceptKind.SKILL, ConceptKind.OCCUPATION):
             index = load_or_build_index(taxonomy, kind, encoder, cache_dir, version=version,
-                                        progress=progress)
+                                        progress=progress, multilingual=multilingual,
+                                        ml_labels=ml_labels)
             model = (fusion or {}).get(kind.value) or load_fusion(kind.value)
-            self.linkers[kind] = Linker(index, encoder, model, lexicon)
+            self.linkers[kind] = Linker(index, encoder, model, lexicon, multilingual)
         self.threshold = threshold
 
-    def _threshold(self, kind: ConceptKind) -> float:
+    def threshold_for(self, kind: ConceptKind, route: str = "en") -> float:
+        """The score below which a link is not trusted (the route's fitted threshold
+        unless one is set)."""
         if self.threshold is not None:
             return self.threshold
-        return self.linkers[kind].fusion.threshold_
+        return self.linkers[kind].fusion[route].threshold_
 
     def rank(self, texts: Sequence[str], kind: ConceptKind = ConceptKind.SKILL,
              top_k: int = 100) -> list[list[Candidate]]:
@@ -111,7 +157,7 @@ class Normalizer:
         return self.linkers[kind].rank([check_text(t) for t in texts], top_k)
 
     def normalize(self, text: str, lang: str | None = None) -> list[Mention]:
-        return self.normalize_batch([check_text(text)], lang)[0]
+        return self.normalize_batch([text], lang)[0]
 
     def normalize_batch(self, texts: Sequence[str], lang: str | None = None,
                         kinds: Sequence[ConceptKind] = (ConceptKind.SKILL,
@@ -119,44 +165,63 @@ class Normalizer:
                         ) -> list[list[Mention]]:
         """Skill and occupation mentions of each text (or those of `kinds` only, at a
         linking pass less per kind left out): one mention per span, overlapping spans
-        resolved in favour of the higher score, nothing below the threshold.
+        resolved in favour of the higher score, nothing below the threshold. Spans refer
+        to the repaired text (`check_text`)."""
+        return [s.mentions for s in self.statements(texts, lang, kinds)]
+
+    def statements(self, texts: Sequence[str], lang: str | None = None,
+                   kinds: Sequence[ConceptKind] = (ConceptKind.SKILL,
+                                                   ConceptKind.OCCUPATION),
+                   ) -> list[Statement]:
+        """Per text: its mentions (as `normalize_batch`), its language, and the pieces
+        that linked to nothing. `lang` is the language of the labels in the answer.
 
         Each punctuation-delimited segment (a list item, a clause) is linked on its own,
-        so "sveiser, електрик, 厨师" is judged item by item, not as one long string."""
+        so "sveiser, електрик, 厨师" is judged item by item, not as one long string; its
+        language is detected on its own too (falling back to the whole text's)."""
         if len(texts) > MAX_BATCH:
             raise InvalidInputError(f"batch has {len(texts)} texts; the limit is {MAX_BATCH}")
         checked = [check_text(t, f"texts[{i}]") for i, t in enumerate(texts)]
+        text_langs = [detect_language(t) for t in checked]
         pieces = [(i, start + _lead(text[start:end]), end - _trail(text[start:end]))
                   for i, text in enumerate(checked)
-                  for start, end in segments(text) if text[start:end].strip()]
+                  for start, end in segments(text) if _worded(text[start:end])]
         piece_texts = [checked[i][s:e] for i, s, e in pieces]
+        piece_langs = [detect_language(p) or text_langs[i]
+                       for (i, _, _), p in zip(pieces, piece_texts, strict=True)]
         found: list[list[Mention]] = [[] for _ in checked]
         for kind in kinds:
-            threshold = self._threshold(kind)
-            ranked = self.linkers[kind].rank(piece_texts, top_k=30) if pieces else []
-            for (i, offset, _), piece, cands in zip(pieces, piece_texts, ranked, strict=True):
-                found[i] += [self._mention(piece, c, kind, lang).shifted(offset)
-                             for c in cands if c.score >= threshold]
+            linker = self.linkers[kind]
+            ranked = linker.rank(piece_texts, top_k=30, langs=piece_langs) if pieces else []
+            for (i, offset, _), piece, piece_lang, cands in zip(
+                    pieces, piece_texts, piece_langs, ranked, strict=True):
+                found[i] += [self._mention(piece, c, kind, lang, piece_lang).shifted(offset)
+                             for c in cands if c.score >= self.threshold_for(kind, c.route)]
         out = []
-        for mentions in found:
+        for i, mentions in enumerate(found):
             chosen: list[Mention] = []
             for mention in sorted(mentions, key=lambda m: -m.score):
                 if all(mention.end <= m.start or mention.start >= m.end for m in chosen):
                     chosen.append(mention)
-            out.append(sorted(chosen, key=lambda m: m.start))
+            chosen.sort(key=lambda m: m.start)
+            unlinked = [{"start": s, "end": e, "text": checked[j][s:e]}
+                        for j, s, e in pieces if j == i and _worded(checked[j][s:e])
+                        and not any(m.start < e and m.end > s for m in chosen)]
+            out.append(Statement(checked[i], text_langs[i], chosen, unlinked))
         return out
 
     def link_occupations(self, title: str, lang: str | None = None, top_k: int = 10,
                          abstain: bool = True) -> list[Mention]:
         """Occupations for a job or qualification title, best first."""
         kind = ConceptKind.OCCUPATION
-        cands = self.linkers[kind].rank([check_text(title, "title")], top_k)[0]
-        threshold = self._threshold(kind) if abstain else 0.0
-        return [self._mention(title, c, kind, lang, whole=True) for c in cands
-                if c.score >= threshold]
+        title = check_text(title, "title")
+        written_in = detect_language(title)
+        cands = self.linkers[kind].rank([title], top_k, langs=[written_in])[0]
+        return [self._mention(title, c, kind, lang, written_in, whole=True) for c in cands
+                if not abstain or c.score >= self.threshold_for(kind, c.route)]
 
     def _mention(self, text: str, cand: Candidate, kind: ConceptKind, lang: str | None,
-                 whole: bool = False) -> Mention:
+                 written_in: str | None, whole: bool = False) -> Mention:
         index = self.linkers[kind].index
         uri = index.uris[cand.concept]
         concept = self.taxonomy.concepts[uri]
@@ -165,6 +230,11 @@ class Normalizer:
         return Mention(
             start=start, end=end, text=text[start:end], concept=uri, kind=kind.value,
             label=concept.preferred_label(lang or "en"), score=round(cand.score, 4),
-            method=_method(cand.features), matched_label=index.entry_text[cand.label_entry],
-            matched_lang=index.entry_lang[cand.label_entry],
+            method=_method(cand.features, cand.route), matched_label=index.entry_text[cand.label_entry],
+            matched_lang=index.entry_lang[cand.label_entry], lang=written_in,
         )
+
+
+def _worded(text: str) -> bool:
+    """A piece worth a human's look: it has words, not only numbers or symbols."""
+    return sum(ch.isalpha() for ch in text) >= 2

@@ -23,6 +23,7 @@ from skills_taxonomy.model import (
 )
 
 STARTER_LANGUAGES = ("en", "de", "ar", "uk", "vi", "zh", "no", "fa")
+STARTER_SOURCE = "project:starter"
 
 
 def starter_files() -> list[Path]:
@@ -41,7 +42,7 @@ def _concept(raw: dict[str, Any], kind: ConceptKind, where: str) -> Concept:
     for lang, texts in labels.items():
         for i, text in enumerate(texts):
             concept.add_label(text, lang, LabelType.PREFERRED if i == 0
-                              else LabelType.ALTERNATIVE)
+                              else LabelType.ALTERNATIVE, STARTER_SOURCE)
     if kind is ConceptKind.SKILL:
         concept.skill_type = SkillType(raw.get("skill_type", ""))
         concept.reuse_level = raw.get("reuse_level", "")
@@ -51,8 +52,10 @@ def _concept(raw: dict[str, Any], kind: ConceptKind, where: str) -> Concept:
     return concept
 
 
-def load_starter(paths: list[Path] | None = None) -> Taxonomy:
-    """Load and merge the starter files; references must resolve within them."""
+def load_starter(paths: list[Path] | None = None, with_labels: bool = True) -> Taxonomy:
+    """Load and merge the starter files; references must resolve within them. With
+    `with_labels`, the project's label files add their labels for the starter's concepts
+    (`project_labels`)."""
     taxonomy = Taxonomy()
     relations: list[tuple[str, str, RelationType, str]] = []
     broader: list[tuple[str, str, str]] = []
@@ -79,4 +82,8 @@ def load_starter(paths: list[Path] | None = None) -> Taxonomy:
         if parent not in taxonomy.concepts:
             raise TaxonomyImportError(f"{where}: unknown broader skill id {parent!r}")
         taxonomy.add_broader(narrower, parent)
+    if with_labels:
+        from skills_taxonomy.project_labels import apply_label_files
+
+        apply_label_files(taxonomy)
     return taxonomy

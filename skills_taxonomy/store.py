@@ -12,7 +12,7 @@ from pathlib import Path
 from skills_taxonomy.errors import MatcherError
 from skills_taxonomy.model import Taxonomy
 
-FORMAT = 1
+FORMAT = 2  # 2: labels carry their source
 
 
 def save_taxonomy(taxonomy: Taxonomy, path: Path) -> str:

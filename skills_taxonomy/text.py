@@ -1,21 +1,49 @@
-"""Text folding and span extraction shared by every index.
+"""Text repair, folding and span extraction shared by every index.
 
-Labels and queries go through the same `fold`, so casing, diacritics, Arabic vowel marks,
-ligatures and full-width forms never decide a match. Spans are the candidate mentions of a
-free text: word n-grams for spaced scripts, character windows for scripts written without
-spaces (Chinese, Japanese, Thai).
+`repair` turns pasted text into clean text: Windows-1252 characters mis-decoded as C1
+controls, mojibake, HTML entities and tags, zero-width characters and odd spaces.
+Labels and queries go through the same `fold`, so casing, diacritics, Arabic vowel marks
+and letter variants, Persian/Arabic letter forms, ligatures and full-width forms never
+decide a match. Spans are the candidate mentions of a free text: word n-grams for spaced
+scripts, character windows for scripts written without spaces (Chinese, Japanese, Thai).
 """
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from dataclasses import dataclass
 
-_ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي", "ة": "ه", "ـ": None})
+# Arabic-script letter variants that people type interchangeably (hamza carriers, alef
+# maqsura, ta marbuta, Persian kaf/yeh vs Arabic kaf/yeh, tatweel).
+_ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ی": "ي",
+                              "ئ": "ي", "ة": "ه", "ک": "ك", "ؤ": "و", "ـ": None,
+                              "\u200c": None, "\u200d": None})
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
 # Punctuation and list separators that end a candidate mention.
-_BREAK = re.compile(r"[,;:.!?()\[\]{}/|•·\n\t]|\s-\s|[、，。；：،؛]")
+_BREAK = re.compile(r"[,;:.!?()\[\]{}/|•·▪►✓✔\n\t]|\s[-–—]\s|[–—]|[、，。；：،؛]")
+# Invisible characters that only ever get in the way (the zero-width non-joiner is kept
+# between Arabic-script letters, where Persian spelling needs it).
+_INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_STRAY_JOINER = re.compile(r"(?<![\u0600-\u06ff])[\u200c\u200d]|[\u200c\u200d](?![\u0600-\u06ff])")
+_TAG = re.compile(r"</?[a-zA-Z][^<>]{0,200}>")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+
+
+def repair(text: str) -> str:
+    """Pasted text made clean: what ftfy fixes (C1 controls from Windows-1252, mojibake,
+    curly-quote debris), HTML entities and tags, invisible characters, odd spaces."""
+    import ftfy
+
+    text = ftfy.fix_text(text, unescape_html=False)
+    if "&" in text:
+        text = html.unescape(text)
+    if "<" in text:
+        text = _TAG.sub(" ", text)
+    text = _STRAY_JOINER.sub("", _INVISIBLE.sub("", text))
+    text = "\n".join(_SPACES.sub(" ", line).strip() for line in text.splitlines())
+    return text.strip()
 _NO_SPACE_SCRIPTS = ("CJK", "HIRAGANA", "KATAKANA", "THAI", "LAO", "KHMER", "MYANMAR")
 
 # Words that rarely begin or end a skill mention; spans are trimmed of them. English and
@@ -120,3 +148,39 @@ def candidate_spans(text: str, max_words: int = 6, max_chars: int = 12) -> list[
                     continue  # single Chinese characters are too ambiguous
                 spans[(start, end)] = Span(start, end, text[start:end])
     return [spans[k] for k in sorted(spans)]
+
+
+# Arabic clitics written together with the word: conjunctions و/ف, prepositions ب/ل/ك, and
+# the article ال ("والطبخ" = "and the cooking"). Stripped only where a stem of at least
+# three letters remains.
+_ARABIC_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال", "و", "ف", "ب")
+
+
+def arabic_light(key: str) -> str:
+    """A folded Arabic-script text with each word's leading clitics removed: a second
+    exact-match key, so "والطبخ" finds the label "طبخ"."""
+    out = []
+    for word in key.split():
+        for prefix in _ARABIC_PREFIXES:
+            if word.startswith(prefix) and len(word) - len(prefix) >= 3:
+                word = word[len(prefix):]
+                break
+        out.append(word)
+    return " ".join(out)
+
+
+def transliterate(text: str) -> str:
+    """A folded Latin rendering of text in another script ("кухар" → "kukhar")."""
+    from anyascii import anyascii
+
+    return fold(anyascii(text).replace("'", ""))
+
+
+_VOWELS = re.compile(r"[aeiou'\s-]+")
+_DOUBLE = re.compile(r"(.)\1+")
+
+
+def skeleton(latin: str) -> str:
+    """Consonants of a Latin text, doubles collapsed ("tabbakh" → "tbkh"): how a word
+    written in Arabic script without vowels and a transliteration of it meet."""
+    return _DOUBLE.sub(r"\1", _VOWELS.sub("", latin.lower()))

@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from matcher.auth import create_user, issue_token, upsert_organisation
-from matcher.engine import ESCO_PATHS, make_encoder
+from matcher.engine import ESCO_PATHS, make_encoder, make_multilingual
 from matcher.service import Engine
 from matcher.settings import Settings
 from skills_taxonomy.embedding import Encoder
@@ -42,9 +42,16 @@ def encoder() -> Encoder:
 
 
 @pytest.fixture(scope="session")
-def starter(encoder: Encoder) -> Normalizer:
+def multilingual_encoder() -> Encoder | None:
+    return make_multilingual(Settings())
+
+
+@pytest.fixture(scope="session")
+def starter(encoder: Encoder, multilingual_encoder: Encoder | None) -> Normalizer:
+    """The starter taxonomy (with the project's label files) and both encoders: what
+    `make demo` and the API run on."""
     CACHE.mkdir(parents=True, exist_ok=True)
-    return Normalizer(load_starter(), encoder, CACHE)
+    return Normalizer(load_starter(), encoder, CACHE, multilingual=multilingual_encoder)
 
 
 @pytest.fixture(scope="session")

@@ -42,12 +42,12 @@ def test_structured_vacancies_land_with_skills_vectors_and_languages(
         engine: Engine, employer: int) -> None:
     items = _vacancies(engine, 30)
     saved = engine.save_vacancies(items, [employer] * len(items))
-    assert len(saved) == 30 and all(created for _, created in saved)
+    assert len(saved) == 30 and all(created for _, created, _ in saved)
     count = "SELECT count(*) FROM vacancy WHERE employer_id = %s"
     assert scalar(engine, count, employer) == 30
     assert scalar(engine, count + " AND embedding IS NULL", employer) == 0
     # ids given: exactly those; none given: the occupation's essential skills
-    for item, (vid, _) in ((items[1], saved[1]), (items[0], saved[0])):
+    for item, (vid, _, _) in ((items[1], saved[1]), (items[0], saved[0])):
         with engine.connection() as conn:
             essential = {r[0] for r in conn.execute(
                 "SELECT skill_uri FROM vacancy_skill WHERE vacancy_id = %s AND essential",
@@ -61,8 +61,8 @@ def test_structured_vacancies_land_with_skills_vectors_and_languages(
     # Loading the same records again updates them in place, keeping their ids.
     renamed = [v.model_copy(update={"title": "Neu"}) for v in items]
     again = engine.save_vacancies(renamed, [employer] * len(renamed))
-    assert [vid for vid, _ in again] == [vid for vid, _ in saved]
-    assert not any(created for _, created in again)
+    assert [r[0] for r in again] == [r[0] for r in saved]
+    assert not any(r[1] for r in again)
     assert scalar(engine, count, employer) == 30
     assert scalar(engine, count + " AND title = 'Neu'", employer) == 30
 
@@ -73,7 +73,7 @@ def test_a_repeated_record_is_stored_as_its_last_occurrence(engine: Engine,
     second = first.model_copy(update={"title": "Zweite Fassung"})
     saved = engine.save_vacancies([first, other, second], [employer] * 3)
     assert saved[0][0] == saved[2][0] != saved[1][0]
-    assert [created for _, created in saved] == [True, True, False]
+    assert [r[1] for r in saved] == [True, True, False]
     assert scalar(engine, "SELECT title FROM vacancy WHERE id = %s", saved[0][0]) == \
         "Zweite Fassung"
 
@@ -83,10 +83,10 @@ def test_a_batch_larger_than_a_chunk_lands_whole(engine: Engine, employer: int,
     monkeypatch.setattr(vacancies, "CHUNK", 2)  # five vacancies: three staging rounds
     items = _vacancies(engine, 5, prefix="t-bulk-chunk")
     saved = engine.save_vacancies(items + [items[0]], [employer] * 6)
-    assert len({vid for vid, _ in saved}) == 5 and saved[0][0] == saved[5][0]
+    assert len({r[0] for r in saved}) == 5 and saved[0][0] == saved[5][0]
     with engine.connection() as conn:
         languages = conn.execute("SELECT count(*) FROM vacancy_language WHERE vacancy_id"
-                                 " = ANY(%s)", ([vid for vid, _ in saved],)).fetchone()
+                                 " = ANY(%s)", ([r[0] for r in saved],)).fetchone()
     assert languages == (5,)
 
 
@@ -108,7 +108,7 @@ def test_a_reload_replaces_skills_and_keeps_prerequisites(engine: Engine,
     item = _vacancies(engine, 2, prefix="t-bulk-re")[1]
     skills = item.essential_skills
     assert len(skills) >= 3
-    [(vid, _)] = engine.save_vacancies([item], [employer])
+    [(vid, _, _)] = engine.save_vacancies([item], [employer])
     fewer = item.model_copy(update={"essential_skills": skills[:2],
                                     "prerequisites": [skills[2]]})
     engine.save_vacancies([fewer], [employer])

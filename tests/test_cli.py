@@ -14,10 +14,11 @@ import pytest
 from tests.conftest import CACHE, SHARED, needs_shared
 
 
-def run(args: list[str], data_dir: Path) -> subprocess.CompletedProcess[str]:
+def run(args: list[str], data_dir: Path, stdin: str | None = None,
+        ) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "MATCHER_DATA_DIR": str(data_dir)}
     return subprocess.run([sys.executable, "-m", "matcher.cli", *args], capture_output=True,
-                          text=True, env=env, timeout=900)
+                          text=True, env=env, timeout=900, input=stdin)
 
 
 @pytest.fixture()
@@ -40,6 +41,46 @@ def test_occupation_titles(data_dir: Path) -> None:
     result = run(["normalize", "--occupations", "--json", "Kfz-Mechatroniker"], data_dir)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)[0]["label"] == "car mechanic"
+
+
+def test_normalize_a_file_one_json_object_per_line(data_dir: Path) -> None:
+    lines = ["готувати супи, мити посуд", "", "sveiser\x92s helper", "qwxz blorp"]
+    result = run(["normalize", "--file", "-", "--json"], data_dir, "\n".join(lines) + "\n")
+    assert result.returncode == 0, result.stderr
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["line"] for o in out] == [1, 3, 4]  # the blank line is skipped
+    assert out[0]["lang"] == "uk" and out[0]["mentions"]
+    assert all(m["lang"] == "uk" for m in out[0]["mentions"])
+    assert out[1]["text"] == "sveiser’s helper"  # a Windows-1252 apostrophe, repaired
+    assert out[2]["mentions"] == [] and out[2]["unlinked"][0]["text"] == "qwxz blorp"
+
+
+def test_occupations_of_a_file_and_a_bad_line_fails_the_batch(data_dir: Path,
+                                                              tmp_path: Path) -> None:
+    titles = tmp_path / "titles.txt"
+    titles.write_text("кухар\nطباخ\nđầu bếp\n", encoding="utf-8")
+    result = run(["normalize", "--file", str(titles), "--occupations", "--top", "2",
+                  "--json"], data_dir)
+    assert result.returncode == 0, result.stderr
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["occupations"][0]["label"] for o in out] == ["cook"] * 3
+    assert all(len(o["occupations"]) <= 2 for o in out)
+    titles.write_text("кухар\nPK\x03\x04\x00\x00\n", encoding="utf-8")
+    result = run(["normalize", "--file", str(titles)], data_dir)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.strip().splitlines()[-1].startswith("error: line 2 contains NUL")
+
+
+def test_recognise_a_file_of_titles(data_dir: Path, tmp_path: Path) -> None:
+    titles = tmp_path / "qualifications.txt"
+    titles.write_text("диплом кваліфікованого робітника: кухар\nشهادة مهنية في اللحام\n",
+                      encoding="utf-8")
+    result = run(["recognise", "--file", str(titles), "--json"], data_dir)
+    assert result.returncode == 0, result.stderr
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["line"] for o in out] == [1, 2]
+    assert out[0]["reference_occupation"]["id"].endswith("90f75f67-495d-49fa-ab57-2f320e251d7e")
+    assert out[1]["reference_occupation"]["id"].endswith("7aedaa07-3884-4c5b-88f9-80997b2aa54b")
 
 
 def test_stats_of_the_starter_taxonomy(data_dir: Path) -> None:
@@ -110,7 +151,7 @@ def test_import_real_esco_folder_and_stats(tmp_path: Path) -> None:
                   str(SHARED / "esco/v1.1.1/en/occupations_en.csv")], data_dir)
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
-    assert report["taxonomy"]["occupations"] == 3_007
+    assert report["taxonomy"]["occupations"] == 3_007 + 3  # and the starter's own three
     assert report["import"]["unknown_uris"] > 0  # occupations new in v1.2
     stats = json.loads(run(["taxonomy", "stats"], data_dir).stdout)
     assert stats["labels_per_language"]["de"] > 10_000

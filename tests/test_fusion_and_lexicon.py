@@ -6,7 +6,15 @@ import numpy as np
 import pytest
 
 from skills_taxonomy.errors import NotFittedError
-from skills_taxonomy.fusion import FEATURES, FusionModel, load_fusion
+from skills_taxonomy.fusion import (
+    FEATURES,
+    PRIOR_COEF,
+    ROUTES,
+    FusionModel,
+    RoutedFusion,
+    load_fusion,
+    prior_fusion,
+)
 from skills_taxonomy.lexicon import Lexicon, load_lexicon
 
 
@@ -49,10 +57,36 @@ def test_artefact_of_another_feature_set_is_refused() -> None:
         FusionModel.from_dict(data)
 
 
-def test_shipped_artefacts_load() -> None:
+def test_a_prior_pulls_the_fit_towards_it() -> None:
+    """With C = 0 the prior's ranking stays as it is and only the calibration is fitted;
+    with a larger C the data may move it."""
+    X, y, groups = _ranking_data()
+    kept = FusionModel(C=0.0, prior=PRIOR_COEF).fit(X, y, groups)
+    ratio = kept.coef_ / np.asarray(PRIOR_COEF)
+    np.testing.assert_allclose(ratio, ratio[0])
+    moved = FusionModel(C=1.0, prior=PRIOR_COEF).fit(X, y, groups)
+    assert moved.coef_[0] / moved.coef_[1] > kept.coef_[0] / kept.coef_[1]
+
+
+def test_routed_fusion_round_trips(tmp_path) -> None:
+    X, y, groups = _ranking_data()
+    routes = {route: FusionModel(features=features).fit(X, y, groups)
+              for route, features in ROUTES.items()}
+    assert routes["en"].coef_[-2:].tolist() == [0.0, 0.0]  # no multilingual evidence there
+    RoutedFusion(routes).save(tmp_path / "fusion.json", note="test")
+    again = RoutedFusion.load(tmp_path / "fusion.json")
+    for route in ROUTES:
+        np.testing.assert_allclose(again[route].score(X[:50]), routes[route].score(X[:50]))
+    with pytest.raises(NotFittedError, match="route"):
+        RoutedFusion({"en": routes["en"]})
+
+
+def test_shipped_artefacts_load_and_beat_or_keep_the_prior() -> None:
     for kind in ("skill", "occupation"):
-        model = load_fusion(kind)
-        assert 0.0 < model.threshold_ < 1.0
+        fusion = load_fusion(kind)
+        for route in ROUTES:
+            assert 0.0 < fusion[route].threshold_ < 1.0
+    assert set(prior_fusion().routes) == set(ROUTES)
 
 
 def test_lexicon_translates_words_and_compounds() -> None:

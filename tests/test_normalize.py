@@ -77,8 +77,9 @@ def test_batch_form_matches_single_calls(starter: Normalizer) -> None:
     ("", "text is empty"),
     ("   \n", "text is empty"),
     ("x" * 1_000_000, "1,000,000 characters; the limit is"),
-    ("\x00\x01\x02binary\x03\x04" * 10, "looks like binary data"),
-    (b"bytes".decode("latin-1") + "\ufffd\ufffd", "looks like binary data"),
+    ("\x00\x01\x02binary\x03\x04" * 10, "NUL characters: binary data"),
+    ("\x01\x02\x03\x04\x05\x06 PK \x07\x08\x0e\x0f\x10\x11" * 20, "looks like binary data"),
+    ("\ufffd" * 40 + "ab", "looks like binary data"),
 ])
 def test_bad_input_gets_a_clear_error(starter: Normalizer, bad: str, message: str) -> None:
     with pytest.raises(InvalidInputError, match=message):

@@ -47,17 +47,19 @@ def label_lang(conn: psycopg.Connection, who: Principal, lang: str | None) -> st
 def save_candidate(body: CandidateIn, who: CurrentUser, engine: EngineDep,
                    response: Response) -> dict[str, Any]:
     """Create or replace (by external id within the centre) a candidate; free text is
-    linked to skills and occupations on write."""
+    linked to skills and occupations on write. The answer says what was linked and what
+    was not (`linking`: per statement, and warnings a coach must act on)."""
     organisation_id = candidate_write_org(who, body.organisation_id)
     with engine.connection() as conn:
         row = conn.execute("SELECT kind FROM organisation WHERE id = %s",
                            (organisation_id,)).fetchone()
         if row is None or row[0] != "centre":
             raise InvalidInputError(f"organisation_id: {organisation_id} is not a centre")
-    cid, created = engine.save_candidate(body, organisation_id)
+    cid, created, report = engine.save_candidate(body, organisation_id)
     with engine.connection() as conn:
         audit(conn, who, "candidate.write", cid, created=created)
-    return upserted(response, f"/candidates/{cid}", cid, created)
+    return {**upserted(response, f"/candidates/{cid}", cid, created),
+            "linking": report.as_dict()}
 
 
 @router.get("")

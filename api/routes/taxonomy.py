@@ -56,5 +56,8 @@ def concept(who: CurrentUser, engine: EngineDep, id: str = Query(min_length=1, m
 
 @router.post("/normalize")
 def normalize(body: NormalizeIn, who: CurrentUser, engine: EngineDep) -> dict[str, Any]:
-    mentions = engine.concepts.normalizer.normalize(body.text, body.lang)
-    return {"mentions": [m.as_dict() for m in mentions]}
+    """Skills and occupations in a free text of any language: each mention with its span
+    (in `text`, the text as linked after repairing pasted characters), concept, score,
+    method and the language it was written in; `unlinked` lists the pieces that linked to
+    nothing."""
+    return engine.concepts.normalizer.statements([body.text], body.lang)[0].as_dict()

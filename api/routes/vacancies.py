@@ -38,10 +38,11 @@ def save_vacancy(body: VacancyIn, who: CurrentUser, engine: EngineDep,
                  response: Response) -> dict[str, Any]:
     """Create or replace (by external id within the employer) a vacancy. Skills come from
     ids and/or free text; with neither, from the occupation's essential and optional
-    skills."""
+    skills. The answer says what was linked and what was not (`linking`)."""
     employer = vacancy_write_employer(who, body.employer_id)
-    [(vid, created)] = engine.save_vacancies([body], [employer])
-    return upserted(response, f"/vacancies/{vid}", vid, created)
+    [(vid, created, report)] = engine.save_vacancies([body], [employer])
+    return {**upserted(response, f"/vacancies/{vid}", vid, created),
+            "linking": report.as_dict()}
 
 
 @router.post("/import", status_code=status.HTTP_201_CREATED)

@@ -1,0 +1,72 @@
+"""What linking made of a record's free text, said out loud.
+
+A profile written in a language the engine reads badly used to come back `201` with no
+skills and no occupation, and nobody was told. A `LinkingReport` travels with every
+candidate and vacancy write: per statement (the field it came from, its language, the
+concepts found, the pieces that linked to nothing) and warnings a coach or an employer
+must see. It is stored with the record and shown when the record is read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from skills_taxonomy.normalize import Mention, Statement
+
+
+@dataclass
+class LinkingReport:
+    statements: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def statement(self, where: str, statement: Statement, what: str = "skill") -> None:
+        """A free-text field and what linking found in it; warns when nothing, or only
+        part of it, linked."""
+        self.statements.append({
+            "field": where, "text": statement.text, "lang": statement.lang,
+            "linked": [_linked(m) for m in statement.mentions],
+            "unlinked": [u["text"] for u in statement.unlinked]})
+        shown = _quote(statement.text)
+        lang = f" ({statement.lang})" if statement.lang else ""
+        if not statement.mentions:
+            self.warnings.append(f"{where}: nothing in {shown}{lang} was recognised as a "
+                                 f"{what}; a coach should pick the {what}s it means")
+        elif statement.unlinked:
+            pieces = ", ".join(_quote(str(u["text"])) for u in statement.unlinked)
+            self.warnings.append(f"{where}: {pieces}{lang} was not recognised; a coach "
+                                 "should check it")
+
+    def title(self, where: str, text: str, found: Mention | str | None,
+              what: str = "occupation") -> None:
+        """A title linked (or not) to an occupation."""
+        uri = found.concept if isinstance(found, Mention) else found
+        self.statements.append({"field": where, "text": text,
+                                "linked": [{"concept": uri}] if uri else [],
+                                "unlinked": [] if uri else [text]})
+        if not uri:
+            self.warnings.append(f"{where}: no {what} was recognised in {_quote(text)}; a "
+                                 f"coach should choose the {what}")
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(message)
+
+    @property
+    def needs_review(self) -> bool:
+        return bool(self.warnings)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"needs_review": self.needs_review, "warnings": self.warnings,
+                "statements": self.statements}
+
+
+def _linked(m: Mention) -> dict[str, Any]:
+    return {"concept": m.concept, "label": m.label, "text": m.text, "score": m.score,
+            "method": m.method}
+
+
+def _quote(text: str, limit: int = 80) -> str:
+    return repr(text if len(text) <= limit else text[:limit - 1] + "…")
+
+
+__all__ = ["LinkingReport"]

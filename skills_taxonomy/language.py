@@ -1,0 +1,70 @@
+"""Which language a piece of text is written in.
+
+The script decides most of it: Han characters are Chinese; Arabic script is Arabic or
+Persian (Dari included); Cyrillic is Ukrainian, Russian or Bulgarian; Latin letters are one
+of the languages below. Within a script, `lingua-language-detector` (Apache-2.0, offline
+models in the package) decides among the few languages that script allows. Its models load
+lazily per script: the full models for Arabic and Cyrillic (short texts need them: "кухар"
+vs "повар"), the light trigram models for the many Latin-script languages (a full Latin
+load costs ~3 s of start-up). Text too short to tell, or a transliteration without any hint
+("kukhar"), gives `None` rather than a guess.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from functools import lru_cache
+from typing import Any
+
+SCRIPT_LANGUAGES = {
+    "ARABIC": ("ar", "fa"),
+    "CYRILLIC": ("uk", "ru", "bg"),
+    "LATIN": ("en", "de", "tr", "vi", "fr", "es", "nl", "it", "pt", "pl", "ro", "cs", "hr",
+              "hu", "sv", "nb", "lv", "lt", "so", "sq"),
+}
+SINGLE_SCRIPT = {"CJK": "zh", "HIRAGANA": "ja", "KATAKANA": "ja", "HANGUL": "ko",
+                 "GREEK": "el", "ETHIOPIC": "ti", "HEBREW": "he", "GEORGIAN": "ka",
+                 "ARMENIAN": "hy", "THAI": "th"}
+LANGUAGES = tuple(sorted({c for codes in SCRIPT_LANGUAGES.values() for c in codes}
+                         | set(SINGLE_SCRIPT.values())))
+MIN_LETTERS = 3
+MIN_CONFIDENCE = 0.35
+
+
+def script_of(text: str) -> str | None:
+    """The script most of the text's letters are written in."""
+    scripts: Counter[str] = Counter()
+    for ch in text:
+        if ch.isalpha():
+            name = unicodedata.name(ch, "")
+            scripts[name.split(" ", 1)[0]] += 1
+    return scripts.most_common(1)[0][0] if scripts else None
+
+
+@lru_cache(maxsize=None)
+def _detector(script: str) -> Any:
+    from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
+
+    languages = [Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper()))
+                 for code in SCRIPT_LANGUAGES[script]]
+    builder = LanguageDetectorBuilder.from_languages(*languages)
+    return builder.with_low_accuracy_mode().build() if script == "LATIN" else builder.build()
+
+
+@lru_cache(maxsize=20_000)
+def detect_language(text: str) -> str | None:
+    """The ISO 639-1 code of the text's language, or None when it cannot be told."""
+    script = script_of(text)
+    if script in SINGLE_SCRIPT:
+        return SINGLE_SCRIPT[script]
+    if script not in SCRIPT_LANGUAGES or sum(ch.isalpha() for ch in text) < MIN_LETTERS:
+        return None
+    values = _detector(script).compute_language_confidence_values(text)
+    if not values or values[0].value < MIN_CONFIDENCE:
+        return None
+    code = values[0].language.iso_code_639_1.name.lower()
+    return "no" if code == "nb" else code
+
+
+__all__ = ["LANGUAGES", "detect_language", "script_of"]

@@ -1,0 +1,108 @@
+"""The migrants' own languages over HTTP: a cook who writes in Ukrainian, Arabic and
+Vietnamese gets the right occupation, cooking skills and real matches; a German
+free-text vacancy gets its occupation and skills; and nothing fails silently — what does
+not link is said, stored and shown."""
+
+from __future__ import annotations
+
+import json
+
+from fastapi.testclient import TestClient
+
+from tests.conftest import KOELN, World, candidate_body, vacancy_body
+
+COOK = "http://data.europa.eu/esco/occupation/90f75f67-495d-49fa-ab57-2f320e251d7e"
+
+
+def _cooking_skills(world: World) -> set[str]:
+    taxonomy = world.vocab.taxonomy
+    return set(taxonomy.essential_skills(COOK)) | set(taxonomy.optional_skills(COOK))
+
+
+def test_cook_writing_in_ukrainian_arabic_and_vietnamese_is_understood(
+        client: TestClient, world: World) -> None:
+    body = candidate_body(
+        "t-ml-cook", "Oksana Nguyen", KOELN, work_permit="full",
+        languages=[{"lang": "uk", "level": "native"}, {"lang": "de", "level": "B2"}],
+        experience=[{"title": "кухар у ресторані", "years": 4}],
+        skills=[{"text": "готувати супи та соуси"}, {"text": "طبخ الأطعمة العربية"},
+                {"text": "nấu ăn, rửa bát"}])
+    created = client.post("/candidates", json=body, headers=world.auth("coach_a"))
+    assert created.status_code == 201, created.text
+    answer = created.json()
+    langs = [s["lang"] for s in answer["linking"]["statements"]]
+    assert langs[:3] == ["uk", "ar", "vi"]
+    cid = answer["id"]
+    profile = client.get(f"/candidates/{cid}", headers=world.auth("coach_a")).json()
+    assert profile["experience"][0]["occupation"]["id"] == COOK
+    from_text = {s["skill"] for s in profile["skills"] if s["source"] == "self_declared"}
+    assert len(from_text & _cooking_skills(world)) >= 3, from_text
+    matches = client.get(f"/candidates/{cid}/matches", headers=world.auth("coach_a")).json()
+    assert world.vacancies["cook_job"] in {m["vacancy"]["id"] for m in matches["items"]}
+    client.delete(f"/candidates/{cid}", headers=world.auth("coach_a"))
+
+
+def test_text_that_links_to_nothing_is_said_stored_and_shown(client: TestClient,
+                                                            world: World) -> None:
+    body = candidate_body("t-ml-silent", "Nobody Known", KOELN,
+                          skills=[{"text": "qwxz blorp vrmm"}, {"text": "Gabelstapler fahren"}],
+                          experience=[{"title": "zzxq", "years": 1}])
+    created = client.post("/candidates", json=body, headers=world.auth("coach_a"))
+    assert created.status_code == 201, created.text
+    linking = created.json()["linking"]
+    assert linking["needs_review"]
+    warnings = " ".join(linking["warnings"])
+    assert "skills[0].text" in warnings and "qwxz blorp vrmm" in warnings
+    assert "experience[0].title" in warnings and "skills[1].text" not in warnings
+    [_, forklift, _] = linking["statements"]
+    assert forklift["lang"] == "de" and forklift["linked"] and not forklift["unlinked"]
+    cid = created.json()["id"]
+    stored = client.get(f"/candidates/{cid}", headers=world.auth("coach_a")).json()
+    assert stored["linking"] == linking
+    client.delete(f"/candidates/{cid}", headers=world.auth("coach_a"))
+
+
+def test_a_german_free_text_vacancy_gets_its_occupation_and_skills(
+        client: TestClient, world: World) -> None:
+    body = vacancy_body("t-ml-kantine", "Koch / Köchin (m/w/d) für Kantine", "job", KOELN,
+                        essential_skills_text="Suppen und Soßen kochen, Gemüse putzen und "
+                                              "schneiden, Küche sauber halten")
+    created = client.post("/vacancies", json=body, headers=world.auth("employer_1"))
+    assert created.status_code == 201, created.text
+    vid = created.json()["id"]
+    vacancy = client.get(f"/vacancies/{vid}", headers=world.auth("employer_1")).json()
+    assert vacancy["occupation"]["id"] == COOK
+    linked = {s["skill"] for s in vacancy["essential_skills"]}
+    assert len(linked & _cooking_skills(world)) >= 2, linked
+    assert vacancy["linking"]["statements"][0]["lang"] == "de"
+    client.patch(f"/vacancies/{vid}", json={"is_open": False},
+                 headers=world.auth("employer_1"))
+
+
+def test_an_import_says_which_rows_need_a_look(client: TestClient, world: World) -> None:
+    rows = [vacancy_body("t-ml-imp-1", "Lagerhelfer (m/w/d)", "job", KOELN,
+                         essential_skills_text="Waren kommissionieren, Hubwagen fahren"),
+            vacancy_body("t-ml-imp-2", "zzqx vvrt", "job", KOELN,
+                         essential_skills_text="qwxz blorp")]
+    body = "\n".join(json.dumps(r, ensure_ascii=False) for r in rows)
+    response = client.post("/vacancies/import?format=jsonl", content=body.encode(),
+                           headers={**world.auth("employer_2"),
+                                    "Content-Type": "application/x-ndjson"})
+    assert response.status_code == 201, response.text
+    summary = response.json()
+    assert summary["imported"] == 2 and summary["needs_review"] == 1
+    assert summary["warnings"][0]["row"] == 2
+    for vid in summary["ids"]:
+        client.patch(f"/vacancies/{vid}", json={"is_open": False},
+                     headers=world.auth("employer_2"))
+
+
+def test_normalize_answers_language_mentions_and_unlinked_pieces(client: TestClient,
+                                                                 world: World) -> None:
+    response = client.post("/taxonomy/normalize", headers=world.auth("coach_a"),
+                           json={"text": "зварювальник \x95 Gabelstapler; qwxz blorp"})
+    assert response.status_code == 200, response.text
+    out = response.json()
+    assert out["lang"] == "uk" and out["text"].startswith("зварювальник • ")
+    assert {m["lang"] for m in out["mentions"]} == {"uk", "de"}
+    assert [u["text"] for u in out["unlinked"]] == ["qwxz blorp"]

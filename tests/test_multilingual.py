@@ -1,0 +1,203 @@
+"""Understanding the migrants' own languages: text repair, language detection,
+transliteration, the project's label files and their merge into full ESCO, the
+encoders, and linking of everyday sentences in Arabic, Ukrainian, Russian, Turkish,
+Persian/Dari, Vietnamese and Chinese on the starter taxonomy."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from matcher.engine import ESCO_PATHS
+from skills_taxonomy.embedding import Encoder, make_encoder
+from skills_taxonomy.errors import TaxonomyImportError
+from skills_taxonomy.esco_import import import_esco
+from skills_taxonomy.language import detect_language
+from skills_taxonomy.model import ConceptKind, LabelType, Taxonomy
+from skills_taxonomy.normalize import Normalizer, check_text
+from skills_taxonomy.project_labels import (
+    ESCO_PREFIX,
+    LABELS_SOURCE,
+    label_files,
+    merge_project_labels,
+    read_label_file,
+)
+from skills_taxonomy.text import arabic_light, fold, repair, skeleton, transliterate
+from tests.conftest import SHARED, needs_shared
+
+COOK = "http://data.europa.eu/esco/occupation/90f75f67-495d-49fa-ab57-2f320e251d7e"
+WELDER = "http://data.europa.eu/esco/occupation/7aedaa07-3884-4c5b-88f9-80997b2aa54b"
+PROJECT_LANGUAGES = ("ar", "uk", "ru", "tr", "fa", "vi", "zh")
+
+
+# --- pasted text is repaired, not refused ---------------------------------------------------
+def test_windows_1252_debris_entities_and_invisible_characters_are_repaired() -> None:
+    pasted = ("We\x92re looking for a cook \x95 5 years \x97 full time &amp; more&nbsp;"
+              "caf\u00c3\u00a9\u200b <b>Köln</b>\ufeff")
+    assert repair(pasted) == "We're looking for a cook • 5 years — full time & more café Köln"
+    assert check_text(pasted) == repair(pasted)  # no longer "binary data"
+
+
+def test_persian_keeps_its_zero_width_non_joiner_and_other_text_loses_it() -> None:
+    assert repair("می\u200cکنم") == "می\u200cکنم"
+    assert repair("готувати\u200c супи") == "готувати супи"
+    assert fold("می\u200cکنم") == fold("میکنم")  # typed either way, they match
+
+
+def test_only_truly_binary_input_is_refused() -> None:
+    from skills_taxonomy.errors import InvalidInputError
+
+    with pytest.raises(InvalidInputError, match="NUL"):
+        check_text("PK\x03\x04\x00\x00binary")
+    with pytest.raises(InvalidInputError, match="binary data"):
+        check_text("\x01\x02\x03\x04\x05\x06\x07\x08" * 10)
+    assert check_text("Koch \ufffd Küche") == "Koch   Küche"  # one stray character: kept
+
+
+# --- languages, scripts, transliteration ------------------------------------------------------
+@pytest.mark.parametrize(("text", "lang"), [
+    ("кухар у ресторані", "uk"), ("работал поваром в кафе", "ru"),
+    ("طبخ الأطعمة العربية", "ar"), ("آشپز در رستوران کار کردم", "fa"),
+    ("aşçı olarak çalıştım", "tr"), ("nấu ăn, rửa bát", "vi"), ("在饭店当厨师", "zh"),
+    ("Suppen und Soßen kochen", "de"), ("welder with five years of experience", "en"),
+])
+def test_language_is_detected(text: str, lang: str) -> None:
+    assert detect_language(text) == lang
+
+
+def test_transliteration_and_its_undetectable_language() -> None:
+    assert detect_language("kukhar") is None  # a guess would be worse than none
+    assert transliterate("кухар") == "kukhar"
+    # Arabic script has no short vowels: a transliteration meets it by its consonants
+    assert skeleton("tabbakh") == skeleton(transliterate("طباخ")) == "tbkh"
+    assert skeleton("najjar") == skeleton(transliterate("نجار"))
+
+
+def test_arabic_clitics_are_stripped_for_matching() -> None:
+    assert arabic_light(fold("والطبخ")) == fold("طبخ")
+    assert arabic_light(fold("بالمطعم")) == fold("مطعم")
+    assert arabic_light(fold("ولد")) == fold("ولد")  # too short to carry a clitic
+
+
+# --- the project's label files ------------------------------------------------------------------
+def test_label_files_cover_the_migrants_languages() -> None:
+    files = {p.stem: p for p in label_files()}
+    assert set(PROJECT_LANGUAGES) <= set(files)
+    for lang in PROJECT_LANGUAGES:
+        rows = read_label_file(files[lang])
+        kinds = [r.kind for r in rows]
+        assert kinds.count(ConceptKind.OCCUPATION) >= 300, lang
+        assert kinds.count(ConceptKind.SKILL) >= 2000, lang
+        for row in rows:
+            labels = [text.casefold() for text, _ in row.labels()]
+            assert len(labels) == len(set(labels)), (lang, row.line)  # no label twice
+            assert all(text.strip() and "\t" not in text for text in labels)
+
+
+def test_a_malformed_label_file_names_file_and_line(tmp_path: Path) -> None:
+    bad = tmp_path / "uk.tsv"
+    bad.write_text("# header\nskill/not-a-uuid\tx\tпідмітати\t\t\n", encoding="utf-8")
+    with pytest.raises(TaxonomyImportError, match=r"uk.tsv: line 2: .*not an ESCO concept"):
+        read_label_file(bad)
+    bad.write_text("occupation/90f75f67-495d-49fa-ab57-2f320e251d7e\tcook\tкухар\n",
+                   encoding="utf-8")
+    with pytest.raises(TaxonomyImportError, match="line 1: expected 5 tab-separated"):
+        read_label_file(bad)
+
+
+@needs_shared
+def test_every_label_resolves_to_a_known_esco_concept_of_its_kind() -> None:
+    known: dict[str, tuple[ConceptKind, str]] = {}
+    for name, kind in (("skills_en.csv", ConceptKind.SKILL),
+                       ("occupations_en.csv", ConceptKind.OCCUPATION)):
+        with (SHARED / "esco/v1.1.1/en" / name).open(encoding="utf-8", newline="") as handle:
+            known.update({r["conceptUri"]: (kind, r["preferredLabel"])
+                          for r in csv.DictReader(handle)})
+    for path in label_files():
+        for row in read_label_file(path):
+            assert row.uri.startswith(ESCO_PREFIX)
+            assert known.get(row.uri, (None, ""))[0] is row.kind, (path.name, row.line)
+            assert known[row.uri][1] == row.english, (path.name, row.line)
+
+
+@needs_shared
+def test_full_esco_import_keeps_the_project_labels() -> None:
+    taxonomy = Taxonomy()
+    import_esco(taxonomy, [SHARED / p for p in ESCO_PATHS])
+    report = merge_project_labels(taxonomy)
+    cook = taxonomy.concepts[COOK]
+    for lang, text in (("uk", "кухар"), ("ar", "طباخ"), ("vi", "đầu bếp"), ("zh", "厨师"),
+                       ("fa", "آشپز"), ("ru", "повар"), ("tr", "aşçı")):
+        assert any(lb.lang == lang and lb.text == text for lb in cook.labels), lang
+    # the project's preferred label is the concept's name where ESCO has none
+    assert cook.preferred_label("uk") == "кухар"
+    assert cook.preferred_label("de") != "кухар"  # ESCO's own names are kept
+    assert "starter:occupation/industrial-cleaner" in taxonomy.concepts
+    sources = taxonomy.label_sources()
+    for lang in PROJECT_LANGUAGES:
+        assert sources[lang][LABELS_SOURCE] > 5000, lang
+    assert sources["en"]["esco"] > 100_000 and "melo" in sources["de"]
+    assert report["label_files"]["unknown_uris"] == 0  # type: ignore[index]
+
+
+# --- encoders behind one interface ----------------------------------------------------------
+@pytest.mark.parametrize("name", ["e5", "use"])
+def test_bundled_multilingual_encoders_embed_across_languages(name: str) -> None:
+    encoder: Encoder = make_encoder(name)
+    vectors = encoder.encode(["welder", "зварювальник", "kindergarten teacher"], query=True)
+    assert vectors.shape == (3, encoder.dim)
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, rtol=1e-4)
+    assert vectors[0] @ vectors[1] > vectors[1] @ vectors[2]  # the same job, two languages
+    again = encoder.encode(["зварювальник"], query=True)  # served from the query cache
+    np.testing.assert_array_equal(again[0], vectors[1])
+    assert encoder.name != make_encoder("minilm").name
+
+
+# --- everyday sentences in the migrants' languages, on the starter taxonomy -----------------
+@pytest.fixture(scope="module")
+def multilingual(starter: Normalizer) -> Normalizer:
+    assert starter.multilingual is not None, "the tests run with the multilingual encoder"
+    return starter
+
+
+def _skills(normalizer: Normalizer, text: str) -> set[str]:
+    return {normalizer.taxonomy.concepts[m.concept].preferred_label("en")
+            for m in normalizer.normalize(text) if m.kind == "skill"}
+
+
+@pytest.mark.parametrize(("text", "wanted"), [
+    ("готувати супи та соуси", "use cooking techniques"),
+    ("мию посуд і прибираю кухню", "keep the food preparation area clean"),
+    ("طبخ الأطعمة العربية", "use cooking techniques"),
+    ("nấu ăn, rửa bát", "use cooking techniques"),
+    ("yemek pişirmek ve sebze doğramak", "prepare vegetables"),
+    ("با لیفتراک کار کردم", "operate a forklift"),
+    ("会开叉车", "operate a forklift"),
+    ("умею водить погрузчик", "operate a forklift"),
+])
+def test_everyday_statements_link_to_skills(multilingual: Normalizer, text: str,
+                                            wanted: str) -> None:
+    assert wanted in _skills(multilingual, text)
+
+
+@pytest.mark.parametrize("title", ["кухар у ресторані", "طباخ في مطعم", "đầu bếp",
+                                   "厨师", "آشپز", "повар", "aşçı", "kukhar", "tabbakh",
+                                   "Koch / Köchin (m/w/d) für Kantine"])
+def test_cooks_in_every_language_and_in_transliteration(multilingual: Normalizer,
+                                                        title: str) -> None:
+    found = multilingual.link_occupations(title, top_k=1)
+    assert found and found[0].concept == COOK, title
+
+
+def test_mentions_carry_their_language_and_unlinked_text_is_reported(
+        multilingual: Normalizer) -> None:
+    [statement] = multilingual.statements(["зварювальник; Gabelstapler; qwxz blorp"])
+    assert statement.lang == "uk"
+    by_text = {m.text: m for m in statement.mentions}
+    assert by_text["зварювальник"].lang == "uk" and by_text["Gabelstapler"].lang == "de"
+    assert [u["text"] for u in statement.unlinked] == ["qwxz blorp"]
+    gender = multilingual.statements(["Koch (m/w/d)"])[0]
+    assert [m.text for m in gender.mentions] == ["Koch"]  # no skill called "m" or "w"
