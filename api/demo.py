@@ -120,6 +120,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"  # a migrant: their own course suggestions, in their own language\n"
               f"  curl -s -H 'Authorization: Bearer {migrant[0]}' "
               f"'{base}/candidates/{cid}/courses'")
+        print(f"  # a coach: what a Ukrainian, Arabic and Vietnamese statement mean\n"
+              f"  curl -s -H 'Authorization: Bearer {coach}' -H 'Content-Type: "
+              f"application/json' {base}/taxonomy/normalize -d "
+              f"'{{\"text\": \"кухар у ресторані; готувати супи та соуси; طبخ الأطعمة "
+              f"العربية; nấu ăn, rửa bát\"}}'")
         sys.stdout.flush()
         if args.no_serve:
             return 0

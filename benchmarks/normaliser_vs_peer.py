@@ -195,7 +195,7 @@ def make_ours() -> tuple[Normalizer, dict[str, Any]]:
     normalizer = load_normalizer(settings)
     facts["load_s"] = round(time.perf_counter() - started, 2)
     facts["skills_indexed"] = len(normalizer.linkers[ConceptKind.SKILL].index)
-    facts["threshold"] = normalizer._threshold(ConceptKind.SKILL)
+    facts["threshold"] = normalizer.threshold_for(ConceptKind.SKILL)
     return normalizer, facts
 
 

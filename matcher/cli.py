@@ -36,7 +36,6 @@ from pydantic import ValidationError
 from matcher.settings import Settings
 from skills_taxonomy.errors import InvalidInputError, MatcherError
 
-
 FILE_BATCH = 256  # lines linked together: one encoder pass per batch
 
 

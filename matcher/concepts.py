@@ -89,7 +89,7 @@ class Concepts:
         """The linking score below which an occupation link for `text` is not trusted
         (each route, English or multilingual, has its own)."""
         linker = self.normalizer.linkers[ConceptKind.OCCUPATION]
-        route = linker.route(detect_language(text))
+        route = linker.route(detect_language(text), text)
         return self.normalizer.threshold_for(ConceptKind.OCCUPATION, route)
 
     # --- labels and relations -------------------------------------------------------------

@@ -163,7 +163,9 @@ class Engine:
                 errors.append({"row": row, "field": "employer_id", "message": str(exc)})
         if errors:
             raise ImportRowsError(errors)
-        return _summary(self.save_vacancies(items, employers))
+        saved = self.save_vacancies(items, employers)
+        return _summary([(vid, created) for vid, created, _ in saved],
+                        [report for _, _, report in saved])
 
     def import_courses(self, body: bytes, fmt: str) -> dict[str, Any]:
         return _summary(self.save_courses(parse_rows(body, fmt, CourseIn)))
@@ -198,14 +200,16 @@ class Engine:
 MAX_REPORTED = 1_000  # rows whose warnings an import answer lists (the rest: counted)
 
 
-def _summary(results: list[tuple[int, bool]] | list[tuple[int, bool, LinkingReport]],
-             ) -> dict[str, Any]:
-    created = sum(1 for r in results if r[1])
+def _summary(results: list[tuple[int, bool]],
+             reports: list[LinkingReport] | None = None) -> dict[str, Any]:
+    """An import's answer; with `reports`, which rows a human should look at, and why."""
+    created = sum(1 for _, new in results if new)
     out: dict[str, Any] = {"imported": len(results), "created": created,
-                           "updated": len(results) - created, "ids": [r[0] for r in results]}
-    flagged = [{"row": row, "id": r[0], "warnings": r[2].warnings}
-               for row, r in enumerate(results, start=1) if len(r) > 2 and r[2].warnings]
-    if any(len(r) > 2 for r in results):
+                           "updated": len(results) - created, "ids": [i for i, _ in results]}
+    if reports is not None:
+        flagged = [{"row": row, "id": vid, "warnings": report.warnings}
+                   for row, ((vid, _), report) in enumerate(zip(results, reports, strict=True),
+                                                            start=1) if report.warnings]
         out["needs_review"] = len(flagged)
         out["warnings"] = flagged[:MAX_REPORTED]
     return out

@@ -36,9 +36,12 @@ from skills_taxonomy.model import ConceptKind, LabelType, Taxonomy
 from skills_taxonomy.text import arabic_light, fold, is_unspaced_char, skeleton, transliterate
 
 log = logging.getLogger(__name__)
-CACHE_FORMAT = 5
+CACHE_FORMAT = 6
 DESCRIPTION_CHARS = 240
-MAX_DF = 0.02
+# n-grams in more than this share of labels are dropped: they carry little evidence, and
+# their long posting lists were a third of a sentence's linking time (0.02 → 0.002 took
+# English linking from ~100 to ~250 sentences/s at the same MRR; BENCHMARKS.md)
+MAX_DF = 0.002
 # The languages of the project's own label files: their occupation labels are embedded by
 # the multilingual encoder too.
 PROJECT_LANGUAGES = ("ar", "uk", "ru", "tr", "fa", "vi", "zh")
@@ -72,6 +75,9 @@ class ConceptIndex:
     centroids: np.ndarray  # concepts x dim
     descriptions: np.ndarray  # concepts x dim (zeros where no description)
     skeletons: dict[str, tuple[int, ...]] = field(default_factory=dict)  # -> entries
+    # concepts the project itself names (starter taxonomy, label files): the occupations
+    # migrants most often enter or train for and their essential skills
+    common: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     ml_entry: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     ml_vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))
     ml_encoder: str = ""
@@ -89,11 +95,13 @@ class ConceptIndex:
 
 
 def _entries(taxonomy: Taxonomy, kind: ConceptKind) -> tuple[list[str], list[str], list[
-        tuple[int, str, str, bool]], list[str]]:
-    """Concepts in URI order and their label entries (concept, text, lang, preferred)."""
-    uris, preferred, entries, descriptions = [], [], [], []
+        tuple[int, str, str, bool]], list[str], list[bool]]:
+    """Concepts in URI order, their label entries (concept, text, lang, preferred), their
+    descriptions, and whether the project names them itself."""
+    uris, preferred, entries, descriptions, common = [], [], [], [], []
     for i, concept in enumerate(sorted(taxonomy.of_kind(kind), key=lambda c: c.uri)):
         uris.append(concept.uri)
+        common.append(any(lb.source.startswith("project:") for lb in concept.labels))
         preferred.append(concept.preferred_label("en"))
         descriptions.append(concept.description[:DESCRIPTION_CHARS])
         seen: set[tuple[str, str]] = set()
@@ -106,7 +114,7 @@ def _entries(taxonomy: Taxonomy, kind: ConceptKind) -> tuple[list[str], list[str
                 seen.add(key)
                 entries.append((i, label.text, label.lang,
                                 label.type is LabelType.PREFERRED))
-    return uris, preferred, entries, descriptions
+    return uris, preferred, entries, descriptions, common
 
 
 def _transliterations(entries: list[tuple[int, str, str, bool]],
@@ -145,7 +153,7 @@ def build_index(taxonomy: Taxonomy, kind: ConceptKind, encoder: Encoder,
                 progress: Callable[[str], None] | None = None,
                 multilingual: Encoder | None = None,
                 ml_labels: MlLabels = MlLabels.PREFERRED) -> ConceptIndex:
-    uris, preferred, entries, descriptions = _entries(taxonomy, kind)
+    uris, preferred, entries, descriptions, common = _entries(taxonomy, kind)
     entries += _transliterations(entries)
     entry_concept = np.array([e[0] for e in entries], dtype=np.int32)
     entry_text = [e[1] for e in entries]
@@ -192,7 +200,7 @@ def build_index(taxonomy: Taxonomy, kind: ConceptKind, encoder: Encoder,
                                                 show_progress=True)
     index = ConceptIndex(kind, uris, preferred, entry_concept, entry_text, folded, entry_lang,
                          exact, vectorizer, tfidf, vec_entry, label_vectors, centroids, desc,
-                         skeletons)
+                         skeletons, np.array(common, dtype=bool))
     if multilingual is not None:
         rows = _ml_rows(entries, kind, embed_languages, ml_labels)
         if progress:

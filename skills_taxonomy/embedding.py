@@ -89,6 +89,9 @@ class Encoder(ABC):
                 self._cache.popitem(last=False)
         return out
 
+    def clear_cache(self) -> None:
+        self._cache.clear()
+
     def encode_with_spans(self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]],
                           ) -> tuple[np.ndarray, list[np.ndarray]]:
         """Each text's vector and a vector per character span of it. This default encodes

@@ -30,15 +30,17 @@ FEATURES = (
     "exact_hit",
     "ml_sim",  # multilingual encoder: best cosine of the text to the concept's labels
     "ml_gap",  # ml_sim minus the best ml_sim of any concept for this text (<= 0)
+    "common",  # 1 for concepts the project names itself (the migrants' usual occupations)
 )
 # Text in English goes the English route (the fast English encoder only); other text the
 # multilingual route, which adds the multilingual encoder's evidence.
-ROUTES = {"en": FEATURES[:10], "ml": FEATURES}
+ROUTES = {"en": (*FEATURES[:10], "common"), "ml": FEATURES}
 LEXICAL = ("tfidf_char", "fuzz_ratio", "fuzz_partial", "exact_length", "exact_hit")
 LEXICAL_MASK = np.array([f in LEXICAL for f in FEATURES])
 # The hand-set weights: evidence of meaning and of spelling alike, the multilingual encoder's
-# cosines (compressed near 0.8) read through their gap to the best concept.
-PRIOR_COEF = (3.0, 4.0, 1.0, 1.0, 2.0, 3.0, 1.0, 1.0, 2.0, 1.0, 6.0, 8.0)
+# cosines (compressed near 0.8) read through their gap to the best concept; no preference
+# for common concepts until data asks for it.
+PRIOR_COEF = (3.0, 4.0, 1.0, 1.0, 2.0, 3.0, 1.0, 1.0, 2.0, 1.0, 6.0, 8.0, 0.0)
 CALIBRATION_TOP = 3
 ARTEFACT_FORMAT = 3
 

@@ -4,9 +4,10 @@ The script decides most of it: Han characters are Chinese; Arabic script is Arab
 Persian (Dari included); Cyrillic is Ukrainian, Russian or Bulgarian; Latin letters are one
 of the languages below. Within a script, `lingua-language-detector` (Apache-2.0, offline
 models in the package) decides among the few languages that script allows. Its models load
-lazily per script: the full models for Arabic and Cyrillic (short texts need them: "кухар"
-vs "повар"), the light trigram models for the many Latin-script languages (a full Latin
-load costs ~3 s of start-up). Text too short to tell, or a transliteration without any hint
+lazily per script: the full models for short Arabic and Cyrillic texts (they need them:
+"кухар" vs "повар"), the light trigram models for longer ones and for the many
+Latin-script languages (a full Latin load costs ~3 s of start-up, and the full models
+take ~0.1 s for a long text). Text too short to tell, or a transliteration without any hint
 ("kukhar"), gives `None` rather than a guess.
 """
 
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 SCRIPT_LANGUAGES = {
@@ -30,6 +31,14 @@ LANGUAGES = tuple(sorted({c for codes in SCRIPT_LANGUAGES.values() for c in code
                          | set(SINGLE_SCRIPT.values())))
 MIN_LETTERS = 3
 MIN_CONFIDENCE = 0.35
+# Letters only one of the script's languages uses: they decide at once (the full models
+# take ~2 ms a text). Persian keyboards type ی and ک, Arabic ones ي and ك.
+TELLING_LETTERS = {
+    "ARABIC": (("fa", set("پچژگیک")), ("ar", set("ةيكى"))),
+    "CYRILLIC": (("uk", set("іїєґ")), ("ru", set("ыэё"))),
+    "LATIN": (("vi", set("ơưđạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ")),
+              ("tr", set("ığİ"))),  # not ş: Romanian writes it too
+}
 
 
 def script_of(text: str) -> str | None:
@@ -42,14 +51,19 @@ def script_of(text: str) -> str | None:
     return scripts.most_common(1)[0][0] if scripts else None
 
 
-@lru_cache(maxsize=None)
-def _detector(script: str) -> Any:
+LONG_TEXT = 40  # letters from which the light trigram models tell languages apart well
+
+
+@cache
+def _detector(script: str, full: bool) -> Any:
     from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
     languages = [Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper()))
                  for code in SCRIPT_LANGUAGES[script]]
     builder = LanguageDetectorBuilder.from_languages(*languages)
-    return builder.with_low_accuracy_mode().build() if script == "LATIN" else builder.build()
+    if full:  # loaded at once (~0.5 s): lazily, each new n-gram order stalled a text
+        return builder.with_preloaded_language_models().build()
+    return builder.with_low_accuracy_mode().build()
 
 
 @lru_cache(maxsize=20_000)
@@ -58,13 +72,32 @@ def detect_language(text: str) -> str | None:
     script = script_of(text)
     if script in SINGLE_SCRIPT:
         return SINGLE_SCRIPT[script]
-    if script not in SCRIPT_LANGUAGES or sum(ch.isalpha() for ch in text) < MIN_LETTERS:
+    letters = sum(ch.isalpha() for ch in text)
+    if script not in SCRIPT_LANGUAGES or letters < MIN_LETTERS:
         return None
-    values = _detector(script).compute_language_confidence_values(text)
+    lowered = text.lower()
+    counts = [(sum(ch in letters for ch in lowered), lang)
+              for lang, letters in TELLING_LETTERS[script]]
+    best = max(counts)
+    if best[0] and sum(n == best[0] for n, _ in counts) == 1:
+        return best[1]
+    full = script != "LATIN" and letters < LONG_TEXT  # short Cyrillic/Arabic: full models
+    values = _detector(script, full).compute_language_confidence_values(text)
     if not values or values[0].value < MIN_CONFIDENCE:
         return None
     code = values[0].language.iso_code_639_1.name.lower()
     return "no" if code == "nb" else code
 
 
-__all__ = ["LANGUAGES", "detect_language", "script_of"]
+def warm_up() -> None:
+    """Load every script's models now (about a second) rather than at the first text that
+    needs them: a server does this at start."""
+    # words long enough that every n-gram order's models load
+    for script, sample in (("ARABIC", "مهندس كهربائي محترف في البناء والتشييد"),
+                           ("CYRILLIC", "электромонтажник профессиональный"),
+                           ("LATIN", "professional electrician")):
+        for full in (script != "LATIN", False):
+            _detector(script, full).compute_language_confidence_values(sample)
+
+
+__all__ = ["LANGUAGES", "detect_language", "script_of", "warm_up"]

@@ -20,13 +20,13 @@ from rapidfuzz import fuzz, process
 from skills_taxonomy.concept_index import ConceptIndex
 from skills_taxonomy.embedding import Encoder
 from skills_taxonomy.fusion import FusionModel, RoutedFusion
-from skills_taxonomy.language import detect_language
+from skills_taxonomy.language import detect_language, script_of
 from skills_taxonomy.lexicon import Lexicon
 from skills_taxonomy.text import (
     STOPWORDS,
     Span,
     arabic_light,
-    candidate_spans,
+    candidate_keys,
     fold,
     has_unspaced_script,
     is_unspaced_char,
@@ -119,10 +119,17 @@ class Linker:
         lo, hi = self._row_bounds[concept], self._row_bounds[concept + 1]
         return self._rows_sorted[lo:hi]
 
-    def route(self, lang: str | None) -> str:
-        """English text (or text whose language cannot be told and that the English
-        lexicon reads) takes the English route; everything else the multilingual one."""
-        return "ml" if self.multilingual is not None and lang != "en" else "en"
+    def route(self, lang: str | None, text: str | None = None) -> str:
+        """English text takes the English route, and so does text whose words are mostly
+        words of English labels whatever the detector says ("java spring java-ee");
+        everything else the multilingual one."""
+        if self.multilingual is None or lang == "en":
+            return "en"
+        return "en" if text is not None and self._mostly_english(fold(text).split()) else "ml"
+
+    def _mostly_english(self, words: list[str]) -> bool:
+        content = [w for w in words if w not in STOPWORDS] or words
+        return bool(content) and sum(w in self._english for w in content) * 2 > len(content)
 
     def rank(self, texts: Sequence[str], top_k: int = 100,
              langs: Sequence[str | None] | None = None) -> list[list[Candidate]]:
@@ -161,17 +168,36 @@ class Linker:
     def _rank_batch(self, texts: Sequence[str], langs: Sequence[str | None], top_k: int,
                     ) -> list[list[Candidate]]:
         idx = self.index
-        routes = [self.route(lang) for lang in langs]
+        routes = [self.route(lang, text) for lang, text in zip(langs, texts, strict=True)]
         spans_per_text = [[s for s in phrases(t) if s.text != t] for t in texts]
-        text_vecs, span_vecs = self.encoder.encode_with_spans(
-            texts, [[(s.start, s.end) for s in spans] for spans in spans_per_text])
         # an English reading of foreign text, as one more query row after the phrases
         readings = [self._reading(t) for t in texts]
         wanted = [r for r in readings if r]
-        reading_vecs = iter(self.encoder.encode(wanted, query=True)) if wanted else iter(())
+        reading_vecs = self.encoder.encode(wanted, query=True)
+        by_text = iter(reading_vecs)
+        reading_of = [next(by_text) if r else None for r in readings]
+        # The English encoder reads Latin script (German, Turkish, Vietnamese… in part);
+        # text in other scripts it reads only through the lexicon's English reading, and
+        # encoding it costs more than the multilingual encoder does.
+        reads = [route == "en" or script_of(t) in (None, "LATIN")
+                 for route, t in zip(routes, texts, strict=True)]
+        read = [i for i, ok in enumerate(reads) if ok]
+        text_vecs = np.zeros((len(texts), self.encoder.dim), dtype=np.float32)
+        span_vecs = [np.zeros((len(spans), self.encoder.dim), np.float32)
+                     for spans in spans_per_text]
+        if read:
+            vecs, spans_read = self.encoder.encode_with_spans(
+                [texts[i] for i in read],
+                [[(s.start, s.end) for s in spans_per_text[i]] for i in read])
+            text_vecs[read] = vecs
+            for i, rows in zip(read, spans_read, strict=True):
+                span_vecs[i] = rows
+        for i, ok in enumerate(reads):
+            if not ok and reading_of[i] is not None:
+                text_vecs[i] = reading_of[i]
         qvec = np.concatenate([
-            np.vstack([tv[None, :], sv] + ([next(reading_vecs)[None, :]] if r else []))
-            for tv, sv, r in zip(text_vecs, span_vecs, readings, strict=True)])
+            np.vstack([tv[None, :], sv] + ([rv[None, :]] if rv is not None else []))
+            for tv, sv, rv in zip(text_vecs, span_vecs, reading_of, strict=True)])
         counts = [1 + len(spans) + bool(r) for spans, r in zip(spans_per_text, readings,
                                                                strict=True)]
         bounds = np.concatenate([[0], np.cumsum(counts)])
@@ -198,7 +224,7 @@ class Linker:
         if self.lexicon is None:
             return None
         words = fold(text).split()
-        if not words or sum(w in self._english for w in words) * 2 > len(words):
+        if not words or self._mostly_english(words):
             return None
         reading = self.lexicon.translate(text)
         return reading if reading and reading != " ".join(words) else None
@@ -235,8 +261,7 @@ class Linker:
         of an Arabic-script label."""
         found: dict[int, tuple[float, Span]] = {}
         index = self.index
-        for span in candidate_spans(text):
-            key = fold(span.text)
+        for span, key in candidate_keys(text):
             hits = set(index.exact.get(key, ()))
             if not has_unspaced_script(key):
                 light = arabic_light(key)
@@ -317,6 +342,7 @@ class Linker:
             label_text, label_phrase, cent_text[cands], cent_phrase[cands], desc_text[cands],
             lex[cands], whole_ratio / 100.0, partial / 100.0, exact_len,
             (exact_len > 0).astype(np.float32), ml_sim, ml_gap,
+            idx.common[cands] if len(idx.common) else np.zeros(len(cands), np.float32),
         ]).astype(np.float32)
         model: FusionModel = self.fusion[route]
         scores = model.score(feats)

@@ -230,7 +230,8 @@ class Normalizer:
         return Mention(
             start=start, end=end, text=text[start:end], concept=uri, kind=kind.value,
             label=concept.preferred_label(lang or "en"), score=round(cand.score, 4),
-            method=_method(cand.features, cand.route), matched_label=index.entry_text[cand.label_entry],
+            method=_method(cand.features, cand.route),
+            matched_label=index.entry_text[cand.label_entry],
             matched_lang=index.entry_lang[cand.label_entry], lang=written_in,
         )
 

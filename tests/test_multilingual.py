@@ -16,7 +16,7 @@ from skills_taxonomy.embedding import Encoder, make_encoder
 from skills_taxonomy.errors import TaxonomyImportError
 from skills_taxonomy.esco_import import import_esco
 from skills_taxonomy.language import detect_language
-from skills_taxonomy.model import ConceptKind, LabelType, Taxonomy
+from skills_taxonomy.model import ConceptKind, Taxonomy
 from skills_taxonomy.normalize import Normalizer, check_text
 from skills_taxonomy.project_labels import (
     ESCO_PREFIX,

@@ -42,6 +42,7 @@ from skills_taxonomy.fusion import (
     artefact_path,
     prior_fusion,
 )
+from skills_taxonomy.language import detect_language
 from skills_taxonomy.linker import Linker
 from skills_taxonomy.model import ConceptKind
 from skills_taxonomy.normalize import Normalizer
@@ -148,13 +149,18 @@ def multilingual_queries(normalizer: Normalizer, kind: ConceptKind, n: int, seed
 
 
 def _dev_groups(normalizer: Normalizer, kind: ConceptKind,
-                ) -> tuple[Groups, list[str]]:
-    """The multilingual development set's statements of this kind, as feature groups (the
-    language is detected, as in use), with each statement's language."""
+                ) -> tuple[Groups, list[str], Groups]:
+    """The development set's statements of this kind as feature groups, the language is
+    detected as in use: those that take the multilingual route with their languages, and
+    those that take the English route (English titles)."""
     rows = [q for q in read_statement_set(DEV_SET) if q.kind == kind.value]
-    groups = _features(normalizer.linkers[kind], [q.text for q in rows],
-                       [q.gold for q in rows])
-    return groups, [q.lang for q in rows]
+    linker = normalizer.linkers[kind]
+    routes = [linker.route(detect_language(q.text), q.text) for q in rows]
+    groups = _features(linker, [q.text for q in rows], [q.gold for q in rows])
+    multilingual = [(g, q.lang) for g, q, r in zip(groups, rows, routes, strict=True)
+                    if r == "ml"]
+    english = [g for g, r in zip(groups, routes, strict=True) if r == "en"]
+    return [g for g, _ in multilingual], [lang for _, lang in multilingual], english
 
 
 def _cross_fitted_ml(dev: Groups, langs: list[str], C: float, extra: Groups,
@@ -186,7 +192,9 @@ def _fit_multilingual(dev: Groups, langs: list[str], extra: Groups, seed: int,
                    "dev_statements": len(dev)}
 
 
-def fit_skills(normalizer: Normalizer, sample: int, seed: int) -> dict:
+def fit_skills(normalizer: Normalizer, sample: int, seed: int,
+               ) -> tuple[RoutedFusion, dict]:
+    """Both routes' skill models, and the figures behind every choice."""
     linker = normalizer.linkers[ConceptKind.SKILL]
     groups = {}
     for name, path in SKILL_SETS.items():
@@ -208,18 +216,17 @@ def fit_skills(normalizer: Normalizer, sample: int, seed: int) -> dict:
         "C_grid_cross_fitted": {str(C): v for C, v in cross.items()}, "C": best,
         "cross_fitted": cross[best],
         "fitted_on_both": {n: round(_mrr(english, g), 4) for n, g in groups.items()}}
-    dev, langs = _dev_groups(normalizer, ConceptKind.SKILL)
+    dev, langs, _ = _dev_groups(normalizer, ConceptKind.SKILL)
     multilingual, report["multilingual"] = _fit_multilingual(dev, langs, multi, seed)
-    RoutedFusion({"en": english, "ml": multilingual}).save(
-        artefact_path("skill"),
-        trained_on={"en": [str(p.relative_to(DATA)) for p in SKILL_SETS.values()],
-                    "ml": [str(DEV_SET.relative_to(ROOT)),
-                           f"{len(multi)} noised non-English skill labels"]},
-        taxonomy=normalizer.version, fitted=str(dt.date.today()), report=report)
-    return report
+    report["trained_on"] = {"en": [str(p.relative_to(DATA)) for p in SKILL_SETS.values()],
+                            "ml": [str(DEV_SET.relative_to(ROOT)),
+                                   f"{len(multi)} noised non-English skill labels"]}
+    return RoutedFusion({"en": english, "ml": multilingual}), report
 
 
-def fit_occupations(normalizer: Normalizer, sample: int, seed: int) -> dict:
+def fit_occupations(normalizer: Normalizer, sample: int, seed: int,
+                    ) -> tuple[RoutedFusion, dict]:
+    """Both routes' occupation models, and the figures behind every choice."""
     linker = normalizer.linkers[ConceptKind.OCCUPATION]
     with JOBBERT.open(encoding="utf-8", newline="") as handle:
         rows = [(r["vacancyTitle"], r["conceptUri"]) for r in csv.DictReader(handle)
@@ -227,8 +234,10 @@ def fit_occupations(normalizer: Normalizer, sample: int, seed: int) -> dict:
     random.Random(seed).shuffle(rows)
     half = sample // 2
     fit_rows, check_rows = rows[:half], rows[half:sample]
+    dev, langs, dev_english = _dev_groups(normalizer, ConceptKind.OCCUPATION)
+    # English qualification titles of the development set join the JobBERT titles
     fit_groups = _features(linker, [t for t, _ in fit_rows], [{u} for _, u in fit_rows],
-                           ["en"] * len(fit_rows))
+                           ["en"] * len(fit_rows)) + dev_english
     multi = _features(linker, *multilingual_queries(normalizer, ConceptKind.OCCUPATION, half,
                                                     seed))
     check_groups = _features(linker, [t for t, _ in check_rows], [{u} for _, u in check_rows],
@@ -237,7 +246,6 @@ def fit_occupations(normalizer: Normalizer, sample: int, seed: int) -> dict:
                for C in C_GRID}
     best = max(C_GRID, key=lambda C: heldout[C])
     english = _fit(fit_groups, best, multi, "en")
-    dev, langs = _dev_groups(normalizer, ConceptKind.OCCUPATION)
     # occupation titles come in every language (MELO): the multilingual model learns from
     # the development set's statements and the taxonomy's non-English labels
     multilingual, ml_report = _fit_multilingual(dev, langs, multi, seed)
@@ -245,17 +253,15 @@ def fit_occupations(normalizer: Normalizer, sample: int, seed: int) -> dict:
         "prior_mrr_heldout": round(_mrr(prior_fusion()["en"], check_groups), 4),
         "C_grid_mrr_heldout": {str(C): v for C, v in heldout.items()}, "C": best,
         "fitted_mrr_heldout": heldout[best],
-        "fit_titles": len(fit_rows), "heldout_titles": len(check_rows),
+        "fit_titles": len(fit_rows), "dev_english_titles": len(dev_english),
+        "heldout_titles": len(check_rows),
         "multilingual": ml_report,
+        "trained_on": {"en": [str(JOBBERT.relative_to(DATA)),
+                              f"{len(multi)} noised non-English occupation labels"],
+                       "ml": [str(DEV_SET.relative_to(ROOT)),
+                              f"{len(multi)} noised non-English occupation labels"]},
     }
-    RoutedFusion({"en": english, "ml": multilingual}).save(
-        artefact_path("occupation"),
-        trained_on={"en": [str(JOBBERT.relative_to(DATA)),
-                           f"{len(multi)} noised non-English occupation labels"],
-                    "ml": [str(DEV_SET.relative_to(ROOT)),
-                           f"{len(multi)} noised non-English occupation labels"]},
-        taxonomy=normalizer.version, fitted=str(dt.date.today()), report=report)
-    return report
+    return RoutedFusion({"en": english, "ml": multilingual}), report
 
 
 def main() -> None:
@@ -267,13 +273,18 @@ def main() -> None:
     args = parser.parse_args()
     both = not (args.skills or args.occupations)
     settings = Settings()
-    fusion = {"skill": prior_fusion(), "occupation": prior_fusion()}
-    normalizer = load_normalizer(settings, fusion=fusion)
+    normalizer = load_normalizer(settings, fusion={"skill": prior_fusion(),
+                                                   "occupation": prior_fusion()})
     report = {}
-    if args.skills or both:
-        report["skills"] = fit_skills(normalizer, args.sample // 2, args.seed)
-    if args.occupations or both:
-        report["occupations"] = fit_occupations(normalizer, args.sample, args.seed)
+    for kind, wanted, fit, sample in (("skill", args.skills, fit_skills, args.sample // 2),
+                                      ("occupation", args.occupations, fit_occupations,
+                                       args.sample)):
+        if wanted or both:
+            fitted, report[kind] = fit(normalizer, sample, args.seed)
+            fitted.save(artefact_path(kind), taxonomy=normalizer.version,
+                        encoders=[normalizer.encoder.name, normalizer.multilingual.name
+                                  if normalizer.multilingual else None],
+                        fitted=str(dt.date.today()), report=report[kind])
     print(json.dumps(report, indent=1))
 
 
