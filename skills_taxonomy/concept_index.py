@@ -36,12 +36,13 @@ from skills_taxonomy.model import ConceptKind, LabelType, Taxonomy
 from skills_taxonomy.text import arabic_light, fold, is_unspaced_char, skeleton, transliterate
 
 log = logging.getLogger(__name__)
-CACHE_FORMAT = 6
+CACHE_FORMAT = 7
 DESCRIPTION_CHARS = 240
 # n-grams in more than this share of labels are dropped: they carry little evidence, and
 # their long posting lists were a third of a sentence's linking time (0.02 → 0.002 took
 # English linking from ~100 to ~250 sentences/s at the same MRR; BENCHMARKS.md)
 MAX_DF = 0.002
+MAX_DF_FLOOR = 200  # a small taxonomy (the starter) keeps n-grams found in this many labels
 # The languages of the project's own label files: their occupation labels are embedded by
 # the multilingual encoder too.
 PROJECT_LANGUAGES = ("ar", "uk", "ru", "tr", "fa", "vi", "zh")
@@ -179,7 +180,7 @@ def build_index(taxonomy: Taxonomy, kind: ConceptKind, encoder: Encoder,
     # sparse products slow; dropping them keeps lexical search in the millisecond range.
     vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True,
                                  lowercase=False, dtype=np.float32,
-                                 max_df=MAX_DF if len(folded) >= 1000 else 1.0)
+                                 max_df=max(int(MAX_DF * len(folded)), MAX_DF_FLOOR))
     # a taxonomy may hold no concept of this kind (an import of occupations only)
     tfidf = vectorizer.fit_transform(folded or ["-"]).tocsr()[: len(folded)]
     vec_entry = np.array([i for i, lang in enumerate(entry_lang) if lang in embed_languages]

@@ -108,9 +108,18 @@ class Linker:
         self._tfidf_t = index.tfidf.T.tocsr()
         self._row_bounds = np.searchsorted(index.vec_concept[order],
                                            np.arange(len(index) + 1))
+        # every label entry grouped by concept (transliterations come last in the index)
+        self._entries_sorted = np.argsort(index.entry_concept, kind="stable")
+        self._entry_bounds = np.searchsorted(index.entry_concept[self._entries_sorted],
+                                             np.arange(len(index) + 1))
+        self._first_entry = np.where(
+            self._entry_bounds[1:] > self._entry_bounds[:-1],
+            self._entries_sorted[np.minimum(self._entry_bounds[:-1],
+                                            len(self._entries_sorted) - 1)], 0)
         # multilingual label rows grouped by concept, for a max per concept
         ml_order = np.argsort(index.ml_concept, kind="stable")
         self._ml_sorted = ml_order
+        self._ml_vectors = index.ml_vectors[ml_order] if len(ml_order) else index.ml_vectors
         self._ml_concepts = index.ml_concept[ml_order]
         self._ml_starts = np.flatnonzero(np.r_[True, np.diff(self._ml_concepts) != 0]) \
             if len(ml_order) else np.zeros(0, np.int64)
@@ -152,7 +161,7 @@ class Linker:
         if not wanted or self.multilingual is None:
             return out
         vectors = self.multilingual.encode([texts[i] for i in wanted], query=True)
-        sims = vectors @ self.index.ml_vectors[self._ml_sorted].T
+        sims = vectors @ self._ml_vectors.T
         n = len(self.index)
         for i, row in zip(wanted, sims, strict=True):
             per_concept = np.full(n, -1.0, dtype=np.float32)
@@ -255,30 +264,43 @@ class Linker:
         best[concepts] = col[order]
         return lex, best
 
-    def _exact(self, text: str) -> dict[int, tuple[float, Span]]:
+    def _entry_of(self, concept: int, keys: tuple[str, ...]) -> int:
+        """The concept's label entry whose folded text (or its clitic-free form) is one
+        of `keys`; its first entry when none is."""
+        rows = self._entries_sorted[self._entry_bounds[concept]:self._entry_bounds[concept + 1]]
+        for row in rows.tolist():
+            folded = self.index.entry_folded[row]
+            if folded in keys or arabic_light(folded) in keys:
+                return row
+        return int(rows[0]) if len(rows) else 0
+
+    def _exact(self, text: str) -> dict[int, tuple[float, Span, int]]:
         """Concepts with a label that occurs verbatim (after folding) in the text: as
         written, without Arabic clitics, or as the consonant skeleton of a transliteration
-        of an Arabic-script label."""
-        found: dict[int, tuple[float, Span]] = {}
+        of an Arabic-script label; with the strength, the span and the label entry."""
+        found: dict[int, tuple[float, Span, int]] = {}
         index = self.index
         for span, key in candidate_keys(text):
-            hits = set(index.exact.get(key, ()))
+            keys = (key,)
+            hits = {c: -1 for c in index.exact.get(key, ())}
             if not has_unspaced_script(key):
                 light = arabic_light(key)
                 if light != key:
-                    hits.update(index.exact.get(light, ()))
+                    keys = (key, light)
+                    hits.update({c: -1 for c in index.exact.get(light, ()) if c not in hits})
                 if key.isascii() and len(key.split()) <= 2:
-                    hits.update(int(index.entry_concept[e])
-                                for e in index.skeletons.get(skeleton(key), ()))
+                    for e in index.skeletons.get(skeleton(key), ()):
+                        hits.setdefault(int(index.entry_concept[e]), e)
             if not hits:
                 continue
             # longer aliases are less ambiguous ("java" vs "operate a forklift"); a
             # Chinese character carries about as much as a word
             size = sum(4 if is_unspaced_char(ch) else 1 for ch in span.text)
             strength = min(size, EXACT_CHARS) / EXACT_CHARS
-            for c in hits:
-                if strength > found.get(c, (0.0, span))[0]:
-                    found[c] = (strength, span)
+            for c, entry in hits.items():
+                if strength > found.get(c, (0.0,))[0]:
+                    found[c] = (strength, span,
+                                entry if entry >= 0 else self._entry_of(c, keys))
         return found
 
     def _rank_one(self, text: str, spans: list[Span], qvec: np.ndarray,
@@ -310,7 +332,11 @@ class Linker:
         label_text = np.zeros(len(cands), np.float32)
         label_phrase = np.zeros(len(cands), np.float32)
         best_query = np.zeros(len(cands), np.int64)
-        best_entry = np.where(lex_best[cands] >= 0, lex_best[cands], 0)
+        # the label each candidate's fuzzy features compare with: its exact alias, else
+        # its best lexical label, else its best English label, else its first label
+        best_entry = np.array([exact[c][2] if c in exact else (
+            lex_best[c] if lex_best[c] >= 0 else self._first_entry[c]) for c in cands.tolist()],
+            dtype=np.int64)
         if has.any():
             safe_starts = starts[has]
             label_text[has] = np.maximum.reduceat(sims[0], safe_starts)[: has.sum()]
@@ -320,23 +346,25 @@ class Linker:
                 seg = sims[:, starts[j]:starts[j] + sizes[j]]
                 q, col = divmod(int(seg.argmax()), seg.shape[1])
                 best_query[j] = q
-                if label_phrase[j] >= lex[cands[j]] or lex_best[cands[j]] < 0:
+                if int(cands[j]) not in exact and (label_phrase[j] >= lex[cands[j]]
+                                                   or lex_best[cands[j]] < 0):
                     best_entry[j] = idx.vec_entry[segments[j][col]]
+        shown_entry = best_entry
         if ml is not None:
             ml_sim = ml[0][cands]
             ml_gap = ml_sim - float(ml[0].max())
             # the multilingual encoder's label names the match when it is the strongest
-            # evidence (no exact alias and a weak lexical match)
+            # evidence (a weak lexical match); the fuzzy features keep the lexical label
             ml_best = ml[1][cands]
             use = (ml_best >= 0) & (lex[cands] < 0.5) & (ml_gap > -0.01)
-            best_entry = np.where(use, ml_best, best_entry)
+            shown_entry = np.where(use, ml_best, best_entry)
         else:
             ml_sim = ml_gap = np.zeros(len(cands), np.float32)
         folded_text = fold(text)
         labels = [idx.entry_folded[e] for e in best_entry.tolist()]
         whole_ratio = process.cdist([folded_text], labels, scorer=fuzz.ratio)[0]
         partial = process.cdist(labels, [folded_text], scorer=fuzz.partial_ratio)[:, 0]
-        exact_len = np.array([exact.get(c, (0.0, None))[0] for c in cands.tolist()],
+        exact_len = np.array([exact[c][0] if c in exact else 0.0 for c in cands.tolist()],
                              np.float32)
         feats = np.column_stack([
             label_text, label_phrase, cent_text[cands], cent_phrase[cands], desc_text[cands],
@@ -355,6 +383,6 @@ class Linker:
             c = int(cands[j])
             span = exact[c][1] if c in exact else (
                 spans[best_query[j] - 1] if 0 < best_query[j] <= len(spans) else None)
-            out.append(Candidate(c, float(scores[j]), feats[j], span, int(best_entry[j]),
+            out.append(Candidate(c, float(scores[j]), feats[j], span, int(shown_entry[j]),
                                  route))
         return out
