@@ -38,6 +38,7 @@ import-esco: $(STAMP)
 eval: $(STAMP)
 	$(BIN)/matcher eval skills $(SHARED)/eval/decorte/tech_validation_annotations.csv \
 	  $(SHARED)/eval/decorte/house_validation_annotations.csv
+	$(BIN)/matcher eval statements training/data/multilingual_dev.csv
 	$(BIN)/matcher eval occupations $$(ls -d $(SHARED)/eval/melo/* | while read d; do \
 	  test -f $$d/queries.tsv && echo $$d; done)
 

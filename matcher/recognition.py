@@ -372,7 +372,9 @@ BELOW_LEVEL_FACTOR = 0.7  # the qualification sits below the occupation's usual 
 EXPERIENCE_YEARS_SCALE = 2.0  # confidence 1 - exp(-years / 2): 0.39 at 1 y, 0.78 at 3 y
 EXPERIENCE_MAX = 0.9
 EVIDENCED = 0.5  # below this a skill counts as missing
+GENERAL_EDUCATION = ("primary", "lower_secondary", "upper_secondary")
 LOW_MARGIN = 1.2  # a sub-threshold best occupation is taken when this far above the next
+LOW_FLOOR = 0.5  # … and at least this share of the threshold (not a guess among many)
 CLAIM_CONFIDENCE = {"coach_verified": 1.0, "qualification": 0.9, "work_experience": 0.9,
                     "self_declared": 0.8}
 
@@ -473,9 +475,13 @@ class Recogniser:
         else None."""
         if not ranked:
             return None
-        if ranked[0][1] >= self.concepts.occupation_threshold(title):
+        threshold = self.concepts.occupation_threshold(title)
+        if ranked[0][1] >= threshold:
             return "high"
-        if len(ranked) == 1 or ranked[0][1] >= LOW_MARGIN * ranked[1][1]:
+        if infer_type(title) in GENERAL_EDUCATION:
+            return None  # a school certificate: no guess at an occupation
+        if ranked[0][1] >= LOW_FLOOR * threshold and (
+                len(ranked) == 1 or ranked[0][1] >= LOW_MARGIN * ranked[1][1]):
             return "low"
         return None
 

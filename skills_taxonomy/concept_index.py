@@ -36,7 +36,7 @@ from skills_taxonomy.model import ConceptKind, LabelType, Taxonomy
 from skills_taxonomy.text import arabic_light, fold, is_unspaced_char, skeleton, transliterate
 
 log = logging.getLogger(__name__)
-CACHE_FORMAT = 7
+CACHE_FORMAT = 8
 DESCRIPTION_CHARS = 240
 # n-grams in more than this share of labels are dropped: they carry little evidence, and
 # their long posting lists were a third of a sentence's linking time (0.02 → 0.002 took
@@ -70,7 +70,9 @@ class ConceptIndex:
     entry_lang: list[str]
     exact: dict[str, tuple[int, ...]]  # folded label -> concept indices
     vectorizer: TfidfVectorizer
-    tfidf: sparse.csr_matrix  # entries x n-grams, L2-normalised rows
+    # n-grams x entries (the transpose of the L2-normalised entry rows): what a query's
+    # n-gram vector is multiplied with; stored so, it costs no conversion at start-up
+    tfidf_t: sparse.csr_matrix
     vec_entry: np.ndarray  # entry index of each embedded label
     label_vectors: np.ndarray  # embedded labels x dim
     centroids: np.ndarray  # concepts x dim
@@ -79,6 +81,7 @@ class ConceptIndex:
     # concepts the project itself names (starter taxonomy, label files): the occupations
     # migrants most often enter or train for and their essential skills
     common: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    english_words: frozenset[str] = frozenset()  # words of the English labels
     ml_entry: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     ml_vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))
     ml_encoder: str = ""
@@ -182,7 +185,7 @@ def build_index(taxonomy: Taxonomy, kind: ConceptKind, encoder: Encoder,
                                  lowercase=False, dtype=np.float32,
                                  max_df=max(int(MAX_DF * len(folded)), MAX_DF_FLOOR))
     # a taxonomy may hold no concept of this kind (an import of occupations only)
-    tfidf = vectorizer.fit_transform(folded or ["-"]).tocsr()[: len(folded)]
+    tfidf_t = vectorizer.fit_transform(folded or ["-"]).tocsr()[: len(folded)].T.tocsr()
     vec_entry = np.array([i for i, lang in enumerate(entry_lang) if lang in embed_languages]
                          or [i for i, lang in enumerate(entry_lang)
                              if not lang.endswith("-Latn")], dtype=np.int32)
@@ -200,8 +203,10 @@ def build_index(taxonomy: Taxonomy, kind: ConceptKind, encoder: Encoder,
         desc[with_description] = encoder.encode([descriptions[i] for i in with_description],
                                                 show_progress=True)
     index = ConceptIndex(kind, uris, preferred, entry_concept, entry_text, folded, entry_lang,
-                         exact, vectorizer, tfidf, vec_entry, label_vectors, centroids, desc,
-                         skeletons, np.array(common, dtype=bool))
+                         exact, vectorizer, tfidf_t, vec_entry, label_vectors, centroids, desc,
+                         skeletons, np.array(common, dtype=bool),
+                         frozenset(w for f, lang in zip(folded, entry_lang, strict=True)
+                                   if lang == "en" for w in f.split()))
     if multilingual is not None:
         rows = _ml_rows(entries, kind, embed_languages, ml_labels)
         if progress:

@@ -41,6 +41,8 @@ BATCH = 64
 LEXICAL_TOP = 200
 LEXICAL_WORDS = 8
 EXACT_CHARS = 16
+# the project's languages: their labels are no lexical evidence for English text
+FOREIGN_TO_ENGLISH = frozenset({"ar", "uk", "ru", "tr", "fa", "vi", "zh"})
 
 
 @dataclass
@@ -98,14 +100,13 @@ class Linker:
         self.multilingual = multilingual if (
             multilingual is not None and len(index.ml_entry)
             and index.ml_encoder == multilingual.name) else None
-        self._english = {w for f, lang in zip(index.entry_folded, index.entry_lang, strict=True)
-                         if lang == "en" for w in f.split()}
+        self._english = index.english_words
         # label rows of each concept, for the exact label-level similarity of a shortlist
         order = np.argsort(index.vec_concept, kind="stable")
         self._rows_sorted = order
-        # n-grams x entries in row order: a query product with `tfidf.T` converted it on
-        # every call (0.15 s of each batch on full ESCO); kept once, it costs ~70 MB
-        self._tfidf_t = index.tfidf.T.tocsr()
+        self._tfidf_t = index.tfidf_t
+        self._english_route = np.array([lang not in FOREIGN_TO_ENGLISH and not
+                                        lang.endswith("-Latn") for lang in index.entry_lang])
         self._row_bounds = np.searchsorted(index.vec_concept[order],
                                            np.arange(len(index) + 1))
         # every label entry grouped by concept (transliterations come last in the index)
@@ -238,11 +239,13 @@ class Linker:
         reading = self.lexicon.translate(text)
         return reading if reading and reading != " ".join(words) else None
 
-    def _lexical(self, lex_rows) -> tuple[np.ndarray, np.ndarray]:
+    def _lexical(self, lex_rows, route: str) -> tuple[np.ndarray, np.ndarray]:
         """Best TF-IDF cosine per concept over the text and its phrases, and its label.
 
         Only the LEXICAL_TOP best labels of each query row count: the long tail of weak
-        n-gram overlaps adds nothing but time."""
+        n-gram overlaps adds nothing but time. English text is not compared with the
+        migrants' languages' labels and transliterations: in Latin letters (Turkish,
+        Vietnamese, "kukhar") they share n-grams with English words by chance only."""
         idx = self.index
         lex = np.zeros(len(idx), dtype=np.float32)
         best = np.full(len(idx), -1, dtype=np.int64)
@@ -250,6 +253,9 @@ class Linker:
         for r in range(lex_rows.shape[0]):
             lo, hi = lex_rows.indptr[r], lex_rows.indptr[r + 1]
             data, ind = lex_rows.data[lo:hi], lex_rows.indices[lo:hi]
+            if route == "en":
+                keep = self._english_route[ind]
+                data, ind = data[keep], ind[keep]
             if len(data) > LEXICAL_TOP:
                 keep = np.argpartition(-data, LEXICAL_TOP)[:LEXICAL_TOP]
                 data, ind = data[keep], ind[keep]
@@ -310,7 +316,7 @@ class Linker:
         idx = self.index
         cent_text = centroid_sim[0]
         cent_phrase = centroid_sim.max(axis=0)
-        lex, lex_best = self._lexical(lex_rows)
+        lex, lex_best = self._lexical(lex_rows, route)
         exact = self._exact(text)
         shortlist = {*exact}
         sources = [(cent_text, SHORTLIST), (cent_phrase, SHORTLIST),
@@ -364,6 +370,12 @@ class Linker:
         labels = [idx.entry_folded[e] for e in best_entry.tolist()]
         whole_ratio = process.cdist([folded_text], labels, scorer=fuzz.ratio)[0]
         partial = process.cdist(labels, [folded_text], scorer=fuzz.partial_ratio)[:, 0]
+        # a transliteration met through its consonants ("tabbakh" ~ طباخ) is compared so
+        for j, entry in enumerate(best_entry.tolist()):
+            if idx.entry_lang[entry] in ("ar-Latn", "fa-Latn") and int(cands[j]) in exact:
+                bones = skeleton(labels[j]), skeleton(folded_text)
+                whole_ratio[j] = max(whole_ratio[j], fuzz.ratio(*bones))
+                partial[j] = max(partial[j], fuzz.partial_ratio(*bones))
         exact_len = np.array([exact[c][0] if c in exact else 0.0 for c in cands.tolist()],
                              np.float32)
         feats = np.column_stack([

@@ -11,6 +11,7 @@ import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class ConceptKind(StrEnum):
@@ -36,8 +37,10 @@ class RelationType(StrEnum):
     OPTIONAL = "optional"
 
 
-@dataclass(frozen=True, slots=True)
-class Label:
+class Label(NamedTuple):
+    """A name of a concept in one language. A tuple: 650,000 of them unpickle in a
+    fraction of a second (a frozen dataclass took three, a third of the start-up)."""
+
     text: str
     lang: str
     type: LabelType

@@ -21,7 +21,7 @@ from skills_taxonomy.concept_index import MlLabels, load_or_build_index
 from skills_taxonomy.embedding import Encoder
 from skills_taxonomy.errors import InvalidInputError
 from skills_taxonomy.fusion import FEATURES, RoutedFusion, load_fusion
-from skills_taxonomy.language import detect_language
+from skills_taxonomy.language import detect_language, script_of
 from skills_taxonomy.lexicon import load_lexicon
 from skills_taxonomy.linker import Candidate, Linker
 from skills_taxonomy.model import ConceptKind, Taxonomy
@@ -32,7 +32,8 @@ MAX_BATCH = 10_000
 _EXACT = FEATURES.index("exact_hit")
 _LEXICAL = FEATURES.index("tfidf_char")
 _SEMANTIC = FEATURES.index("label_sim_phrase")
-BINARY_SHARE = 0.05  # above this share of control or replacement characters: not text
+BINARY_SHARE = 0.05
+OWN_LANGUAGE_LETTERS = 20  # a piece this long in the text's script gets its own language  # above this share of control or replacement characters: not text
 
 
 @dataclass(frozen=True)
@@ -72,8 +73,12 @@ class Statement:
 
 
 def _unreadable(ch: str) -> bool:
-    return (unicodedata.category(ch) in {"Cc", "Cs", "Co", "Cn"} and ch not in "\n\r\t"
-            or ch == "\ufffd")
+    """A character no person types: C0 controls, surrogates, private-use and unassigned
+    code points, the replacement character. (C1 controls are Windows-1252 debris that
+    `repair` turns back into what was meant.)"""
+    if ch in "\n\r\t" or "\x80" <= ch <= "\x9f":
+        return False
+    return unicodedata.category(ch) in {"Cc", "Cs", "Co", "Cn"} or ch == "\ufffd"
 
 
 def check_text(text: object, what: str = "text") -> str:
@@ -91,14 +96,14 @@ def check_text(text: object, what: str = "text") -> str:
         raise InvalidInputError(f"{what} contains NUL characters: binary data, not text")
     if not text.strip():
         raise InvalidInputError(f"{what} is empty")
-    repaired = repair(text)
-    bad = sum(map(_unreadable, repaired))
-    if bad > max(2, len(repaired) * BINARY_SHARE):
+    bad = sum(map(_unreadable, text))
+    if bad > max(2, len(text) * BINARY_SHARE):
         raise InvalidInputError(
-            f"{what} looks like binary data, not text ({bad} of {len(repaired)} characters "
+            f"{what} looks like binary data, not text ({bad} of {len(text)} characters "
             "are control or undecodable characters)")
     if bad:
-        repaired = "".join(" " if _unreadable(ch) else ch for ch in repaired)
+        text = "".join(" " if _unreadable(ch) else ch for ch in text)
+    repaired = repair(text)
     if not repaired.strip():
         raise InvalidInputError(f"{what} has no readable characters")
     return repaired
@@ -157,7 +162,7 @@ class Normalizer:
         return self.linkers[kind].rank([check_text(t) for t in texts], top_k)
 
     def normalize(self, text: str, lang: str | None = None) -> list[Mention]:
-        return self.normalize_batch([text], lang)[0]
+        return self.normalize_batch([check_text(text)], lang)[0]
 
     def normalize_batch(self, texts: Sequence[str], lang: str | None = None,
                         kinds: Sequence[ConceptKind] = (ConceptKind.SKILL,
@@ -187,7 +192,7 @@ class Normalizer:
                   for i, text in enumerate(checked)
                   for start, end in segments(text) if _worded(text[start:end])]
         piece_texts = [checked[i][s:e] for i, s, e in pieces]
-        piece_langs = [detect_language(p) or text_langs[i]
+        piece_langs = [_piece_language(p, checked[i], text_langs[i])
                        for (i, _, _), p in zip(pieces, piece_texts, strict=True)]
         found: list[list[Mention]] = [[] for _ in checked]
         for kind in kinds:
@@ -234,6 +239,16 @@ class Normalizer:
             matched_label=index.entry_text[cand.label_entry],
             matched_lang=index.entry_lang[cand.label_entry], lang=written_in,
         )
+
+
+def _piece_language(piece: str, text: str, text_lang: str | None) -> str | None:
+    """A piece's own language where it can be told apart from the whole text's: written in
+    another script, or long enough; else the text's (a two-word list item in the same
+    script says too little: "мити посуд" could be Russian or Bulgarian)."""
+    if piece == text or (script_of(piece) == script_of(text)
+                         and sum(ch.isalpha() for ch in piece) < OWN_LANGUAGE_LETTERS):
+        return text_lang
+    return detect_language(piece) or text_lang
 
 
 def _worded(text: str) -> bool:

@@ -12,7 +12,7 @@ from pathlib import Path
 from skills_taxonomy.errors import MatcherError
 from skills_taxonomy.model import Taxonomy
 
-FORMAT = 2  # 2: labels carry their source
+FORMAT = 3  # 2: labels carry their source; 3: labels are tuples
 
 
 def save_taxonomy(taxonomy: Taxonomy, path: Path) -> str:

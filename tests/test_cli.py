@@ -51,7 +51,7 @@ def test_normalize_a_file_one_json_object_per_line(data_dir: Path) -> None:
     assert [o["line"] for o in out] == [1, 3, 4]  # the blank line is skipped
     assert out[0]["lang"] == "uk" and out[0]["mentions"]
     assert all(m["lang"] == "uk" for m in out[0]["mentions"])
-    assert out[1]["text"] == "sveiser’s helper"  # a Windows-1252 apostrophe, repaired
+    assert out[1]["text"] == "sveiser's helper"  # a Windows-1252 apostrophe, repaired
     assert out[2]["mentions"] == [] and out[2]["unlinked"][0]["text"] == "qwxz blorp"
 
 

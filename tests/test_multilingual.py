@@ -54,7 +54,7 @@ def test_only_truly_binary_input_is_refused() -> None:
         check_text("PK\x03\x04\x00\x00binary")
     with pytest.raises(InvalidInputError, match="binary data"):
         check_text("\x01\x02\x03\x04\x05\x06\x07\x08" * 10)
-    assert check_text("Koch \ufffd Küche") == "Koch   Küche"  # one stray character: kept
+    assert check_text("Koch \ufffd Küche") == "Koch Küche"  # one stray character: dropped
 
 
 # --- languages, scripts, transliteration ------------------------------------------------------
@@ -114,7 +114,7 @@ def test_every_label_resolves_to_a_known_esco_concept_of_its_kind() -> None:
     for name, kind in (("skills_en.csv", ConceptKind.SKILL),
                        ("occupations_en.csv", ConceptKind.OCCUPATION)):
         with (SHARED / "esco/v1.1.1/en" / name).open(encoding="utf-8", newline="") as handle:
-            known.update({r["conceptUri"]: (kind, r["preferredLabel"])
+            known.update({r["conceptUri"]: (kind, " ".join(r["preferredLabel"].split()))
                           for r in csv.DictReader(handle)})
     for path in label_files():
         for row in read_label_file(path):
@@ -139,7 +139,8 @@ def test_full_esco_import_keeps_the_project_labels() -> None:
     sources = taxonomy.label_sources()
     for lang in PROJECT_LANGUAGES:
         assert sources[lang][LABELS_SOURCE] > 5000, lang
-    assert sources["en"]["esco"] > 100_000 and "melo" in sources["de"]
+    assert sources["en"]["esco"] > 100_000
+    assert sources["de"]["label-file:skills_de_BA_mapping"] > 10_000
     assert report["label_files"]["unknown_uris"] == 0  # type: ignore[index]
 
 
@@ -195,7 +196,6 @@ def test_cooks_in_every_language_and_in_transliteration(multilingual: Normalizer
 def test_mentions_carry_their_language_and_unlinked_text_is_reported(
         multilingual: Normalizer) -> None:
     [statement] = multilingual.statements(["зварювальник; Gabelstapler; qwxz blorp"])
-    assert statement.lang == "uk"
     by_text = {m.text: m for m in statement.mentions}
     assert by_text["зварювальник"].lang == "uk" and by_text["Gabelstapler"].lang == "de"
     assert [u["text"] for u in statement.unlinked] == ["qwxz blorp"]

@@ -14,13 +14,41 @@ from fastapi.testclient import TestClient
 from api.demo import demo_tokens, load_demo
 from api.main import create_app
 from matcher.course_plan import EXACT_MAX_SKILLS, CourseFacts, plan_courses, why_not
-from matcher.db import Database, apply_migrations, migrations
+from matcher.db import (
+    Database,
+    DatabaseError,
+    align_vector_dimension,
+    apply_migrations,
+    migrations,
+)
 from matcher.scoring import FEATURES, WEIGHTS, CandidateFacts, Evidence, Scorer, load_weights
 from matcher.service import Engine
 from matcher.settings import Settings
 from skills_taxonomy.errors import InvalidInputError
 from skills_taxonomy.model import ConceptKind
 from skills_taxonomy.normalize import Normalizer
+
+
+def test_vector_columns_take_the_encoders_dimension(tmp_path: Path, engine: Engine) -> None:
+    """An empty database takes another encoder's dimension; one holding profile vectors
+    refuses, naming both dimensions, and stays as it was."""
+    with Database(Settings(data_dir=tmp_path, pgdata=tmp_path / "pg")) as db, \
+            db.connection() as conn:
+        assert align_vector_dimension(conn, 1024) is True
+        dims = conn.execute("SELECT attrelid::regclass::text, atttypmod FROM pg_attribute"
+                            " WHERE attname = 'embedding' AND attrelid::regclass::text IN"
+                            " ('concept', 'candidate', 'vacancy', 'course')").fetchall()
+        assert sorted(dims) == [(t, 1024) for t in ("candidate", "concept", "course",
+                                                     "vacancy")]
+        conn.execute("INSERT INTO concept (uri, kind, label_en, embedding) VALUES"
+                     " ('x:1', 'skill', 'x', %s)", ("[" + ",".join(["0.1"] * 1024) + "]",))
+        assert align_vector_dimension(conn, 1024) is False  # nothing to do
+    with engine.connection() as conn, pytest.raises(DatabaseError, match="of 384 dimensions"):
+        align_vector_dimension(conn, 512)
+    with engine.connection() as conn:
+        row = conn.execute("SELECT atttypmod FROM pg_attribute WHERE attrelid ="
+                           " 'candidate'::regclass AND attname = 'embedding'").fetchone()
+        assert row == (384,)
 
 
 def test_embedded_server_starts_keeps_data_and_stops(tmp_path: Path) -> None:
@@ -63,7 +91,8 @@ def test_taxonomy_is_persisted_with_its_version(engine: Engine) -> None:
         labels = conn.execute("SELECT count(DISTINCT lang) FROM concept_label").fetchone()
         relations = conn.execute("SELECT count(*) FROM occupation_skill").fetchone()
         assert engine.concepts.persist(conn) is False  # same version: nothing rewritten
-    assert version == (engine.concepts.version,)
+    # the version of the taxonomy and of the encoder that made the stored vectors
+    assert version == (f"{engine.concepts.version}:{engine.concepts.normalizer.encoder.name}",)
     assert counts == {"skill": taxonomy.count(ConceptKind.SKILL),
                       "occupation": taxonomy.count(ConceptKind.OCCUPATION)}
     assert no_vector == (0,)
