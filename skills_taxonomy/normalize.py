@@ -32,8 +32,8 @@ MAX_BATCH = 10_000
 _EXACT = FEATURES.index("exact_hit")
 _LEXICAL = FEATURES.index("tfidf_char")
 _SEMANTIC = FEATURES.index("label_sim_phrase")
-BINARY_SHARE = 0.05
-OWN_LANGUAGE_LETTERS = 20  # a piece this long in the text's script gets its own language  # above this share of control or replacement characters: not text
+BINARY_SHARE = 0.05  # above this share of control or replacement characters: not text
+OWN_LANGUAGE_LETTERS = 20  # a piece this long in the text's script gets its own language
 
 
 @dataclass(frozen=True)
