@@ -287,7 +287,7 @@ class Linker:
         found: dict[int, tuple[float, Span, int]] = {}
         index = self.index
         for span, key in candidate_keys(text):
-            keys = (key,)
+            keys: tuple[str, ...] = (key,)
             hits = {c: -1 for c in index.exact.get(key, ())}
             if not has_unspaced_script(key):
                 light = arabic_light(key)
