@@ -85,8 +85,8 @@ def test_routed_fusion_round_trips(tmp_path) -> None:
     X, y, groups = _ranking_data()
     routes = {route: FusionModel(features=features).fit(X, y, groups)
               for route, features in ROUTES.items()}
-    ml = [FEATURES.index("ml_sim"), FEATURES.index("ml_gap")]
-    assert routes["en"].coef_[ml].tolist() == [0.0, 0.0]  # no multilingual evidence there
+    ml = [FEATURES.index(f) for f in ("ml_sim", "ml_gap", "common")]
+    assert routes["en"].coef_[ml].tolist() == [0.0] * 3  # no multilingual evidence there
     RoutedFusion(routes).save(tmp_path / "fusion.json", note="test")
     again = RoutedFusion.load(tmp_path / "fusion.json")
     for route in ROUTES:
