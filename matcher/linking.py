@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from skills_taxonomy.language import detect_language
 from skills_taxonomy.normalize import Mention, Statement
 
 
@@ -41,7 +42,7 @@ class LinkingReport:
               what: str = "occupation") -> None:
         """A title linked (or not) to an occupation."""
         uri = found.concept if isinstance(found, Mention) else found
-        self.statements.append({"field": where, "text": text,
+        self.statements.append({"field": where, "text": text, "lang": detect_language(text),
                                 "linked": [{"concept": uri}] if uri else [],
                                 "unlinked": [] if uri else [text]})
         if not uri:

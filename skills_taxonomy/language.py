@@ -41,13 +41,18 @@ TELLING_LETTERS = {
 }
 
 
-def script_of(text: str) -> str | None:
-    """The script most of the text's letters are written in."""
+def scripts_of(text: str) -> Counter[str]:
+    """How many of the text's letters each script holds."""
     scripts: Counter[str] = Counter()
     for ch in text:
         if ch.isalpha():
-            name = unicodedata.name(ch, "")
-            scripts[name.split(" ", 1)[0]] += 1
+            scripts[unicodedata.name(ch, "").split(" ", 1)[0]] += 1
+    return scripts
+
+
+def script_of(text: str) -> str | None:
+    """The script most of the text's letters are written in."""
+    scripts = scripts_of(text)
     return scripts.most_common(1)[0][0] if scripts else None
 
 
@@ -100,4 +105,4 @@ def warm_up() -> None:
             _detector(script, full).compute_language_confidence_values(sample)
 
 
-__all__ = ["LANGUAGES", "detect_language", "script_of", "warm_up"]
+__all__ = ["LANGUAGES", "detect_language", "script_of", "scripts_of", "warm_up"]

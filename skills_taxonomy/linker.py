@@ -100,7 +100,7 @@ class Linker:
         self.multilingual = multilingual if (
             multilingual is not None and len(index.ml_entry)
             and index.ml_encoder == multilingual.name) else None
-        self._english = index.english_words
+        self.english_words = index.english_words
         # label rows of each concept, for the exact label-level similarity of a shortlist
         order = np.argsort(index.vec_concept, kind="stable")
         self._rows_sorted = order
@@ -139,7 +139,7 @@ class Linker:
 
     def _mostly_english(self, words: list[str]) -> bool:
         content = [w for w in words if w not in STOPWORDS] or words
-        return bool(content) and sum(w in self._english for w in content) * 2 > len(content)
+        return bool(content) and sum(w in self.english_words for w in content) * 2 > len(content)
 
     def rank(self, texts: Sequence[str], top_k: int = 100,
              langs: Sequence[str | None] | None = None) -> list[list[Candidate]]:

@@ -21,7 +21,7 @@ from skills_taxonomy.concept_index import MlLabels, load_or_build_index
 from skills_taxonomy.embedding import Encoder
 from skills_taxonomy.errors import InvalidInputError
 from skills_taxonomy.fusion import FEATURES, RoutedFusion, load_fusion
-from skills_taxonomy.language import detect_language, script_of
+from skills_taxonomy.language import detect_language, scripts_of
 from skills_taxonomy.lexicon import load_lexicon
 from skills_taxonomy.linker import Candidate, Linker
 from skills_taxonomy.model import ConceptKind, Taxonomy
@@ -147,6 +147,12 @@ class Normalizer:
                                         ml_labels=ml_labels)
             model = (fusion or {}).get(kind.value) or load_fusion(kind.value)
             self.linkers[kind] = Linker(index, encoder, model, lexicon, multilingual)
+        # one English vocabulary for both kinds, so a text takes the same route for its
+        # skills and its occupations ("welder" is a word of occupation labels only)
+        english = frozenset().union(*(linker.index.english_words
+                                      for linker in self.linkers.values()))
+        for linker in self.linkers.values():
+            linker.english_words = english
         self.threshold = threshold
 
     def threshold_for(self, kind: ConceptKind, route: str = "en") -> float:
@@ -244,8 +250,9 @@ class Normalizer:
 def _piece_language(piece: str, text: str, text_lang: str | None) -> str | None:
     """A piece's own language where it can be told apart from the whole text's: written in
     another script, or long enough; else the text's (a two-word list item in the same
-    script says too little: "мити посуд" could be Russian or Bulgarian)."""
-    if piece == text or (script_of(piece) == script_of(text)
+    script says too little: "мити посуд" could be Russian or Bulgarian). A text that
+    mixes scripts ("зварювальник; Gabelstapler") has no language its pieces share."""
+    if piece == text or (len(scripts_of(text)) == 1
                          and sum(ch.isalpha() for ch in piece) < OWN_LANGUAGE_LETTERS):
         return text_lang
     return detect_language(piece) or text_lang
