@@ -100,7 +100,7 @@ def _scores(rankings: list[list[str]], gold: list[set[str]], groups: list[str],
     per: dict[str, list[tuple[float, float]]] = {}
     for ranking, wanted, group in zip(rankings, gold, groups, strict=True):
         rr = reciprocal_rank(ranking, wanted)
-        for g in (group, "all"):
+        for g in dict.fromkeys((group, "all")):  # a group named "all" counts once
             per.setdefault(g, []).append((rr, float(rr == 1.0)))
     return {g: {"mrr": round(float(np.mean([v[0] for v in vs])), 4),
                 "acc@1": round(float(np.mean([v[1] for v in vs])), 4), "n": len(vs)}
