@@ -138,7 +138,8 @@ class Linker:
         return "en" if text is not None and self._mostly_english(fold(text).split()) else "ml"
 
     def _mostly_english(self, words: list[str]) -> bool:
-        content = [w for w in words if w not in STOPWORDS] or words
+        """Words of one or two letters do not count: "(m/w/d)" is not English."""
+        content = [w for w in words if len(w) > 2 and w not in STOPWORDS] or words
         return bool(content) and sum(w in self.english_words for w in content) * 2 > len(content)
 
     def rank(self, texts: Sequence[str], top_k: int = 100,

@@ -214,6 +214,11 @@ def test_cooks_in_every_language_and_in_transliteration(multilingual: Normalizer
     assert found and found[0].concept == COOK, title
 
 
+def test_gender_markers_do_not_make_a_german_title_english(multilingual: Normalizer) -> None:
+    linker = multilingual.linkers[ConceptKind.OCCUPATION]
+    assert linker.route("de", "Koch / Köchin (m/w/d) für Kantine") == "ml"
+
+
 def test_mentions_carry_their_language_and_unlinked_text_is_reported(
         multilingual: Normalizer) -> None:
     [statement] = multilingual.statements(["зварювальник; Gabelstapler; qwxz blorp"])
