@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from benchmarks.linking import DATA, RESULTS, ROOT
 from benchmarks.recognition import TITLES, occupation_benchmark
 from matcher.engine import current_taxonomy, eval_occupations, load_normalizer, make_encoder
 from matcher.settings import Settings
@@ -47,9 +48,6 @@ from skills_taxonomy.evaluation import (
 from skills_taxonomy.model import ConceptKind, Taxonomy
 from training.fit_fusion import DEV_SET, SKILL_SETS, fit_occupations, fit_skills
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT.parent / "shared" / "data"
-RESULTS = ROOT / "benchmarks" / "results"
 CACHE = ROOT / "var" / "bench-cache"
 TARGET_MELO = ("deu_q_de_c_de", "deu_q_de_c_en", "bgr_q_bg_c_bg", "rou_q_ro_c_ro")
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from skills_taxonomy.concept_index import ConceptIndex
+from skills_taxonomy.concept_index import PROJECT_LANGUAGES, ConceptIndex
 from skills_taxonomy.embedding import Encoder
 from skills_taxonomy.fusion import FusionModel, RoutedFusion
 from skills_taxonomy.language import detect_language, script_of
@@ -41,8 +41,6 @@ BATCH = 64
 LEXICAL_TOP = 200
 LEXICAL_WORDS = 8
 EXACT_CHARS = 16
-# the project's languages: their labels are no lexical evidence for English text
-FOREIGN_TO_ENGLISH = frozenset({"ar", "uk", "ru", "tr", "fa", "vi", "zh"})
 
 
 @dataclass
@@ -104,8 +102,8 @@ class Linker:
         # label rows of each concept, for the exact label-level similarity of a shortlist
         order = np.argsort(index.vec_concept, kind="stable")
         self._rows_sorted = order
-        self._tfidf_t = index.tfidf_t
-        self._english_route = np.array([lang not in FOREIGN_TO_ENGLISH and not
+        # the project's languages' labels are no lexical evidence for English text
+        self._english_route = np.array([lang not in PROJECT_LANGUAGES and not
                                         lang.endswith("-Latn") for lang in index.entry_lang])
         self._row_bounds = np.searchsorted(index.vec_concept[order],
                                            np.arange(len(index) + 1))
@@ -221,7 +219,7 @@ class Linker:
         whole_rows = set(bounds[:-1].tolist())
         lexical_queries = [fold(q) if (j not in whole_rows or len(q.split()) <= LEXICAL_WORDS)
                            else "" for j, q in enumerate(queries)]
-        lex_entry = (idx.vectorizer.transform(lexical_queries) @ self._tfidf_t).tocsr()
+        lex_entry = (idx.vectorizer.transform(lexical_queries) @ idx.tfidf_t).tocsr()
         ml = self._ml_similarity(texts, routes)
         return [
             self._rank_one(text, spans_per_text[i], qvec[bounds[i]:bounds[i + 1]],

@@ -198,7 +198,8 @@ class Normalizer:
                   for i, text in enumerate(checked)
                   for start, end in segments(text) if _worded(text[start:end])]
         piece_texts = [checked[i][s:e] for i, s, e in pieces]
-        piece_langs = [_piece_language(p, checked[i], text_langs[i])
+        mixed = [len(scripts_of(t)) > 1 for t in checked]
+        piece_langs = [_piece_language(p, checked[i], text_langs[i], mixed[i])
                        for (i, _, _), p in zip(pieces, piece_texts, strict=True)]
         found: list[list[Mention]] = [[] for _ in checked]
         for kind in kinds:
@@ -247,12 +248,13 @@ class Normalizer:
         )
 
 
-def _piece_language(piece: str, text: str, text_lang: str | None) -> str | None:
+def _piece_language(piece: str, text: str, text_lang: str | None,
+                    mixed_scripts: bool) -> str | None:
     """A piece's own language where it can be told apart from the whole text's: written in
     another script, or long enough; else the text's (a two-word list item in the same
     script says too little: "мити посуд" could be Russian or Bulgarian). A text that
     mixes scripts ("зварювальник; Gabelstapler") has no language its pieces share."""
-    if piece == text or (len(scripts_of(text)) == 1
+    if piece == text or (not mixed_scripts
                          and sum(ch.isalpha() for ch in piece) < OWN_LANGUAGE_LETTERS):
         return text_lang
     return detect_language(piece) or text_lang
