@@ -20,10 +20,10 @@ import psycopg
 import uvicorn
 
 from api.main import create_app
-from matcher.auth import create_user, issue_token, upsert_organisation
-from matcher.demo_data import generate
-from matcher.service import Engine
+from matcher.demo.data import generate
+from matcher.engine import Engine
 from matcher.settings import Settings
+from matcher.store.auth import create_user, issue_token, upsert_organisation
 
 DEMO_USERS = (("demo admin", "admin"), ("demo coach", "coach"), ("demo employer", "employer"),
               ("demo migrant", "migrant"))

@@ -7,8 +7,8 @@ from typing import Annotated, Any, Literal
 from fastapi import Depends, HTTPException, Query, Request, Response, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from matcher.auth import Principal, authenticate
-from matcher.service import Engine
+from matcher.engine import Engine
+from matcher.store.auth import Principal, authenticate
 
 _bearer = HTTPBearer(auto_error=False, description="a token from `matcher users add` or the demo")
 

@@ -17,9 +17,14 @@ from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.routes import admin, candidates, courses, outcomes, recognition, taxonomy, vacancies
-from matcher.db import DatabaseError
-from matcher.errors import ConflictError, ForbiddenError, ImportRowsError, NotFoundError
-from matcher.service import Engine
+from matcher.engine import Engine
+from matcher.errors import (
+    ConflictError,
+    DatabaseError,
+    ForbiddenError,
+    ImportRowsError,
+    NotFoundError,
+)
 from matcher.settings import Settings
 from skills_taxonomy.errors import InvalidInputError, MatcherError
 

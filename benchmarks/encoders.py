@@ -35,8 +35,8 @@ import numpy as np
 
 from benchmarks.linking import DATA, RESULTS, ROOT
 from benchmarks.recognition import TITLES, occupation_benchmark
-from matcher.engine import current_taxonomy, eval_occupations, load_normalizer, make_encoder
 from matcher.settings import Settings
+from matcher.wiring import current_taxonomy, load_normalizer, make_encoder
 from skills_taxonomy.embedding import Encoder
 from skills_taxonomy.embedding import make_encoder as encoder_named
 from skills_taxonomy.evaluation import (
@@ -45,6 +45,7 @@ from skills_taxonomy.evaluation import (
     read_statement_set,
     reciprocal_rank,
 )
+from skills_taxonomy.linking_eval import eval_occupations
 from skills_taxonomy.model import ConceptKind, Taxonomy
 from training.fit_fusion import DEV_SET, SKILL_SETS, fit_occupations, fit_skills
 
@@ -162,7 +163,7 @@ def in_fusion(channel: str, melo: Sequence[str]) -> dict[str, object]:
                                    for method, result in titles.items()}
     if melo:
         fusion = normalizer.linkers[ConceptKind.OCCUPATION].fusion
-        results = eval_occupations(settings, normalizer.encoder,
+        results = eval_occupations(settings.cache_dir, normalizer.encoder,
                                    [str(DATA / "eval/melo" / name) for name in melo],
                                    multilingual=normalizer.multilingual, fusion=fusion)
         out.update({f"melo_{Path(k).name}": v for k, v in results.items()})

@@ -27,15 +27,10 @@ import time
 from pathlib import Path
 
 from benchmarks.recognition import occupation_benchmark
-from matcher.engine import (
-    ESCO_PATHS,
-    eval_occupations,
-    eval_skills,
-    eval_statements,
-    load_normalizer,
-)
 from matcher.settings import Settings
+from matcher.wiring import ESCO_PATHS, load_normalizer
 from skills_taxonomy.evaluation import read_statement_set
+from skills_taxonomy.linking_eval import eval_occupations, eval_skills, eval_statements
 from skills_taxonomy.model import ConceptKind
 from skills_taxonomy.normalize import Normalizer
 
@@ -124,7 +119,7 @@ def main() -> None:
     report["development_set"] = eval_statements(normalizer, [str(DEV_SET)])[str(DEV_SET)]
     report["skill_statements_per_s"] = speed_per_language(normalizer, args.repeats)
     report["reference_occupation"] = occupation_benchmark(normalizer)
-    report["occupations"] = eval_occupations(settings, normalizer.encoder,
+    report["occupations"] = eval_occupations(settings.cache_dir, normalizer.encoder,
                                              [str(p) for p in melo_sets()],
                                              multilingual=normalizer.multilingual)
     if not args.skip_peer:

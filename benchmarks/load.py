@@ -40,7 +40,7 @@ MIX = (("match", 0.7), ("vacancy", 0.2), ("outcome", 0.1))
 PREPARE = """
 import json, sys
 from api.demo import demo_tokens, load_demo
-from matcher.service import Engine
+from matcher.engine import Engine
 from matcher.settings import Settings
 engine = Engine.start(Settings())
 load_demo(engine, say=lambda m: print(m, file=sys.stderr))

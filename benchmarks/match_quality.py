@@ -54,9 +54,8 @@ from typing import Any
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from matcher.auth import upsert_organisation
-from matcher.engine import ESCO_PATHS, make_encoder
-from matcher.profiles import (
+from matcher.engine import Engine
+from matcher.schemas import (
     CandidateIn,
     Experience,
     LanguageLevel,
@@ -65,8 +64,9 @@ from matcher.profiles import (
     SkillClaim,
     VacancyIn,
 )
-from matcher.service import Engine
 from matcher.settings import Settings
+from matcher.store.auth import upsert_organisation
+from matcher.wiring import ESCO_PATHS, make_encoder
 from skills_taxonomy.esco_import import import_esco
 from skills_taxonomy.model import Concept, ConceptKind, LabelType, Taxonomy
 from skills_taxonomy.normalize import Normalizer

@@ -28,12 +28,12 @@ from fastapi.testclient import TestClient
 
 from api.demo import demo_tokens, load_demo
 from api.main import create_app
-from matcher.candidates import load_facts
-from matcher.matching import Matcher
-from matcher.scoring import gate
-from matcher.service import Engine
+from matcher.engine import Engine
+from matcher.match.matcher import Matcher
+from matcher.match.scoring import gate
 from matcher.settings import Settings
-from matcher.vacancies import load_vacancy_facts
+from matcher.store.candidates import load_facts
+from matcher.store.vacancies import load_vacancy_facts
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"

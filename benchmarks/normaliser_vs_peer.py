@@ -29,7 +29,7 @@ run so that machine noise hits both):
   (imported here if missing).
 
 Quality: `skills_taxonomy.evaluation.evaluate_skill_ranking`, gold labels mapped to URIs
-through the English preferred labels of our ESCO v1.1.1 skills, as `matcher.engine.
+through the English preferred labels of our ESCO v1.1.1 skills, as `matcher.wiring.
 eval_skills` does. The package returns a thresholded set of skill URIs per text, not a
 ranking; that set, in the package's own order, is scored as the ranking (a gold skill outside
 it counts as not found). For reference, the full ranking of our re-implementation of the
@@ -67,14 +67,15 @@ import json  # noqa: E402
 
 import torch  # noqa: E402
 
-from matcher.engine import ESCO_PATHS, eval_skills, import_taxonomy, load_normalizer  # noqa: E402
 from matcher.settings import Settings  # noqa: E402
+from matcher.wiring import ESCO_PATHS, import_taxonomy, load_normalizer
 from skills_taxonomy.evaluation import (  # noqa: E402
     SkillQuery,
     evaluate_skill_ranking,
     read_skill_set,
 )
 from skills_taxonomy.linker import phrases  # noqa: E402
+from skills_taxonomy.linking_eval import eval_skills
 from skills_taxonomy.model import ConceptKind, LabelType  # noqa: E402
 from skills_taxonomy.normalize import Normalizer  # noqa: E402
 from skills_taxonomy.text import segments  # noqa: E402

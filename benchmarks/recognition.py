@@ -30,22 +30,14 @@ import numpy as np
 from sklearn.model_selection import GroupKFold, StratifiedKFold, train_test_split
 
 from matcher.concepts import Concepts
-from matcher.engine import load_normalizer, make_encoder, make_multilingual
-from matcher.profiles import QualificationFacts
-from matcher.recognition import (
-    MODEL_FIRST,
-    EqfEntry,
-    EqfLevelEstimator,
-    EqfTable,
-    Recogniser,
-    RegulationProfile,
-    eqf_level,
-    estimate_level,
-    infer_type,
-    project_table,
-    read_eqf_csv,
-)
+from matcher.recognition.eqf_table import EqfEntry, EqfTable, project_table, read_eqf_csv
+from matcher.recognition.estimator import EqfLevelEstimator
+from matcher.recognition.qualification_types import estimate_level, infer_type
+from matcher.recognition.recogniser import MODEL_FIRST, Recogniser, eqf_level
+from matcher.recognition.regulation import RegulationProfile
+from matcher.schemas import QualificationFacts
 from matcher.settings import Settings
+from matcher.wiring import load_normalizer, make_encoder, make_multilingual
 from skills_taxonomy.normalize import Normalizer
 from skills_taxonomy.starter import load_starter
 

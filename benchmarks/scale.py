@@ -32,14 +32,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from matcher.bulk_load import load_candidates
-from matcher.candidates import load_facts
-from matcher.engine import ESCO_PATHS, make_encoder
-from matcher.profiles import CandidateIn, VacancyIn
-from matcher.scoring import gate
-from matcher.service import Engine
+from matcher.engine import Engine
+from matcher.match.scoring import gate
+from matcher.schemas import CandidateIn, VacancyIn
 from matcher.settings import Settings
-from matcher.vacancies import load_vacancy_facts
+from matcher.store.candidate_bulk import load_candidates
+from matcher.store.candidates import load_facts
+from matcher.store.vacancies import load_vacancy_facts
+from matcher.wiring import ESCO_PATHS, make_encoder
 from skills_taxonomy.esco_import import import_esco
 from skills_taxonomy.model import ConceptKind, LabelType, Taxonomy
 from skills_taxonomy.normalize import Normalizer
@@ -359,7 +359,7 @@ def main() -> None:
             args.out.write_text(json.dumps({**results, "measure_only": measured}, indent=1)
                                 + "\n")
             return
-        from matcher.auth import upsert_organisation
+        from matcher.store.auth import upsert_organisation
 
         with engine.connection() as conn:
             employers = [upsert_organisation(conn, f"Employer {i}", "employer", f"scale-e-{i}")

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import psycopg
 
-from matcher.auth import Principal
-from matcher.candidates import candidate_org
 from matcher.errors import ForbiddenError, NotFoundError
-from matcher.vacancies import vacancy_employer
+from matcher.store.auth import Principal
+from matcher.store.candidates import candidate_org
+from matcher.store.vacancies import vacancy_employer
 from skills_taxonomy.errors import InvalidInputError
 
 

@@ -44,7 +44,7 @@ def _say(message: str) -> None:
 
 
 def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
-    from matcher.engine import import_taxonomy, normalizer_for
+    from matcher.wiring import import_taxonomy, normalizer_for
 
     started = time.perf_counter()
     taxonomy, version, report, merged = import_taxonomy(settings, args.paths, args.add,
@@ -66,7 +66,7 @@ def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
-    from matcher.engine import current_taxonomy
+    from matcher.wiring import current_taxonomy
 
     taxonomy, version = current_taxonomy(settings)
     stats = taxonomy.stats(version)
@@ -96,7 +96,7 @@ def _read_lines(path: str) -> list[tuple[int, str]]:
 
 def _normalize_file(args: argparse.Namespace, settings: Settings) -> int:
     """One JSON object per non-blank input line: its mentions, or its occupations."""
-    from matcher.engine import load_normalizer
+    from matcher.wiring import load_normalizer
     from skills_taxonomy.language import detect_language
 
     lines = _read_lines(args.file)
@@ -119,7 +119,7 @@ def _normalize_file(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_normalize(args: argparse.Namespace, settings: Settings) -> int:
-    from matcher.engine import load_normalizer
+    from matcher.wiring import load_normalizer
 
     if (args.text is None) == (args.file is None):
         raise InvalidInputError("give a text or --file PATH (- for stdin), not both")
@@ -142,28 +142,22 @@ def _cmd_normalize(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from matcher.engine import (
-        eval_occupations,
-        eval_skills,
-        eval_statements,
-        load_normalizer,
-        make_encoder,
-        make_multilingual,
-    )
+    from matcher.wiring import load_normalizer, make_encoder, make_multilingual
+    from skills_taxonomy.linking_eval import eval_occupations, eval_skills, eval_statements
 
     if args.target == "skills":
         results = eval_skills(load_normalizer(settings, progress=_say), args.paths)
     elif args.target == "statements":
         results = eval_statements(load_normalizer(settings, progress=_say), args.paths)
     else:
-        results = eval_occupations(settings, make_encoder(settings), args.paths, progress=_say,
-                                   multilingual=make_multilingual(settings))
+        results = eval_occupations(settings.cache_dir, make_encoder(settings), args.paths,
+                                   progress=_say, multilingual=make_multilingual(settings))
     print(json.dumps(results, ensure_ascii=False))
     return 0
 
 
 def _with_db(settings: Settings, action: Callable[[psycopg.Connection], dict]) -> int:
-    from matcher.db import Database
+    from matcher.store.database import Database
 
     with Database(settings) as db, db.connection() as conn:
         print(json.dumps(action(conn), ensure_ascii=False))
@@ -171,14 +165,14 @@ def _with_db(settings: Settings, action: Callable[[psycopg.Connection], dict]) -
 
 
 def _cmd_orgs(args: argparse.Namespace, settings: Settings) -> int:
-    from matcher.auth import upsert_organisation
+    from matcher.store.auth import upsert_organisation
 
     return _with_db(settings, lambda conn: {"id": upsert_organisation(
         conn, args.name, args.kind, args.external_id), "name": args.name, "kind": args.kind})
 
 
 def _cmd_users(args: argparse.Namespace, settings: Settings) -> int:
-    from matcher.auth import create_user, issue_token
+    from matcher.store.auth import create_user, issue_token
 
     def add(conn: psycopg.Connection) -> dict:
         uid = create_user(conn, args.name, args.role, args.organisation, args.candidate)
@@ -188,7 +182,7 @@ def _cmd_users(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_tokens(args: argparse.Namespace, settings: Settings) -> int:
-    from matcher.auth import issue_token
+    from matcher.store.auth import issue_token
 
     def issue(conn: psycopg.Connection) -> dict:
         if conn.execute("SELECT 1 FROM app_user WHERE id = %s", (args.user_id,)).fetchone() \
@@ -200,7 +194,7 @@ def _cmd_tokens(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _query(args: argparse.Namespace, title: str, where: str = "") -> Any:
-    from matcher.profiles import QualificationQuery
+    from matcher.schemas import QualificationQuery
 
     try:
         return QualificationQuery(title=title, country=args.country, type=args.type,
@@ -213,7 +207,7 @@ def _query(args: argparse.Namespace, title: str, where: str = "") -> Any:
 
 
 def _cmd_recognise(args: argparse.Namespace, settings: Settings) -> int:
-    from matcher.service import Engine
+    from matcher.engine import Engine
 
     if (args.title is None) == (args.file is None):
         raise InvalidInputError("give a title or --file PATH (- for stdin), not both")
@@ -254,8 +248,8 @@ def _cmd_recognise(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_eqf_import(args: argparse.Namespace, settings: Settings) -> int:
-    from matcher.recognition import read_eqf_csv
-    from matcher.service import Engine
+    from matcher.engine import Engine
+    from matcher.recognition.eqf_table import read_eqf_csv
 
     table = read_eqf_csv(args.path, args.source)  # a bad file fails before starting anything
     engine = Engine.start(settings, progress=_say)

@@ -1,180 +1,215 @@
-"""Wiring: which taxonomy, which encoders, which caches — decided once from the settings.
+"""The running engine: store, taxonomy, scorer and matcher, started once.
 
-The CLI, the API and the benchmarks call `load_normalizer`.
+`Engine.start` opens the database (embedded or external, migrations applied), loads the
+normaliser for the current taxonomy and persists that taxonomy when the database holds
+another version. The API opens one in its lifespan; the demo and the CLI do the same.
+
+Writes that normalise text do the slow linking first and only then take a connection
+and write in one transaction.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-from matcher.settings import Settings
-from skills_taxonomy.concept_index import MlLabels, load_or_build_index
-from skills_taxonomy.embedding import Encoder
-from skills_taxonomy.embedding import make_encoder as encoder_named
-from skills_taxonomy.esco_import import ImportReport, import_esco
-from skills_taxonomy.evaluation import (
-    OccupationSet,
-    evaluate_occupation_ranking,
-    evaluate_skill_ranking,
-    evaluate_statements,
-    read_occupation_set,
-    read_skill_set,
-    read_statement_set,
+import psycopg
+
+from matcher.concepts import Concepts
+from matcher.errors import ImportRowsError, RowError
+from matcher.intake.candidates import prepare_candidate
+from matcher.intake.courses import check_course, prepare_courses
+from matcher.intake.files import parse_rows
+from matcher.intake.vacancies import check_vacancy, prepare_vacancies
+from matcher.linking_report import LinkingReport
+from matcher.match.matcher import Matcher
+from matcher.match.scoring import Scorer, load_weights
+from matcher.recognition.eqf_table import (
+    PROJECT_TABLE,
+    EqfEntry,
+    TableReport,
+    project_table,
+    read_eqf_csv,
 )
-from skills_taxonomy.fusion import RoutedFusion, load_fusion
-from skills_taxonomy.lexicon import load_lexicon
-from skills_taxonomy.linker import Linker
-from skills_taxonomy.model import Concept, ConceptKind, LabelType, Taxonomy
+from matcher.recognition.recogniser import Recogniser
+from matcher.schemas import CandidateIn, CourseIn, VacancyIn
+from matcher.settings import Settings
+from matcher.store.candidates import write_candidate
+from matcher.store.courses import write_courses
+from matcher.store.database import Database
+from matcher.store.taxonomy import persist_taxonomy
+from matcher.store.vacancies import write_vacancies
+from matcher.wiring import load_normalizer
+from skills_taxonomy.errors import InvalidInputError
 from skills_taxonomy.normalize import Normalizer
-from skills_taxonomy.project_labels import merge_project_labels
-from skills_taxonomy.starter import load_starter
-from skills_taxonomy.store import load_taxonomy, save_taxonomy
 
 Progress = Callable[[str], None]
-# The ESCO folders of ../shared/data that make the full multilingual taxonomy (relative
-# paths; `make import-esco` adds the MELO occupation labels of 20+ languages).
-ESCO_PATHS = ["esco/v1.1.1/en", "esco/v1.2/de", "esco/v1.2/es", "esco/v1.0/es", "esco/v1.0/fr",
-              "esco/labels"]
 
 
-def current_taxonomy(settings: Settings) -> tuple[Taxonomy, str]:
-    """The imported taxonomy when there is one, else the starter taxonomy."""
-    if settings.taxonomy_path.exists():
-        return load_taxonomy(settings.taxonomy_path)
-    taxonomy = load_starter()
-    return taxonomy, taxonomy.version
+class Engine:
+    def __init__(self, settings: Settings, db: Database, concepts: Concepts,
+                 weights: dict[str, dict[str, float]] | None = None) -> None:
+        self.settings = settings
+        self.db = db
+        self.concepts = concepts
+        self.scorer = Scorer(concepts, weights)
+        with db.connection() as conn:
+            self.recogniser = self._recogniser(conn)
+        self.matcher = Matcher(concepts, self.scorer, self.recogniser.profile,
+                               settings.hnsw_ef_search)
+
+    # --- recognition --------------------------------------------------------------------------
+    def _recogniser(self, conn: psycopg.Connection) -> Recogniser:
+        """The project's table plus every imported one; the text model fitted on them."""
+        imported = [EqfEntry(*row) for row in conn.execute(
+            "SELECT source, country, qualification, eqf_level, native_title, type,"
+            " duration_years FROM eqf_reference ORDER BY id")]
+        return Recogniser.fitted(self.concepts, project_table() + imported,
+                                 self.settings.destination_country)
+
+    def import_eqf_table(self, path: str | Path, source: str | None = None) -> dict[str, Any]:
+        """Import (or replace, by source name) a country → qualification → EQF table."""
+        return self.save_eqf_table(*read_eqf_csv(path, source))
+
+    def save_eqf_table(self, entries: list[EqfEntry], report: TableReport) -> dict[str, Any]:
+        if report.source == PROJECT_TABLE:
+            raise InvalidInputError(f"source: {PROJECT_TABLE!r} is the shipped table's name")
+        with self.connection() as conn:
+            conn.execute("DELETE FROM eqf_reference WHERE source = %s", (report.source,))
+            with conn.cursor() as cur:
+                cur.executemany(
+                    "INSERT INTO eqf_reference (source, country, qualification, eqf_level,"
+                    " native_title, type, duration_years) VALUES (%s, %s, %s, %s, %s, %s, %s)"
+                    " ON CONFLICT DO NOTHING",
+                    [(e.source, e.country, e.qualification, e.eqf_level, e.native_title,
+                      e.type, e.duration_years) for e in entries])
+            self.recogniser = self._recogniser(conn)
+        return {"source": report.source, "rows": report.rows,
+                "skipped_without_level": report.skipped_without_level,
+                "table_rows_in_use": len(self.recogniser.table.entries)}
+
+    @classmethod
+    def start(cls, settings: Settings, normalizer: Normalizer | None = None,
+              progress: Progress | None = None) -> Engine:
+        weights = load_weights(settings.match_weights)  # fail before starting anything
+        normalizer = normalizer or load_normalizer(settings, progress=progress)
+        db = Database(settings).open()
+        try:
+            concepts = Concepts(normalizer)
+            with db.connection() as conn:
+                if persist_taxonomy(conn, concepts) and progress:
+                    progress(f"taxonomy {concepts.version} stored in the database")
+            return cls(settings, db, concepts, weights)
+        except BaseException:
+            db.close()
+            raise
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def connection(self) -> Iterator[psycopg.Connection]:
+        """One transaction: committed when the block ends, rolled back on an error."""
+        with self.db.connection() as conn:
+            yield conn
+
+    # --- writes -------------------------------------------------------------------------------
+    def save_candidate(self, data: CandidateIn, organisation_id: int,
+                       ) -> tuple[str, bool, LinkingReport]:
+        """Link, recognise and write; returns (id, created, what linking made of it)."""
+        prepared = prepare_candidate(self.concepts, self.recogniser, data)
+        with self.connection() as conn:
+            cid, created = write_candidate(conn, prepared, organisation_id)
+        return cid, created, prepared.report
+
+    def save_vacancies(self, items: list[VacancyIn], employer_ids: list[int],
+                       ) -> list[tuple[int, bool, LinkingReport]]:
+        """Check, link and write; any bad record → ImportRowsError and nothing written.
+        Returns (id, created, what linking made of it) per record."""
+        self._check_rows(items, check_vacancy)
+        prepared = prepare_vacancies(self.concepts, items, self.recogniser.profile)
+        with self.connection() as conn:
+            self._check_employers(conn, employer_ids)
+            written = write_vacancies(conn, prepared, employer_ids)
+        return [(vid, created, prep.report)
+                for (vid, created), prep in zip(written, prepared, strict=True)]
+
+    def save_courses(self, items: list[CourseIn]) -> list[tuple[int, bool]]:
+        self._check_rows(items, check_course)
+        try:
+            prepared = prepare_courses(self.concepts, items)
+        except RowError as exc:
+            raise ImportRowsError([{"row": exc.row + 1, "field": exc.field,
+                                    "message": exc.detail}]) from exc
+        with self.connection() as conn:
+            return write_courses(conn, prepared)
+
+    def import_vacancies(self, body: bytes, fmt: str, employer_of: Callable[[int | None], int],
+                         ) -> dict[str, Any]:
+        """A bulk file of vacancies; `employer_of` maps each row's employer_id to the one
+        the caller may write (raising for a forbidden one)."""
+        items = parse_rows(body, fmt, VacancyIn)
+        employers = []
+        errors: list[dict[str, object]] = []
+        for row, item in enumerate(items, start=1):
+            try:
+                employers.append(employer_of(item.employer_id))
+            except InvalidInputError as exc:
+                errors.append({"row": row, "field": "employer_id", "message": str(exc)})
+        if errors:
+            raise ImportRowsError(errors)
+        saved = self.save_vacancies(items, employers)
+        return _summary([(vid, created) for vid, created, _ in saved],
+                        [report for _, _, report in saved])
+
+    def import_courses(self, body: bytes, fmt: str) -> dict[str, Any]:
+        return _summary(self.save_courses(parse_rows(body, fmt, CourseIn)))
+
+    def _check_rows(self, items: list[Any], check: Callable[[Concepts, Any], None]) -> None:
+        errors: list[dict[str, object]] = []
+        for row, item in enumerate(items, start=1):
+            try:
+                check(self.concepts, item)
+            except InvalidInputError as exc:
+                field, _, message = str(exc).partition(": ")
+                errors.append({"row": row, "field": field, "message": message})
+        if errors:
+            if len(items) == 1:
+                raise InvalidInputError(f"{errors[0]['field']}: {errors[0]['message']}")
+            raise ImportRowsError(errors)
+
+    @staticmethod
+    def _check_employers(conn: psycopg.Connection, employer_ids: list[int]) -> None:
+        known = {r[0] for r in conn.execute(
+            "SELECT id FROM organisation WHERE kind = 'employer' AND id = ANY(%s)",
+            (sorted(set(employer_ids)),))}
+        errors: list[dict[str, object]] = [
+            {"row": row, "field": "employer_id", "message": f"{e} is not an employer"}
+            for row, e in enumerate(employer_ids, start=1) if e not in known]
+        if errors:
+            if len(employer_ids) == 1:
+                raise InvalidInputError(f"employer_id: {employer_ids[0]} is not an employer")
+            raise ImportRowsError(errors)
 
 
-def import_taxonomy(settings: Settings, paths: list[str], add: bool,
-                    progress: Progress | None = None,
-                    ) -> tuple[Taxonomy, str, ImportReport, dict[str, object]]:
-    """Import ESCO files into a new taxonomy (or into the current one with `add`), merge
-    the project's own labels into it by URI, and store it; returns it with its version,
-    the import report and the merge report. Nothing is stored when any file is
-    malformed."""
-    taxonomy = current_taxonomy(settings)[0] if add else Taxonomy()
-    report = import_esco(taxonomy, paths, progress)
-    merged = merge_project_labels(taxonomy)
-    version = save_taxonomy(taxonomy, settings.taxonomy_path)
-    return taxonomy, version, report, merged
+MAX_REPORTED = 1_000  # rows whose warnings an import answer lists (the rest: counted)
 
 
-def make_encoder(settings: Settings) -> Encoder:
-    """The main encoder: the packaged MiniLM unless `MATCHER_MODEL_PATH` names a folder."""
-    return encoder_named(settings.model_path, quantize=settings.quantize)
+def _summary(results: list[tuple[int, bool]],
+             reports: list[LinkingReport] | None = None) -> dict[str, Any]:
+    """An import's answer; with `reports`, which rows a human should look at, and why."""
+    created = sum(1 for _, new in results if new)
+    out: dict[str, Any] = {"imported": len(results), "created": created,
+                           "updated": len(results) - created, "ids": [i for i, _ in results]}
+    if reports is not None:
+        flagged = [{"row": row, "id": vid, "warnings": report.warnings}
+                   for row, ((vid, _), report) in enumerate(zip(results, reports, strict=True),
+                                                            start=1) if report.warnings]
+        out["needs_review"] = len(flagged)
+        out["warnings"] = flagged[:MAX_REPORTED]
+    return out
 
 
-def make_multilingual(settings: Settings) -> Encoder | None:
-    """The encoder for text not in English (`MATCHER_MULTILINGUAL_ENCODER`), or None."""
-    if settings.multilingual_encoder == "none":
-        return None
-    return encoder_named(settings.multilingual_encoder, quantize=settings.quantize)
-
-
-def load_normalizer(settings: Settings, encoder: Encoder | None = None,
-                    progress: Progress | None = None,
-                    fusion: dict[str, RoutedFusion] | None = None,
-                    multilingual: Encoder | None = None) -> Normalizer:
-    """The normaliser over the current taxonomy; `fusion` overrides the shipped artefacts
-    (fitting uses it to start from the prior weights)."""
-    taxonomy, version = current_taxonomy(settings)
-    return normalizer_for(settings, taxonomy, version, encoder, progress, fusion,
-                          multilingual)
-
-
-def normalizer_for(settings: Settings, taxonomy: Taxonomy, version: str,
-                   encoder: Encoder | None = None, progress: Progress | None = None,
-                   fusion: dict[str, RoutedFusion] | None = None,
-                   multilingual: Encoder | None = None) -> Normalizer:
-    """The normaliser over a taxonomy already in memory (right after an import)."""
-    return Normalizer(taxonomy, encoder or make_encoder(settings), settings.cache_dir,
-                      settings.threshold, fusion=fusion, version=version, progress=progress,
-                      multilingual=multilingual or make_multilingual(settings),
-                      ml_labels=settings.ml_labels)
-
-
-def eval_skills(normalizer: Normalizer, files: list[str]) -> dict[str, dict]:
-    """Decorte-format files: rank all skills of the taxonomy for each sentence."""
-    index = normalizer.linkers[ConceptKind.SKILL].index
-    label_to_uri: dict[str, str] = {}
-    for uri in index.uris:
-        concept = normalizer.taxonomy.concepts[uri]
-        for label in concept.labels:
-            if label.lang == "en" and label.type is LabelType.PREFERRED:
-                label_to_uri.setdefault(label.text.casefold(), uri)
-
-    def rank(texts: list[str]) -> list[list[str]]:
-        return [[index.uris[c.concept] for c in cands]
-                for cands in normalizer.rank(texts, ConceptKind.SKILL, top_k=100)]
-
-    return {path: evaluate_skill_ranking(rank, read_skill_set(path), label_to_uri)
-            for path in files}
-
-
-def eval_statements(normalizer: Normalizer, files: list[str]) -> dict[str, dict]:
-    """Statement sets (`lang,kind,text,uris`): skills and occupations ranked for each
-    statement, MRR and accuracy@1 per language. The language is detected, as in use."""
-
-    def rank(texts: list[str], langs: list[str], kind: str) -> list[list[str]]:
-        linker = normalizer.linkers[ConceptKind(kind)]
-        return [[linker.index.uris[c.concept] for c in cands]
-                for cands in normalizer.rank(texts, ConceptKind(kind), top_k=100)]
-
-    return {path: evaluate_statements(rank, read_statement_set(path)) for path in files}
-
-
-def corpus_taxonomy(data: OccupationSet) -> Taxonomy:
-    """The MELO protocol ranks the set's own corpus: its concepts with its labels only."""
-    taxonomy = Taxonomy()
-    for uri, lang, label in data.corpus:
-        concept = taxonomy.concepts.get(uri) or taxonomy.add(
-            Concept(uri=uri, kind=ConceptKind.OCCUPATION))
-        has_preferred = any(lb.lang == lang for lb in concept.labels)
-        concept.add_label(label, lang,
-                          LabelType.ALTERNATIVE if has_preferred else LabelType.PREFERRED)
-    return taxonomy
-
-
-def eval_occupations(settings: Settings, encoder: Encoder, folders: list[str],
-                     progress: Progress | None = None, multilingual: Encoder | None = None,
-                     fusion: RoutedFusion | None = None) -> dict[str, dict]:
-    """MELO-format folders: each set's own corpus, all of its labels embedded by both
-    encoders (the protocol ranks the set's corpus, not our taxonomy)."""
-    fusion = fusion or load_fusion(ConceptKind.OCCUPATION.value)
-    lexicon = load_lexicon()
-    results = {}
-    for folder in folders:
-        data = read_occupation_set(folder)
-        taxonomy = corpus_taxonomy(data)
-        digest = hashlib.sha256(repr(data.corpus).encode()).hexdigest()[:16]
-        languages = sorted({lang for _, lang, _ in data.corpus})
-        index = load_or_build_index(taxonomy, ConceptKind.OCCUPATION, encoder,
-                                    settings.cache_dir, embed_languages=languages,
-                                    version=f"melo-{Path(folder).name}-{digest}",
-                                    progress=progress, multilingual=multilingual,
-                                    ml_labels=MlLabels.ALL)
-        linker = Linker(index, encoder, fusion, lexicon, multilingual)
-
-        def rank(texts: list[str], linker: Linker = linker) -> list[list[str]]:
-            return [[linker.index.uris[c.concept] for c in cands]
-                    for cands in linker.rank(texts, top_k=100)]
-
-        results[folder] = evaluate_occupation_ranking(rank, data)
-    return results
-
-
-__all__ = [
-    "ESCO_PATHS",
-    "corpus_taxonomy",
-    "current_taxonomy",
-    "eval_occupations",
-    "eval_skills",
-    "eval_statements",
-    "import_taxonomy",
-    "load_normalizer",
-    "make_encoder",
-    "make_multilingual",
-    "normalizer_for",
-]
+__all__ = ["Engine"]

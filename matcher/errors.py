@@ -26,5 +26,18 @@ class ImportRowsError(InvalidInputError):
         self.errors = errors
 
 
-__all__ = ["ConflictError", "ForbiddenError", "ImportRowsError", "InvalidInputError",
-           "MatcherError", "NotFoundError"]
+
+class DatabaseError(MatcherError):
+    """The store cannot be reached or prepared."""
+
+
+class RowError(InvalidInputError):
+    """A record of a batch cannot be prepared; names its position and field."""
+
+    def __init__(self, row: int, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.row, self.field, self.detail = row, field, message
+
+
+__all__ = ["ConflictError", "DatabaseError", "ForbiddenError", "ImportRowsError",
+           "InvalidInputError", "MatcherError", "NotFoundError", "RowError"]

@@ -17,10 +17,10 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from matcher.auth import create_user, issue_token, upsert_organisation
-from matcher.engine import ESCO_PATHS, make_encoder, make_multilingual
-from matcher.service import Engine
+from matcher.engine import Engine
 from matcher.settings import Settings
+from matcher.store.auth import create_user, issue_token, upsert_organisation
+from matcher.wiring import ESCO_PATHS, make_encoder, make_multilingual
 from skills_taxonomy.embedding import Encoder
 from skills_taxonomy.esco_import import import_esco
 from skills_taxonomy.model import ConceptKind, Taxonomy

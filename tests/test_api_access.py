@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from psycopg import sql
 
-from matcher.service import Engine
+from matcher.engine import Engine
 from tests.conftest import (
     KOELN,
     ROLES,

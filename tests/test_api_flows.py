@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from matcher.demo_data import DemoData, generate
-from matcher.service import Engine
+from matcher.demo.data import DemoData, generate
+from matcher.engine import Engine
 from tests.conftest import (
     BONN,
     KOELN,

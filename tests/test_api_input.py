@@ -13,7 +13,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from matcher.service import Engine
+from matcher.engine import Engine
 from tests.conftest import (
     BONN,
     KOELN,

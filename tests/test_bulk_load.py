@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from matcher import vacancies
-from matcher.auth import upsert_organisation
-from matcher.bulk_load import load_candidates
+from matcher.engine import Engine
 from matcher.errors import ImportRowsError
-from matcher.profiles import CandidateIn, VacancyIn
-from matcher.service import Engine
+from matcher.intake.vacancies import prepare_vacancies
+from matcher.schemas import CandidateIn, VacancyIn
+from matcher.store import vacancies
+from matcher.store.auth import upsert_organisation
+from matcher.store.candidate_bulk import load_candidates
 from skills_taxonomy.model import ConceptKind
 from tests.conftest import scalar
 
@@ -95,9 +96,9 @@ def test_two_writes_in_one_transaction_keep_apart(engine: Engine, employer: int)
     profile = engine.recogniser.profile
     with engine.connection() as conn:  # the staging tables empty only at commit
         [(one, _)] = vacancies.write_vacancies(
-            conn, vacancies.prepare_vacancies(engine.concepts, [first], profile), [employer])
+            conn, prepare_vacancies(engine.concepts, [first], profile), [employer])
         [(two, _)] = vacancies.write_vacancies(
-            conn, vacancies.prepare_vacancies(engine.concepts, [second], profile), [employer])
+            conn, prepare_vacancies(engine.concepts, [second], profile), [employer])
     assert one != two
     assert scalar(engine, "SELECT count(*) FROM vacancy_language WHERE vacancy_id = %s",
                   two) == 1

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from matcher.demo_data import REFERENCE_DATE, TOWNS, DemoData, generate
-from matcher.profiles import CandidateIn, CourseIn, Location, VacancyIn
+from matcher.demo.data import REFERENCE_DATE, TOWNS, DemoData, generate
+from matcher.schemas import CandidateIn, CourseIn, Location, VacancyIn
 from skills_taxonomy.model import ConceptKind, RelationType, Taxonomy
 from skills_taxonomy.starter import load_starter
 from tests.conftest import needs_shared
@@ -234,7 +234,7 @@ def test_same_seed_same_data_other_seed_other_data(taxonomy: Taxonomy,
 
 def test_same_data_in_another_process(data: DemoData) -> None:
     """No dependence on string hashing (set order), which changes between processes."""
-    code = ("from matcher.demo_data import generate; from skills_taxonomy.starter import "
+    code = ("from matcher.demo.data import generate; from skills_taxonomy.starter import "
             "load_starter; from tests.test_demo_data import _digest; "
             "print(_digest(generate(load_starter())))")
     env = {**os.environ, "PYTHONHASHSEED": "12345"}

@@ -3,7 +3,7 @@ below the figures in BENCHMARKS.md, so noise does not fail them but a broken com
 
 from __future__ import annotations
 
-from matcher.engine import eval_skills
+from skills_taxonomy.linking_eval import eval_skills
 from skills_taxonomy.normalize import Normalizer
 from tests.conftest import SHARED, needs_shared
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from matcher.engine import ESCO_PATHS
+from matcher.wiring import ESCO_PATHS
 from skills_taxonomy.embedding import Encoder, make_encoder
 from skills_taxonomy.errors import TaxonomyImportError
 from skills_taxonomy.esco_import import import_esco

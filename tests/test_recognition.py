@@ -21,9 +21,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from matcher import cli
-from matcher.auth import create_user, issue_token, upsert_organisation
-from matcher.recognition import PROJECT_TABLE
-from matcher.service import Engine
+from matcher.engine import Engine
+from matcher.recognition.eqf_table import PROJECT_TABLE
+from matcher.store.auth import create_user, issue_token, upsert_organisation
 from tests.conftest import (
     SHARED,
     Vocabulary,

@@ -12,19 +12,12 @@ import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
-from matcher.profiles import QualificationFacts
-from matcher.recognition import (
-    EqfEntry,
-    EqfLevelEstimator,
-    EqfTable,
-    RegulationProfile,
-    eqf_level,
-    estimate_level,
-    experience_confidence,
-    infer_type,
-    project_table,
-    read_eqf_csv,
-)
+from matcher.recognition.eqf_table import EqfEntry, EqfTable, project_table, read_eqf_csv
+from matcher.recognition.estimator import EqfLevelEstimator
+from matcher.recognition.qualification_types import estimate_level, infer_type
+from matcher.recognition.recogniser import eqf_level, experience_confidence
+from matcher.recognition.regulation import RegulationProfile
+from matcher.schemas import QualificationFacts
 from skills_taxonomy.errors import InvalidInputError
 
 NURSING_ASSISTANT = "http://data.europa.eu/esco/occupation/87d0795a-d41f-47ee-979f-0ab7d73836e7"

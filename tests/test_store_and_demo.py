@@ -13,17 +13,14 @@ from fastapi.testclient import TestClient
 
 from api.demo import demo_tokens, load_demo
 from api.main import create_app
-from matcher.course_plan import EXACT_MAX_SKILLS, CourseFacts, plan_courses, why_not
-from matcher.db import (
-    Database,
-    DatabaseError,
-    align_vector_dimension,
-    apply_migrations,
-    migrations,
-)
-from matcher.scoring import FEATURES, WEIGHTS, CandidateFacts, Evidence, Scorer, load_weights
-from matcher.service import Engine
+from matcher.domain import CandidateFacts, CourseFacts, Evidence
+from matcher.engine import Engine
+from matcher.errors import DatabaseError
+from matcher.match.course_plan import EXACT_MAX_SKILLS, plan_courses, why_not
+from matcher.match.scoring import FEATURES, WEIGHTS, Scorer, load_weights
 from matcher.settings import Settings
+from matcher.store.database import Database, align_vector_dimension, apply_migrations, migrations
+from matcher.store.taxonomy import persist_taxonomy
 from skills_taxonomy.errors import InvalidInputError
 from skills_taxonomy.model import ConceptKind
 from skills_taxonomy.normalize import Normalizer
@@ -90,7 +87,7 @@ def test_taxonomy_is_persisted_with_its_version(engine: Engine) -> None:
         no_vector = conn.execute("SELECT count(*) FROM concept WHERE embedding IS NULL").fetchone()
         labels = conn.execute("SELECT count(DISTINCT lang) FROM concept_label").fetchone()
         relations = conn.execute("SELECT count(*) FROM occupation_skill").fetchone()
-        assert engine.concepts.persist(conn) is False  # same version: nothing rewritten
+        assert persist_taxonomy(conn, engine.concepts) is False  # same version: nothing rewritten
     # the version of the taxonomy and of the encoder that made the stored vectors
     assert version == (f"{engine.concepts.version}:{engine.concepts.normalizer.encoder.name}",)
     assert counts == {"skill": taxonomy.count(ConceptKind.SKILL),

@@ -31,8 +31,8 @@ from pathlib import Path
 import numpy as np
 from sklearn.model_selection import KFold
 
-from matcher.engine import load_normalizer
 from matcher.settings import Settings
+from matcher.wiring import load_normalizer
 from skills_taxonomy.evaluation import read_skill_set, read_statement_set, reciprocal_rank
 from skills_taxonomy.fusion import (
     PRIOR_COEF,

@@ -18,8 +18,8 @@ import json
 import numpy as np
 from sklearn.feature_extraction.text import CountVectorizer
 
-from matcher.engine import current_taxonomy
 from matcher.settings import Settings
+from matcher.wiring import current_taxonomy
 from skills_taxonomy.lexicon import Lexicon, lexicon_path
 from skills_taxonomy.model import LabelType, Taxonomy
 from skills_taxonomy.text import STOPWORDS, fold

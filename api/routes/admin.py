@@ -9,9 +9,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.deps import CurrentUser, EngineDep, Limit, Offset, page
 from matcher.access import candidate_scope, require
-from matcher.auth import create_user, issue_token, upsert_organisation
 from matcher.errors import NotFoundError
-from matcher.profiles import refuse_nul
+from matcher.schemas import refuse_nul
+from matcher.store.auth import create_user, issue_token, upsert_organisation
 
 router = APIRouter(tags=["organisations and users"])
 

@@ -11,15 +11,15 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import CurrentUser, EngineDep, Lang, Limit, Offset, page, upserted
 from matcher.access import candidate_scope, candidate_write_org, require
-from matcher.auth import Principal, audit
-from matcher.candidates import (
+from matcher.match.matcher import vacancy_summary
+from matcher.schemas import CandidateIn, CandidateRef, Consent
+from matcher.store.auth import Principal, audit
+from matcher.store.candidates import (
     erase_candidate,
     export_candidate,
     list_candidates,
     read_candidate,
 )
-from matcher.matching import vacancy_summary
-from matcher.profiles import CandidateIn, CandidateRef, Consent
 from skills_taxonomy.errors import InvalidInputError
 
 router = APIRouter(prefix="/candidates", tags=["candidates"])

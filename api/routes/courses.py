@@ -18,9 +18,9 @@ from api.deps import (
     upserted,
 )
 from matcher.access import require
-from matcher.bulk import detect_format
-from matcher.profiles import CourseIn
-from matcher.vacancies import list_courses, read_course
+from matcher.intake.files import detect_format
+from matcher.schemas import CourseIn
+from matcher.store.courses import list_courses, read_course
 
 router = APIRouter(prefix="/courses", tags=["courses"])
 

@@ -12,10 +12,10 @@ from psycopg.types.json import Jsonb
 
 from api.deps import CurrentUser, EngineDep, Limit, Offset, page
 from matcher.access import candidate_scope, require, vacancy_scope
-from matcher.auth import audit
-from matcher.candidates import load_facts
-from matcher.profiles import NO_NUL, OutcomeIn
-from matcher.vacancies import load_vacancy_facts
+from matcher.schemas import NO_NUL, OutcomeIn
+from matcher.store.auth import audit
+from matcher.store.candidates import load_facts
+from matcher.store.vacancies import load_vacancy_facts
 
 router = APIRouter(prefix="/outcomes", tags=["outcomes"])
 

@@ -11,8 +11,9 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import CurrentUser, EngineDep, Lang, Limit, Offset, page
 from api.routes.candidates import CandidateId, label_lang
 from matcher.access import candidate_scope, require
-from matcher.profiles import QualificationQuery
-from matcher.recognition import EVIDENCED, parse_eqf_csv
+from matcher.domain import EVIDENCED
+from matcher.recognition.eqf_table import parse_eqf_csv
+from matcher.schemas import QualificationQuery
 from skills_taxonomy.errors import InvalidInputError
 from skills_taxonomy.model import ConceptKind
 

@@ -19,11 +19,11 @@ from api.deps import (
     upserted,
 )
 from matcher.access import require, vacancy_scope, vacancy_write_employer
-from matcher.auth import audit
-from matcher.bulk import detect_format
-from matcher.candidates import consenting, personal_of, read_candidate
-from matcher.profiles import VacancyIn
-from matcher.vacancies import list_vacancies, read_vacancy
+from matcher.intake.files import detect_format
+from matcher.schemas import VacancyIn
+from matcher.store.auth import audit
+from matcher.store.candidates import consenting, personal_of, read_candidate
+from matcher.store.vacancies import list_vacancies, read_vacancy
 
 router = APIRouter(prefix="/vacancies", tags=["vacancies"])
 

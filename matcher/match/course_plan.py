@@ -13,43 +13,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from matcher.profiles import cefr_rank
-from matcher.scoring import km_between
+from matcher.domain import CourseFacts, cefr_rank, km_between
 
 EXACT_MAX_SKILLS = 12
-
-
-@dataclass
-class CourseFacts:
-    id: int
-    title: str
-    provider: str
-    skills: set[str]
-    lang: str
-    min_level: str
-    duration_weeks: float
-    online: bool
-    town: str | None
-    lat: float | None
-    lon: float | None
-    cost_eur: float
-    funding: str
-    start_dates: list[dt.date]
-    seats: int
-    measure: str | None = None  # a compensation measure: adaptation_course | knowledge_test
-
-    def next_start(self, today: dt.date) -> dt.date | None:
-        upcoming = [d for d in self.start_dates if d >= today]
-        return min(upcoming) if upcoming else None
-
-    def summary(self, today: dt.date) -> dict[str, object]:
-        start = self.next_start(today)
-        return {"id": self.id, "title": self.title, "provider": self.provider,
-                **({"compensation_measure": self.measure} if self.measure else {}),
-                "lang": self.lang, "min_level": self.min_level,
-                "duration_weeks": self.duration_weeks, "online": self.online,
-                "town": self.town, "cost_eur": self.cost_eur, "funding": self.funding,
-                "next_start": start.isoformat() if start else None, "seats": self.seats}
 
 
 def why_not(course: CourseFacts, languages: dict[str, str], lat: float, lon: float,
@@ -142,4 +108,4 @@ def _greedy_cover(useful: list[tuple[int, CourseFacts]], full: int) -> list[Cour
     return chosen
 
 
-__all__ = ["EXACT_MAX_SKILLS", "CourseFacts", "Plan", "plan_courses", "why_not"]
+__all__ = ["EXACT_MAX_SKILLS", "Plan", "plan_courses", "why_not"]

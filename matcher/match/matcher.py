@@ -5,7 +5,7 @@ radius) and shortlists the nearest neighbours of the profile vector — pgvector
 iterative scan (so filters do not starve it), or an exact ranking when fewer than
 EXACT_BELOW records pass the filters — plus the nearest of the vacancies in the
 occupations the candidate worked or qualified in. A profile without a vector (no skill
-yet) falls back to the records sharing the most skills. `matcher.scoring` then scores
+yet) falls back to the records sharing the most skills. `matcher.match.scoring` then scores
 every shortlisted pair exactly; each match carries its breakdown, explanation and the
 course plan for its gaps. The shortlist sizes and EXACT_BELOW come from the scale
 benchmark (BENCHMARKS.md): without the occupation source recall@20 fell from 0.97 to 0.82
@@ -23,14 +23,23 @@ import numpy as np
 import psycopg
 from psycopg import sql
 
-from matcher.candidates import load_facts
 from matcher.concepts import Concepts
-from matcher.course_plan import CourseFacts, Plan, plan_courses, why_not
+from matcher.domain import (
+    KINDS,
+    CandidateFacts,
+    CourseFacts,
+    Evidence,
+    VacancyFacts,
+    recognised_occupation,
+    recognition_skill,
+)
 from matcher.errors import NotFoundError
-from matcher.profiles import KINDS
-from matcher.recognition import RegulationProfile
-from matcher.scoring import CandidateFacts, Evidence, Scored, Scorer, VacancyFacts, gate
-from matcher.vacancies import load_courses_teaching, load_vacancy_facts, recognition_skill
+from matcher.match.course_plan import Plan, plan_courses, why_not
+from matcher.match.scoring import Scored, Scorer, gate
+from matcher.recognition.regulation import RegulationProfile
+from matcher.store.candidates import load_facts
+from matcher.store.courses import load_courses_teaching
+from matcher.store.vacancies import load_vacancy_facts
 from skills_taxonomy.errors import InvalidInputError
 from skills_taxonomy.model import ConceptKind
 
@@ -266,7 +275,7 @@ class Matcher:
         for c in courses:
             if why_not(c, cand.languages, cand.lat, cand.lon, cand.radius_km, today):
                 continue
-            if c.measure and not any(cand.compensation.get(s.removeprefix("recognition:"))
+            if c.measure and not any(cand.compensation.get(recognised_occupation(s) or "")
                                      == c.measure for s in c.skills):
                 continue
             out.append(c)
@@ -286,8 +295,8 @@ class Matcher:
                 **({"rules": self.profile.check(concept)} if concept else {})}
 
     def skill_label(self, skill: str, lang: str) -> str:
-        if skill.startswith("recognition:"):
-            occupation = skill.removeprefix("recognition:")
+        occupation = recognised_occupation(skill)
+        if occupation is not None:
             return f"compensation measure for {self.concepts.label(occupation, lang)}"
         return self.concepts.label(skill, lang)
 
@@ -371,7 +380,7 @@ class Matcher:
             if not plan.courses or plan.total_weeks > max_weeks:
                 continue
             learned = {s for c in plan.courses for s in c.skills}
-            if any(s.startswith("recognition:") for s in plan.uncovered):
+            if any(recognised_occupation(s) for s in plan.uncovered):
                 continue  # the occupation stays closed without its compensation measure
             after = self._after_courses(cand, learned)
             scored = self.scorer.score(after, m.vacancy)
@@ -400,7 +409,7 @@ class Matcher:
     def _after_courses(cand: CandidateFacts, learned: set[str]) -> CandidateFacts:
         skills = {k: list(v) for k, v in cand.skills.items()}
         for skill in learned:
-            if not skill.startswith("recognition:"):
+            if recognised_occupation(skill) is None:
                 skills.setdefault(skill, []).append(Evidence("course", "after the plan", 1.0))
         return replace(cand, skills=skills)
 

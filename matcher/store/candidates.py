@@ -1,4 +1,5 @@
-"""Candidate profiles: write (normalised on write, one transaction), read, export, erase.
+"""Candidate profiles in PostgreSQL: write (one transaction), read, list, facts for
+matching, export, erase.
 
 The profile is pseudonymous (a random id, skills, languages, town, permit); name and
 contact live in `candidate_personal`, read only by the candidate's centre, the candidate,
@@ -7,162 +8,18 @@ admins, and employers the candidate consented to — and every such read is audi
 
 from __future__ import annotations
 
-import secrets
-from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import psycopg
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
-from matcher.concepts import Concepts, linked, to_array
+from matcher.concepts import Concepts, to_array
+from matcher.domain import CandidateFacts, Evidence
 from matcher.errors import NotFoundError
-from matcher.linking import LinkingReport
-from matcher.profiles import CandidateIn
-from matcher.recognition import CLAIM_CONFIDENCE, Recogniser, experience_confidence
-from matcher.scoring import CandidateFacts, Evidence
+from matcher.intake.candidates import PreparedCandidate, new_candidate_id
+from matcher.linking_report import LinkingReport
 from skills_taxonomy.errors import InvalidInputError
-from skills_taxonomy.model import ConceptKind
-
-# How much each part of a profile pulls its vector: occupations say most about a person.
-SKILL_WEIGHT = 1.0
-OCCUPATION_WEIGHT = 3.0
-MIN_DERIVED = 0.3  # derived skills weaker than this are not stored
-
-
-@dataclass
-class SkillRow:
-    uri: str
-    source: str
-    evidence: str | None  # the words (or the fact) that evidence the skill
-    statement: str | None  # the whole free text it was linked from
-    score: float  # linking confidence
-    confidence: float  # how strongly this source evidences the skill
-
-
-@dataclass
-class QualificationRow:
-    occupation: str | None
-    link_score: float | None
-    eqf: dict[str, Any]
-
-
-@dataclass
-class PreparedCandidate:
-    data: CandidateIn
-    skills: list[SkillRow]
-    qualifications: list[QualificationRow]
-    experience: list[tuple[str | None, float | None]]  # occupation, link score per item
-    embedding: list[float] | None
-    report: LinkingReport = field(default_factory=LinkingReport)
-
-    def recognition(self) -> tuple[list[str], list[str], int | None]:
-        """(fully recognised occupations, occupations in process, highest EQF level)."""
-        full, pending, levels = [], [], []
-        for q, row in zip(self.data.qualifications, self.qualifications, strict=True):
-            if row.occupation and q.status == "full":
-                full.append(row.occupation)
-            elif row.occupation and q.status in ("applied", "partial"):
-                pending.append(row.occupation)
-            if row.eqf.get("level"):
-                levels.append(int(row.eqf["level"]))
-        return sorted(set(full)), sorted(set(pending)), max(levels, default=None)
-
-
-def prepare_candidate(concepts: Concepts, recogniser: Recogniser, data: CandidateIn,
-                      ) -> PreparedCandidate:
-    """Check concept ids, link the free text, and derive the skills that qualifications
-    and work experience evidence (recognition of prior learning). No database access:
-    this is the slow part, kept out of the transaction."""
-    for i, claim in enumerate(data.skills):
-        if claim.concept:
-            concepts.check(claim.concept, ConceptKind.SKILL, f"skills[{i}].concept")
-    for i, exp in enumerate(data.experience):
-        if exp.occupation:
-            concepts.check(exp.occupation, ConceptKind.OCCUPATION, f"experience[{i}].occupation")
-    concepts.check_all(data.preferences.occupations, ConceptKind.OCCUPATION,
-                       "preferences.occupations")
-    rows: dict[tuple[str, str], SkillRow] = {}
-
-    def add(row: SkillRow) -> None:
-        kept = rows.get((row.uri, row.source))
-        if kept is None or kept.confidence < row.confidence:
-            rows[(row.uri, row.source)] = row
-
-    for claim in data.skills:
-        if claim.concept:
-            add(SkillRow(claim.concept, claim.source, claim.evidence, claim.text, 1.0,
-                         CLAIM_CONFIDENCE[claim.source]))
-    report = LinkingReport()
-    texts = [(i, c.text) for i, c in enumerate(data.skills) if c.text and not c.concept]
-    contents = [(i, q.content) for i, q in enumerate(data.qualifications) if q.content]
-    statements = concepts.skill_statements([t for _, t in texts] + [c for _, c in contents],
-                                           data.lang)
-    for (i, _), statement in zip(texts, statements, strict=False):
-        report.statement(f"skills[{i}].text", statement)
-        for link in linked(statement):
-            add(SkillRow(link.uri, data.skills[i].source, data.skills[i].evidence or
-                         link.evidence, statement.text, link.score,
-                         CLAIM_CONFIDENCE[data.skills[i].source]))
-    content_skills = {}
-    for (i, _), statement in zip(contents, statements[len(texts):], strict=True):
-        report.statement(f"qualifications[{i}].content", statement)
-        content_skills[i] = {f.uri: f.score for f in linked(statement)}
-    qual_rows = []
-    for i, q in enumerate(data.qualifications):
-        eqf = recogniser.eqf(q)
-        ranked = recogniser.occupations(q.title, data.lang)
-        certain = recogniser.certainty(ranked, q.title) is not None
-        report.title(f"qualifications[{i}].title", q.title, ranked[0][0] if certain else None,
-                     "reference occupation")
-        if not certain:
-            qual_rows.append(QualificationRow(None, None, eqf))
-            continue
-        occupation, link_score = ranked[0]
-        qual_rows.append(QualificationRow(occupation, link_score, eqf))
-        what = f"qualification {q.title!r}" + (f" ({q.country})" if q.country else "")
-        for uri, (confidence, how) in recogniser.evidenced_skills(
-                occupation, eqf["level"], content_skills.get(i, {})).items():
-            if confidence >= MIN_DERIVED:
-                add(SkillRow(uri, "qualification", f"{how}: {what}", None, link_score,
-                             confidence))
-    unlinked = [e.title for e in data.experience if not e.occupation]
-    exp_links = iter(concepts.link_titles(unlinked, data.lang))
-    experience: list[tuple[str | None, float | None]] = []
-    for i, exp in enumerate(data.experience):
-        if exp.occupation:
-            experience.append((exp.occupation, 1.0))
-        else:
-            m = next(exp_links)
-            report.title(f"experience[{i}].title", exp.title, m)
-            experience.append((m.concept, m.score) if m else (None, None))
-    for exp, (exp_occupation, score) in zip(data.experience, experience, strict=True):
-        if exp_occupation is None or exp.years <= 0:
-            continue
-        occupation = exp_occupation
-        confidence = experience_confidence(exp.years)
-        what = f"{exp.years:g} years as {exp.title!r}"
-        for skills, factor in ((concepts.essential_skills(occupation), 1.0),
-                               (concepts.optional_skills(occupation), 0.5)):
-            for uri in skills:
-                if confidence * factor >= MIN_DERIVED:
-                    add(SkillRow(uri, "work_experience", what, None, score or 1.0,
-                                 round(confidence * factor, 4)))
-    weighted = [(r.uri, SKILL_WEIGHT * r.confidence) for r in rows.values()]
-    weighted += [(q.occupation, OCCUPATION_WEIGHT) for q in qual_rows if q.occupation]
-    weighted += [(occ, OCCUPATION_WEIGHT) for occ, _ in experience if occ]
-    weighted += [(occ, OCCUPATION_WEIGHT) for occ in data.preferences.occupations]
-    if not rows:
-        report.warn("no skill was recognised in this profile: it cannot be matched until a "
-                    "coach adds skills (as concepts, or as text the engine recognises)")
-    return PreparedCandidate(data=data, skills=list(rows.values()), qualifications=qual_rows,
-                             experience=experience, embedding=concepts.profile_vector(weighted),
-                             report=report)
-
-
-def new_candidate_id() -> str:
-    return "cand_" + secrets.token_hex(6)
 
 
 def write_candidate(conn: psycopg.Connection, prep: PreparedCandidate,
@@ -195,7 +52,7 @@ def write_candidate(conn: psycopg.Connection, prep: PreparedCandidate,
         " linking = excluded.linking, updated_at = now()",
         (cid, organisation_id, data.external_id, loc.town, loc.lat, loc.lon,
          data.travel_radius_km, data.work_permit, Jsonb(data.preferences.model_dump()),
-         _vec(prep.embedding), recognised, pending, max_eqf, Jsonb(prep.report.as_dict())))
+         to_array(prep.embedding), recognised, pending, max_eqf, Jsonb(prep.report.as_dict())))
     for table in ("candidate_language", "candidate_qualification", "candidate_experience",
                   "candidate_skill", "candidate_consent"):
         conn.execute(f"DELETE FROM {table} WHERE candidate_id = %s", (cid,))  # noqa: S608
@@ -231,10 +88,6 @@ def write_candidate(conn: psycopg.Connection, prep: PreparedCandidate,
             "INSERT INTO candidate_consent (candidate_id, employer_id) VALUES (%s, %s)"
             " ON CONFLICT DO NOTHING", [(cid, c.employer_id) for c in data.consents])
     return cid, created
-
-
-def _vec(values: list[float] | None) -> np.ndarray | None:
-    return None if values is None else np.asarray(values, dtype=np.float32)
 
 
 # --- reads ------------------------------------------------------------------------------
@@ -420,9 +273,3 @@ def erase_candidate(conn: psycopg.Connection, candidate_id: str) -> dict[str, in
         raise NotFoundError(f"candidate {candidate_id!r} not found")
     counts["candidate"] = cur.rowcount
     return counts
-
-
-__all__ = ["CANDIDATE_TABLES", "PreparedCandidate", "candidate_org",
-           "consenting", "erase_candidate", "export_candidate", "list_candidates",
-           "load_facts", "personal_of", "prepare_candidate", "read_candidate",
-           "write_candidate"]

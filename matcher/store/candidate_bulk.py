@@ -10,16 +10,15 @@ batch this way. Candidates with free text go through `Engine.save_candidate`.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Sequence
 
 import psycopg
 from psycopg.types.json import Jsonb
 
-from matcher.candidates import OCCUPATION_WEIGHT, SKILL_WEIGHT
 from matcher.concepts import Concepts
-from matcher.profiles import CandidateIn
-from matcher.recognition import CLAIM_CONFIDENCE
+from matcher.domain import CLAIM_CONFIDENCE
+from matcher.intake.candidates import OCCUPATION_WEIGHT, SKILL_WEIGHT, new_candidate_id
+from matcher.schemas import CandidateIn
 from skills_taxonomy.errors import InvalidInputError
 from skills_taxonomy.model import ConceptKind
 
@@ -38,7 +37,7 @@ def load_candidates(conn: psycopg.Connection, concepts: Concepts,
                            f"[{row}].skills")
         concepts.check_all([e.occupation for e in c.experience if e.occupation],
                            ConceptKind.OCCUPATION, f"[{row}].experience")
-    ids = [f"cand_{secrets.token_hex(6)}" for _ in items]
+    ids = [new_candidate_id() for _ in items]
     for start in range(0, len(items), CHUNK):
         chunk = items[start:start + CHUNK]
         vectors = concepts.profile_vectors([

@@ -12,12 +12,6 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-CEFR_LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2", "native")
-PERMITS = ("none", "pending", "restricted", "full")  # in order: each meets the ones before
-KINDS = ("job", "apprenticeship", "placement")
-SOURCES = ("self_declared", "coach_verified", "qualification", "work_experience")
-OUTCOMES = ("contacted", "interview", "placed", "rejected")
-
 Cefr = Literal["A1", "A2", "B1", "B2", "C1", "C2", "native"]
 Permit = Literal["none", "pending", "restricted", "full"]
 Kind = Literal["job", "apprenticeship", "placement"]
@@ -227,12 +221,7 @@ class OutcomeIn(Model):
     reason: ShortText | None = None
 
 
-def cefr_rank(level: str | None) -> int:
-    """0 for no knowledge, 1 (A1) … 6 (C2), 7 (native)."""
-    return CEFR_LEVELS.index(level) + 1 if level in CEFR_LEVELS else 0
-
-
-__all__ = ["CEFR_LEVELS", "KINDS", "NO_NUL", "OUTCOMES", "PERMITS", "SOURCES", "CandidateIn",
-           "CandidateRef", "Consent", "CourseIn", "Experience", "LanguageLevel", "Location",
-           "OutcomeIn", "Personal", "Preferences", "Qualification", "QualificationFacts",
-           "QualificationQuery", "SkillClaim", "VacancyIn", "cefr_rank"]
+__all__ = ["NO_NUL", "CandidateIn", "CandidateRef", "Consent", "CourseIn", "Experience",
+           "LanguageLevel", "Location", "OutcomeIn", "Personal", "Preferences",
+           "Qualification", "QualificationFacts", "QualificationQuery", "SkillClaim",
+           "VacancyIn"]

@@ -36,15 +36,21 @@ weight).
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from matcher.concepts import Concepts
-from matcher.profiles import CEFR_LEVELS, cefr_rank
-from matcher.recognition import EVIDENCED
+from matcher.domain import (
+    CEFR_LEVELS,
+    EVIDENCED,
+    CandidateFacts,
+    SkillCredit,
+    VacancyFacts,
+    cefr_rank,
+    km_between,
+)
 from skills_taxonomy.errors import InvalidInputError
 
 FEATURES = ("essential", "optional", "aptitude", "semantic", "experience", "language",
@@ -58,7 +64,7 @@ WEIGHTS: dict[str, dict[str, float]] = {
                   "experience": 0.0, "language": 0.10, "distance": 0.10},
 }
 APTITUDE_FROM, APTITUDE_FULL = 0.35, 0.8
-# EVIDENCED (from matcher.recognition): an essential skill credited below it is missing,
+# EVIDENCED (from matcher.domain): an essential skill credited below it is missing,
 # and course plans close it.
 PARTIAL_CREDIT = 0.5
 SIMILAR_FROM, SIMILAR_FULL = 0.6, 0.9
@@ -86,79 +92,6 @@ def load_weights(path: Path | None) -> dict[str, dict[str, float]]:
         if sum(weights.values()) <= 0:
             raise InvalidInputError(f"match weights {path}: {kind}: all weights are 0")
     return {kind: {f: float(w) for f, w in weights.items()} for kind, weights in data.items()}
-
-
-def km_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance, the same formula as the SQL function km_between."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = (math.sin((p2 - p1) / 2) ** 2
-         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
-
-
-@dataclass
-class Evidence:
-    source: str
-    evidence: str | None
-    confidence: float = 1.0
-
-
-@dataclass
-class CandidateFacts:
-    id: str
-    lat: float
-    lon: float
-    radius_km: float
-    skills: dict[str, list[Evidence]]
-    languages: dict[str, str]
-    experience: dict[str, float]  # occupation uri -> years
-    qualified: set[str]  # occupation uris of their qualifications
-    vector: np.ndarray | None
-    organisation_id: int = 0
-    town: str = ""
-    permit: str = ""
-    kinds: list[str] = field(default_factory=list)
-    recognised: set[str] = field(default_factory=set)  # occupations, full recognition
-    recognition_pending: set[str] = field(default_factory=set)  # applied or partial
-    compensation: dict[str, str] = field(default_factory=dict)  # occupation -> measure
-    max_eqf: int | None = None
-    # Per-request memo: a wanted skill's credit depends only on the skill and this
-    # candidate, and the same skills recur across the vacancies of a shortlist.
-    credit_memo: dict[str, tuple[SkillCredit, float]] = field(
-        default_factory=dict, init=False, repr=False, compare=False)
-
-    def strength(self, skill: str) -> float:
-        return max((e.confidence for e in self.skills.get(skill, [])), default=0.0)
-
-
-@dataclass
-class VacancyFacts:
-    id: int
-    kind: str
-    title: str
-    employer_id: int
-    occupation: str | None
-    essential: list[str]
-    optional: list[str]
-    languages: dict[str, str]
-    lat: float
-    lon: float
-    town: str
-    vector: np.ndarray | None
-    slots: int = 1
-    start_date: str | None = None
-    regulated: bool = False
-    accepts_in_process: bool = False
-    prerequisites: list[str] = field(default_factory=list)
-    min_eqf: int | None = None
-
-
-@dataclass
-class SkillCredit:
-    skill: str
-    credit: float
-    via: str  # exact | related | similar | none
-    matched: str | None  # the candidate's skill that earned the credit
 
 
 @dataclass
@@ -353,6 +286,5 @@ class Scorer:
         return [c.skill for c in scored.credits[:scored.n_essential] if c.credit < EVIDENCED]
 
 
-__all__ = ["CEFR_LEVELS", "EVIDENCED", "FEATURES", "WEIGHTS", "CandidateFacts",
-           "Evidence", "Scored", "Scorer", "SkillCredit", "VacancyFacts", "gate", "km_between",
+__all__ = ["CEFR_LEVELS", "EVIDENCED", "FEATURES", "WEIGHTS", "Scored", "Scorer", "gate",
            "load_weights"]

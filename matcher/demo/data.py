@@ -18,7 +18,8 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from matcher.profiles import (
+from matcher.recognition.regulation import RegulationProfile
+from matcher.schemas import (
     CandidateIn,
     Consent,
     CourseIn,
@@ -31,7 +32,6 @@ from matcher.profiles import (
     SkillClaim,
     VacancyIn,
 )
-from matcher.recognition import RegulationProfile
 from skills_taxonomy.model import Concept, ConceptKind, LabelType, Taxonomy
 
 # Not today's date: the data must not change from one day to the next.

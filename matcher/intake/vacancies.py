@@ -1,0 +1,98 @@
+"""Vacancy intake: concept ids checked and free text linked (occupation, essential and
+optional skills) for many vacancies at once, with the linking report and the profile
+vector — the slow, database-free part of a write."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from matcher.concepts import Concepts, linked
+from matcher.linking_report import LinkingReport
+from matcher.recognition.regulation import RegulationProfile
+from matcher.schemas import VacancyIn
+from skills_taxonomy.model import ConceptKind
+
+# How much each part of a vacancy pulls its profile vector.
+ESSENTIAL_WEIGHT, OPTIONAL_WEIGHT, OCCUPATION_WEIGHT = 2.0, 1.0, 3.0
+
+
+@dataclass
+class PreparedVacancy:
+    data: VacancyIn
+    occupation: str | None
+    skills: list[tuple[str, bool, str | None]]  # uri, essential, evidence text
+    skills_from_occupation: bool
+    embedding: np.ndarray | None
+    regulated: bool = False
+    report: LinkingReport = field(default_factory=LinkingReport)
+
+
+def check_vacancy(concepts: Concepts, v: VacancyIn) -> None:
+    """Raises InvalidInputError naming the field of the first unknown concept id."""
+    if v.occupation:
+        concepts.check(v.occupation, ConceptKind.OCCUPATION, "occupation")
+    concepts.check_all(v.essential_skills, ConceptKind.SKILL, "essential_skills")
+    concepts.check_all(v.optional_skills, ConceptKind.SKILL, "optional_skills")
+    concepts.check_all(v.prerequisites, ConceptKind.SKILL, "prerequisites")
+
+
+def prepare_vacancies(concepts: Concepts, items: list[VacancyIn],
+                      profile: RegulationProfile) -> list[PreparedVacancy]:
+    """Link the free text of already checked vacancies (`check_vacancy`)."""
+    texts: list[tuple[int, bool, str]] = [
+        (row, essential, text) for row, v in enumerate(items)
+        for essential, text in ((True, v.essential_skills_text), (False, v.optional_skills_text))
+        if text and text.strip()]
+    statements = concepts.skill_statements([t for _, _, t in texts])
+    reports = [LinkingReport() for _ in items]
+    from_text: dict[tuple[int, bool], list[tuple[str, str]]] = {}
+    for (row, essential, _), statement in zip(texts, statements, strict=True):
+        where = "essential_skills_text" if essential else "optional_skills_text"
+        reports[row].statement(where, statement)
+        from_text.setdefault((row, essential), []).extend(
+            (f.uri, f.evidence) for f in linked(statement))
+    untitled = [row for row, v in enumerate(items) if not v.occupation]
+    titles = concepts.link_titles([items[r].title for r in untitled])
+    occupations = {row: (m.concept if m else None) for row, m in zip(untitled, titles,
+                                                                      strict=True)}
+    for row, m in zip(untitled, titles, strict=True):
+        reports[row].title("title", items[row].title, m)
+    out = []
+    weights = []
+    for row, v in enumerate(items):
+        occupation = v.occupation or occupations.get(row)
+        skills: dict[str, tuple[str, bool, str | None]] = {}
+        for essential, ids in ((True, v.essential_skills), (False, v.optional_skills)):
+            for uri in ids:
+                if uri not in skills:
+                    skills[uri] = (uri, essential, None)
+            for uri, evidence in from_text.get((row, essential), []):
+                if uri not in skills:
+                    skills[uri] = (uri, essential, evidence)
+        from_occupation = not skills and occupation is not None
+        if from_occupation and (v.essential_skills_text or v.optional_skills_text):
+            reports[row].warn("no skill was recognised in the skills text: the vacancy "
+                              "takes its occupation's usual skills; check them")
+        elif not skills and occupation is None:
+            reports[row].warn("neither a skill nor an occupation was recognised: this "
+                              "vacancy cannot be matched until its skills are chosen")
+        if from_occupation:
+            assert occupation is not None
+            for uri in concepts.essential_skills(occupation):
+                skills[uri] = (uri, True, None)
+            for uri in concepts.optional_skills(occupation):
+                skills.setdefault(uri, (uri, False, None))
+        weighted = [(u, ESSENTIAL_WEIGHT if e else OPTIONAL_WEIGHT) for u, e, _ in
+                    skills.values()]
+        if occupation:
+            weighted.append((occupation, OCCUPATION_WEIGHT))
+        regulated = v.requires_recognition if v.requires_recognition is not None else \
+            profile.requires_recognition(concepts.taxonomy.concepts.get(occupation or ""))
+        weights.append(weighted)
+        out.append(PreparedVacancy(v, occupation, list(skills.values()), from_occupation,
+                                   None, regulated, reports[row]))
+    for prep, vector in zip(out, concepts.profile_vectors(weights), strict=True):
+        prep.embedding = vector
+    return out

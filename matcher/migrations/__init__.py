@@ -1,1 +1,0 @@
-"""Versioned SQL migrations, applied in order by `matcher.db.apply_migrations`."""

@@ -1,0 +1,134 @@
+"""Reference tables of foreign qualifications and their EQF levels (the Europass export
+format): reading them, all or nothing, and looking a title up in them."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from rapidfuzz import fuzz
+
+from matcher.recognition.qualification_types import TYPE_EQF
+from skills_taxonomy.errors import InvalidInputError
+from skills_taxonomy.text import fold
+
+PROJECT_TABLE = "project"
+TABLE_MATCH = 88  # rapidfuzz token-set ratio needed to take a table row as the same title
+
+
+@dataclass(frozen=True)
+class EqfEntry:
+    source: str
+    country: str
+    qualification: str
+    eqf_level: int
+    native_title: str | None = None
+    type: str | None = None
+    duration_years: float | None = None
+
+
+@dataclass
+class TableReport:
+    source: str
+    rows: int
+    skipped_without_level: int
+
+
+def read_eqf_csv(path: str | Path, source: str | None = None,
+                 ) -> tuple[list[EqfEntry], TableReport]:
+    """A reference table in the Europass export format (`qualification,country,eqf_level`,
+    optionally `native_title,type,duration_years`). All or nothing: a malformed row raises
+    an error naming file and line; rows with no level at all are skipped and counted."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[:exc.start].count(b"\n") + 1
+        raise InvalidInputError(f"{path}:{line}: not UTF-8 text (byte {exc.start})") from exc
+    return parse_eqf_csv(text, source or path.name, str(path))
+
+
+def parse_eqf_csv(text: str, source: str, path: str = "body",
+                  ) -> tuple[list[EqfEntry], TableReport]:
+    """The same, from text already read (an upload)."""
+    if not source.strip() or len(source) > 200:
+        raise InvalidInputError("source: 1 to 200 characters")
+    reader = csv.DictReader(text.splitlines())
+    missing = {"qualification", "country", "eqf_level"} - set(reader.fieldnames or [])
+    if missing:
+        raise InvalidInputError(f"{path}: missing column(s) {', '.join(sorted(missing))}")
+    entries, skipped = [], 0
+    for row in reader:
+        line = reader.line_num
+        level_text = (row.get("eqf_level") or "").strip()
+        title = (row.get("qualification") or "").strip()
+        if not level_text and not (row.get("country") or "").strip():
+            skipped += 1
+            continue
+        try:
+            level = float(level_text)
+        except ValueError:
+            raise InvalidInputError(f"{path}:{line}: eqf_level {level_text!r} is not a number "
+                                    "from 1 to 8") from None
+        if level != int(level) or not 1 <= level <= 8:
+            raise InvalidInputError(f"{path}:{line}: eqf_level {level_text!r} is not 1..8")
+        if not title:
+            raise InvalidInputError(f"{path}:{line}: qualification is empty")
+        duration = (row.get("duration_years") or "").strip()
+        qtype = (row.get("type") or "").strip() or None
+        if qtype is not None and qtype not in TYPE_EQF:
+            raise InvalidInputError(f"{path}:{line}: type {qtype!r} is not one of "
+                                    f"{', '.join(TYPE_EQF)}")
+        try:
+            years = float(duration) if duration else None
+        except ValueError:
+            raise InvalidInputError(f"{path}:{line}: duration_years {duration!r} is not a "
+                                    "number") from None
+        entries.append(EqfEntry(source, (row.get("country") or "").strip(), title, int(level),
+                                (row.get("native_title") or "").strip() or None, qtype, years))
+    if not entries:
+        raise InvalidInputError(f"{path}: no rows")
+    return entries, TableReport(source, len(entries), skipped)
+
+
+def project_table() -> list[EqfEntry]:
+    """The table written by this project for frequent countries of origin."""
+    path = resources.files("matcher") / "data" / "recognition" / "origin_qualifications_eqf.csv"
+    with resources.as_file(path) as file:
+        return read_eqf_csv(file, PROJECT_TABLE)[0]
+
+
+def _country(name: str | None) -> str:
+    folded = fold(name or "")
+    return {"turkey": "türkiye", "turkiye": "türkiye"}.get(folded, folded)
+
+
+class EqfTable:
+    """Lookup of (country, title) in the reference tables: exact, then fuzzy."""
+
+    def __init__(self, entries: list[EqfEntry]) -> None:
+        self.entries = entries
+        self._by_country: dict[str, list[tuple[str, EqfEntry]]] = {}
+        for entry in entries:
+            titles = [entry.qualification] + ([entry.native_title] if entry.native_title else [])
+            for title in titles:
+                self._by_country.setdefault(_country(entry.country), []).append(
+                    (fold(title), entry))
+
+    def lookup(self, country: str | None, title: str,
+               ) -> tuple[EqfEntry, float, list[int]] | None:
+        """The best-matching row, its match score, and every level the table gives that
+        title (a table may list one title at several levels; the lowest is returned)."""
+        rows = self._by_country.get(_country(country), [])
+        wanted = fold(title)
+        scored = [(100.0 if folded == wanted else fuzz.token_set_ratio(folded, wanted),
+                   folded, entry) for folded, entry in rows]
+        best = max((s for s in scored if s[0] >= TABLE_MATCH), key=lambda s: s[0],
+                   default=None)
+        if best is None:
+            return None
+        same = [e for score, folded, e in scored if folded == best[1] and score == best[0]]
+        lowest = min(same, key=lambda e: e.eqf_level)
+        return lowest, best[0], sorted({e.eqf_level for e in same})

@@ -1,0 +1,120 @@
+"""Qualification types read off a title in ten languages, the words that only say "a
+qualification", and the EQF level a type and a duration usually give."""
+
+from __future__ import annotations
+
+import re
+
+from skills_taxonomy.text import fold
+
+# The level a qualification type usually sits at, before its duration adjusts it.
+TYPE_EQF = {"primary": 1, "lower_secondary": 2, "vocational_secondary": 3,
+            "upper_secondary": 4, "short_cycle": 5, "bachelor": 6, "master": 7,
+            "doctorate": 8}
+# Keywords that name a qualification type, most specific first (folded, any language).
+TYPE_KEYWORDS: list[tuple[str, tuple[str, ...]]] = [
+    # Phrases holding a higher type's keyword ("спеціаліст", "master") that name a lower one.
+    ("short_cycle", ("молодшого спеціаліста", "молодший спеціаліст", "младшего специалиста",
+                     "младший специалист", "master craftsman", "master craftsperson")),
+    ("doctorate", ("doctor", "doctorate", "phd", "ph.d", "doktor", "promotion", "кандидат наук",
+                   "доктор наук", "доктор філософії", "دكتوراه", "دکتری", "دکترا", "tiến sĩ",
+                   "博士", "doktora")),
+    ("master", ("master", "magister", "магістр", "магистр", "спеціаліст", "специалист",
+                "ماجستير", "كارشناسی ارشد", "کارشناسی ارشد", "thạc sĩ", "硕士", "yüksek lisans",
+                "msc", "m.sc", "mba")),
+    ("bachelor", ("bachelor", "бакалавр", "بكالوريوس", "ليسانس", "کارشناسی", "cử nhân",
+                  "kỹ sư", "学士", "本科", "lisans", "licence", "bsc", "b.sc", "diplom-ingenieur",
+                  "engineer degree", "university degree")),
+    ("short_cycle", ("institute diploma", "معهد", "دبلوم", "associate", "junior specialist",
+                     "молодший спеціаліст", "молодшого спеціаліста", "технікум", "техникум",
+                     "коледж", "колледж", "cao đẳng", "大专", "专科", "ön lisans", "hnd",
+                     "higher national", "کاردانی", "فوق دیپلم", "short-cycle", "fachschule",
+                     "meister", "techniker")),
+    ("vocational_secondary", ("vocational", "qualified worker", "кваліфікованого робітника",
+                              "квалифицированного рабочего", "профтехучилище", "مهني",
+                              "صناعي", "فني", "trung cấp", "sơ cấp", "职业", "技校", "中专",
+                              "meslek lisesi", "fenni", "فنی و حرفه", "هنرستان", "trade test",
+                              "ausbildung", "berufsausbildung", "apprenticeship", "certificate iii",
+                              "certificate ii")),
+    ("upper_secondary", ("secondary school", "high school", "baccalaureate", "abitur",
+                         "الثانوية", "ثانوية", "دیپلم", "повна загальна середня",
+                         "атестат", "trung học phổ thông", "高中", "lise", "waec", "ssce")),
+    ("lower_secondary", ("lower secondary", "preparatory", "الإعدادية", "اعدادية",
+                         "базова середня", "trung học cơ sở", "初中", "ortaokul")),
+    ("primary", ("primary", "elementary", "الابتدائية", "ابتدایی", "початкова", "tiểu học",
+                 "小学", "ilkokul")),
+]
+
+
+# Words that say "a qualification" rather than what it qualifies for; stripped from a
+# title before it is linked to an occupation (folded; any language).
+GENERIC_WORDS = (
+    "diploma", "certificate", "degree", "award", "qualification", "programme", "program",
+    "graduate", "graduation", "in", "of", "the", "and", "field", "specialty", "speciality",
+    "profession", "major", "course", "level", "national", "state", "vocational", "technical",
+    "institute", "college", "school", "university", "secondary", "intermediate", "higher",
+    "diplom", "zeugnis", "abschluss", "zum", "zur", "als", "fachrichtung", "ausbildung",
+    "berufsausbildung", "staatlich", "anerkannt", "geprüfte", "geprüfter",
+    "диплом", "свідоцтво", "атестат", "кваліфікованого", "робітника", "за", "професією",
+    "спеціальністю", "спеціальність", "квалифицированного", "рабочего", "по", "профессии",
+    "специальности", "молодшого", "спеціаліста", "бакалавра", "магістра",
+    "دبلوم", "شهادة", "الشهادة", "المعهد", "معهد", "المتوسط", "الصناعي", "المهني", "الفني",
+    "اختصاص", "تخصص", "في", "قسم", "مدرسة", "ثانوية", "کاردانی", "دیپلم", "مدرک", "رشته",
+    "گواهینامه", "فنی", "حرفه", "ای", "و", "هنرستان",
+    "bằng", "chứng", "chỉ", "trung", "cấp", "cao", "đẳng", "nghề", "ngành", "chuyên", "sơ",
+    "证书", "毕业证书", "毕业证", "职业", "技术", "学院", "学校", "专业", "中专", "大专", "技校",
+    "资格证", "职业资格",
+    "diploması", "belgesi", "sertifikası", "meslek", "lisesi", "bölümü", "alanı", "ustalık",
+    "kalfalık",
+)
+# Several-word phrases of the same kind, removed before the words are split.
+GENERIC_PHRASES = ("tốt nghiệp", "chứng chỉ", "sơ cấp", "trung cấp", "cao đẳng",
+                   "công nhân kỹ thuật", "berufliche bildung", "fachschule für")
+_GENERIC = frozenset(fold(w) for w in GENERIC_WORDS)
+
+
+def core_title(title: str) -> str:
+    """The part of a qualification title that names the trade: "دبلوم المعهد المتوسط
+    الصناعي - كهرباء" → "كهرباء". Han script has no spaces: generic words are cut out."""
+    text = fold(title)
+    for phrase in GENERIC_PHRASES:
+        text = text.replace(fold(phrase), " ")
+    for word in sorted((w for w in _GENERIC if not w.isascii() and " " not in w),
+                       key=len, reverse=True):
+        if any("\u4e00" <= ch <= "\u9fff" for ch in word):
+            text = text.replace(word, " ")
+    kept = [w for w in re.split(r"[\s\-–—,;:/()（）\[\]«»\"']+", text)
+            if w and w not in _GENERIC]
+    return " ".join(kept)
+
+
+def infer_type(title: str) -> str | None:
+    """The qualification type a title names, or None."""
+    folded = fold(title)
+    for qtype, words in TYPE_KEYWORDS:
+        for word in words:
+            # Arabic writes the article al- ("ال") onto the word: الماجستير, البكالوريوس
+            if re.search(r"(?<!\w)(?:ال)?" + re.escape(fold(word)), folded):
+                return qtype
+    return None
+
+
+def estimate_level(qtype: str | None, duration: float | None) -> tuple[int, str] | None:
+    """EQF level from type and duration, with the rule that produced it."""
+    if qtype is None:
+        if duration is None:
+            return None
+        level = 3 if duration < 2 else 4 if duration < 3 else 5 if duration < 4 else 6
+        return level, f"a programme of {duration:g} years of unknown type"
+    level = TYPE_EQF[qtype]
+    rule = f"a {qtype.replace('_', ' ')} qualification"
+    if duration is not None:
+        if qtype == "vocational_secondary" and duration >= 3:
+            level, rule = 4, rule + f" of {duration:g} years (3 or more: EQF 4)"
+        elif qtype == "vocational_secondary" and duration < 1:
+            level, rule = 2, rule + f" of {duration:g} years (under one: EQF 2)"
+        elif qtype == "short_cycle" and duration < 1.5:
+            level, rule = 4, rule + f" of {duration:g} years (under 1.5: EQF 4)"
+        else:
+            rule += f" of {duration:g} years"
+    return level, rule

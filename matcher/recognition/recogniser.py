@@ -1,0 +1,206 @@
+"""One qualification recognised: reference occupation, EQF level with its evidence,
+regulation in the destination country, the skills it evidences and the gap; and the
+confidence prior learning (qualifications, years of practice) gives a skill."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from matcher.concepts import Concepts
+from matcher.domain import EVIDENCED
+from matcher.recognition.eqf_table import EqfEntry, EqfTable
+from matcher.recognition.estimator import EqfLevelEstimator
+from matcher.recognition.qualification_types import core_title, estimate_level, infer_type
+from matcher.recognition.regulation import RegulationProfile
+from matcher.schemas import QualificationFacts
+from skills_taxonomy.model import Concept
+from skills_taxonomy.text import fold
+
+# The text model answers before the type rules when it is at least this sure (chosen by
+# cross-validation inside the training split of the benchmark; see BENCHMARKS.md).
+MODEL_FIRST = 0.5
+MODEL_LAST = 0.3  # below this the model's guess is not worth showing
+
+
+QUALIFICATION_CONFIDENCE = 0.75  # a qualification's title implies its occupation's skills
+CONTENT_CONFIDENCE = 0.9  # a subject listed on the transcript
+OPTIONAL_FACTOR = 0.5
+BELOW_LEVEL_FACTOR = 0.7  # the qualification sits below the occupation's usual level
+EXPERIENCE_YEARS_SCALE = 2.0  # confidence 1 - exp(-years / 2): 0.39 at 1 y, 0.78 at 3 y
+EXPERIENCE_MAX = 0.9
+GENERAL_EDUCATION = ("primary", "lower_secondary", "upper_secondary")
+LOW_MARGIN = 1.2  # a sub-threshold best occupation is taken when this far above the next
+LOW_FLOOR = 0.5  # … and at least this share of the threshold (not a guess among many)
+
+# The EQF level an occupation usually needs, from its ISCO-08 major group (skill level).
+ISCO_TYPICAL_EQF = {"1": 6, "2": 6, "3": 5, "4": 4, "5": 3, "6": 3, "7": 4, "8": 3, "9": 2,
+                    "0": 4}
+
+
+def typical_eqf(occupation: Concept) -> int | None:
+    return ISCO_TYPICAL_EQF.get(occupation.isco_code[:1]) if occupation.isco_code else None
+
+
+def experience_confidence(years: float) -> float:
+    return round(EXPERIENCE_MAX * (1 - math.exp(-years / EXPERIENCE_YEARS_SCALE)), 4)
+
+
+def eqf_level(q: QualificationFacts, table: EqfTable, estimator: EqfLevelEstimator | None,
+              model_first: float = MODEL_FIRST) -> dict[str, Any]:
+    """The EQF level with the evidence for it; `method` says where it came from: the given
+    level, a reference-table row, the text model (when at least `model_first` sure), the
+    type and duration rules, the text model (at least `MODEL_LAST` sure), or duration."""
+    if q.eqf_level is not None:
+        return {"level": q.eqf_level, "method": "given", "estimated": False}
+    hit = table.lookup(q.country, q.title)
+    if hit is not None:
+        entry, score, levels = hit
+        evidence: dict[str, Any] = {
+            "source": entry.source, "country": entry.country,
+            "qualification": entry.qualification, "native_title": entry.native_title,
+            "match": round(score / 100, 3)}
+        if len(levels) > 1:
+            evidence["levels_in_table"] = levels
+            evidence["note"] = "the table lists this title at several levels; the lowest"
+        return {"level": entry.eqf_level, "method": "table", "estimated": False,
+                "evidence": evidence}
+    qtype = q.type or infer_type(q.title)
+    rule = estimate_level(qtype, q.duration_years) if qtype else None
+    if estimator is not None:
+        proba = estimator.predict_proba([q.title])[0]
+        best = int(np.argmax(proba))
+        if proba[best] >= model_first or (rule is None and proba[best] >= MODEL_LAST):
+            return {"level": int(estimator.classes_[best]), "method": "text_model",
+                    "estimated": True, "evidence": {"probability": round(float(
+                        proba[best]), 3)}}
+    if rule is not None:
+        return {"level": rule[0], "method": "type_and_duration", "estimated": True,
+                "evidence": {"type": qtype, "type_from": "given" if q.type else "title",
+                             "duration_years": q.duration_years, "rule": rule[1]}}
+    rule = estimate_level(None, q.duration_years)
+    if rule is not None:
+        return {"level": rule[0], "method": "duration", "estimated": True,
+                "evidence": {"rule": rule[1]}}
+    return {"level": None, "method": "unknown", "estimated": True,
+            "evidence": {"rule": "no table entry, type or duration to go on"}}
+
+
+class Recogniser:
+    def __init__(self, concepts: Concepts, table: EqfTable, profile: RegulationProfile,
+                 estimator: EqfLevelEstimator | None = None,
+                 model_first: float = MODEL_FIRST) -> None:
+        self.concepts = concepts
+        self.table = table
+        self.profile = profile
+        self.estimator = estimator
+        self.model_first = model_first
+
+    @classmethod
+    def fitted(cls, concepts: Concepts, entries: list[EqfEntry], country: str) -> Recogniser:
+        """A recogniser over these table rows, its text model fitted on them."""
+        estimator = None
+        if len({e.eqf_level for e in entries}) >= 2:
+            titles = [e.qualification for e in entries] + [
+                e.native_title for e in entries if e.native_title]
+            levels = [e.eqf_level for e in entries] + [
+                e.eqf_level for e in entries if e.native_title]
+            estimator = EqfLevelEstimator().fit(titles, levels)
+        return cls(concepts, EqfTable(entries), RegulationProfile(country), estimator)
+
+    def eqf(self, q: QualificationFacts) -> dict[str, Any]:
+        """The level with the evidence for it; `method` says where it came from."""
+        return eqf_level(q, self.table, self.estimator, self.model_first)
+
+    def occupations(self, title: str, lang: str | None, top_k: int = 3,
+                    ) -> list[tuple[str, float]]:
+        """Occupations for the whole title and for its core (generic qualification words
+        removed); each occupation keeps its better score."""
+        best: dict[str, float] = {}
+        core = core_title(title)
+        for text in dict.fromkeys([title] + ([core] if core and core != fold(title) else [])):
+            for m in self.concepts.normalizer.link_occupations(text, lang, top_k=top_k,
+                                                               abstain=False):
+                best[m.concept] = max(best.get(m.concept, 0.0), m.score)
+        return sorted(best.items(), key=lambda kv: -kv[1])[:top_k]
+
+    def certainty(self, ranked: list[tuple[str, float]], title: str) -> str | None:
+        """"high" when the best occupation for `title` passes the linking threshold;
+        "low" when it stands clearly above the next one (LOW_MARGIN times its score);
+        else None."""
+        if not ranked:
+            return None
+        threshold = self.concepts.occupation_threshold(title)
+        if ranked[0][1] >= threshold:
+            return "high"
+        if infer_type(title) in GENERAL_EDUCATION:
+            return None  # a school certificate: no guess at an occupation
+        if ranked[0][1] >= LOW_FLOOR * threshold and (
+                len(ranked) == 1 or ranked[0][1] >= LOW_MARGIN * ranked[1][1]):
+            return "low"
+        return None
+
+    def evidenced_skills(self, occupation: str, level: int | None, content_skills: dict[
+            str, float], years_practice: float = 0.0) -> dict[str, tuple[float, str]]:
+        """skill -> (confidence, how): what the qualification (and practice) evidences."""
+        concept = self.concepts.taxonomy.concepts[occupation]
+        typical = typical_eqf(concept)
+        base = QUALIFICATION_CONFIDENCE
+        if level is not None and typical is not None and level < typical:
+            base *= BELOW_LEVEL_FACTOR
+        if content_skills:
+            base *= 0.5  # the transcript says what was covered; the title says less
+        practice = experience_confidence(years_practice) if years_practice else 0.0
+        out: dict[str, tuple[float, str]] = {}
+        for skills, factor in ((self.concepts.essential_skills(occupation), 1.0),
+                               (self.concepts.optional_skills(occupation), OPTIONAL_FACTOR)):
+            for skill in skills:
+                implied = base * factor
+                combined = 1 - (1 - implied) * (1 - practice * factor)
+                how = "implied by the title" + (" and years of practice" if practice else "")
+                out.setdefault(skill, (round(combined, 4), how))
+        for skill, score in content_skills.items():
+            if out.get(skill, (0.0, ""))[0] < CONTENT_CONFIDENCE * score:
+                out[skill] = (round(CONTENT_CONFIDENCE * score, 4), "listed in the content")
+        return out
+
+    def recognise(self, q: QualificationFacts, lang: str | None = None,
+                  years_practice: float = 0.0) -> dict[str, Any]:
+        label_lang = lang or "en"
+        eqf = self.eqf(q)
+        ranked = self.occupations(q.title, lang)
+        content_skills: dict[str, float] = {}
+        if q.content:
+            for link in self.concepts.link_skills([q.content])[0]:
+                content_skills[link.uri] = max(content_skills.get(link.uri, 0.0), link.score)
+        out: dict[str, Any] = {
+            "title": q.title, "country": q.country, "eqf": eqf,
+            "reference_occupations": [
+                {"id": uri, "label": self.concepts.label(uri, label_lang),
+                 "confidence": round(score, 4)} for uri, score in ranked]}
+        certainty = self.certainty(ranked, q.title)
+        if certainty is None:
+            out["note"] = ("no occupation matches this title clearly (a general-education "
+                           "certificate, or a title to state more precisely)")
+            return out
+        occupation = ranked[0][0]
+        out["reference_occupation"] = {"id": occupation, "certainty": certainty}
+        concept = self.concepts.taxonomy.concepts[occupation]
+        typical = typical_eqf(concept)
+        out["regulation"] = self.profile.check(concept)
+        out["level_gap"] = {"qualification_eqf": eqf["level"], "usual_eqf_for_occupation":
+                            typical, "below": bool(eqf["level"] and typical
+                                                   and eqf["level"] < typical)}
+        evidenced = self.evidenced_skills(occupation, eqf["level"], content_skills,
+                                          years_practice)
+        out["skills"] = [{"skill": s, "label": self.concepts.label(s, label_lang),
+                          "source": "qualification", "confidence": c, "how": how}
+                         for s, (c, how) in sorted(evidenced.items(), key=lambda x: -x[1][0])
+                         if c >= EVIDENCED]
+        out["gap"] = [{"skill": s, "label": self.concepts.label(s, label_lang),
+                       "confidence": evidenced.get(s, (0.0, ""))[0]}
+                      for s in self.concepts.essential_skills(occupation)
+                      if evidenced.get(s, (0.0, ""))[0] < EVIDENCED]
+        return out

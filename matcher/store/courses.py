@@ -1,0 +1,103 @@
+"""Courses in PostgreSQL: upserted by external id, read, listed, and loaded as facts for
+course plans (the courses that teach given skills)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import psycopg
+from psycopg.rows import dict_row
+
+from matcher.concepts import Concepts, to_array
+from matcher.domain import CourseFacts, recognised_occupation, recognition_skill
+from matcher.errors import NotFoundError
+from matcher.intake.courses import PreparedCourse
+
+
+def write_courses(conn: psycopg.Connection, prepared: list[PreparedCourse],
+                  ) -> list[tuple[int, bool]]:
+    out = []
+    for prep in prepared:
+        c, loc = prep.data, prep.data.location
+        row = conn.execute(
+            "INSERT INTO course (external_id, provider, title, description, skills_text, lang,"
+            " min_level, duration_weeks, online, town, lat, lon, cost_eur, funding,"
+            " start_dates, seats, embedding, compensation_for, measure) VALUES (%s, %s, %s, %s,"
+            " %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+            " ON CONFLICT (external_id) DO UPDATE SET"
+            " compensation_for = excluded.compensation_for, measure = excluded.measure,"
+            " provider = excluded.provider, title = excluded.title,"
+            " description = excluded.description, skills_text = excluded.skills_text,"
+            " lang = excluded.lang, min_level = excluded.min_level,"
+            " duration_weeks = excluded.duration_weeks, online = excluded.online,"
+            " town = excluded.town, lat = excluded.lat, lon = excluded.lon,"
+            " cost_eur = excluded.cost_eur, funding = excluded.funding,"
+            " start_dates = excluded.start_dates, seats = excluded.seats,"
+            " embedding = excluded.embedding, updated_at = now() RETURNING id, (xmax = 0)",
+            (c.external_id, c.provider, c.title, c.description, c.skills_text, c.lang,
+             c.min_level,
+             c.duration_weeks, c.online, loc.town if loc else None, loc.lat if loc else None,
+             loc.lon if loc else None, c.cost_eur, c.funding, c.start_dates, c.seats,
+             to_array(prep.embedding), c.compensation_for, c.measure)).fetchone()
+        assert row is not None
+        cid = int(row[0])
+        conn.execute("DELETE FROM course_skill WHERE course_id = %s", (cid,))
+        with conn.cursor() as cur:
+            cur.executemany("INSERT INTO course_skill VALUES (%s, %s, %s)",
+                            [(cid, u, ev) for u, ev in prep.skills])
+        out.append((cid, bool(row[1])))
+    return out
+
+
+_COURSE_COLUMNS = ("id, external_id, provider, title, description, skills_text, lang,"
+                   " min_level::text AS min_level, duration_weeks, online, town, lat, lon,"
+                   " cost_eur, funding, start_dates, seats, compensation_for,"
+                   " measure::text AS measure")
+
+
+def read_course(conn: psycopg.Connection, concepts: Concepts, course_id: int,
+                lang: str = "en") -> dict[str, Any]:
+    cur = conn.cursor(row_factory=dict_row)
+    row = cur.execute(f"SELECT {_COURSE_COLUMNS} FROM course WHERE id = %s",
+                      (course_id,)).fetchone()
+    if row is None:
+        raise NotFoundError(f"course {course_id} not found")
+    skills = cur.execute("SELECT skill_uri, evidence FROM course_skill WHERE course_id = %s"
+                         " ORDER BY skill_uri", (course_id,)).fetchall()
+    row["skills"] = [{"skill": s["skill_uri"], "label": concepts.label(s["skill_uri"], lang),
+                      "evidence": s["evidence"]} for s in skills]
+    return row
+
+
+def list_courses(conn: psycopg.Connection, limit: int, offset: int,
+                 ) -> tuple[list[dict[str, Any]], int]:
+    total = conn.execute("SELECT count(*) FROM course").fetchone()
+    assert total is not None
+    rows = conn.cursor(row_factory=dict_row).execute(
+        f"SELECT {_COURSE_COLUMNS} FROM course ORDER BY id LIMIT %s OFFSET %s",
+        (limit, offset)).fetchall()
+    return rows, int(total[0])
+
+
+def load_courses_teaching(conn: psycopg.Connection, skills: list[str]) -> list[CourseFacts]:
+    """Every course that teaches at least one of these skills, with all its skills; a
+    compensation measure teaches the `recognition_skill` of its occupation."""
+    if not skills:
+        return []
+    occupations = [o for o in map(recognised_occupation, skills) if o is not None]
+    courses: dict[int, CourseFacts] = {}
+    for r in conn.execute(
+            "SELECT c.id, c.title, c.provider, c.lang, c.min_level::text, c.duration_weeks,"
+            " c.online, c.town, c.lat, c.lon, c.cost_eur, c.funding, c.start_dates, c.seats,"
+            " c.compensation_for, c.measure::text FROM course c"
+            " WHERE c.compensation_for = ANY(%s) OR EXISTS (SELECT 1 FROM course_skill s"
+            " WHERE s.course_id = c.id AND s.skill_uri = ANY(%s))", (occupations, skills)):
+        courses[r[0]] = CourseFacts(r[0], r[1], r[2], set(), r[3], r[4], r[5], r[6], r[7],
+                                    r[8], r[9], r[10], r[11], list(r[12]), r[13],
+                                    measure=r[15])
+        if r[14]:
+            courses[r[0]].skills.add(recognition_skill(r[14]))
+    for cid, uri in conn.execute("SELECT course_id, skill_uri FROM course_skill"
+                                 " WHERE course_id = ANY(%s)", (list(courses),)):
+        courses[cid].skills.add(uri)
+    return list(courses.values())

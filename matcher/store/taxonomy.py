@@ -1,0 +1,71 @@
+"""The taxonomy in PostgreSQL: concepts, labels, relations and concept vectors, written
+once per taxonomy version and encoder (SQL reads them for retrieval and explanations)."""
+
+from __future__ import annotations
+
+import psycopg
+from psycopg.types.json import Jsonb
+
+from matcher.concepts import Concepts
+from matcher.store.database import align_vector_dimension
+from skills_taxonomy.model import ConceptKind, LabelType
+
+
+def persist_taxonomy(conn: psycopg.Connection, concepts: Concepts) -> bool:
+    """Store the taxonomy (concepts, labels, relations, vectors) unless the database
+    already holds this version; returns whether it wrote. One transaction."""
+    # the stored vectors are the main encoder's: another encoder stores them anew
+    stored_as = f"{concepts.version}:{concepts.normalizer.encoder.name}"
+    row = conn.execute(
+        "SELECT version FROM taxonomy_version WHERE is_current").fetchone()
+    if row and row[0] == stored_as:
+        return False
+    align_vector_dimension(conn, concepts.dim)
+    taxonomy = concepts.taxonomy
+    with conn.transaction():
+        conn.execute("DELETE FROM concept")  # labels and relations cascade
+        kinds = (ConceptKind.SKILL, ConceptKind.OCCUPATION)
+        with conn.cursor().copy(
+                "COPY concept (uri, kind, label_en, description, skill_type, isco_code,"
+                " regulated, embedding) FROM STDIN") as copy:
+            for concept in taxonomy.concepts.values():
+                if concept.kind not in kinds:
+                    continue
+                vec = concepts.vector(concept.uri)
+                copy.write_row((
+                    concept.uri, concept.kind.value, concept.preferred_label("en"),
+                    concept.description, concept.skill_type.value, concept.isco_code,
+                    concept.regulated,
+                    None if vec is None else "[" + ",".join(f"{x:.6f}" for x in vec) + "]"))
+        wanted = {c.uri for c in taxonomy.concepts.values() if c.kind in kinds}
+        with conn.cursor().copy(
+                "COPY concept_label (uri, lang, text, type) FROM STDIN") as copy:
+            for uri in wanted:
+                for label in taxonomy.concepts[uri].labels:
+                    if label.type is not LabelType.HIDDEN:
+                        copy.write_row((uri, label.lang, label.text, label.type.value))
+        with conn.cursor().copy(
+                "COPY occupation_skill (occupation, skill, relation) FROM STDIN") as copy:
+            for occupation, skills in taxonomy.occupation_skills.items():
+                for skill, rel in skills.items():
+                    if occupation in wanted and skill in wanted:
+                        copy.write_row((occupation, skill, rel.value))
+        with conn.cursor().copy(
+                "COPY skill_relation (skill, related, relation) FROM STDIN") as copy:
+            for skill, related in taxonomy.skill_relations.items():
+                for other, rel in related.items():
+                    if skill in wanted and other in wanted:
+                        copy.write_row((skill, other, rel.value))
+        with conn.cursor().copy(
+                "COPY concept_broader (narrower, broader) FROM STDIN") as copy:
+            for narrower, parents in taxonomy.broader.items():
+                for parent in parents:
+                    if narrower in wanted and parent in wanted:
+                        copy.write_row((narrower, parent))
+        conn.execute("UPDATE taxonomy_version SET is_current = false")
+        conn.execute(
+            "INSERT INTO taxonomy_version (version, stats, is_current)"
+            " VALUES (%s, %s, true) ON CONFLICT (version) DO UPDATE"
+            " SET is_current = true, loaded_at = now()",
+            (stored_as, Jsonb(taxonomy.stats(concepts.version))))
+    return True
