@@ -61,11 +61,20 @@ class PreparedCandidate:
         return sorted(set(full)), sorted(set(pending)), max(levels, default=None)
 
 
-def prepare_candidate(concepts: Concepts, recogniser: Recogniser, data: CandidateIn,
-                      ) -> PreparedCandidate:
-    """Check concept ids, link the free text, and derive the skills that qualifications
-    and work experience evidence (recognition of prior learning). No database access:
-    this is the slow part, kept out of the transaction."""
+class _Skills:
+    """The skill rows of one profile: one per (skill, source), the best-evidenced kept."""
+
+    def __init__(self) -> None:
+        self.rows: dict[tuple[str, str], SkillRow] = {}
+
+    def add(self, row: SkillRow) -> None:
+        kept = self.rows.get((row.uri, row.source))
+        if kept is None or kept.confidence < row.confidence:
+            self.rows[(row.uri, row.source)] = row
+
+
+def _check_ids(concepts: Concepts, data: CandidateIn) -> None:
+    """Every concept id given is known and of its kind; the error names the field."""
     for i, claim in enumerate(data.skills):
         if claim.concept:
             concepts.check(claim.concept, ConceptKind.SKILL, f"skills[{i}].concept")
@@ -74,33 +83,39 @@ def prepare_candidate(concepts: Concepts, recogniser: Recogniser, data: Candidat
             concepts.check(exp.occupation, ConceptKind.OCCUPATION, f"experience[{i}].occupation")
     concepts.check_all(data.preferences.occupations, ConceptKind.OCCUPATION,
                        "preferences.occupations")
-    rows: dict[tuple[str, str], SkillRow] = {}
 
-    def add(row: SkillRow) -> None:
-        kept = rows.get((row.uri, row.source))
-        if kept is None or kept.confidence < row.confidence:
-            rows[(row.uri, row.source)] = row
 
+def _claimed(concepts: Concepts, data: CandidateIn, skills: _Skills,
+             report: LinkingReport) -> dict[int, dict[str, float]]:
+    """Skills claimed as concepts or as text; returns the skills each qualification's
+    content (the transcript's subjects) links to, by qualification."""
     for claim in data.skills:
         if claim.concept:
-            add(SkillRow(claim.concept, claim.source, claim.evidence, claim.text, 1.0,
-                         CLAIM_CONFIDENCE[claim.source]))
-    report = LinkingReport()
+            skills.add(SkillRow(claim.concept, claim.source, claim.evidence, claim.text, 1.0,
+                                CLAIM_CONFIDENCE[claim.source]))
     texts = [(i, c.text) for i, c in enumerate(data.skills) if c.text and not c.concept]
     contents = [(i, q.content) for i, q in enumerate(data.qualifications) if q.content]
     statements = concepts.skill_statements([t for _, t in texts] + [c for _, c in contents],
                                            data.lang)
     for (i, _), statement in zip(texts, statements, strict=False):
         report.statement(f"skills[{i}].text", statement)
+        claim = data.skills[i]
         for link in linked(statement):
-            add(SkillRow(link.uri, data.skills[i].source, data.skills[i].evidence or
-                         link.evidence, statement.text, link.score,
-                         CLAIM_CONFIDENCE[data.skills[i].source]))
+            skills.add(SkillRow(link.uri, claim.source, claim.evidence or link.evidence,
+                                statement.text, link.score, CLAIM_CONFIDENCE[claim.source]))
     content_skills = {}
     for (i, _), statement in zip(contents, statements[len(texts):], strict=True):
         report.statement(f"qualifications[{i}].content", statement)
         content_skills[i] = {f.uri: f.score for f in linked(statement)}
-    qual_rows = []
+    return content_skills
+
+
+def _qualified(recogniser: Recogniser, data: CandidateIn, content_skills: dict[
+        int, dict[str, float]], skills: _Skills, report: LinkingReport,
+               ) -> list[QualificationRow]:
+    """Each qualification's reference occupation and EQF level, and the skills it
+    evidences (recognition of prior learning)."""
+    rows = []
     for i, q in enumerate(data.qualifications):
         eqf = recogniser.eqf(q)
         ranked = recogniser.occupations(q.title, data.lang)
@@ -108,16 +123,23 @@ def prepare_candidate(concepts: Concepts, recogniser: Recogniser, data: Candidat
         report.title(f"qualifications[{i}].title", q.title, ranked[0][0] if certain else None,
                      "reference occupation")
         if not certain:
-            qual_rows.append(QualificationRow(None, None, eqf))
+            rows.append(QualificationRow(None, None, eqf))
             continue
         occupation, link_score = ranked[0]
-        qual_rows.append(QualificationRow(occupation, link_score, eqf))
+        rows.append(QualificationRow(occupation, link_score, eqf))
         what = f"qualification {q.title!r}" + (f" ({q.country})" if q.country else "")
         for uri, (confidence, how) in recogniser.evidenced_skills(
                 occupation, eqf["level"], content_skills.get(i, {})).items():
             if confidence >= MIN_DERIVED:
-                add(SkillRow(uri, "qualification", f"{how}: {what}", None, link_score,
-                             confidence))
+                skills.add(SkillRow(uri, "qualification", f"{how}: {what}", None, link_score,
+                                    confidence))
+    return rows
+
+
+def _experienced(concepts: Concepts, data: CandidateIn, skills: _Skills,
+                 report: LinkingReport) -> list[tuple[str | None, float | None]]:
+    """Each work experience's occupation (given, or linked from its title) with the link
+    score, and the skills its years evidence."""
     unlinked = [e.title for e in data.experience if not e.occupation]
     exp_links = iter(concepts.link_titles(unlinked, data.lang))
     experience: list[tuple[str | None, float | None]] = []
@@ -128,18 +150,31 @@ def prepare_candidate(concepts: Concepts, recogniser: Recogniser, data: Candidat
             m = next(exp_links)
             report.title(f"experience[{i}].title", exp.title, m)
             experience.append((m.concept, m.score) if m else (None, None))
-    for exp, (exp_occupation, score) in zip(data.experience, experience, strict=True):
-        if exp_occupation is None or exp.years <= 0:
+    for exp, (occupation, score) in zip(data.experience, experience, strict=True):
+        if occupation is None or exp.years <= 0:
             continue
-        occupation = exp_occupation
         confidence = experience_confidence(exp.years)
         what = f"{exp.years:g} years as {exp.title!r}"
-        for skills, factor in ((concepts.essential_skills(occupation), 1.0),
+        for wanted, factor in ((concepts.essential_skills(occupation), 1.0),
                                (concepts.optional_skills(occupation), 0.5)):
-            for uri in skills:
+            for uri in wanted:
                 if confidence * factor >= MIN_DERIVED:
-                    add(SkillRow(uri, "work_experience", what, None, score or 1.0,
-                                 round(confidence * factor, 4)))
+                    skills.add(SkillRow(uri, "work_experience", what, None, score or 1.0,
+                                        round(confidence * factor, 4)))
+    return experience
+
+
+def prepare_candidate(concepts: Concepts, recogniser: Recogniser, data: CandidateIn,
+                      ) -> PreparedCandidate:
+    """Check concept ids, link the free text, and derive the skills that qualifications
+    and work experience evidence (recognition of prior learning). No database access:
+    this is the slow part, kept out of the transaction."""
+    _check_ids(concepts, data)
+    skills, report = _Skills(), LinkingReport()
+    content_skills = _claimed(concepts, data, skills, report)
+    qual_rows = _qualified(recogniser, data, content_skills, skills, report)
+    experience = _experienced(concepts, data, skills, report)
+    rows = skills.rows
     weighted = [(r.uri, SKILL_WEIGHT * r.confidence) for r in rows.values()]
     weighted += [(q.occupation, OCCUPATION_WEIGHT) for q in qual_rows if q.occupation]
     weighted += [(occ, OCCUPATION_WEIGHT) for occ, _ in experience if occ]
