@@ -44,6 +44,7 @@ eval: $(STAMP)
 
 fit: $(STAMP)
 	$(BIN)/python -m training.fit_fusion
+	$(BIN)/python -m training.fit_eqf_estimator
 
 benchmarks: $(STAMP)
 	$(BIN)/python -m benchmarks.linking

@@ -33,6 +33,7 @@ from matcher.recognition.eqf_table import (
     project_table,
     read_eqf_csv,
 )
+from matcher.recognition.estimator import shipped_estimator
 from matcher.recognition.recogniser import Recogniser
 from matcher.schemas import CandidateIn, CourseIn, VacancyIn
 from matcher.settings import Settings
@@ -62,12 +63,15 @@ class Engine:
 
     # --- recognition --------------------------------------------------------------------------
     def _recogniser(self, conn: psycopg.Connection) -> Recogniser:
-        """The project's table plus every imported one; the text model fitted on them."""
+        """The project's table plus every imported one. The text model: the shipped
+        artefact (fitted on the project's table in training/) while nothing is imported,
+        else fitted here on all the rows."""
         imported = [EqfEntry(*row) for row in conn.execute(
             "SELECT source, country, qualification, eqf_level, native_title, type,"
             " duration_years FROM eqf_reference ORDER BY id")]
-        return Recogniser.fitted(self.concepts, project_table() + imported,
-                                 self.settings.destination_country)
+        entries = project_table() + imported
+        return Recogniser.fitted(self.concepts, entries, self.settings.destination_country,
+                                 None if imported else shipped_estimator(entries))
 
     def import_eqf_table(self, path: str | Path, source: str | None = None) -> dict[str, Any]:
         """Import (or replace, by source name) a country → qualification → EQF table."""

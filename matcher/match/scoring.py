@@ -30,12 +30,15 @@ skills the candidate half had — the scale benchmark showed it.
 Hard gates come before any score (`gate`): prerequisites, minimum EQF level, the language
 level of an apprenticeship, and formal recognition for a regulated occupation. `training/`
 can fit other weights; `MATCHER_MATCH_WEIGHTS` loads them (JSON: kind -> feature ->
-weight).
+weight; a feature the file leaves out keeps its built-in weight for that kind, and the log
+says so, so adding a feature breaks no weights file).
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,26 +75,69 @@ EXPERIENCE_FULL_YEARS = 3.0
 QUALIFICATION_CREDIT = 0.8
 LANGUAGE_STEPS = 3.0
 
+log = logging.getLogger(__name__)
 
-def load_weights(path: Path | None) -> dict[str, dict[str, float]]:
-    """Weights per kind of vacancy: the built-in ones, or a JSON file of the same shape."""
-    if path is None:
-        return {kind: dict(w) for kind, w in WEIGHTS.items()}
+
+def read_weights(path: Path) -> tuple[dict[str, dict[str, float]], dict[str, list[str]]]:
+    """The weights in a JSON file (kind -> feature -> weight), and per kind the features
+    the file leaves out: those take the built-in weight for that kind (`WEIGHTS`), so a
+    file written before a feature was added still loads. Every kind must be given; an
+    unknown kind or feature, or a weight that is not a non-negative number, is refused
+    with an error naming the file, the kind and the feature."""
+    where = f"match weights {path}"
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise InvalidInputError(f"match weights {path}: cannot read JSON ({exc})") from exc
+        raise InvalidInputError(f"{where}: cannot read JSON ({exc})") from exc
     if not isinstance(data, dict) or set(data) != set(WEIGHTS):
-        raise InvalidInputError(f"match weights {path}: expected one object per kind: "
-                                f"{', '.join(WEIGHTS)}")
-    for kind, weights in data.items():
-        if not isinstance(weights, dict) or set(weights) != set(FEATURES) or not all(
-                isinstance(w, int | float) and w >= 0 for w in weights.values()):
-            raise InvalidInputError(f"match weights {path}: {kind}: expected non-negative "
-                                    f"numbers for exactly {', '.join(FEATURES)}")
-        if sum(weights.values()) <= 0:
-            raise InvalidInputError(f"match weights {path}: {kind}: all weights are 0")
-    return {kind: {f: float(w) for f, w in weights.items()} for kind, weights in data.items()}
+        raise InvalidInputError(f"{where}: expected one object per kind: {', '.join(WEIGHTS)}"
+                                + (f" (found {', '.join(map(str, data))})"
+                                   if isinstance(data, dict) else ""))
+    weights: dict[str, dict[str, float]] = {}
+    defaulted: dict[str, list[str]] = {}
+    for kind in WEIGHTS:
+        given = data[kind]
+        if not isinstance(given, dict):
+            raise InvalidInputError(f"{where}: {kind}: expected an object of feature -> "
+                                    f"weight, not {type(given).__name__}")
+        for feature, weight in given.items():
+            if feature not in FEATURES:
+                raise InvalidInputError(f"{where}: {kind}: {feature}: unknown feature "
+                                        f"(known: {', '.join(FEATURES)})")
+            if isinstance(weight, bool) or not isinstance(weight, int | float) \
+                    or not math.isfinite(weight):
+                raise InvalidInputError(f"{where}: {kind}: {feature}: weight {weight!r} is "
+                                        "not a number")
+            if weight < 0:
+                raise InvalidInputError(f"{where}: {kind}: {feature}: weight {weight!r} is "
+                                        "negative")
+        missing = [f for f in FEATURES if f not in given]
+        if missing:
+            defaulted[kind] = missing
+        weights[kind] = {f: float(given[f]) if f in given else WEIGHTS[kind][f]
+                         for f in FEATURES}
+        if sum(weights[kind].values()) <= 0:
+            raise InvalidInputError(f"{where}: {kind}: all weights are 0")
+    return weights, defaulted
+
+
+def defaults_note(path: Path, defaulted: dict[str, list[str]]) -> str:
+    """What a reader of the log should know about features a weights file leaves out."""
+    return f"match weights {path}: built-in weights for features the file does not give: " \
+        + "; ".join(f"{kind}: " + ", ".join(f"{f} {WEIGHTS[kind][f]:g}" for f in features)
+                    for kind, features in defaulted.items())
+
+
+def load_weights(path: Path | None) -> dict[str, dict[str, float]]:
+    """Weights per kind of vacancy: the built-in ones, or a JSON file of the same shape
+    (`read_weights`; features it leaves out take their built-in weight, and the log says
+    so)."""
+    if path is None:
+        return {kind: dict(w) for kind, w in WEIGHTS.items()}
+    weights, defaulted = read_weights(path)
+    if defaulted:
+        log.warning(defaults_note(path, defaulted))
+    return weights
 
 
 @dataclass
@@ -286,5 +332,5 @@ class Scorer:
         return [c.skill for c in scored.credits[:scored.n_essential] if c.credit < EVIDENCED]
 
 
-__all__ = ["CEFR_LEVELS", "EVIDENCED", "FEATURES", "WEIGHTS", "Scored", "Scorer", "gate",
-           "load_weights"]
+__all__ = ["CEFR_LEVELS", "EVIDENCED", "FEATURES", "WEIGHTS", "Scored", "Scorer",
+           "defaults_note", "gate", "load_weights", "read_weights"]

@@ -12,7 +12,7 @@ import numpy as np
 from matcher.concepts import Concepts
 from matcher.domain import EVIDENCED
 from matcher.recognition.eqf_table import EqfEntry, EqfTable
-from matcher.recognition.estimator import EqfLevelEstimator
+from matcher.recognition.estimator import EqfLevelEstimator, training_rows
 from matcher.recognition.qualification_types import core_title, estimate_level, infer_type
 from matcher.recognition.regulation import RegulationProfile
 from matcher.schemas import QualificationFacts
@@ -99,15 +99,14 @@ class Recogniser:
         self.model_first = model_first
 
     @classmethod
-    def fitted(cls, concepts: Concepts, entries: list[EqfEntry], country: str) -> Recogniser:
-        """A recogniser over these table rows, its text model fitted on them."""
-        estimator = None
-        if len({e.eqf_level for e in entries}) >= 2:
-            titles = [e.qualification for e in entries] + [
-                e.native_title for e in entries if e.native_title]
-            levels = [e.eqf_level for e in entries] + [
-                e.eqf_level for e in entries if e.native_title]
-            estimator = EqfLevelEstimator().fit(titles, levels)
+    def fitted(cls, concepts: Concepts, entries: list[EqfEntry], country: str,
+               estimator: EqfLevelEstimator | None = None) -> Recogniser:
+        """A recogniser over these table rows, its text model fitted on them, or
+        `estimator` when given (the shipped one, fitted on the same rows)."""
+        if estimator is None:
+            titles, levels = training_rows(entries)
+            if len(set(levels)) >= 2:
+                estimator = EqfLevelEstimator().fit(titles, levels)
         return cls(concepts, EqfTable(entries), RegulationProfile(country), estimator)
 
     def eqf(self, q: QualificationFacts) -> dict[str, Any]:

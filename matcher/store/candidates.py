@@ -203,17 +203,19 @@ def load_facts(conn: psycopg.Connection, candidate_ids: list[str]) -> dict[str, 
     if not candidate_ids:
         return {}
     facts: dict[str, CandidateFacts] = {}
-    for row in conn.execute(
+    for row in conn.cursor(row_factory=dict_row).execute(
             "SELECT id, lat, lon, travel_radius_km, embedding, organisation_id, town,"
-            " work_permit::text, preferences, recognised, recognition_pending, max_eqf"
-            " FROM candidate WHERE id = ANY(%s)", (candidate_ids,),
+            " work_permit::text AS work_permit, preferences, recognised, recognition_pending,"
+            " max_eqf FROM candidate WHERE id = ANY(%s)", (candidate_ids,),
             binary=True):  # binary vectors parse 15x faster than text
-        facts[row[0]] = CandidateFacts(
-            id=row[0], lat=row[1], lon=row[2], radius_km=row[3], skills={}, languages={},
-            experience={}, qualified=set(), vector=to_array(row[4]),
-            organisation_id=row[5], town=row[6], permit=row[7],
-            kinds=list(row[8].get("kinds", [])), recognised=set(row[9]),
-            recognition_pending=set(row[10]), max_eqf=row[11])
+        facts[row["id"]] = CandidateFacts(
+            id=row["id"], lat=row["lat"], lon=row["lon"], radius_km=row["travel_radius_km"],
+            skills={}, languages={}, experience={}, qualified=set(),
+            vector=to_array(row["embedding"]), organisation_id=row["organisation_id"],
+            town=row["town"], permit=row["work_permit"],
+            kinds=list(row["preferences"].get("kinds", [])),
+            recognised=set(row["recognised"]),
+            recognition_pending=set(row["recognition_pending"]), max_eqf=row["max_eqf"])
     for cid, uri, source, evidence, confidence in conn.execute(
             "SELECT candidate_id, skill_uri, source::text, evidence, confidence"
             " FROM candidate_skill WHERE candidate_id = ANY(%s)", (candidate_ids,)):
