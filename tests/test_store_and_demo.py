@@ -24,11 +24,14 @@ from matcher.store.taxonomy import persist_taxonomy
 from skills_taxonomy.errors import InvalidInputError
 from skills_taxonomy.model import ConceptKind
 from skills_taxonomy.normalize import Normalizer
+from tests.conftest import World
 
 
-def test_vector_columns_take_the_encoders_dimension(tmp_path: Path, engine: Engine) -> None:
+def test_vector_columns_take_the_encoders_dimension(tmp_path: Path, engine: Engine,
+                                                    world: World) -> None:
     """An empty database takes another encoder's dimension; one holding profile vectors
-    refuses, naming both dimensions, and stays as it was."""
+    refuses, naming both dimensions, and stays as it was (the world gives the session
+    database its profiles)."""
     with Database(Settings(data_dir=tmp_path, pgdata=tmp_path / "pg")) as db, \
             db.connection() as conn:
         assert align_vector_dimension(conn, 1024) is True

@@ -86,17 +86,21 @@ def load_courses_teaching(conn: psycopg.Connection, skills: list[str]) -> list[C
         return []
     occupations = [o for o in map(recognised_occupation, skills) if o is not None]
     courses: dict[int, CourseFacts] = {}
-    for r in conn.execute(
-            "SELECT c.id, c.title, c.provider, c.lang, c.min_level::text, c.duration_weeks,"
-            " c.online, c.town, c.lat, c.lon, c.cost_eur, c.funding, c.start_dates, c.seats,"
-            " c.compensation_for, c.measure::text FROM course c"
-            " WHERE c.compensation_for = ANY(%s) OR EXISTS (SELECT 1 FROM course_skill s"
-            " WHERE s.course_id = c.id AND s.skill_uri = ANY(%s))", (occupations, skills)):
-        courses[r[0]] = CourseFacts(r[0], r[1], r[2], set(), r[3], r[4], r[5], r[6], r[7],
-                                    r[8], r[9], r[10], r[11], list(r[12]), r[13],
-                                    measure=r[15])
-        if r[14]:
-            courses[r[0]].skills.add(recognition_skill(r[14]))
+    rows = conn.cursor(row_factory=dict_row).execute(
+        "SELECT c.id, c.title, c.provider, c.lang, c.min_level::text AS min_level,"
+        " c.duration_weeks, c.online, c.town, c.lat, c.lon, c.cost_eur, c.funding,"
+        " c.start_dates, c.seats, c.compensation_for, c.measure::text AS measure FROM course c"
+        " WHERE c.compensation_for = ANY(%s) OR EXISTS (SELECT 1 FROM course_skill s"
+        " WHERE s.course_id = c.id AND s.skill_uri = ANY(%s))", (occupations, skills))
+    for r in rows:
+        course = courses[r["id"]] = CourseFacts(
+            id=r["id"], title=r["title"], provider=r["provider"], skills=set(),
+            lang=r["lang"], min_level=r["min_level"], duration_weeks=r["duration_weeks"],
+            online=r["online"], town=r["town"], lat=r["lat"], lon=r["lon"],
+            cost_eur=r["cost_eur"], funding=r["funding"], start_dates=list(r["start_dates"]),
+            seats=r["seats"], measure=r["measure"])
+        if r["compensation_for"]:
+            course.skills.add(recognition_skill(r["compensation_for"]))
     for cid, uri in conn.execute("SELECT course_id, skill_uri FROM course_skill"
                                  " WHERE course_id = ANY(%s)", (list(courses),)):
         courses[cid].skills.add(uri)
