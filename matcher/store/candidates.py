@@ -19,6 +19,7 @@ from matcher.domain import CandidateFacts, Evidence
 from matcher.errors import NotFoundError
 from matcher.intake.candidates import PreparedCandidate, new_candidate_id
 from matcher.linking_report import LinkingReport
+from matcher.schemas import CandidateIn
 from skills_taxonomy.errors import InvalidInputError
 
 
@@ -27,16 +28,30 @@ def write_candidate(conn: psycopg.Connection, prep: PreparedCandidate,
     """Insert or replace the candidate with this external id in this organisation;
     returns (id, created). Call inside a transaction."""
     data = prep.data
+    _check_consents(conn, data)
+    row = conn.execute("SELECT id FROM candidate WHERE organisation_id = %s AND external_id = %s",
+                       (organisation_id, data.external_id)).fetchone()
+    created = row is None
+    cid = new_candidate_id() if row is None else row[0]
+    _upsert_profile(conn, cid, prep, organisation_id)
+    _replace_details(conn, cid, prep)
+    return cid, created
+
+
+def _check_consents(conn: psycopg.Connection, data: CandidateIn) -> None:
+    """Consent can only be given to an organisation that is an employer."""
     for i, consent in enumerate(data.consents):
         if consent.employer_id is not None and conn.execute(
                 "SELECT 1 FROM organisation WHERE id = %s AND kind = 'employer'",
                 (consent.employer_id,)).fetchone() is None:
             raise InvalidInputError(
                 f"consents[{i}].employer_id: {consent.employer_id} is not an employer")
-    row = conn.execute("SELECT id FROM candidate WHERE organisation_id = %s AND external_id = %s",
-                       (organisation_id, data.external_id)).fetchone()
-    created = row is None
-    cid = new_candidate_id() if row is None else row[0]
+
+
+def _upsert_profile(conn: psycopg.Connection, cid: str, prep: PreparedCandidate,
+                    organisation_id: int) -> None:
+    """The candidate row (what matching filters on) and the personal row."""
+    data = prep.data
     loc = data.location
     recognised, pending, max_eqf = prep.recognition()
     conn.execute(
@@ -53,15 +68,20 @@ def write_candidate(conn: psycopg.Connection, prep: PreparedCandidate,
         (cid, organisation_id, data.external_id, loc.town, loc.lat, loc.lon,
          data.travel_radius_km, data.work_permit, Jsonb(data.preferences.model_dump()),
          to_array(prep.embedding), recognised, pending, max_eqf, Jsonb(prep.report.as_dict())))
-    for table in ("candidate_language", "candidate_qualification", "candidate_experience",
-                  "candidate_skill", "candidate_consent"):
-        conn.execute(f"DELETE FROM {table} WHERE candidate_id = %s", (cid,))  # noqa: S608
     p = data.personal
     conn.execute(
         "INSERT INTO candidate_personal (candidate_id, name, email, phone, address)"
         " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (candidate_id) DO UPDATE SET"
         " name = excluded.name, email = excluded.email, phone = excluded.phone,"
         " address = excluded.address", (cid, p.name, p.email, p.phone, p.address))
+
+
+def _replace_details(conn: psycopg.Connection, cid: str, prep: PreparedCandidate) -> None:
+    """Languages, qualifications, experience, skills and consents, replaced whole."""
+    data = prep.data
+    for table in ("candidate_language", "candidate_qualification", "candidate_experience",
+                  "candidate_skill", "candidate_consent"):
+        conn.execute(f"DELETE FROM {table} WHERE candidate_id = %s", (cid,))  # noqa: S608
     with conn.cursor() as cur:
         cur.executemany("INSERT INTO candidate_language VALUES (%s, %s, %s)",
                         [(cid, x.lang, x.level) for x in data.languages])
@@ -87,7 +107,6 @@ def write_candidate(conn: psycopg.Connection, prep: PreparedCandidate,
         cur.executemany(
             "INSERT INTO candidate_consent (candidate_id, employer_id) VALUES (%s, %s)"
             " ON CONFLICT DO NOTHING", [(cid, c.employer_id) for c in data.consents])
-    return cid, created
 
 
 # --- reads ------------------------------------------------------------------------------
@@ -95,6 +114,19 @@ def candidate_org(conn: psycopg.Connection, candidate_id: str) -> int | None:
     row = conn.execute("SELECT organisation_id FROM candidate WHERE id = %s",
                        (candidate_id,)).fetchone()
     return int(row[0]) if row else None
+
+
+def _qualification_view(q: dict[str, Any], occupation: dict[str, Any] | None,
+                        personal: bool) -> dict[str, Any]:
+    """One qualification as read; its title and content (the person's own words) and the
+    link score only for those who may see personal data."""
+    return {**({"title": q["title"], "content": q["content"]} if personal else {}),
+            "country": q["country"], "year": q["year"], "type": q["type"],
+            "duration_years": q["duration_years"], "occupation": occupation,
+            "eqf_level": q["eqf_level"], "eqf_method": q["eqf_method"],
+            "recognition": {"status": q["status"], "decided_on": q["decided_on"],
+                            "authority": q["authority"], "compensation": q["compensation"]},
+            **({"link_score": q["link_score"]} if personal else {})}
 
 
 def read_candidate(conn: psycopg.Connection, concepts: Concepts, candidate_id: str,
@@ -134,16 +166,7 @@ def read_candidate(conn: psycopg.Connection, concepts: Concepts, candidate_id: s
                     **({"evidence": s["evidence"], "statement": s["statement"],
                         "score": round(s["score"], 4)}
                        if personal else {})} for s in skills],
-        "qualifications": [{**({"title": q["title"], "content": q["content"]}
-                               if personal else {}),
-                            "country": q["country"], "year": q["year"], "type": q["type"],
-                            "duration_years": q["duration_years"],
-                            "occupation": occupation(q["occupation_uri"]),
-                            "eqf_level": q["eqf_level"], "eqf_method": q["eqf_method"],
-                            "recognition": {"status": q["status"], "decided_on":
-                                            q["decided_on"], "authority": q["authority"],
-                                            "compensation": q["compensation"]},
-                            **({"link_score": q["link_score"]} if personal else {})}
+        "qualifications": [_qualification_view(q, occupation(q["occupation_uri"]), personal)
                            for q in quals],
         "experience": [{**({"title": e["title"]} if personal else {}), "years": e["years"],
                         "occupation": occupation(e["occupation_uri"])} for e in exps],
