@@ -260,10 +260,8 @@ def _cmd_eqf_import(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="matcher", description=__doc__.split("\n")[0])
-    sub = parser.add_subparsers(dest="command", required=True)
-
+def _taxonomy_commands(sub: Any) -> None:
+    """matcher taxonomy import|stats"""
     taxonomy = sub.add_parser("taxonomy", help="import and inspect the taxonomy")
     tsub = taxonomy.add_subparsers(dest="action", required=True)
     imp = tsub.add_parser("import", help="import ESCO CSV folders, label files, MELO folders")
@@ -275,6 +273,9 @@ def build_parser() -> argparse.ArgumentParser:
     stats = tsub.add_parser("stats", help="counts, languages and version")
     stats.set_defaults(func=_cmd_stats)
 
+
+def _linking_commands(sub: Any) -> None:
+    """matcher normalize, matcher eval"""
     norm = sub.add_parser("normalize", help="link free text to skills or occupations")
     norm.add_argument("text", nargs="?")
     norm.add_argument("--file", default=None,
@@ -291,6 +292,9 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("paths", nargs="+")
     ev.set_defaults(func=_cmd_eval)
 
+
+def _admin_commands(sub: Any) -> None:
+    """matcher orgs|users|tokens: the first admin, before the API has one"""
     orgs = sub.add_parser("orgs", help="organisations: centres, employers, providers")
     orgs_add = orgs.add_subparsers(dest="action", required=True).add_parser("add")
     orgs_add.add_argument("name")
@@ -312,6 +316,9 @@ def build_parser() -> argparse.ArgumentParser:
     tokens_issue.add_argument("user_id", type=int)
     tokens_issue.set_defaults(func=_cmd_tokens)
 
+
+def _recognition_commands(sub: Any) -> None:
+    """matcher recognise, matcher eqf import"""
     rec = sub.add_parser("recognise", help="recognise a foreign qualification")
     rec.add_argument("title", nargs="?")
     rec.add_argument("--file", default=None,
@@ -330,6 +337,13 @@ def build_parser() -> argparse.ArgumentParser:
     eqf_import.add_argument("path")
     eqf_import.add_argument("--source", default=None, help="default: the file name")
     eqf_import.set_defaults(func=_cmd_eqf_import)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="matcher", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    for add in (_taxonomy_commands, _linking_commands, _admin_commands, _recognition_commands):
+        add(sub)
     return parser
 
 
