@@ -1,9 +1,22 @@
-"""Dependencies shared by the routes: the engine, the authenticated caller, pagination."""
+"""Dependencies shared by the routes: the engine, the authenticated caller, the request's
+transaction, pagination.
+
+One request, one transaction: `Tx` (and `Conn`, its connection) is opened the first time a
+route uses it and committed when the route has returned, before the answer is sent, or
+rolled back when the route raises, so a write and its audit row are stored together or
+not at all. It opens lazily so that a route can link free text (the model runs for a
+while) before it takes a connection from the pool. Authentication reads the token on a
+short connection of its own, before the route runs.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, nullcontext
+from types import TracebackType
 from typing import Annotated, Any, Literal
 
+import psycopg
 from fastapi import Depends, HTTPException, Query, Request, Response, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
@@ -19,6 +32,56 @@ def get_engine(request: Request) -> Engine:
 
 
 EngineDep = Annotated[Engine, Depends(get_engine)]
+
+
+class Transaction:
+    """The request's unit of work: one pooled connection, one transaction, opened on
+    first use."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._opened: AbstractContextManager[psycopg.Connection] | None = None
+        self._conn: psycopg.Connection | None = None
+
+    @property
+    def conn(self) -> psycopg.Connection:
+        if self._conn is None:
+            self._opened = self._engine.connection()
+            self._conn = self._opened.__enter__()
+        return self._conn
+
+    def use(self) -> AbstractContextManager[psycopg.Connection]:
+        """The connection as a context manager that leaves committing to the request (for
+        engine methods that take a `connect`)."""
+        return nullcontext(self.conn)
+
+    def end(self, exc: BaseException | None) -> None:
+        """Commit (no error) or roll back, and give the connection back to the pool."""
+        opened, self._opened, self._conn = self._opened, None, None
+        if opened is not None:
+            tb: TracebackType | None = exc.__traceback__ if exc else None
+            opened.__exit__(type(exc) if exc else None, exc, tb)
+
+
+def transaction(engine: EngineDep) -> Iterator[Transaction]:
+    tx = Transaction(engine)
+    try:
+        yield tx
+    except BaseException as exc:
+        tx.end(exc)
+        raise
+    tx.end(None)
+
+
+def connection(tx: Annotated[Transaction, Depends(transaction, scope="function")],
+               ) -> psycopg.Connection:
+    return tx.conn
+
+
+# scope="function": committed when the route returns, before the answer goes out, so a
+# failed commit is an error answer, not a success that did not happen.
+Tx = Annotated[Transaction, Depends(transaction, scope="function")]
+Conn = Annotated[psycopg.Connection, Depends(connection, scope="function")]
 
 
 def current_user(engine: EngineDep, credentials: Annotated[
@@ -46,6 +109,15 @@ ImportFormat = Annotated[Literal["jsonl", "csv"] | None,
                          Query(description="default: from the Content-Type")]
 
 
+def import_body(what: str) -> dict[str, Any]:
+    """The OpenAPI request body of a bulk import (the route reads the raw bytes)."""
+    text = {"schema": {"type": "string"}}
+    return {"requestBody": {"required": True, "description": (
+        f"the {what}: JSON Lines (one record per line) or CSV with a header row; the format "
+        "from the Content-Type or `?format=`"), "content": {
+            "application/x-ndjson": text, "text/csv": text}}}
+
+
 def page(items: list[Any], total: int, limit: int, offset: int) -> dict[str, Any]:
     return {"items": items, "total": total, "limit": limit, "offset": offset}
 
@@ -59,5 +131,5 @@ def upserted(response: Response, location: str, rid: object, created: bool,
     return {"id": rid, "created": created}
 
 
-__all__ = ["CurrentUser", "EngineDep", "ImportFormat", "Lang", "Limit", "Offset",
-           "current_user", "get_engine", "page", "upserted"]
+__all__ = ["Conn", "CurrentUser", "EngineDep", "ImportFormat", "Lang", "Limit", "Offset",
+           "Transaction", "Tx", "current_user", "get_engine", "import_body", "page", "upserted"]

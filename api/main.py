@@ -7,15 +7,19 @@ classes, request validation (the message names the field), and oversized bodies 
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api import responses as r
 from api.routes import admin, candidates, courses, outcomes, recognition, taxonomy, vacancies
 from matcher.engine import Engine
 from matcher.errors import (
@@ -86,6 +90,24 @@ def _field(loc: tuple[Any, ...] | list[Any]) -> str:
     return ".".join(str(p) for p in loc)
 
 
+def allowed_methods(app: FastAPI, path: str, literal_only: bool = False) -> list[str]:
+    """The methods the OpenAPI document lists for a requested path: those of a literal
+    path (`/courses/import`) before those of a path with parameters (`/courses/{id}`)."""
+    literal: set[str] = set()
+    templated: set[str] = set()
+    for template, operations in app.openapi()["paths"].items():
+        pattern = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template))
+        if re.fullmatch(pattern, path):
+            found = literal if "{" not in template else templated
+            found.update(method.upper() for method in operations)
+    return sorted(literal if literal or literal_only else templated)
+
+
+def _not_allowed(allow: list[str]) -> JSONResponse:
+    return JSONResponse(status_code=405, content={"detail": "Method Not Allowed"},
+                        headers={"Allow": ", ".join(allow)})
+
+
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     settings = settings or (engine.settings if engine else Settings())
 
@@ -114,13 +136,24 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             content["errors"] = exc.errors
         return JSONResponse(status_code=code, content=content)
 
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 405:  # Allow: every method of the path, not one route's
+            return _not_allowed(allowed_methods(app, request.url.path))
+        return await http_exception_handler(request, exc)
+
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        # `GET /courses/import` reached `GET /courses/{course_id}`: the path names the
+        # import, which only takes POST
+        literal = allowed_methods(app, request.url.path, literal_only=True)
+        if literal and request.method not in literal:
+            return _not_allowed(literal)
         errors = [{"field": _field(e["loc"]), "message": e["msg"]} for e in exc.errors()]
         detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
         return JSONResponse(status_code=422, content={"detail": detail, "errors": errors})
 
-    @app.get("/health", tags=["health"])
+    @app.get("/health", tags=["health"], response_model=r.Health)
     def health() -> dict[str, str]:
         engine_now: Engine = app.state.engine
         return {"status": "ok", "taxonomy": engine_now.concepts.version}

@@ -11,7 +11,7 @@ and write in one transaction.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +47,7 @@ from skills_taxonomy.errors import InvalidInputError
 from skills_taxonomy.normalize import Normalizer
 
 Progress = Callable[[str], None]
+Connect = Callable[[], AbstractContextManager[psycopg.Connection]]
 
 
 class Engine:
@@ -121,10 +122,13 @@ class Engine:
 
     # --- writes -------------------------------------------------------------------------------
     def save_candidate(self, data: CandidateIn, organisation_id: int,
-                       ) -> tuple[str, bool, LinkingReport]:
-        """Link, recognise and write; returns (id, created, what linking made of it)."""
+                       connect: Connect | None = None) -> tuple[str, bool, LinkingReport]:
+        """Link and recognise (no connection held), then write; returns (id, created, what
+        linking made of it). `connect` gives the connection to write on: by default a
+        transaction of its own; the API passes the request's, so that the write and its
+        audit row commit together."""
         prepared = prepare_candidate(self.concepts, self.recogniser, data)
-        with self.connection() as conn:
+        with (connect or self.connection)() as conn:
             cid, created = write_candidate(conn, prepared, organisation_id)
         return cid, created, prepared.report
 

@@ -10,7 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 Cefr = Literal["A1", "A2", "B1", "B2", "C1", "C2", "native"]
 Permit = Literal["none", "pending", "restricted", "full"]
@@ -46,10 +53,44 @@ def refuse_nul(value: Any) -> Any:
     return value
 
 
+def _holds(annotation: Any, types: set[Any]) -> bool:
+    """Whether a field holds these types only (optionally None, or a list of them)."""
+    if getattr(annotation, "__origin__", None) is list:
+        annotation = annotation.__args__[0]
+    args = set(getattr(annotation, "__args__", ())) or {annotation}
+    return bool(args & types) and args <= types | {type(None)}
+
+
+def _json_type(field: Any, value: Any) -> None:
+    """Refuse what pydantic would quietly convert: true/false as a number (1/0), a
+    number as a date (seconds since 1970)."""
+    values = value if isinstance(value, list) else [value]
+    if field is None:
+        return
+    if any(isinstance(v, bool) for v in values) and _holds(field.annotation, {int, float}):
+        raise ValueError("must be a number, not true or false")
+    if any(isinstance(v, int | float) for v in values) and _holds(field.annotation, {dt.date}):
+        raise ValueError("must be a date (YYYY-MM-DD), not a number")
+
+
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     _no_nul = field_validator("*", mode="before")(refuse_nul)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _as_sent(cls, value: Any, info: ValidationInfo) -> Any:
+        _json_type(cls.model_fields.get(info.field_name or ""), value)
+        return value
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _storable(cls, value: Any) -> Any:
+        """Numbers too small for PostgreSQL's `real` (it refuses them) count as 0."""
+        if isinstance(value, float) and 0 < abs(value) < 1e-30:
+            return 0.0
+        return value
 
 
 class LanguageLevel(Model):
@@ -76,7 +117,8 @@ class QualificationFacts(Model):
     title: Name
     country: str | None = Field(None, max_length=100)
     type: QualificationType | None = Field(None, description="if known; else read off the title")
-    duration_years: float | None = Field(None, gt=0, le=15, description="programme length")
+    duration_years: float | None = Field(None, ge=0.01, le=15,
+                                         description="programme length")
     eqf_level: int | None = Field(None, ge=1, le=8, description="if already known")
     content: ShortText | None = Field(None, description="subjects or modules, free text")
 
@@ -190,7 +232,7 @@ class CourseIn(Model):
     skills_text: ShortText | None = None
     lang: LangCode
     min_level: Cefr = "A1"
-    duration_weeks: float = Field(gt=0, le=520)
+    duration_weeks: float = Field(ge=0.01, le=520)
     online: bool = False
     location: Location | None = None
     cost_eur: float = Field(0, ge=0, le=1_000_000)

@@ -7,7 +7,8 @@ from typing import Any, Literal
 from fastapi import APIRouter, status
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from api.deps import CurrentUser, EngineDep, Limit, Offset, page
+from api import responses as r
+from api.deps import Conn, CurrentUser, Limit, Offset, page
 from matcher.access import candidate_scope, require
 from matcher.errors import NotFoundError
 from matcher.schemas import refuse_nul
@@ -35,17 +36,16 @@ class UserIn(BaseModel):
     _no_nul = field_validator("*", mode="before")(refuse_nul)
 
 
-@router.post("/organisations", status_code=status.HTTP_201_CREATED)
-def add_organisation(body: OrganisationIn, who: CurrentUser, engine: EngineDep,
-                     ) -> dict[str, Any]:
+@router.post("/organisations", status_code=status.HTTP_201_CREATED,
+             **r.answers(r.Organisation, 403, body=True))
+def add_organisation(body: OrganisationIn, who: CurrentUser, conn: Conn) -> dict[str, Any]:
     require(who, "admin")
-    with engine.connection() as conn:
-        oid = upsert_organisation(conn, body.name, body.kind, body.external_id)
+    oid = upsert_organisation(conn, body.name, body.kind, body.external_id)
     return {"id": oid, **body.model_dump()}
 
 
-@router.get("/organisations")
-def list_organisations(who: CurrentUser, engine: EngineDep, limit: Limit = 20,
+@router.get("/organisations", **r.answers(r.OrganisationPage, 403))
+def list_organisations(who: CurrentUser, conn: Conn, limit: Limit = 20,
                        offset: Offset = 0, kind: Literal["centre", "employer", "provider"]
                        | None = None) -> dict[str, Any]:
     """Admins see all; coaches see the employers (to record a candidate's consent)."""
@@ -53,40 +53,40 @@ def list_organisations(who: CurrentUser, engine: EngineDep, limit: Limit = 20,
     if who.role == "coach" and kind not in (None, "employer"):
         return page([], 0, limit, offset)
     wanted = "employer" if who.role == "coach" else kind
-    with engine.connection() as conn:
-        total = conn.execute("SELECT count(*) FROM organisation WHERE %s::text IS NULL"
-                             " OR kind = %s", (wanted, wanted)).fetchone()
-        rows = conn.execute(
-            "SELECT id, name, kind, external_id FROM organisation WHERE %s::text IS NULL"
-            " OR kind = %s ORDER BY id LIMIT %s OFFSET %s", (wanted, wanted, limit, offset))
-        items = [{"id": r[0], "name": r[1], "kind": r[2], "external_id": r[3]} for r in rows]
+    total = conn.execute("SELECT count(*) FROM organisation WHERE %s::text IS NULL"
+                         " OR kind = %s", (wanted, wanted)).fetchone()
+    rows = conn.execute(
+        "SELECT id, name, kind, external_id FROM organisation WHERE %s::text IS NULL"
+        " OR kind = %s ORDER BY id LIMIT %s OFFSET %s", (wanted, wanted, limit, offset))
+    items = [{"id": row[0], "name": row[1], "kind": row[2], "external_id": row[3]}
+             for row in rows]
     return page(items, int(total[0]) if total else 0, limit, offset)
 
 
-@router.post("/users", status_code=status.HTTP_201_CREATED)
-def add_user(body: UserIn, who: CurrentUser, engine: EngineDep) -> dict[str, Any]:
+@router.post("/users", status_code=status.HTTP_201_CREATED,
+             **r.answers(r.UserCreated, 403, 404, body=True))
+def add_user(body: UserIn, who: CurrentUser, conn: Conn) -> dict[str, Any]:
     """A user and its first token (shown once). Coaches may add the migrant user of one
     of their own candidates; everything else is for admins."""
-    with engine.connection() as conn:
-        if who.role == "coach" and body.role == "migrant" and body.candidate_id:
-            candidate_scope(conn, who, body.candidate_id)
-        else:
-            require(who, "admin")
-        uid = create_user(conn, body.name, body.role, body.organisation_id, body.candidate_id)
-        token = issue_token(conn, uid, "created with the user")
+    if who.role == "coach" and body.role == "migrant" and body.candidate_id:
+        candidate_scope(conn, who, body.candidate_id)
+    else:
+        require(who, "admin")
+    uid = create_user(conn, body.name, body.role, body.organisation_id, body.candidate_id)
+    token = issue_token(conn, uid, "created with the user")
     return {"id": uid, **body.model_dump(), "token": token}
 
 
-@router.post("/users/{user_id}/tokens", status_code=status.HTTP_201_CREATED)
-def add_token(user_id: int, who: CurrentUser, engine: EngineDep) -> dict[str, Any]:
+@router.post("/users/{user_id}/tokens", status_code=status.HTTP_201_CREATED,
+             **r.answers(r.TokenIssued, 403, 404))
+def add_token(user_id: int, who: CurrentUser, conn: Conn) -> dict[str, Any]:
     require(who, "admin")
-    with engine.connection() as conn:
-        if conn.execute("SELECT 1 FROM app_user WHERE id = %s", (user_id,)).fetchone() is None:
-            raise NotFoundError(f"user {user_id} not found")
-        return {"user_id": user_id, "token": issue_token(conn, user_id, "issued by an admin")}
+    if conn.execute("SELECT 1 FROM app_user WHERE id = %s", (user_id,)).fetchone() is None:
+        raise NotFoundError(f"user {user_id} not found")
+    return {"user_id": user_id, "token": issue_token(conn, user_id, "issued by an admin")}
 
 
-@router.get("/me")
+@router.get("/me", **r.answers(r.Me))
 def me(who: CurrentUser) -> dict[str, Any]:
     return {"user_id": who.user_id, "name": who.name, "role": who.role,
             "organisation_id": who.organisation_id, "candidate_id": who.candidate_id}

@@ -9,11 +9,12 @@ import psycopg
 from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import CurrentUser, EngineDep, Lang, Limit, Offset, page, upserted
+from api import responses as r
+from api.deps import Conn, CurrentUser, EngineDep, Lang, Limit, Offset, Tx, page, upserted
 from matcher.access import candidate_scope, candidate_write_org, require
 from matcher.match.matcher import vacancy_summary
 from matcher.schemas import CandidateIn, CandidateRef, Consent
-from matcher.store.auth import Principal, audit
+from matcher.store.auth import Principal, audit, organisation_kind
 from matcher.store.candidates import (
     erase_candidate,
     export_candidate,
@@ -43,133 +44,126 @@ def label_lang(conn: psycopg.Connection, who: Principal, lang: str | None) -> st
     return "en"
 
 
-@router.post("", status_code=status.HTTP_201_CREATED)
-def save_candidate(body: CandidateIn, who: CurrentUser, engine: EngineDep,
+@router.post("", status_code=status.HTTP_201_CREATED,
+             **r.answers(r.CandidateSaved, 403, body=True, upsert=True))
+def save_candidate(body: CandidateIn, who: CurrentUser, engine: EngineDep, tx: Tx,
                    response: Response) -> dict[str, Any]:
     """Create or replace (by external id within the centre) a candidate; free text is
     linked to skills and occupations on write. The answer says what was linked and what
-    was not (`linking`: per statement, and warnings a coach must act on)."""
+    was not (`linking`: per statement, and warnings a coach must act on). 201 with
+    `Location` when created, 200 when replaced."""
     organisation_id = candidate_write_org(who, body.organisation_id)
-    with engine.connection() as conn:
-        row = conn.execute("SELECT kind FROM organisation WHERE id = %s",
-                           (organisation_id,)).fetchone()
-        if row is None or row[0] != "centre":
+    with engine.connection() as conn:  # a short read, before the model runs
+        if organisation_kind(conn, organisation_id) != "centre":
             raise InvalidInputError(f"organisation_id: {organisation_id} is not a centre")
-    cid, created, report = engine.save_candidate(body, organisation_id)
-    with engine.connection() as conn:
-        audit(conn, who, "candidate.write", cid, created=created)
+    # linking first, then the write and its audit row in the request's one transaction
+    cid, created, report = engine.save_candidate(body, organisation_id, connect=tx.use)
+    audit(tx.conn, who, "candidate.write", cid, created=created)
     return {**upserted(response, f"/candidates/{cid}", cid, created),
             "linking": report.as_dict()}
 
 
-@router.get("")
-def candidates(who: CurrentUser, engine: EngineDep, limit: Limit = 20, offset: Offset = 0,
+@router.get("", **r.answers(r.CandidatePage, 403))
+def candidates(who: CurrentUser, conn: Conn, limit: Limit = 20, offset: Offset = 0,
                ) -> dict[str, Any]:
     """The candidates of the caller's centre (admins: all), with names."""
     require(who, "admin", "coach")
     org = who.organisation_id if who.role == "coach" else None
-    with engine.connection() as conn:
-        items, total = list_candidates(conn, org, limit, offset)
-        for item in items:
-            audit(conn, who, "candidate.list", item["id"])
+    items, total = list_candidates(conn, org, limit, offset)
+    for item in items:
+        audit(conn, who, "candidate.list", item["id"])
     return page(items, total, limit, offset)
 
 
-@router.get("/{candidate_id}")
-def candidate(candidate_id: CandidateId, who: CurrentUser, engine: EngineDep,
+@router.get("/{candidate_id}", **r.answers(r.CandidateFull, 403, 404))
+def candidate(candidate_id: CandidateId, who: CurrentUser, engine: EngineDep, conn: Conn,
               lang: Lang = None) -> dict[str, Any]:
-    with engine.connection() as conn:
-        candidate_scope(conn, who, candidate_id)
-        out = read_candidate(conn, engine.concepts, candidate_id, personal=True,
-                             lang=label_lang(conn, who, lang))
-        audit(conn, who, "candidate.read", candidate_id)
+    candidate_scope(conn, who, candidate_id)
+    out = read_candidate(conn, engine.concepts, candidate_id, personal=True,
+                         lang=label_lang(conn, who, lang))
+    audit(conn, who, "candidate.read", candidate_id)
     return out
 
 
-@router.get("/{candidate_id}/export")
-def export(candidate_id: CandidateId, who: CurrentUser, engine: EngineDep) -> Response:
+@router.get("/{candidate_id}/export", **r.answers(r.CandidateExport, 403, 404))
+def export(candidate_id: CandidateId, who: CurrentUser, engine: EngineDep, conn: Conn,
+           ) -> Response:
     """Everything stored about the candidate, as a JSON download."""
-    with engine.connection() as conn:
-        candidate_scope(conn, who, candidate_id)
-        audit(conn, who, "candidate.export", candidate_id)
-        data = export_candidate(conn, engine.concepts, candidate_id)
+    candidate_scope(conn, who, candidate_id)
+    audit(conn, who, "candidate.export", candidate_id)
+    data = export_candidate(conn, engine.concepts, candidate_id)
     return Response(json.dumps(data, default=str, ensure_ascii=False, indent=1),
                     media_type="application/json", headers={
                         "Content-Disposition": f'attachment; filename="{candidate_id}.json"'})
 
 
-@router.delete("/{candidate_id}")
-def erase(candidate_id: CandidateId, who: CurrentUser, engine: EngineDep) -> dict[str, Any]:
+@router.delete("/{candidate_id}", **r.answers(r.Erased, 403, 404))
+def erase(candidate_id: CandidateId, who: CurrentUser, conn: Conn) -> dict[str, Any]:
     """Erase every row about the candidate, vectors and audit trail included. What is kept
     is one audit entry that an erasure happened, without the candidate's id."""
-    with engine.connection() as conn:
-        candidate_scope(conn, who, candidate_id)
-        counts = erase_candidate(conn, candidate_id)
-        audit(conn, who, "candidate.erase", None, rows=sum(counts.values()))
+    candidate_scope(conn, who, candidate_id)
+    counts = erase_candidate(conn, candidate_id)
+    audit(conn, who, "candidate.erase", None, rows=sum(counts.values()))
     return {"erased": candidate_id, "rows": counts}
 
 
-@router.put("/{candidate_id}/consents")
+@router.put("/{candidate_id}/consents", **r.answers(r.ConsentsOut, 403, 404, body=True))
 def set_consents(candidate_id: CandidateId, body: ConsentsIn, who: CurrentUser,
-                 engine: EngineDep) -> dict[str, Any]:
+                 conn: Conn) -> dict[str, Any]:
     """Replace the candidate's consents (an employer id, or null for every employer)."""
-    with engine.connection() as conn:
-        candidate_scope(conn, who, candidate_id)
-        employers = sorted({c.employer_id for c in body.consents if c.employer_id is not None})
-        known = {r[0] for r in conn.execute(
-            "SELECT id FROM organisation WHERE kind = 'employer' AND id = ANY(%s)", (employers,))}
-        for i, c in enumerate(body.consents):
-            if c.employer_id is not None and c.employer_id not in known:
-                raise InvalidInputError(f"consents[{i}].employer_id: {c.employer_id} is not an "
-                                        "employer")
-        conn.execute("DELETE FROM candidate_consent WHERE candidate_id = %s", (candidate_id,))
-        with conn.cursor() as cur:
-            cur.executemany("INSERT INTO candidate_consent (candidate_id, employer_id)"
-                            " VALUES (%s, %s) ON CONFLICT DO NOTHING",
-                            [(candidate_id, c.employer_id) for c in body.consents])
-        audit(conn, who, "candidate.consents", candidate_id, consents=len(body.consents))
+    candidate_scope(conn, who, candidate_id)
+    employers = sorted({c.employer_id for c in body.consents if c.employer_id is not None})
+    known = {row[0] for row in conn.execute(
+        "SELECT id FROM organisation WHERE kind = 'employer' AND id = ANY(%s)", (employers,))}
+    for i, c in enumerate(body.consents):
+        if c.employer_id is not None and c.employer_id not in known:
+            raise InvalidInputError(f"consents[{i}].employer_id: {c.employer_id} is not an "
+                                    "employer")
+    conn.execute("DELETE FROM candidate_consent WHERE candidate_id = %s", (candidate_id,))
+    with conn.cursor() as cur:
+        cur.executemany("INSERT INTO candidate_consent (candidate_id, employer_id)"
+                        " VALUES (%s, %s) ON CONFLICT DO NOTHING",
+                        [(candidate_id, c.employer_id) for c in body.consents])
+    audit(conn, who, "candidate.consents", candidate_id, consents=len(body.consents))
     return {"candidate_id": candidate_id, "consents": [c.model_dump() for c in body.consents]}
 
 
-@router.get("/{candidate_id}/matches")
-def matches(candidate_id: CandidateId, who: CurrentUser, engine: EngineDep,
+@router.get("/{candidate_id}/matches", **r.answers(r.VacancyMatchPage, 403, 404))
+def matches(candidate_id: CandidateId, who: CurrentUser, engine: EngineDep, conn: Conn,
             kind: Annotated[list[Literal["job", "apprenticeship", "placement"]] | None,
                             Query()] = None,
             limit: Limit = 20, offset: Offset = 0, lang: Lang = None,
             courses: bool = True) -> dict[str, Any]:
     """Vacancies for the candidate, best first, each with its score breakdown, matched
     and missing skills, language gap, distance, and the course plan for its gaps."""
-    with engine.connection() as conn:
-        candidate_scope(conn, who, candidate_id)
-        lang = label_lang(conn, who, lang)
-        found = engine.matcher.vacancies_for(conn, candidate_id, list(kind or []))
-        window = found[offset:offset + limit]
-        explained = engine.matcher.explain(conn, window, lang, with_courses=courses)
-        audit(conn, who, "candidate.matches", candidate_id)  # the evidence is their words
+    candidate_scope(conn, who, candidate_id)
+    lang = label_lang(conn, who, lang)
+    found = engine.matcher.vacancies_for(conn, candidate_id, list(kind or []))
+    window = found[offset:offset + limit]
+    explained = engine.matcher.explain(conn, window, lang, with_courses=courses)
+    audit(conn, who, "candidate.matches", candidate_id)  # the evidence is their words
     items = [{"vacancy": vacancy_summary(m.vacancy), **ex}
              for m, ex in zip(window, explained, strict=True)]
     return page(items, len(found), limit, offset)
 
 
-@router.get("/{candidate_id}/courses")
-def courses(candidate_id: CandidateId, who: CurrentUser, engine: EngineDep,
+@router.get("/{candidate_id}/courses", **r.answers(r.CourseSuggestionPage, 403, 404))
+def courses(candidate_id: CandidateId, who: CurrentUser, engine: EngineDep, conn: Conn,
             limit: Limit = 20, offset: Offset = 0, lang: Lang = None) -> dict[str, Any]:
     """Courses the candidate can take (language level, place, seats, dates) that teach
     skills their target occupations need."""
-    with engine.connection() as conn:
-        candidate_scope(conn, who, candidate_id)
-        found = engine.matcher.courses_for(conn, candidate_id, label_lang(conn, who, lang))
+    candidate_scope(conn, who, candidate_id)
+    found = engine.matcher.courses_for(conn, candidate_id, label_lang(conn, who, lang))
     return page(found[offset:offset + limit], len(found), limit, offset)
 
 
-@router.get("/{candidate_id}/course-plan")
-def course_plan(candidate_id: CandidateId, who: CurrentUser, engine: EngineDep,
+@router.get("/{candidate_id}/course-plan", **r.answers(r.CoursePlanFor, 403, 404))
+def course_plan(candidate_id: CandidateId, who: CurrentUser, engine: EngineDep, conn: Conn,
                 vacancy_id: Annotated[int | None, Query(ge=1)] = None,
                 occupation: Annotated[str | None, Query(max_length=300)] = None,
                 lang: Lang = None) -> dict[str, Any]:
     """The courses with the least total duration that close the candidate's gap to a
     vacancy or an occupation; says when no such plan exists."""
-    with engine.connection() as conn:
-        candidate_scope(conn, who, candidate_id)
-        return engine.matcher.course_plan(conn, candidate_id, vacancy_id, occupation,
-                                          label_lang(conn, who, lang))
+    candidate_scope(conn, who, candidate_id)
+    return engine.matcher.course_plan(conn, candidate_id, vacancy_id, occupation,
+                                      label_lang(conn, who, lang))

@@ -8,7 +8,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request, status
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import CurrentUser, EngineDep, Lang, Limit, Offset, page
+from api import responses as r
+from api.deps import Conn, CurrentUser, EngineDep, Lang, Limit, Offset, page
 from api.routes.candidates import CandidateId, label_lang
 from matcher.access import candidate_scope, require
 from matcher.domain import EVIDENCED
@@ -18,9 +19,13 @@ from skills_taxonomy.errors import InvalidInputError
 from skills_taxonomy.model import ConceptKind
 
 router = APIRouter(tags=["recognition"])
+EQF_BODY = {"requestBody": {"required": True, "description": (
+    "CSV with a header row: `qualification,country,eqf_level`, optionally "
+    "`native_title,type,duration_years`"), "content": {
+        "text/csv": {"schema": {"type": "string"}}}}}
 
 
-@router.post("/recognition/qualification")
+@router.post("/recognition/qualification", **r.answers(r.Recognised, body=True))
 def recognise(body: QualificationQuery, who: CurrentUser, engine: EngineDep,
               ) -> dict[str, Any]:
     """Reference occupation(s) with confidence, EQF level with its evidence (table row, or
@@ -29,7 +34,7 @@ def recognise(body: QualificationQuery, who: CurrentUser, engine: EngineDep,
     return engine.recogniser.recognise(body, body.lang, body.years_practice)
 
 
-@router.get("/recognition/regulated")
+@router.get("/recognition/regulated", **r.answers(r.Regulated))
 def regulated(who: CurrentUser, engine: EngineDep,
               occupation: Annotated[str, Query(min_length=1, max_length=300)],
               ) -> dict[str, Any]:
@@ -39,7 +44,7 @@ def regulated(who: CurrentUser, engine: EngineDep,
             **engine.recogniser.profile.check(concept)}
 
 
-@router.get("/recognition/eqf-tables")
+@router.get("/recognition/eqf-tables", **r.answers(r.EqfTables))
 def eqf_tables(who: CurrentUser, engine: EngineDep) -> dict[str, Any]:
     counts: dict[str, int] = {}
     for entry in engine.recogniser.table.entries:
@@ -47,7 +52,8 @@ def eqf_tables(who: CurrentUser, engine: EngineDep) -> dict[str, Any]:
     return {"items": [{"source": s, "rows": n} for s, n in sorted(counts.items())]}
 
 
-@router.post("/recognition/eqf-tables", status_code=status.HTTP_201_CREATED)
+@router.post("/recognition/eqf-tables", status_code=status.HTTP_201_CREATED,
+             openapi_extra=EQF_BODY, **r.answers(r.EqfTableImported, 403, 413))
 async def import_eqf_table(request: Request, who: CurrentUser, engine: EngineDep,
                            source: Annotated[str, Query(min_length=1, max_length=200,
                                                         pattern=r"^[\w.@:-]+$")],
@@ -68,35 +74,34 @@ async def import_eqf_table(request: Request, who: CurrentUser, engine: EngineDep
     return await run_in_threadpool(engine.save_eqf_table, entries, report)
 
 
-@router.get("/candidates/{candidate_id}/reachable")
-def reachable(candidate_id: CandidateId, who: CurrentUser, engine: EngineDep,
+@router.get("/candidates/{candidate_id}/reachable", **r.answers(r.ReachablePage, 403, 404))
+def reachable(candidate_id: CandidateId, who: CurrentUser, engine: EngineDep, conn: Conn,
               max_weeks: Annotated[float, Query(gt=0, le=260)] = 12,
               kind: Annotated[list[Literal["job", "apprenticeship", "placement"]] | None,
                               Query()] = None,
               limit: Limit = 20, offset: Offset = 0, lang: Lang = None) -> dict[str, Any]:
     """Vacancies that are not a match today but become one after a course plan of at most
     `max_weeks` (compensation measures for a partial recognition included), with the plan."""
-    with engine.connection() as conn:
-        candidate_scope(conn, who, candidate_id)
-        found = engine.matcher.reachable(conn, candidate_id, max_weeks, list(kind or []),
-                                         label_lang(conn, who, lang))
+    candidate_scope(conn, who, candidate_id)
+    found = engine.matcher.reachable(conn, candidate_id, max_weeks, list(kind or []),
+                                     label_lang(conn, who, lang))
     return page(found[offset:offset + limit], len(found), limit, offset)
 
 
-@router.get("/candidates/{candidate_id}/qualifications")
-def qualifications(candidate_id: CandidateId, who: CurrentUser, engine: EngineDep,
+@router.get("/candidates/{candidate_id}/qualifications",
+            **r.answers(r.CandidateQualifications, 403, 404))
+def qualifications(candidate_id: CandidateId, who: CurrentUser, engine: EngineDep, conn: Conn,
                    lang: Lang = None) -> dict[str, Any]:
     """Each of the candidate's qualifications recognised: occupation, EQF, regulation,
     recognition status, and the gap left after everything else the candidate evidences."""
-    with engine.connection() as conn:
-        candidate_scope(conn, who, candidate_id)
-        lang = label_lang(conn, who, lang)
-        rows = conn.execute(
-            "SELECT title, country, type, duration_years, eqf_level, content, status::text,"
-            " decided_on, authority, compensation::text, eqf_method"
-            " FROM candidate_qualification WHERE candidate_id = %s ORDER BY id",
-            (candidate_id,)).fetchall()
-        cand = engine.matcher.candidate(conn, candidate_id)
+    candidate_scope(conn, who, candidate_id)
+    lang = label_lang(conn, who, lang)
+    rows = conn.execute(
+        "SELECT title, country, type, duration_years, eqf_level, content, status::text,"
+        " decided_on, authority, compensation::text, eqf_method"
+        " FROM candidate_qualification WHERE candidate_id = %s ORDER BY id",
+        (candidate_id,)).fetchall()
+    cand = engine.matcher.candidate(conn, candidate_id)
     items = []
     for row in rows:
         query = QualificationQuery(title=row[0], country=row[1], type=row[2],

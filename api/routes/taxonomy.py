@@ -7,6 +7,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
+from api import responses as r
 from api.deps import CurrentUser, EngineDep
 from matcher.errors import NotFoundError
 from skills_taxonomy.model import ConceptKind, LabelType
@@ -20,12 +21,12 @@ class NormalizeIn(BaseModel):
     lang: str | None = Field(None, pattern=r"^[a-z]{2,3}$")
 
 
-@router.get("")
+@router.get("", **r.answers(r.TaxonomyStats))
 def stats(who: CurrentUser, engine: EngineDep) -> dict[str, Any]:
     return engine.concepts.taxonomy.stats(engine.concepts.version)
 
 
-@router.get("/search")
+@router.get("/search", **r.answers(r.SearchHits))
 def search(who: CurrentUser, engine: EngineDep,
            q: str = Query(min_length=1, max_length=200),
            kind: Literal["skill", "occupation"] = "skill",
@@ -34,7 +35,7 @@ def search(who: CurrentUser, engine: EngineDep,
     return {"items": engine.concepts.search(q, ConceptKind(kind), lang, limit)}
 
 
-@router.get("/concept")
+@router.get("/concept", **r.answers(r.Concept, 404))
 def concept(who: CurrentUser, engine: EngineDep, id: str = Query(min_length=1, max_length=300),
             lang: str = Query("en", pattern=r"^[a-z]{2,3}$")) -> dict[str, Any]:
     found = engine.concepts.taxonomy.concepts.get(id)
@@ -54,7 +55,7 @@ def concept(who: CurrentUser, engine: EngineDep, id: str = Query(min_length=1, m
     return out
 
 
-@router.post("/normalize")
+@router.post("/normalize", **r.answers(r.Normalized, body=True))
 def normalize(body: NormalizeIn, who: CurrentUser, engine: EngineDep) -> dict[str, Any]:
     """Skills and occupations in a free text of any language: each mention with its span
     (in `text`, the text as linked after repairing pasted characters), concept, score,

@@ -8,13 +8,16 @@ from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import BaseModel, ConfigDict
 from starlette.concurrency import run_in_threadpool
 
+from api import responses as r
 from api.deps import (
+    Conn,
     CurrentUser,
     EngineDep,
     ImportFormat,
     Lang,
     Limit,
     Offset,
+    import_body,
     page,
     upserted,
 )
@@ -26,6 +29,7 @@ from matcher.store.candidates import consenting, personal_of, read_candidate
 from matcher.store.vacancies import list_vacancies, read_vacancy
 
 router = APIRouter(prefix="/vacancies", tags=["vacancies"])
+IMPORT_BODY = import_body("vacancies")
 
 
 class VacancyPatch(BaseModel):
@@ -33,19 +37,22 @@ class VacancyPatch(BaseModel):
     is_open: bool
 
 
-@router.post("", status_code=status.HTTP_201_CREATED)
+@router.post("", status_code=status.HTTP_201_CREATED,
+             **r.answers(r.VacancySaved, 403, body=True, upsert=True))
 def save_vacancy(body: VacancyIn, who: CurrentUser, engine: EngineDep,
                  response: Response) -> dict[str, Any]:
     """Create or replace (by external id within the employer) a vacancy. Skills come from
     ids and/or free text; with neither, from the occupation's essential and optional
-    skills. The answer says what was linked and what was not (`linking`)."""
+    skills. The answer says what was linked and what was not (`linking`). 201 with
+    `Location` when created, 200 when replaced."""
     employer = vacancy_write_employer(who, body.employer_id)
     [(vid, created, report)] = engine.save_vacancies([body], [employer])
     return {**upserted(response, f"/vacancies/{vid}", vid, created),
             "linking": report.as_dict()}
 
 
-@router.post("/import", status_code=status.HTTP_201_CREATED)
+@router.post("/import", status_code=status.HTTP_201_CREATED, openapi_extra=IMPORT_BODY,
+             **r.answers(r.VacanciesImported, 403, 413))
 async def import_vacancies(request: Request, who: CurrentUser, engine: EngineDep,
                            format: ImportFormat = None) -> dict[str, Any]:
     """JSON Lines or CSV; every row is checked first and nothing is written unless all
@@ -57,62 +64,58 @@ async def import_vacancies(request: Request, who: CurrentUser, engine: EngineDep
                                    lambda requested: vacancy_write_employer(who, requested))
 
 
-@router.get("")
-def vacancies(who: CurrentUser, engine: EngineDep, limit: Limit = 20, offset: Offset = 0,
+@router.get("", **r.answers(r.VacancyPage))
+def vacancies(who: CurrentUser, conn: Conn, limit: Limit = 20, offset: Offset = 0,
               kind: Literal["job", "apprenticeship", "placement"] | None = None,
               open_only: bool = Query(True, alias="open")) -> dict[str, Any]:
     """Employers list their own vacancies; everyone else all of them."""
     employer = who.organisation_id if who.role == "employer" else None
-    with engine.connection() as conn:
-        items, total = list_vacancies(conn, employer, kind, open_only, limit, offset)
+    items, total = list_vacancies(conn, employer, kind, open_only, limit, offset)
     return page(items, total, limit, offset)
 
 
-@router.get("/{vacancy_id}")
-def vacancy(vacancy_id: int, who: CurrentUser, engine: EngineDep, lang: Lang = None,
-            ) -> dict[str, Any]:
-    with engine.connection() as conn:
-        vacancy_scope(conn, who, vacancy_id)
-        return read_vacancy(conn, engine.concepts, vacancy_id, lang or "en")
+@router.get("/{vacancy_id}", **r.answers(r.Vacancy, 404))
+def vacancy(vacancy_id: int, who: CurrentUser, engine: EngineDep, conn: Conn,
+            lang: Lang = None) -> dict[str, Any]:
+    vacancy_scope(conn, who, vacancy_id)
+    return read_vacancy(conn, engine.concepts, vacancy_id, lang or "en")
 
 
-@router.patch("/{vacancy_id}")
+@router.patch("/{vacancy_id}", **r.answers(r.VacancyState, 403, 404, body=True))
 def update_vacancy(vacancy_id: int, body: VacancyPatch, who: CurrentUser,
-                   engine: EngineDep) -> dict[str, Any]:
+                   conn: Conn) -> dict[str, Any]:
     """Close a vacancy (it leaves every match list) or open it again."""
-    with engine.connection() as conn:
-        vacancy_scope(conn, who, vacancy_id, write=True)
-        conn.execute("UPDATE vacancy SET is_open = %s, updated_at = now() WHERE id = %s",
-                     (body.is_open, vacancy_id))
+    vacancy_scope(conn, who, vacancy_id, write=True)
+    conn.execute("UPDATE vacancy SET is_open = %s, updated_at = now() WHERE id = %s",
+                 (body.is_open, vacancy_id))
     return {"id": vacancy_id, "is_open": body.is_open}
 
 
-@router.get("/{vacancy_id}/matches")
-def matches(vacancy_id: int, who: CurrentUser, engine: EngineDep, limit: Limit = 20,
-            offset: Offset = 0, lang: Lang = None) -> dict[str, Any]:
+@router.get("/{vacancy_id}/matches", **r.answers(r.CandidateMatchPage, 403, 404))
+def matches(vacancy_id: int, who: CurrentUser, engine: EngineDep, conn: Conn,
+            limit: Limit = 20, offset: Offset = 0, lang: Lang = None) -> dict[str, Any]:
     """Candidates for a vacancy, best first. Employers see pseudonymised profiles (skills,
     languages, region; no name, contact or the person's own words) unless the candidate
     consented to them; coaches see the candidates of their centre."""
     require(who, "admin", "coach", "employer")
     lang = lang or "en"
-    with engine.connection() as conn:
-        employer = vacancy_scope(conn, who, vacancy_id)
-        scope = who.organisation_id if who.role == "coach" else None
-        found = engine.matcher.candidates_for(conn, vacancy_id, scope)
-        window = found[offset:offset + limit]
-        ids = [m.candidate.id for m in window]
-        named = set(ids) if who.role != "employer" else consenting(conn, ids, employer)
-        explained = engine.matcher.explain(conn, window, lang, with_courses=False,
-                                           with_evidence=who.role != "employer")
-        people = personal_of(conn, sorted(named))
-        items = []
-        for m, ex in zip(window, explained, strict=True):
-            cid = m.candidate.id
-            item: dict[str, Any] = {
-                "candidate": read_candidate(conn, engine.concepts, cid, personal=False,
-                                            lang=lang), **ex}
-            if cid in named:
-                item["candidate"]["personal"] = people.get(cid)
-                audit(conn, who, "candidate.match_read", cid, vacancy_id=vacancy_id)
-            items.append(item)
+    employer = vacancy_scope(conn, who, vacancy_id)
+    scope = who.organisation_id if who.role == "coach" else None
+    found = engine.matcher.candidates_for(conn, vacancy_id, scope)
+    window = found[offset:offset + limit]
+    ids = [m.candidate.id for m in window]
+    named = set(ids) if who.role != "employer" else consenting(conn, ids, employer)
+    explained = engine.matcher.explain(conn, window, lang, with_courses=False,
+                                       with_evidence=who.role != "employer")
+    people = personal_of(conn, sorted(named))
+    items = []
+    for m, ex in zip(window, explained, strict=True):
+        cid = m.candidate.id
+        item: dict[str, Any] = {
+            "candidate": read_candidate(conn, engine.concepts, cid, personal=False,
+                                        lang=lang), **ex}
+        if cid in named:
+            item["candidate"]["personal"] = people.get(cid)
+            audit(conn, who, "candidate.match_read", cid, vacancy_id=vacancy_id)
+        items.append(item)
     return page(items, len(found), limit, offset)
