@@ -12,7 +12,8 @@ from api.deps import Conn, CurrentUser, Limit, Offset, page
 from matcher.access import candidate_scope, require
 from matcher.errors import NotFoundError
 from matcher.schemas import refuse_nul
-from matcher.store.auth import create_user, issue_token, upsert_organisation
+from matcher.store.auth import create_user, issue_token, upsert_organisation, user_exists
+from matcher.store.auth import list_organisations as store_organisations
 
 router = APIRouter(tags=["organisations and users"])
 
@@ -53,14 +54,7 @@ def list_organisations(who: CurrentUser, conn: Conn, limit: Limit = 20,
     if who.role == "coach" and kind not in (None, "employer"):
         return page([], 0, limit, offset)
     wanted = "employer" if who.role == "coach" else kind
-    total = conn.execute("SELECT count(*) FROM organisation WHERE %s::text IS NULL"
-                         " OR kind = %s", (wanted, wanted)).fetchone()
-    rows = conn.execute(
-        "SELECT id, name, kind, external_id FROM organisation WHERE %s::text IS NULL"
-        " OR kind = %s ORDER BY id LIMIT %s OFFSET %s", (wanted, wanted, limit, offset))
-    items = [{"id": row[0], "name": row[1], "kind": row[2], "external_id": row[3]}
-             for row in rows]
-    return page(items, int(total[0]) if total else 0, limit, offset)
+    return page(*store_organisations(conn, wanted, limit, offset), limit, offset)
 
 
 @router.post("/users", status_code=status.HTTP_201_CREATED,
@@ -81,7 +75,7 @@ def add_user(body: UserIn, who: CurrentUser, conn: Conn) -> dict[str, Any]:
              **r.answers(r.TokenIssued, 403, 404))
 def add_token(user_id: int, who: CurrentUser, conn: Conn) -> dict[str, Any]:
     require(who, "admin")
-    if conn.execute("SELECT 1 FROM app_user WHERE id = %s", (user_id,)).fetchone() is None:
+    if not user_exists(conn, user_id):
         raise NotFoundError(f"user {user_id} not found")
     return {"user_id": user_id, "token": issue_token(conn, user_id, "issued by an admin")}
 

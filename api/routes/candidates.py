@@ -16,10 +16,12 @@ from matcher.match.matcher import vacancy_summary
 from matcher.schemas import CandidateIn, CandidateRef, Consent
 from matcher.store.auth import Principal, audit, organisation_kind
 from matcher.store.candidates import (
+    best_language,
     erase_candidate,
     export_candidate,
     list_candidates,
     read_candidate,
+    replace_consents,
 )
 from skills_taxonomy.errors import InvalidInputError
 
@@ -37,10 +39,9 @@ def label_lang(conn: psycopg.Connection, who: Principal, lang: str | None) -> st
     if lang:
         return lang
     if who.role == "migrant" and who.candidate_id:
-        row = conn.execute("SELECT lang FROM candidate_language WHERE candidate_id = %s"
-                           " ORDER BY level DESC, lang LIMIT 1", (who.candidate_id,)).fetchone()
-        if row:
-            return str(row[0])
+        best = best_language(conn, who.candidate_id)
+        if best:
+            return best
     return "en"
 
 
@@ -112,18 +113,7 @@ def set_consents(candidate_id: CandidateId, body: ConsentsIn, who: CurrentUser,
                  conn: Conn) -> dict[str, Any]:
     """Replace the candidate's consents (an employer id, or null for every employer)."""
     candidate_scope(conn, who, candidate_id)
-    employers = sorted({c.employer_id for c in body.consents if c.employer_id is not None})
-    known = {row[0] for row in conn.execute(
-        "SELECT id FROM organisation WHERE kind = 'employer' AND id = ANY(%s)", (employers,))}
-    for i, c in enumerate(body.consents):
-        if c.employer_id is not None and c.employer_id not in known:
-            raise InvalidInputError(f"consents[{i}].employer_id: {c.employer_id} is not an "
-                                    "employer")
-    conn.execute("DELETE FROM candidate_consent WHERE candidate_id = %s", (candidate_id,))
-    with conn.cursor() as cur:
-        cur.executemany("INSERT INTO candidate_consent (candidate_id, employer_id)"
-                        " VALUES (%s, %s) ON CONFLICT DO NOTHING",
-                        [(candidate_id, c.employer_id) for c in body.consents])
+    replace_consents(conn, candidate_id, body.consents)
     audit(conn, who, "candidate.consents", candidate_id, consents=len(body.consents))
     return {"candidate_id": candidate_id, "consents": [c.model_dump() for c in body.consents]}
 

@@ -15,6 +15,7 @@ from matcher.access import candidate_scope, require
 from matcher.domain import EVIDENCED
 from matcher.recognition.eqf_table import parse_eqf_csv
 from matcher.schemas import QualificationQuery
+from matcher.store.candidates import qualifications_of
 from skills_taxonomy.errors import InvalidInputError
 from skills_taxonomy.model import ConceptKind
 
@@ -96,20 +97,17 @@ def qualifications(candidate_id: CandidateId, who: CurrentUser, engine: EngineDe
     recognition status, and the gap left after everything else the candidate evidences."""
     candidate_scope(conn, who, candidate_id)
     lang = label_lang(conn, who, lang)
-    rows = conn.execute(
-        "SELECT title, country, type, duration_years, eqf_level, content, status::text,"
-        " decided_on, authority, compensation::text, eqf_method"
-        " FROM candidate_qualification WHERE candidate_id = %s ORDER BY id",
-        (candidate_id,)).fetchall()
+    rows = qualifications_of(conn, candidate_id)
     cand = engine.matcher.candidate(conn, candidate_id)
     items = []
     for row in rows:
-        query = QualificationQuery(title=row[0], country=row[1], type=row[2],
-                                   duration_years=row[3], content=row[5],
-                                   eqf_level=row[4] if row[10] == "given" else None)
+        query = QualificationQuery(title=row["title"], country=row["country"], type=row["type"],
+                                   duration_years=row["duration_years"], content=row["content"],
+                                   eqf_level=row["eqf_level"] if row["eqf_method"] == "given"
+                                   else None)
         result = engine.recogniser.recognise(query, lang)
-        result["recognition"] = {"status": row[6], "decided_on": row[7], "authority": row[8],
-                                 "compensation": row[9]}
+        result["recognition"] = {k: row[k] for k in ("status", "decided_on", "authority",
+                                                     "compensation")}
         result["gap_for_candidate"] = [g for g in result.get("gap", [])
                                        if cand.strength(str(g["skill"])) < EVIDENCED]
         items.append(result)

@@ -26,7 +26,7 @@ from matcher.intake.files import detect_format
 from matcher.schemas import VacancyIn
 from matcher.store.auth import audit
 from matcher.store.candidates import consenting, personal_of, read_candidate
-from matcher.store.vacancies import list_vacancies, read_vacancy
+from matcher.store.vacancies import list_vacancies, read_vacancy, set_open
 
 router = APIRouter(prefix="/vacancies", tags=["vacancies"])
 IMPORT_BODY = import_body("vacancies")
@@ -86,8 +86,7 @@ def update_vacancy(vacancy_id: int, body: VacancyPatch, who: CurrentUser,
                    conn: Conn) -> dict[str, Any]:
     """Close a vacancy (it leaves every match list) or open it again."""
     vacancy_scope(conn, who, vacancy_id, write=True)
-    conn.execute("UPDATE vacancy SET is_open = %s, updated_at = now() WHERE id = %s",
-                 (body.is_open, vacancy_id))
+    set_open(conn, vacancy_id, body.is_open)
     return {"id": vacancy_id, "is_open": body.is_open}
 
 

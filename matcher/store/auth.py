@@ -127,5 +127,23 @@ def audit(conn: psycopg.Connection, who: Principal | None, action: str,
          Jsonb(detail)))
 
 
+def list_organisations(conn: psycopg.Connection, kind: str | None, limit: int, offset: int,
+                       ) -> tuple[list[dict[str, Any]], int]:
+    """Organisations (of one kind, when given) by id, and how many there are."""
+    total = conn.execute("SELECT count(*) FROM organisation WHERE %s::text IS NULL"
+                         " OR kind = %s", (kind, kind)).fetchone()
+    rows = conn.execute(
+        "SELECT id, name, kind, external_id FROM organisation WHERE %s::text IS NULL"
+        " OR kind = %s ORDER BY id LIMIT %s OFFSET %s", (kind, kind, limit, offset))
+    items = [{"id": row[0], "name": row[1], "kind": row[2], "external_id": row[3]}
+             for row in rows]
+    return items, int(total[0]) if total else 0
+
+
+def user_exists(conn: psycopg.Connection, user_id: int) -> bool:
+    return conn.execute("SELECT 1 FROM app_user WHERE id = %s", (user_id,)).fetchone() \
+        is not None
+
+
 __all__ = ["ROLES", "Principal", "audit", "authenticate", "create_user", "hash_token",
            "issue_token", "organisation_kind", "revoke_tokens", "upsert_organisation"]

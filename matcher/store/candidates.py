@@ -19,7 +19,7 @@ from matcher.domain import CandidateFacts, Evidence
 from matcher.errors import NotFoundError
 from matcher.intake.candidates import PreparedCandidate, new_candidate_id
 from matcher.linking_report import LinkingReport
-from matcher.schemas import CandidateIn
+from matcher.schemas import CandidateIn, Consent
 from skills_taxonomy.errors import InvalidInputError
 
 
@@ -298,3 +298,37 @@ def erase_candidate(conn: psycopg.Connection, candidate_id: str) -> dict[str, in
         raise NotFoundError(f"candidate {candidate_id!r} not found")
     counts["candidate"] = cur.rowcount
     return counts
+
+
+def best_language(conn: psycopg.Connection, candidate_id: str) -> str | None:
+    """The language the candidate knows best (the one their pages are shown in)."""
+    row = conn.execute("SELECT lang FROM candidate_language WHERE candidate_id = %s"
+                       " ORDER BY level DESC, lang LIMIT 1", (candidate_id,)).fetchone()
+    return str(row[0]) if row else None
+
+
+def replace_consents(conn: psycopg.Connection, candidate_id: str,
+                     consents: list[Consent]) -> None:
+    """The candidate's consents, replaced whole; each must name an employer (or none:
+    every employer)."""
+    employers = sorted({c.employer_id for c in consents if c.employer_id is not None})
+    known = {row[0] for row in conn.execute(
+        "SELECT id FROM organisation WHERE kind = 'employer' AND id = ANY(%s)", (employers,))}
+    for i, c in enumerate(consents):
+        if c.employer_id is not None and c.employer_id not in known:
+            raise InvalidInputError(f"consents[{i}].employer_id: {c.employer_id} is not an "
+                                    "employer")
+    conn.execute("DELETE FROM candidate_consent WHERE candidate_id = %s", (candidate_id,))
+    with conn.cursor() as cur:
+        cur.executemany("INSERT INTO candidate_consent (candidate_id, employer_id)"
+                        " VALUES (%s, %s) ON CONFLICT DO NOTHING",
+                        [(candidate_id, c.employer_id) for c in consents])
+
+
+def qualifications_of(conn: psycopg.Connection, candidate_id: str) -> list[dict[str, Any]]:
+    """The candidate's qualifications as stored, in the order they were given."""
+    return conn.cursor(row_factory=dict_row).execute(
+        "SELECT title, country, type, duration_years, eqf_level, content, status::text"
+        " AS status, decided_on, authority, compensation::text AS compensation, eqf_method"
+        " FROM candidate_qualification WHERE candidate_id = %s ORDER BY id",
+        (candidate_id,)).fetchall()

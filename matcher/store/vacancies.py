@@ -238,3 +238,9 @@ def load_vacancy_facts(conn: psycopg.Connection, ids: list[int]) -> dict[int, Va
                                  " WHERE vacancy_id = ANY(%s)", (ids,)):
         facts[vid].prerequisites.append(uri)
     return facts
+
+
+def set_open(conn: psycopg.Connection, vacancy_id: int, is_open: bool) -> None:
+    """Close a vacancy (it leaves every match list) or open it again."""
+    conn.execute("UPDATE vacancy SET is_open = %s, updated_at = now() WHERE id = %s",
+                 (is_open, vacancy_id))
