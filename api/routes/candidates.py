@@ -7,10 +7,22 @@ from typing import Annotated, Any, Literal
 
 import psycopg
 from fastapi import APIRouter, Query, Response, status
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from api import responses as r
-from api.deps import Conn, CurrentUser, EngineDep, Lang, Limit, Offset, Tx, page, upserted
+from api.deps import (
+    Conn,
+    CurrentUser,
+    EngineDep,
+    Lang,
+    Limit,
+    Offset,
+    Tx,
+    as_sent,
+    page,
+    upserted,
+)
 from matcher.access import candidate_scope, candidate_write_org, require
 from matcher.match.matcher import vacancy_summary
 from matcher.schemas import CandidateIn, CandidateRef, Consent
@@ -123,7 +135,7 @@ def matches(candidate_id: CandidateId, who: CurrentUser, engine: EngineDep, conn
             kind: Annotated[list[Literal["job", "apprenticeship", "placement"]] | None,
                             Query()] = None,
             limit: Limit = 20, offset: Offset = 0, lang: Lang = None,
-            courses: bool = True) -> dict[str, Any]:
+            courses: bool = True) -> JSONResponse:
     """Vacancies for the candidate, best first, each with its score breakdown, matched
     and missing skills, language gap, distance, and the course plan for its gaps."""
     candidate_scope(conn, who, candidate_id)
@@ -134,7 +146,7 @@ def matches(candidate_id: CandidateId, who: CurrentUser, engine: EngineDep, conn
     audit(conn, who, "candidate.matches", candidate_id)  # the evidence is their words
     items = [{"vacancy": vacancy_summary(m.vacancy), **ex}
              for m, ex in zip(window, explained, strict=True)]
-    return page(items, len(found), limit, offset)
+    return as_sent(page(items, len(found), limit, offset))
 
 
 @router.get("/{candidate_id}/courses", **r.answers(r.CourseSuggestionPage, 403, 404))

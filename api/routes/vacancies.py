@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response, status
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 from starlette.concurrency import run_in_threadpool
 
@@ -17,6 +18,7 @@ from api.deps import (
     Lang,
     Limit,
     Offset,
+    as_sent,
     import_body,
     page,
     upserted,
@@ -92,7 +94,7 @@ def update_vacancy(vacancy_id: int, body: VacancyPatch, who: CurrentUser,
 
 @router.get("/{vacancy_id}/matches", **r.answers(r.CandidateMatchPage, 403, 404))
 def matches(vacancy_id: int, who: CurrentUser, engine: EngineDep, conn: Conn,
-            limit: Limit = 20, offset: Offset = 0, lang: Lang = None) -> dict[str, Any]:
+            limit: Limit = 20, offset: Offset = 0, lang: Lang = None) -> JSONResponse:
     """Candidates for a vacancy, best first. Employers see pseudonymised profiles (skills,
     languages, region; no name, contact or the person's own words) unless the candidate
     consented to them; coaches see the candidates of their centre."""
@@ -117,4 +119,4 @@ def matches(vacancy_id: int, who: CurrentUser, engine: EngineDep, conn: Conn,
             item["candidate"]["personal"] = people.get(cid)
             audit(conn, who, "candidate.match_read", cid, vacancy_id=vacancy_id)
         items.append(item)
-    return page(items, len(found), limit, offset)
+    return as_sent(page(items, len(found), limit, offset))
