@@ -35,7 +35,7 @@ from matcher.recognition.estimator import EqfLevelEstimator
 from matcher.recognition.qualification_types import estimate_level, infer_type
 from matcher.recognition.recogniser import MODEL_FIRST, Recogniser, eqf_level
 from matcher.recognition.regulation import RegulationProfile
-from matcher.schemas import QualificationFacts
+from matcher.schemas import QualificationFields
 from matcher.settings import Settings
 from matcher.wiring import load_normalizer, make_encoder, make_multilingual
 from skills_taxonomy.normalize import Normalizer
@@ -67,7 +67,7 @@ def chain(train: list[EqfEntry], test: list[EqfEntry], model_first: float,
     model = EqfLevelEstimator().fit([e.qualification for e in fit_rows],
                                     [e.eqf_level for e in fit_rows])
     table = EqfTable(train)
-    return [eqf_level(QualificationFacts(title=e.qualification[:300], country=e.country),
+    return [eqf_level(QualificationFields(title=e.qualification[:300], country=e.country),
                       table, model, model_first)["level"] for e in test]
 
 

@@ -111,7 +111,7 @@ class Personal(Model):
     address: str | None = Field(None, max_length=500)
 
 
-class QualificationFacts(Model):
+class QualificationFields(Model):
     """What is known about a foreign qualification: the input of recognition."""
 
     title: Name
@@ -123,7 +123,7 @@ class QualificationFacts(Model):
     content: ShortText | None = Field(None, description="subjects or modules, free text")
 
 
-class Qualification(QualificationFacts):
+class Qualification(QualificationFields):
     year: int | None = Field(None, ge=1940, le=2100)
     status: RecognitionStatus = "none"
     decided_on: dt.date | None = None
@@ -141,7 +141,7 @@ class Qualification(QualificationFacts):
         return self
 
 
-class QualificationQuery(QualificationFacts):
+class QualificationQuery(QualificationFields):
     lang: LangCode | None = None
     years_practice: float = Field(0, ge=0, le=60, description="years worked in the field")
 
@@ -265,5 +265,5 @@ class OutcomeIn(Model):
 
 __all__ = ["NO_NUL", "CandidateIn", "CandidateRef", "Consent", "CourseIn", "Experience",
            "LanguageLevel", "Location", "OutcomeIn", "Personal", "Preferences",
-           "Qualification", "QualificationFacts", "QualificationQuery", "SkillClaim",
+           "Qualification", "QualificationFields", "QualificationQuery", "SkillClaim",
            "VacancyIn"]

@@ -17,7 +17,7 @@ from matcher.recognition.estimator import EqfLevelEstimator
 from matcher.recognition.qualification_types import estimate_level, infer_type
 from matcher.recognition.recogniser import eqf_level, experience_confidence
 from matcher.recognition.regulation import RegulationProfile
-from matcher.schemas import QualificationFacts
+from matcher.schemas import QualificationFields
 from skills_taxonomy.errors import InvalidInputError
 
 NURSING_ASSISTANT = "http://data.europa.eu/esco/occupation/87d0795a-d41f-47ee-979f-0ab7d73836e7"
@@ -173,7 +173,7 @@ def test_a_title_listed_at_several_levels_gives_the_lowest_and_says_so() -> None
     table = EqfTable(rows + [EqfEntry("t", "Ireland", "Higher Certificate", 6)])
     entry, _, levels = table.lookup("Ireland", "Professional Award") or (None, 0, [])
     assert entry is not None and entry.eqf_level == 4 and levels == [4, 5, 6]
-    found = eqf_level(QualificationFacts(title="Professional Award", country="Ireland"), table,
+    found = eqf_level(QualificationFields(title="Professional Award", country="Ireland"), table,
                       None)
     assert found["level"] == 4 and found["evidence"]["levels_in_table"] == [4, 5, 6]
 
@@ -181,15 +181,15 @@ def test_a_title_listed_at_several_levels_gives_the_lowest_and_says_so() -> None
 def test_eqf_level_order_given_then_table_then_rules() -> None:
     table = EqfTable(project_table())
     title = "الشهادة الثانوية العامة"
-    given = eqf_level(QualificationFacts(title=title, country="Syria", eqf_level=5), table, None)
+    given = eqf_level(QualificationFields(title=title, country="Syria", eqf_level=5), table, None)
     assert given == {"level": 5, "method": "given", "estimated": False}
-    found = eqf_level(QualificationFacts(title=title, country="Syria"), table, None)
+    found = eqf_level(QualificationFields(title=title, country="Syria"), table, None)
     assert (found["level"], found["method"], found["estimated"]) == (4, "table", False)
     assert found["evidence"]["source"] == "project"
-    rule = eqf_level(QualificationFacts(title=title, country="Egypt"), table, None)
+    rule = eqf_level(QualificationFields(title=title, country="Egypt"), table, None)
     assert (rule["level"], rule["method"], rule["estimated"]) == (4, "type_and_duration", True)
     assert rule["evidence"]["type_from"] == "title"
-    nothing = eqf_level(QualificationFacts(title="Schweißer"), table, None)
+    nothing = eqf_level(QualificationFields(title="Schweißer"), table, None)
     assert (nothing["level"], nothing["method"], nothing["estimated"]) == (None, "unknown",
                                                                            True)
 
@@ -240,7 +240,7 @@ def test_text_model_answers_when_no_table_row_and_no_type() -> None:
     titles, levels = zip(*TOY, strict=True)
     estimator = EqfLevelEstimator().fit(list(titles), list(levels))
     table = EqfTable([EqfEntry("toy", "Slovenia", "Master degree", 7)])
-    found = eqf_level(QualificationFacts(title="Bachelor of Science in Chemistry"), table,
+    found = eqf_level(QualificationFields(title="Bachelor of Science in Chemistry"), table,
                       estimator)
     assert (found["level"], found["method"], found["estimated"]) == (6, "text_model", True)
     assert 0.5 <= found["evidence"]["probability"] <= 1.0

@@ -15,7 +15,7 @@ from matcher.recognition.eqf_table import EqfEntry, EqfTable
 from matcher.recognition.estimator import EqfLevelEstimator, training_rows
 from matcher.recognition.qualification_types import core_title, estimate_level, infer_type
 from matcher.recognition.regulation import RegulationProfile
-from matcher.schemas import QualificationFacts
+from matcher.schemas import QualificationFields
 from skills_taxonomy.model import Concept
 from skills_taxonomy.text import fold
 
@@ -48,7 +48,7 @@ def experience_confidence(years: float) -> float:
     return round(EXPERIENCE_MAX * (1 - math.exp(-years / EXPERIENCE_YEARS_SCALE)), 4)
 
 
-def eqf_level(q: QualificationFacts, table: EqfTable, estimator: EqfLevelEstimator | None,
+def eqf_level(q: QualificationFields, table: EqfTable, estimator: EqfLevelEstimator | None,
               model_first: float = MODEL_FIRST) -> dict[str, Any]:
     """The EQF level with the evidence for it; `method` says where it came from: the given
     level, a reference-table row, the text model (when at least `model_first` sure), the
@@ -109,7 +109,7 @@ class Recogniser:
                 estimator = EqfLevelEstimator().fit(titles, levels)
         return cls(concepts, EqfTable(entries), RegulationProfile(country), estimator)
 
-    def eqf(self, q: QualificationFacts) -> dict[str, Any]:
+    def eqf(self, q: QualificationFields) -> dict[str, Any]:
         """The level with the evidence for it; `method` says where it came from."""
         return eqf_level(q, self.table, self.estimator, self.model_first)
 
@@ -165,7 +165,7 @@ class Recogniser:
                 out[skill] = (round(CONTENT_CONFIDENCE * score, 4), "listed in the content")
         return out
 
-    def recognise(self, q: QualificationFacts, lang: str | None = None,
+    def recognise(self, q: QualificationFields, lang: str | None = None,
                   years_practice: float = 0.0) -> dict[str, Any]:
         label_lang = lang or "en"
         eqf = self.eqf(q)
