@@ -1,0 +1,222 @@
+"""The base of every response body, the error answers and `answers()` (a route's
+response model and documented errors), and the pieces several bodies share."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Number = int | float  # kept as sent: an int stays an int
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+# --- errors ------------------------------------------------------------------------------------
+class Error(Out):
+    detail: str = Field(description="what went wrong, naming the field where there is one")
+
+
+class ErrorItem(Out):
+    field: str | None = Field(None, description="the field, e.g. `body.location.lat`")
+    message: str
+    row: int | None = Field(None, description="in a bulk import: the row (from 1)")
+
+
+class ValidationError(Error):
+    """A request the app refuses: the message names the field(s); `errors` lists each
+    (per field for a malformed request, per row for a bulk import)."""
+
+    errors: list[ErrorItem] | None = None
+
+
+_ERRORS: dict[int, tuple[type[BaseModel], str]] = {
+    400: (Error, "The body could not be read (not UTF-8, or not the declared encoding)"),
+    401: (Error, "No bearer token, or an invalid or revoked one"),
+    403: (Error, "The caller's role may not use this route (or write for this organisation)"),
+    404: (Error, "Not found, or outside the caller's scope (ids leak nothing)"),
+    409: (Error, "Conflicts with the stored state"),
+    413: (Error, "The body is larger than the limit"),
+    422: (ValidationError, "Invalid input; the message names the field"),
+    503: (Error, "The database is unavailable"),
+}
+
+
+def answers(model: Any, *codes: int, body: bool = False, upsert: bool = False,
+            ) -> dict[str, Any]:
+    """Keyword arguments for a route: its response model, and each error code it can give
+    (401, 422 and 503 always; with a JSON `body` also 400 and 413) documented with its
+    body. An `upsert` answers 201 when it creates and 200 when it replaces."""
+    wanted = sorted({401, 422, 503, *codes, *((400, 413) if body else ())})
+    responses: dict[int | str, dict[str, Any]] = {
+        code: {"model": _ERRORS[code][0], "description": _ERRORS[code][1]} for code in wanted}
+    if upsert:
+        responses[200] = {"model": model, "description": "Replaced: a record with this "
+                                                         "external id existed"}
+    if 401 in wanted:
+        responses[401]["headers"] = {"WWW-Authenticate": {"schema": {"type": "string"}}}
+    return {"response_model": model, "response_model_exclude_unset": True,
+            "responses": responses}
+
+
+# --- shared pieces -----------------------------------------------------------------------------
+class Page(Out):
+    total: int
+    limit: int
+    offset: int
+
+
+class Labelled(Out):
+    id: str
+    label: str
+
+
+class SkillRef(Out):
+    skill: str
+    label: str
+
+
+class LanguageLevel(Out):
+    lang: str
+    level: str
+
+
+class LinkedMention(Out):
+    concept: str
+    label: str | None = None
+    text: str | None = None
+    score: float | None = None
+    method: str | None = None
+
+
+class LinkedStatement(Out):
+    field: str
+    text: str
+    lang: str | None = None
+    linked: list[LinkedMention]
+    unlinked: list[str]
+
+
+class Linking(Out):
+    """What linking made of free text: per statement, and the warnings a human must act
+    on."""
+
+    needs_review: bool
+    warnings: list[str]
+    statements: list[LinkedStatement]
+
+
+class Upserted(Out):
+    id: int
+    created: bool = Field(description="true: created (201 with Location); false: replaced (200)")
+
+
+class Imported(Out):
+    imported: int
+    created: int
+    updated: int
+    ids: list[int]
+
+
+class RegulationRules(Out):
+    country: str
+    regulated: bool
+    source: str
+    reason: str | None = None
+    authority: str | None = None
+    legal_basis: str | None = None
+    compensation_measures: list[str] = []
+    work_without_recognition: bool | None = None
+
+
+class MatchRecognition(Out):
+    regulated: bool
+    occupation: str | None = None
+    status: str | None = None
+    compensation: str | None = None
+    rules: RegulationRules | None = None
+
+
+class PlannedCourse(Out):
+    id: int
+    title: str
+    provider: str
+    lang: str
+    min_level: str
+    duration_weeks: Number
+    online: bool
+    town: str | None
+    cost_eur: Number | None = None
+    funding: str | None = None
+    next_start: str | None = None
+    seats: int | None = None
+    closes: list[SkillRef] = []
+    compensation_measure: str | None = None
+
+
+class Uncovered(SkillRef):
+    courses_not_open_to_you: list[dict[str, Any]] | None = None
+
+
+class CoursePlan(Out):
+    complete: bool
+    exact: bool
+    total_weeks: Number
+    courses: list[PlannedCourse]
+    uncovered: list[Uncovered]
+    note: str | None = None
+
+
+class VacancySummary(Out):
+    id: int
+    title: str
+    kind: str
+    town: str | None
+    employer_id: int
+    occupation: str | None
+    slots: int | None = None
+    start_date: str | None = None
+    regulated: bool | None = None
+
+
+class Feature(Out):
+    value: Number
+    weight: Number
+    contribution: Number
+
+
+class MatchedSkill(Out):
+    skill: str
+    label: str
+    essential: bool
+    credit: Number
+    via: str
+    evidence: list[dict[str, Any]] = []
+    candidate_skill: str | None = None
+    candidate_skill_label: str | None = None
+
+
+class MissingSkill(SkillRef):
+    partial_credit: Number | None = None
+
+
+class LanguageGap(Out):
+    lang: str
+    required: str
+    has: str | None
+
+
+class Explained(Out):
+    """Why a pair matches: the score and its breakdown per feature, matched and missing
+    skills, the language gap, the distance, and recognition of the occupation."""
+
+    score: Number
+    breakdown: dict[str, Feature]
+    matched_skills: list[MatchedSkill]
+    missing_essential: list[MissingSkill]
+    language_gap: list[LanguageGap]
+    distance_km: Number | None
+    recognition: MatchRecognition | None = None
+    course_plan: CoursePlan | None = None
