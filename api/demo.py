@@ -23,15 +23,15 @@ from api.main import create_app
 from matcher.demo.data import generate
 from matcher.engine import Engine
 from matcher.settings import Settings
-from matcher.store.auth import create_user, issue_token, upsert_organisation
+from matcher.store.auth import create_user, issue_token, upsert_organisation, user_named
+from matcher.store.vacancies import first_open_vacancy
 
 DEMO_USERS = (("demo admin", "admin"), ("demo coach", "coach"), ("demo employer", "employer"),
               ("demo migrant", "migrant"))
 
 
 def demo_loaded(conn: psycopg.Connection) -> bool:
-    row = conn.execute("SELECT count(*) FROM app_user WHERE name = 'demo admin'").fetchone()
-    return bool(row and row[0])
+    return user_named(conn, "demo admin", "admin") is not None
 
 
 def load_demo(engine: Engine, candidates: int = 200, vacancies: int = 1000, courses: int = 100,
@@ -69,17 +69,14 @@ def demo_tokens(engine: Engine) -> dict[str, tuple[str, dict[str, object]]]:
     out: dict[str, tuple[str, dict[str, object]]] = {}
     with engine.connection() as conn:
         for name, role in DEMO_USERS:
-            row = conn.execute("SELECT id, organisation_id, candidate_id FROM app_user"
-                               " WHERE name = %s AND role = %s ORDER BY id LIMIT 1",
-                               (name, role)).fetchone()
-            if row is None:
+            user = user_named(conn, name, role)
+            if user is None:
                 continue
-            out[role] = (issue_token(conn, row[0], "demo"),
-                         {"organisation_id": row[1], "candidate_id": row[2]})
-        if "employer" in out:
-            vac = conn.execute("SELECT min(id) FROM vacancy WHERE employer_id = %s AND is_open",
-                               (out["employer"][1]["organisation_id"],)).fetchone()
-            out["employer"][1]["vacancy_id"] = vac[0] if vac else None
+            uid, org, candidate = user
+            facts: dict[str, object] = {"organisation_id": org, "candidate_id": candidate}
+            if role == "employer":
+                facts["vacancy_id"] = first_open_vacancy(conn, org) if org is not None else None
+            out[role] = (issue_token(conn, uid, "demo"), facts)
     return out
 
 

@@ -182,11 +182,10 @@ def _cmd_users(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_tokens(args: argparse.Namespace, settings: Settings) -> int:
-    from matcher.store.auth import issue_token
+    from matcher.store.auth import issue_token, user_exists
 
     def issue(conn: psycopg.Connection) -> dict:
-        if conn.execute("SELECT 1 FROM app_user WHERE id = %s", (args.user_id,)).fetchone() \
-                is None:
+        if not user_exists(conn, args.user_id):
             raise InvalidInputError(f"user {args.user_id} does not exist")
         return {"user_id": args.user_id, "token": issue_token(conn, args.user_id, "cli")}
 

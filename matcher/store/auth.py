@@ -145,5 +145,14 @@ def user_exists(conn: psycopg.Connection, user_id: int) -> bool:
         is not None
 
 
+def user_named(conn: psycopg.Connection, name: str, role: str,
+               ) -> tuple[int, int | None, str | None] | None:
+    """The first user with this name and role: (id, organisation, candidate)."""
+    row = conn.execute("SELECT id, organisation_id, candidate_id FROM app_user"
+                       " WHERE name = %s AND role = %s ORDER BY id LIMIT 1",
+                       (name, role)).fetchone()
+    return (int(row[0]), row[1], row[2]) if row else None
+
+
 __all__ = ["ROLES", "Principal", "audit", "authenticate", "create_user", "hash_token",
            "issue_token", "organisation_kind", "revoke_tokens", "upsert_organisation"]

@@ -244,3 +244,9 @@ def set_open(conn: psycopg.Connection, vacancy_id: int, is_open: bool) -> None:
     """Close a vacancy (it leaves every match list) or open it again."""
     conn.execute("UPDATE vacancy SET is_open = %s, updated_at = now() WHERE id = %s",
                  (is_open, vacancy_id))
+
+
+def first_open_vacancy(conn: psycopg.Connection, employer_id: int) -> int | None:
+    row = conn.execute("SELECT min(id) FROM vacancy WHERE employer_id = %s AND is_open",
+                       (employer_id,)).fetchone()
+    return row[0] if row else None
