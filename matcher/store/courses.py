@@ -16,8 +16,11 @@ from matcher.intake.courses import PreparedCourse
 
 def write_courses(conn: psycopg.Connection, prepared: list[PreparedCourse],
                   ) -> list[tuple[int, bool]]:
-    out = []
-    for prep in prepared:
+    out: list[tuple[int, bool]] = [(0, False)] * len(prepared)
+    # in external-id order (stable: a repeated course ends as its last occurrence), so two
+    # imports of overlapping courses at once lock the rows in one order and never deadlock
+    for i in sorted(range(len(prepared)), key=lambda i: prepared[i].data.external_id):
+        prep = prepared[i]
         c, loc = prep.data, prep.data.location
         row = conn.execute(
             "INSERT INTO course (external_id, provider, title, description, skills_text, lang,"
@@ -45,7 +48,7 @@ def write_courses(conn: psycopg.Connection, prepared: list[PreparedCourse],
         with conn.cursor() as cur:
             cur.executemany("INSERT INTO course_skill VALUES (%s, %s, %s)",
                             [(cid, u, ev) for u, ev in prep.skills])
-        out.append((cid, bool(row[1])))
+        out[i] = (cid, bool(row[1]))
     return out
 
 

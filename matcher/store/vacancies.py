@@ -120,6 +120,7 @@ def _upsert_staged(conn: psycopg.Connection) -> dict[tuple[int, str], tuple[int,
             start_date, is_open, min_permit::work_permit, regulated, accepts_in_process,
             min_eqf, embedding, linking
         FROM stage_vacancy
+        ORDER BY employer_id, external_id  -- one lock order: concurrent imports never deadlock
         ON CONFLICT (employer_id, external_id) DO UPDATE SET kind = excluded.kind,
             title = excluded.title, description = excluded.description,
             essential_skills_text = excluded.essential_skills_text,
