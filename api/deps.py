@@ -22,8 +22,15 @@ from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic_core import to_json
 
+from api.limits import client_address, throttle
 from matcher.engine import Engine
-from matcher.store.auth import Principal, authenticate
+from matcher.store.auth import (
+    Principal,
+    TokenExpiredError,
+    TokenLifetime,
+    authenticate,
+    hash_token,
+)
 
 _bearer = HTTPBearer(auto_error=False, description="a token from `matcher users add` or the demo")
 
@@ -86,20 +93,43 @@ Tx = Annotated[Transaction, Depends(transaction, scope="function")]
 Conn = Annotated[psycopg.Connection, Depends(connection, scope="function")]
 
 
-def current_user(engine: EngineDep, credentials: Annotated[
+def current_user(request: Request, engine: EngineDep, credentials: Annotated[
         HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
+    """The token's user. An address with too many failed tokens in the last minute gets
+    429 before its token is looked at (`api/limits.py`); an expired token 401 saying so."""
     unauthorised = {"WWW-Authenticate": "Bearer"}
     if credentials is None:
         raise HTTPException(401, "missing bearer token (Authorization: Bearer <token>)",
                             headers=unauthorised)
-    with engine.connection() as conn:
-        who = authenticate(conn, credentials.credentials)
+    limiter, address = throttle(request), client_address(request)
+    limiter.check_address(address)
+    lifetime = TokenLifetime(engine.settings.token_days, engine.settings.migrant_token_days)
+    try:
+        with engine.connection() as conn:
+            who = authenticate(conn, credentials.credentials, lifetime)
+    except TokenExpiredError as exc:
+        days = lifetime.for_role(str(exc)).days
+        raise HTTPException(401, f"token expired (a {exc} token is valid for {days} days);"
+                                 " ask for a new one", headers=unauthorised) from exc
     if who is None:
+        limiter.failed(address)
         raise HTTPException(401, "invalid or revoked token", headers=unauthorised)
     return who
 
 
 CurrentUser = Annotated[Principal, Depends(current_user)]
+
+
+def rate_limited(request: Request, who: CurrentUser, credentials: Annotated[
+        HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> None:
+    """For the expensive routes: counts the request against its token's limit (429 past
+    it)."""
+    assert credentials is not None  # current_user has refused a request without one
+    throttle(request).spend(hash_token(credentials.credentials)[:32])
+
+
+RateLimited = Depends(rate_limited)
+
 Limit = Annotated[int, Query(ge=1, le=100, description="page size")]
 Offset = Annotated[int, Query(ge=0, le=1_000_000, description="items to skip")]
 Lang = Annotated[str | None, Query(pattern=r"^[a-z]{2,3}$",
@@ -150,5 +180,5 @@ def as_sent(body: dict[str, Any]) -> JSONResponse:
 
 
 __all__ = ["Conn", "CurrentUser", "EngineDep", "ImportFormat", "Lang", "Limit", "Offset",
-           "Transaction", "Tx", "as_sent", "current_user", "get_engine", "import_body", "page",
-           "upserted"]
+           "RateLimited", "Transaction", "Tx", "as_sent", "current_user", "get_engine",
+           "import_body", "page", "upserted"]

@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import responses as r
+from api.logs import pseudonymise_access_log
 from api.routes import admin, candidates, courses, outcomes, recognition, taxonomy, vacancies
 from matcher.engine import Engine
 from matcher.errors import (
@@ -159,4 +160,5 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         return {"status": "ok", "taxonomy": engine_now.concepts.version}
 
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    pseudonymise_access_log(settings.log_key)  # no candidate id in the access log
     return app

@@ -2,7 +2,8 @@
 
 - admin: everything.
 - coach: the candidates of their own centre (read, write, match, export, erase, outcomes);
-  every vacancy and course (read); courses (write).
+  every vacancy and course (read); the courses their centre owns (write: new ones become
+  the centre's; a course another organisation owns, or one without an owner, answers 403).
 - employer: their organisation's vacancies (read, write, match); in matches, candidates
   pseudonymised unless the candidate consented to them; courses (read).
 - migrant: their own profile, matches, courses and course plans; export and erasure of
@@ -17,7 +18,7 @@ from __future__ import annotations
 import psycopg
 
 from matcher.errors import ForbiddenError, NotFoundError
-from matcher.store.auth import Principal
+from matcher.store.auth import Principal, organisation_kind
 from matcher.store.candidates import candidate_org
 from matcher.store.vacancies import vacancy_employer
 from skills_taxonomy.errors import InvalidInputError
@@ -77,5 +78,21 @@ def vacancy_write_employer(who: Principal, requested: int | None, field: str = "
     return requested
 
 
-__all__ = ["candidate_scope", "candidate_write_org", "require", "vacancy_scope",
-           "vacancy_write_employer"]
+def course_write_owner(conn: psycopg.Connection, who: Principal, requested: int | None,
+                       ) -> int | None:
+    """The organisation that owns a course written by this caller: a coach's centre, or
+    for an admin the provider or centre named (None: admins only). Whether the caller may
+    replace a stored course is checked in the upsert (`store.courses.write_courses`)."""
+    require(who, "admin", "coach")
+    if who.role == "coach":
+        if requested not in (None, who.organisation_id):
+            raise ForbiddenError("organisation_id: a coach writes courses of their own centre")
+        return who.organisation_id
+    if requested is not None and organisation_kind(conn, requested) not in ("provider",
+                                                                             "centre"):
+        raise InvalidInputError(f"organisation_id: {requested} is not a provider or a centre")
+    return requested
+
+
+__all__ = ["candidate_scope", "candidate_write_org", "course_write_owner", "require",
+           "vacancy_scope", "vacancy_write_employer"]

@@ -11,6 +11,8 @@
     matcher users add NAME --role admin|coach|employer|migrant [--organisation ID]
                       [--candidate ID]         prints the user's first token (shown once)
     matcher tokens issue USER_ID               a new token for an existing user
+    matcher tokens list USER_ID                the user's tokens: id, prefix, expiry, state
+    matcher tokens revoke USER_ID [TOKEN_ID]   revoke one token, or all of the user's
     matcher recognise "title" [--country C] [--type T] [--duration Y] [--content TEXT]
                       [--lang L] [--json]      reference occupation, EQF level, regulation, gap
     matcher recognise --file PATH|- [...]      one title per line, one JSON object per line
@@ -182,14 +184,32 @@ def _cmd_users(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_tokens(args: argparse.Namespace, settings: Settings) -> int:
-    from matcher.store.auth import issue_token, user_exists
+    from matcher.store.auth import (
+        TokenLifetime,
+        issue_token,
+        list_tokens,
+        revoke_tokens,
+        token_exists,
+        user_exists,
+    )
 
-    def issue(conn: psycopg.Connection) -> dict:
+    def tokens(conn: psycopg.Connection) -> dict:
         if not user_exists(conn, args.user_id):
             raise InvalidInputError(f"user {args.user_id} does not exist")
-        return {"user_id": args.user_id, "token": issue_token(conn, args.user_id, "cli")}
+        if args.action == "issue":
+            return {"user_id": args.user_id, "token": issue_token(conn, args.user_id, "cli")}
+        if args.action == "list":
+            lifetime = TokenLifetime(settings.token_days, settings.migrant_token_days)
+            return {"user_id": args.user_id, "items": [
+                {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in t.items()}
+                for t in list_tokens(conn, args.user_id, lifetime)]}
+        token_id = args.token_id
+        if token_id is not None and not token_exists(conn, args.user_id, token_id):
+            raise InvalidInputError(f"token {token_id} of user {args.user_id} does not exist")
+        return {"user_id": args.user_id, "token_id": token_id,
+                "revoked": revoke_tokens(conn, args.user_id, token_id)}
 
-    return _with_db(settings, issue)
+    return _with_db(settings, tokens)
 
 
 def _query(args: argparse.Namespace, title: str, where: str = "") -> Any:
@@ -311,9 +331,16 @@ def _admin_commands(sub: Any) -> None:
     users_add.set_defaults(func=_cmd_users)
 
     tokens = sub.add_parser("tokens", help="bearer tokens")
-    tokens_issue = tokens.add_subparsers(dest="action", required=True).add_parser("issue")
-    tokens_issue.add_argument("user_id", type=int)
-    tokens_issue.set_defaults(func=_cmd_tokens)
+    tokens_sub = tokens.add_subparsers(dest="action", required=True)
+    for action, text in (("issue", "a new token (shown once)"),
+                         ("list", "id, prefix, expiry and state of each token"),
+                         ("revoke", "revoke one token, or all of the user's")):
+        command = tokens_sub.add_parser(action, help=text)
+        command.add_argument("user_id", type=int)
+        if action == "revoke":
+            command.add_argument("token_id", type=int, nargs="?", default=None,
+                                 help="default: every token of the user")
+        command.set_defaults(func=_cmd_tokens)
 
 
 def _recognition_commands(sub: Any) -> None:

@@ -144,7 +144,10 @@ class Engine:
         return [(vid, created, prep.report)
                 for (vid, created), prep in zip(written, prepared, strict=True)]
 
-    def save_courses(self, items: list[CourseIn]) -> list[tuple[int, bool]]:
+    def save_courses(self, items: list[CourseIn], owners: list[int | None] | None = None,
+                     admin: bool = True) -> list[tuple[int, bool]]:
+        """Courses upserted, each owned by its `owners` entry; unless `admin`, one that
+        another organisation owns is refused (`write_courses`)."""
         self._check_rows(items, check_course)
         try:
             prepared = prepare_courses(self.concepts, items)
@@ -152,7 +155,7 @@ class Engine:
             raise ImportRowsError([{"row": exc.row + 1, "field": exc.field,
                                     "message": exc.detail}]) from exc
         with self.connection() as conn:
-            return write_courses(conn, prepared)
+            return write_courses(conn, prepared, owners, admin)
 
     def import_vacancies(self, body: bytes, fmt: str, employer_of: Callable[[int | None], int],
                          ) -> dict[str, Any]:
@@ -172,8 +175,23 @@ class Engine:
         return _summary([(vid, created) for vid, created, _ in saved],
                         [report for _, _, report in saved])
 
-    def import_courses(self, body: bytes, fmt: str) -> dict[str, Any]:
-        return _summary(self.save_courses(parse_rows(body, fmt, CourseIn)))
+    def import_courses(self, body: bytes, fmt: str,
+                       owner_of: Callable[[int | None], int | None] | None = None,
+                       admin: bool = True) -> dict[str, Any]:
+        """A bulk file of courses; `owner_of` maps each row's organisation_id to the owner
+        the caller may write (raising for a forbidden one)."""
+        items = parse_rows(body, fmt, CourseIn)
+        errors: list[dict[str, object]] = []
+        owners: list[int | None] = []
+        for row, item in enumerate(items, start=1):
+            try:
+                owners.append(owner_of(item.organisation_id) if owner_of
+                              else item.organisation_id)
+            except InvalidInputError as exc:
+                errors.append({"row": row, "field": "organisation_id", "message": str(exc)})
+        if errors:
+            raise ImportRowsError(errors)
+        return _summary(self.save_courses(items, owners, admin))
 
     def _check_rows(self, items: list[Any], check: Callable[[Concepts, Any], None]) -> None:
         errors: list[dict[str, object]] = []

@@ -242,6 +242,10 @@ class CourseIn(Model):
     compensation_for: ConceptId | None = Field(
         None, description="the occupation whose partial recognition this course completes")
     measure: Compensation | None = None
+    organisation_id: int | None = Field(
+        None, ge=1, description="the owner, a provider or a centre (only its users and "
+                                "admins change the course): admins choose it (none: admins "
+                                "only; replacing, none keeps the owner); coaches: their centre")
 
     @model_validator(mode="after")
     def _place(self) -> CourseIn:

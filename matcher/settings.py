@@ -52,6 +52,20 @@ class Settings(BaseSettings):
         "DE", pattern=r"^[A-Z]{2}$", description="whose regulated professions apply")
     match_weights: Path | None = Field(
         None, description="JSON of scoring weights (from training/); default: the built-in")
+    token_days: int = Field(
+        90, ge=1, le=3650, description="days a token stays valid after it was issued")
+    migrant_token_days: int = Field(
+        14, ge=1, le=3650, description="days a migrant's token (a link a coach hands out) "
+                                       "stays valid")
+    auth_failures_per_minute: int = Field(
+        20, ge=1, description="failed authentications one client address may make in a "
+                              "minute; then 429 with Retry-After until the minute has passed")
+    expensive_per_minute: int = Field(
+        120, ge=1, description="requests one token may make in a minute to the expensive "
+                               "routes (/taxonomy/normalize, the two match routes); then 429")
+    log_key: str | None = Field(
+        None, min_length=16, description="key of the hash that replaces candidate ids in "
+                                         "the access log; default: a new one per process")
 
     @field_validator("multilingual_encoder")
     @classmethod

@@ -26,7 +26,10 @@ from api.responses.admin import (  # noqa: F401
     SearchHits,
     Span,
     TaxonomyStats,
+    TokenInfo,
     TokenIssued,
+    TokenList,
+    TokenRevoked,
     UserCreated,
 )
 from api.responses.candidates import (  # noqa: F401

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from pydantic import Field
 
 from api.responses.common import Labelled, Number, Out, Page
@@ -30,6 +32,29 @@ class UserCreated(Out):
 class TokenIssued(Out):
     user_id: int
     token: str = Field(description="shown once")
+
+
+class TokenInfo(Out):
+    id: int
+    prefix: str | None = Field(description="the token's first characters (null for tokens "
+                                           "issued before prefixes were kept); never the "
+                                           "secret")
+    label: str
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    revoked_at: dt.datetime | None
+    state: str = Field(description="active, expired or revoked")
+
+
+class TokenList(Out):
+    user_id: int
+    items: list[TokenInfo]
+
+
+class TokenRevoked(Out):
+    user_id: int
+    token_id: int
+    revoked: bool = Field(description="false: it was revoked already")
 
 
 class Me(Out):

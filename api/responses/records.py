@@ -107,6 +107,9 @@ class CourseBase(Out):
     funding: str | None
     start_dates: list[dt.date]
     seats: int | None
+    organisation_id: int | None = Field(
+        None, description="the owner (its provider or a centre): only its users and admins "
+                          "change the course; null: admins only")
 
 
 class CoursePage(Page):

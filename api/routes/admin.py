@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Path, status
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api import responses as r
-from api.deps import Conn, CurrentUser, Limit, Offset, page
+from api.deps import Conn, CurrentUser, EngineDep, Limit, Offset, page
 from matcher.access import candidate_scope, require
-from matcher.errors import NotFoundError
+from matcher.errors import ForbiddenError, NotFoundError
 from matcher.schemas import refuse_nul
-from matcher.store.auth import create_user, issue_token, upsert_organisation, user_exists
+from matcher.store.auth import (
+    Principal,
+    TokenLifetime,
+    create_user,
+    issue_token,
+    list_tokens,
+    revoke_tokens,
+    token_exists,
+    upsert_organisation,
+    user_exists,
+)
 from matcher.store.auth import list_organisations as store_organisations
 
 router = APIRouter(tags=["organisations and users"])
@@ -78,6 +88,38 @@ def add_token(user_id: int, who: CurrentUser, conn: Conn) -> dict[str, Any]:
     if not user_exists(conn, user_id):
         raise NotFoundError(f"user {user_id} not found")
     return {"user_id": user_id, "token": issue_token(conn, user_id, "issued by an admin")}
+
+
+RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+
+
+def _own_or_admin(who: Principal, conn: Conn, user_id: int) -> None:
+    """Admins manage every user's tokens; everyone else only their own."""
+    if who.role != "admin" and who.user_id != user_id:
+        raise ForbiddenError(f"a {who.role} manages only their own tokens")
+    if not user_exists(conn, user_id):
+        raise NotFoundError(f"user {user_id} not found")
+
+
+@router.get("/users/{user_id}/tokens", **r.answers(r.TokenList, 403, 404))
+def tokens(user_id: RowId, who: CurrentUser, engine: EngineDep, conn: Conn) -> dict[str, Any]:
+    """The user's tokens, newest first: id, first characters (never the secret), label,
+    when issued, when they expire, whether revoked. Admins, or the user themself."""
+    _own_or_admin(who, conn, user_id)
+    lifetime = TokenLifetime(engine.settings.token_days, engine.settings.migrant_token_days)
+    return {"user_id": user_id, "items": list_tokens(conn, user_id, lifetime)}
+
+
+@router.delete("/users/{user_id}/tokens/{token_id}", **r.answers(r.TokenRevoked, 403, 404))
+def revoke_token(user_id: RowId, token_id: RowId, who: CurrentUser, conn: Conn,
+                 ) -> dict[str, Any]:
+    """Revoke one token (at once: the next request with it answers 401). Admins, or the
+    user themself."""
+    _own_or_admin(who, conn, user_id)
+    if not token_exists(conn, user_id, token_id):
+        raise NotFoundError(f"token {token_id} of user {user_id} not found")
+    revoked = revoke_tokens(conn, user_id, token_id) == 1
+    return {"user_id": user_id, "token_id": token_id, "revoked": revoked}
 
 
 @router.get("/me", **r.answers(r.Me))

@@ -18,6 +18,7 @@ from api.deps import (
     Lang,
     Limit,
     Offset,
+    RateLimited,
     Tx,
     as_sent,
     page,
@@ -130,7 +131,8 @@ def set_consents(candidate_id: CandidateId, body: ConsentsIn, who: CurrentUser,
     return {"candidate_id": candidate_id, "consents": [c.model_dump() for c in body.consents]}
 
 
-@router.get("/{candidate_id}/matches", **r.answers(r.VacancyMatchPage, 403, 404))
+@router.get("/{candidate_id}/matches", dependencies=[RateLimited],
+            **r.answers(r.VacancyMatchPage, 403, 404))
 def matches(candidate_id: CandidateId, who: CurrentUser, engine: EngineDep, conn: Conn,
             kind: Annotated[list[Literal["job", "apprenticeship", "placement"]] | None,
                             Query()] = None,
@@ -167,5 +169,8 @@ def course_plan(candidate_id: CandidateId, who: CurrentUser, engine: EngineDep, 
     """The courses with the least total duration that close the candidate's gap to a
     vacancy or an occupation; says when no such plan exists."""
     candidate_scope(conn, who, candidate_id)
+    audit(conn, who, "candidate.courses", candidate_id)
     return engine.matcher.course_plan(conn, candidate_id, vacancy_id, occupation,
                                       label_lang(conn, who, lang))
+    audit(conn, who, "candidate.course_plan", candidate_id, vacancy_id=vacancy_id,
+          occupation=occupation)

@@ -1,4 +1,6 @@
-"""Courses: write one, import many (all or nothing), read."""
+"""Courses: write one, import many (all or nothing), read. A course belongs to an
+organisation (its provider, or the centre that added it): only that organisation's users
+and admins change it (`matcher.access.course_write_owner`)."""
 
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from api.deps import (
     page,
     upserted,
 )
-from matcher.access import require
+from matcher.access import course_write_owner, require
 from matcher.intake.files import detect_format
 from matcher.schemas import CourseIn
 from matcher.store.courses import list_courses, read_course
@@ -34,9 +36,10 @@ IMPORT_BODY = import_body("courses")
 def save_course(body: CourseIn, who: CurrentUser, engine: EngineDep, response: Response,
                 ) -> dict[str, Any]:
     """Create or replace (by external id) a course: 201 with `Location` when created, 200
-    when replaced."""
-    require(who, "admin", "coach")
-    [(cid, created)] = engine.save_courses([body])
+    when replaced; 403 when another organisation owns it."""
+    with engine.connection() as conn:
+        owner = course_write_owner(conn, who, body.organisation_id)
+    [(cid, created)] = engine.save_courses([body], [owner], admin=who.role == "admin")
     return upserted(response, f"/courses/{cid}", cid, created)
 
 
@@ -44,10 +47,22 @@ def save_course(body: CourseIn, who: CurrentUser, engine: EngineDep, response: R
              **r.answers(r.Imported, 403, 413))
 async def import_courses(request: Request, who: CurrentUser, engine: EngineDep,
                          format: ImportFormat = None) -> dict[str, Any]:
+    """Courses from a file, all or nothing; 403 when a row names a course another
+    organisation owns."""
     require(who, "admin", "coach")
     fmt = detect_format(request.headers.get("content-type"), format)
     body = await request.body()
-    return await run_in_threadpool(engine.import_courses, body, fmt)
+
+    checked: dict[int | None, int | None] = {}
+
+    def owner_of(requested: int | None) -> int | None:
+        if requested not in checked:
+            with engine.connection() as conn:
+                checked[requested] = course_write_owner(conn, who, requested)
+        return checked[requested]
+
+    return await run_in_threadpool(engine.import_courses, body, fmt, owner_of,
+                                   who.role == "admin")
 
 
 @router.get("", **r.answers(r.CoursePage))

@@ -47,4 +47,9 @@ def outcomes(who: CurrentUser, conn: Conn,
     if candidate_id is not None:
         candidate_scope(conn, who, candidate_id)
     org = who.organisation_id if who.role == "coach" else None
-    return page(*list_outcomes(conn, candidate_id, org, limit, offset), limit, offset)
+    items, total = list_outcomes(conn, candidate_id, org, limit, offset)
+    # the reasons are personal data: one row per candidate read (the one asked for, or
+    # each on the page)
+    for cid in [candidate_id] if candidate_id else sorted({i["candidate_id"] for i in items}):
+        audit(conn, who, "outcome.read", cid)
+    return page(items, total, limit, offset)

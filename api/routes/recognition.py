@@ -15,6 +15,7 @@ from matcher.access import candidate_scope, require
 from matcher.domain import EVIDENCED
 from matcher.recognition.eqf_table import parse_eqf_csv
 from matcher.schemas import QualificationQuery
+from matcher.store.auth import audit
 from matcher.store.candidates import qualifications_of
 from skills_taxonomy.errors import InvalidInputError
 from skills_taxonomy.model import ConceptKind
@@ -84,6 +85,7 @@ def reachable(candidate_id: CandidateId, who: CurrentUser, engine: EngineDep, co
     """Vacancies that are not a match today but become one after a course plan of at most
     `max_weeks` (compensation measures for a partial recognition included), with the plan."""
     candidate_scope(conn, who, candidate_id)
+    audit(conn, who, "candidate.reachable", candidate_id)
     found = engine.matcher.reachable(conn, candidate_id, max_weeks, list(kind or []),
                                      label_lang(conn, who, lang))
     return page(found[offset:offset + limit], len(found), limit, offset)
@@ -96,6 +98,7 @@ def qualifications(candidate_id: CandidateId, who: CurrentUser, engine: EngineDe
     """Each of the candidate's qualifications recognised: occupation, EQF, regulation,
     recognition status, and the gap left after everything else the candidate evidences."""
     candidate_scope(conn, who, candidate_id)
+    audit(conn, who, "candidate.qualifications", candidate_id)  # titles in their own words
     lang = label_lang(conn, who, lang)
     rows = qualifications_of(conn, candidate_id)
     cand = engine.matcher.candidate(conn, candidate_id)

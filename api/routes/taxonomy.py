@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from api import responses as r
-from api.deps import CurrentUser, EngineDep
+from api.deps import CurrentUser, EngineDep, RateLimited
 from matcher.errors import NotFoundError
 from skills_taxonomy.model import ConceptKind, LabelType
 
@@ -55,7 +55,8 @@ def concept(who: CurrentUser, engine: EngineDep, id: str = Query(min_length=1, m
     return out
 
 
-@router.post("/normalize", **r.answers(r.Normalized, body=True))
+@router.post("/normalize", dependencies=[RateLimited],
+             **r.answers(r.Normalized, body=True))
 def normalize(body: NormalizeIn, who: CurrentUser, engine: EngineDep) -> dict[str, Any]:
     """Skills and occupations in a free text of any language: each mention with its span
     (in `text`, the text as linked after repairing pasted characters), concept, score,

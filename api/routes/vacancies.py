@@ -18,6 +18,7 @@ from api.deps import (
     Lang,
     Limit,
     Offset,
+    RateLimited,
     as_sent,
     import_body,
     page,
@@ -92,7 +93,8 @@ def update_vacancy(vacancy_id: int, body: VacancyPatch, who: CurrentUser,
     return {"id": vacancy_id, "is_open": body.is_open}
 
 
-@router.get("/{vacancy_id}/matches", **r.answers(r.CandidateMatchPage, 403, 404))
+@router.get("/{vacancy_id}/matches", dependencies=[RateLimited],
+            **r.answers(r.CandidateMatchPage, 403, 404))
 def matches(vacancy_id: int, who: CurrentUser, engine: EngineDep, conn: Conn,
             limit: Limit = 20, offset: Offset = 0, lang: Lang = None) -> JSONResponse:
     """Candidates for a vacancy, best first. Employers see pseudonymised profiles (skills,

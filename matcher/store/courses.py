@@ -10,12 +10,18 @@ from psycopg.rows import dict_row
 
 from matcher.concepts import Concepts, to_array
 from matcher.domain import CourseFacts, recognised_occupation, recognition_skill
-from matcher.errors import NotFoundError
+from matcher.errors import ForbiddenError, NotFoundError
 from matcher.intake.courses import PreparedCourse
 
 
 def write_courses(conn: psycopg.Connection, prepared: list[PreparedCourse],
+                  owners: list[int | None] | None = None, admin: bool = True,
                   ) -> list[tuple[int, bool]]:
+    """Upsert by external id. `owners`: each course's organisation (None: admins only;
+    replacing, None keeps the stored owner). Unless `admin`, a stored course is replaced
+    only when its owner is the row's: else `ForbiddenError`, checked in the upsert itself
+    (two writers at once cannot slip past it)."""
+    owners = owners or [None] * len(prepared)
     out: list[tuple[int, bool]] = [(0, False)] * len(prepared)
     # in external-id order (stable: a repeated course ends as its last occurrence), so two
     # imports of overlapping courses at once lock the rows in one order and never deadlock
@@ -25,9 +31,10 @@ def write_courses(conn: psycopg.Connection, prepared: list[PreparedCourse],
         row = conn.execute(
             "INSERT INTO course (external_id, provider, title, description, skills_text, lang,"
             " min_level, duration_weeks, online, town, lat, lon, cost_eur, funding,"
-            " start_dates, seats, embedding, compensation_for, measure) VALUES (%s, %s, %s, %s,"
-            " %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+            " start_dates, seats, embedding, compensation_for, measure, owner_id) VALUES (%s, %s,"
+            " %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
             " ON CONFLICT (external_id) DO UPDATE SET"
+            " owner_id = COALESCE(excluded.owner_id, course.owner_id),"
             " compensation_for = excluded.compensation_for, measure = excluded.measure,"
             " provider = excluded.provider, title = excluded.title,"
             " description = excluded.description, skills_text = excluded.skills_text,"
@@ -36,13 +43,17 @@ def write_courses(conn: psycopg.Connection, prepared: list[PreparedCourse],
             " town = excluded.town, lat = excluded.lat, lon = excluded.lon,"
             " cost_eur = excluded.cost_eur, funding = excluded.funding,"
             " start_dates = excluded.start_dates, seats = excluded.seats,"
-            " embedding = excluded.embedding, updated_at = now() RETURNING id, (xmax = 0)",
+            " embedding = excluded.embedding, updated_at = now()"
+            " WHERE %s OR course.owner_id = excluded.owner_id RETURNING id, (xmax = 0)",
             (c.external_id, c.provider, c.title, c.description, c.skills_text, c.lang,
              c.min_level,
              c.duration_weeks, c.online, loc.town if loc else None, loc.lat if loc else None,
              loc.lon if loc else None, c.cost_eur, c.funding, c.start_dates, c.seats,
-             to_array(prep.embedding), c.compensation_for, c.measure)).fetchone()
-        assert row is not None
+             to_array(prep.embedding), c.compensation_for, c.measure, owners[i],
+             admin)).fetchone()
+        if row is None:
+            raise ForbiddenError(f"external_id: course {c.external_id!r} belongs to another "
+                                 "organisation (only its owner or an admin changes it)")
         cid = int(row[0])
         conn.execute("DELETE FROM course_skill WHERE course_id = %s", (cid,))
         with conn.cursor() as cur:
@@ -55,7 +66,7 @@ def write_courses(conn: psycopg.Connection, prepared: list[PreparedCourse],
 _COURSE_COLUMNS = ("id, external_id, provider, title, description, skills_text, lang,"
                    " min_level::text AS min_level, duration_weeks, online, town, lat, lon,"
                    " cost_eur, funding, start_dates, seats, compensation_for,"
-                   " measure::text AS measure")
+                   " measure::text AS measure, owner_id AS organisation_id")
 
 
 def read_course(conn: psycopg.Connection, concepts: Concepts, course_id: int,
