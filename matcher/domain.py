@@ -76,6 +76,7 @@ class CandidateFacts:
     town: str = ""
     permit: str = ""
     kinds: list[str] = field(default_factory=list)
+    wanted: list[str] = field(default_factory=list)  # occupations named in their preferences
     recognised: set[str] = field(default_factory=set)  # occupations, full recognition
     recognition_pending: set[str] = field(default_factory=set)  # applied or partial
     compensation: dict[str, str] = field(default_factory=dict)  # occupation -> measure

@@ -60,7 +60,8 @@ class Engine:
         with db.connection() as conn:
             self.recogniser = self._recogniser(conn)
         self.matcher = Matcher(concepts, self.scorer, self.recogniser.profile,
-                               settings.hnsw_ef_search)
+                               settings.hnsw_ef_search, settings.relevance_floor,
+                               settings.short_list)
 
     # --- recognition --------------------------------------------------------------------------
     def _recogniser(self, conn: psycopg.Connection) -> Recogniser:

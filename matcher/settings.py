@@ -10,6 +10,16 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from skills_taxonomy.concept_index import MlLabels
 
+# The relevance floor's defaults, from the demo data (BENCHMARKS.md, "Relevance floor"):
+# at these no vacancy of the candidate's own occupation is cut, and most pairs of
+# unrelated trades (a bus driver at essential coverage 0 to a care assistant) are.
+# Apprenticeships and placements teach the skills (scoring weighs coverage less there).
+RELEVANCE_FLOOR: dict[str, dict[str, float]] = {
+    "job": {"essential": 0.2, "score": 0.25},
+    "apprenticeship": {"essential": 0.15, "score": 0.25},
+    "placement": {"essential": 0.15, "score": 0.25},
+}
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="MATCHER_", env_file=".env", extra="ignore")
@@ -52,6 +62,17 @@ class Settings(BaseSettings):
         "DE", pattern=r"^[A-Z]{2}$", description="whose regulated professions apply")
     match_weights: Path | None = Field(
         None, description="JSON of scoring weights (from training/); default: the built-in")
+    relevance_floor: dict[str, dict[str, float]] = Field(
+        default_factory=lambda: {kind: dict(floor) for kind, floor in RELEVANCE_FLOOR.items()},
+        description="per kind of vacancy, the least essential coverage and score a match "
+                    "needs to be listed (JSON, e.g. {\"job\": {\"essential\": 0.2, \"score\": "
+                    "0.25}}; a kind or bound left out keeps its default); a vacancy in an "
+                    "occupation the candidate worked, qualified in or asked for is always "
+                    "listed. The list says how many were cut")
+    short_list: int = Field(
+        10, ge=0, le=1000,
+        description="a match or course list shorter than this says why (counts of what "
+                    "each filter excluded)")
     token_days: int = Field(
         90, ge=1, le=3650, description="days a token stays valid after it was issued")
     migrant_token_days: int = Field(
@@ -66,6 +87,22 @@ class Settings(BaseSettings):
     log_key: str | None = Field(
         None, min_length=16, description="key of the hash that replaces candidate ids in "
                                          "the access log; default: a new one per process")
+
+    @field_validator("relevance_floor")
+    @classmethod
+    def _floor_in_range(cls, value: dict[str, dict[str, float]],
+                        ) -> dict[str, dict[str, float]]:
+        merged = {kind: dict(floor) for kind, floor in RELEVANCE_FLOOR.items()}
+        for kind, floor in value.items():
+            if kind not in merged:
+                raise ValueError(f"{kind}: not a kind of vacancy ({', '.join(merged)})")
+            for bound, least in floor.items():
+                if bound not in ("essential", "score"):
+                    raise ValueError(f"{kind}.{bound}: expected essential or score")
+                if not 0.0 <= least <= 1.0:
+                    raise ValueError(f"{kind}.{bound}: {least} is not between 0 and 1")
+                merged[kind][bound] = least
+        return merged
 
     @field_validator("multilingual_encoder")
     @classmethod

@@ -47,6 +47,21 @@ def repair(text: str) -> str:
     text = _STRAY_JOINER.sub("", _INVISIBLE.sub("", text))
     text = "\n".join(_SPACES.sub(" ", line).strip() for line in text.splitlines())
     return text.strip()
+
+
+_PY_ESCAPE = re.compile(r"\\(?:x([0-9a-f]{2})|u([0-9a-f]{4})|U([0-9a-f]{8}))")
+
+
+def unescape_repr(text: str) -> str:
+    """Text with the escapes of Python's `repr` (\\u200c, \\xa0, \\U0001f600) turned back
+    into their characters: evidence derived from a title was once written with `repr`, so
+    rows stored then show a zero-width non-joiner as the six characters `\\u200c`."""
+    if "\\" not in text:
+        return text
+    return _PY_ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2) or m.group(3), 16)),
+                          text)
+
+
 _NO_SPACE_SCRIPTS = ("CJK", "HIRAGANA", "KATAKANA", "THAI", "LAO", "KHMER", "MYANMAR")
 
 # Words that rarely begin or end a skill mention; spans are trimmed of them. English and

@@ -73,6 +73,12 @@ class _Skills:
             self.rows[(row.uri, row.source)] = row
 
 
+def quoted(title: str) -> str:
+    """A title quoted in derived evidence, as written (not `repr`, which escapes the
+    zero-width non-joiner of Persian spelling and other invisible characters)."""
+    return f"'{title}'"
+
+
 def _check_ids(concepts: Concepts, data: CandidateIn) -> None:
     """Every concept id given is known and of its kind; the error names the field."""
     for i, claim in enumerate(data.skills):
@@ -127,7 +133,7 @@ def _qualified(recogniser: Recogniser, data: CandidateIn, content_skills: dict[
             continue
         occupation, link_score = ranked[0]
         rows.append(QualificationRow(occupation, link_score, eqf))
-        what = f"qualification {q.title!r}" + (f" ({q.country})" if q.country else "")
+        what = f"qualification {quoted(q.title)}" + (f" ({q.country})" if q.country else "")
         for uri, (confidence, how) in recogniser.evidenced_skills(
                 occupation, eqf["level"], content_skills.get(i, {})).items():
             if confidence >= MIN_DERIVED:
@@ -154,7 +160,7 @@ def _experienced(concepts: Concepts, data: CandidateIn, skills: _Skills,
         if occupation is None or exp.years <= 0:
             continue
         confidence = experience_confidence(exp.years)
-        what = f"{exp.years:g} years as {exp.title!r}"
+        what = f"{exp.years:g} years as {quoted(exp.title)}"
         for wanted, factor in ((concepts.essential_skills(occupation), 1.0),
                                (concepts.optional_skills(occupation), 0.5)):
             for uri in wanted:

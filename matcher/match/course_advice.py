@@ -5,18 +5,24 @@ what their target occupations require."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from typing import Any
 
 import psycopg
 
-from matcher.domain import CandidateFacts, VacancyFacts
+from matcher.domain import EVIDENCED, CandidateFacts, VacancyFacts
 from matcher.errors import NotFoundError
-from matcher.match.course_plan import plan_courses, why_not
+from matcher.match.course_plan import plan_courses, why_not, why_not_code
 from matcher.match.explanations import Explainer, usable_courses
 from matcher.store.courses import load_courses_teaching
 from matcher.store.vacancies import load_vacancy_facts
 from skills_taxonomy.errors import InvalidInputError
 from skills_taxonomy.model import ConceptKind
+
+# Why a course teaching a skill the candidate lacks is not listed.
+_NOT_OPEN = {"no_seats": "no seats left", "language_level": "a higher level of the course "
+             "language needed", "distance": "outside the travel radius",
+             "no_start_date": "no upcoming start date"}
 
 
 class CourseAdvisor:
@@ -69,17 +75,24 @@ class CourseAdvisor:
                 **explainer.plan_view(plan, lang, today, excluded)}
 
     def courses_for(self, conn: psycopg.Connection, cand: CandidateFacts,
-                    targets: list[str], lang: str, today: dt.date) -> list[dict[str, Any]]:
+                    targets: list[str], lang: str, today: dt.date, short_list: int = 0,
+                    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]] | None]:
         """Courses the candidate can take that teach what the target occupations require
-        and they lack, most relevant first."""
+        and they lack, most relevant first; for a list shorter than `short_list`, why it
+        is short (no target, nothing missing, skills no course teaches, and how many
+        courses each `why_not` reason keeps out)."""
         need: dict[str, list[str]] = {}
         for occ in targets:
             for s in self.concepts.essential_skills(occ):
-                if s not in cand.skills:
+                if cand.strength(s) < EVIDENCED:  # as a match counts it missing
                     need.setdefault(s, []).append(occ)
         out: list[dict[str, Any]] = []
-        for c in load_courses_teaching(conn, list(need)):
-            if why_not(c, cand.languages, cand.lat, cand.lon, cand.radius_km, today):
+        closed: Counter[str] = Counter()
+        teaching = load_courses_teaching(conn, list(need))
+        for c in teaching:
+            reason = why_not(c, cand.languages, cand.lat, cand.lon, cand.radius_km, today)
+            if reason:
+                closed[why_not_code(reason)] += 1
                 continue
             closes = sorted(c.skills & set(need))
             relevance = len(closes) / max(1, len(need))
@@ -88,4 +101,25 @@ class CourseAdvisor:
                  "for_occupations": [self.concepts.label(o, lang) for o in need[s]]}
                 for s in closes]})
         out.sort(key=lambda c: (-c["relevance"], c["duration_weeks"], c["id"]))
-        return out
+        if len(out) >= short_list:
+            return out, None
+        reasons: list[dict[str, Any]] = []
+        if not targets:
+            reasons.append({"reason": "no_target", "count": 0, "detail": (
+                "no target occupation: the candidate names none in their preferences and "
+                "no vacancy matches them above the relevance floor")})
+        elif not need:
+            reasons.append({"reason": "nothing_missing", "count": 0, "detail": (
+                "the candidate has every essential skill of their target occupations "
+                "(with evidence: claimed, or implied by a qualification or experience)")})
+        else:
+            taught = set().union(*(c.skills for c in teaching))
+            untaught = [s for s in need if s not in taught]
+            if untaught:
+                reasons.append({"reason": "no_course_teaches", "count": len(untaught),
+                                "detail": f"{len(untaught)} of the {len(need)} skills the "
+                                          "candidate lacks are taught by no course"})
+            reasons.extend({"reason": code, "count": n, "detail": f"{_NOT_OPEN[code]}: {n} "
+                            f"course{'' if n == 1 else 's'} teaching a skill they lack"}
+                           for code, n in closed.items())
+        return out, reasons

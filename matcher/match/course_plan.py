@@ -33,6 +33,16 @@ def why_not(course: CourseFacts, languages: dict[str, str], lat: float, lon: flo
     return None
 
 
+WHY_NOT = {"no seats": "no_seats", "needs ": "language_level", "outside": "distance",
+           "no upcoming": "no_start_date"}
+
+
+def why_not_code(reason: str) -> str:
+    """What kind of `why_not` reason this is: no_seats, language_level, distance or
+    no_start_date."""
+    return next(code for prefix, code in WHY_NOT.items() if reason.startswith(prefix))
+
+
 @dataclass
 class Plan:
     complete: bool
@@ -108,4 +118,4 @@ def _greedy_cover(useful: list[tuple[int, CourseFacts]], full: int) -> list[Cour
     return chosen
 
 
-__all__ = ["EXACT_MAX_SKILLS", "Plan", "plan_courses", "why_not"]
+__all__ = ["EXACT_MAX_SKILLS", "Plan", "plan_courses", "why_not", "why_not_code"]

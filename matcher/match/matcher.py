@@ -6,7 +6,8 @@ a short plan makes reachable (`matcher.match.course_advice`)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
@@ -17,16 +18,17 @@ from matcher.errors import NotFoundError
 from matcher.match.course_advice import CourseAdvisor
 from matcher.match.course_plan import plan_courses
 from matcher.match.explanations import Explainer, after_courses, usable_courses
-from matcher.match.scoring import Scored, Scorer, gate
+from matcher.match.scoring import Scored, Scorer, gate, gate_code
 from matcher.recognition.regulation import RegulationProfile
+from matcher.settings import RELEVANCE_FLOOR
 from matcher.store.candidates import load_facts
 from matcher.store.courses import load_courses_teaching
 from matcher.store.retrieval import (
     CANDIDATE_SOURCES,
     VACANCY_SOURCES,
     box,
-    preferred_occupations,
     shortlist,
+    vacancy_exclusions,
     vacancy_reach,
 )
 from matcher.store.vacancies import load_vacancy_facts
@@ -49,13 +51,39 @@ class Match:
     scored: Scored
 
 
+@dataclass
+class MatchList:
+    """A candidate's matches above the relevance floor, best first; how many the floor
+    cut, per kind; and for a short list, why it is short (`Matcher.why_short`)."""
+    matches: list[Match]
+    cut: dict[str, int] = field(default_factory=dict)
+    reasons: list[dict[str, Any]] | None = None
+
+
+# Why a vacancy is not in a candidate's list, in the words of a reason.
+_EXCLUDED = {
+    "kind": "of a kind not asked for (asked: {kinds})",
+    "work_permit": "a stronger work permit needed than the candidate's ({permit})",
+    "distance": "beyond the travel radius of {radius:g} km",
+    "recognition": "a regulated occupation: recognition of a qualification needed",
+    "prerequisite": "a prerequisite skill the candidate lacks",
+    "qualification_level": "a qualification at a higher EQF level needed",
+    "language": "an apprenticeship's language level not met",
+    "below_relevance_floor": "below the relevance floor ({floor})",
+}
+
+
 class Matcher:
     def __init__(self, concepts: Concepts, scorer: Scorer, profile: RegulationProfile,
-                 ef_search: int = 200) -> None:
+                 ef_search: int = 200, floor: dict[str, dict[str, float]] | None = None,
+                 short_list: int = 10) -> None:
         self.concepts = concepts
         self.scorer = scorer
         self.profile = profile
         self.ef_search = ef_search
+        self.floor = {kind: {**least, **(floor or {}).get(kind, {})}
+                      for kind, least in RELEVANCE_FLOOR.items()}
+        self.short_list = short_list
         self.explainer = Explainer(concepts, scorer, profile)
         self.advisor = CourseAdvisor(self.explainer)
 
@@ -72,6 +100,15 @@ class Matcher:
         """All shortlisted vacancies the candidate passes the gates of, best first.
         `strict_recognition=False` also admits regulated vacancies whose recognition the
         candidate has applied for (the reachable view plans the compensation measure)."""
+        return self._vacancies(conn, candidate_id, kinds, shortlist_size,
+                               strict_recognition)[0]
+
+    def _vacancies(self, conn: psycopg.Connection, candidate_id: str,
+                   kinds: list[str] | None = None, shortlist_size: int = SHORTLIST,
+                   strict_recognition: bool = True,
+                   ) -> tuple[list[Match], CandidateFacts, dict[str, Any], Counter[str]]:
+        """`vacancies_for`, with the candidate, the retrieval's parameters and how many
+        shortlisted vacancies each kind of gate kept out."""
         cand = self.candidate(conn, candidate_id)
         for kind in kinds or []:
             if kind not in KINDS:
@@ -85,11 +122,82 @@ class Matcher:
             "relaxed": not strict_recognition,
             "occupations": sorted(set(cand.experience) | cand.qualified)}
         ids = shortlist(conn, VACANCY_SOURCES, params, cand.vector is not None, self.ef_search)
-        passing = [v for v in load_vacancy_facts(conn, [int(i) for i in ids]).values()
-                   if gate(cand, v, strict_recognition) is None]
+        passing, gated = [], Counter[str]()
+        for v in load_vacancy_facts(conn, [int(i) for i in ids]).values():
+            reason = gate(cand, v, strict_recognition)
+            if reason is None:
+                passing.append(v)
+            else:
+                gated[gate_code(reason)] += 1
         matches = [Match(cand, v, s) for v, s in zip(
             passing, self.scorer.score_all(cand, passing), strict=True)]
-        return sorted(matches, key=lambda m: (-m.scored.score, m.vacancy.id))
+        return sorted(matches, key=lambda m: (-m.scored.score, m.vacancy.id)), cand, params, \
+            gated
+
+    def matches_for(self, conn: psycopg.Connection, candidate_id: str,
+                    kinds: list[str] | None = None, floor: bool = True, why: bool = True,
+                    ) -> MatchList:
+        """The vacancies to show a candidate: those above the relevance floor (`relevant`;
+        all with `floor=False`), best first, with how many the floor cut; a list shorter
+        than `short_list` says why (`why_short`), unless `why=False`."""
+        found, cand, params, gated = self._vacancies(conn, candidate_id, kinds)
+        kept, cut = found, Counter[str]()
+        if floor:
+            kept = []
+            for m in found:
+                if self.relevant(m):
+                    kept.append(m)
+                else:
+                    cut[m.vacancy.kind] += 1
+        listed = MatchList(kept, dict(cut))
+        if why and len(kept) < self.short_list:
+            listed.reasons = self.why_short(conn, cand, params, gated, sum(cut.values()))
+        return listed
+
+    def relevant(self, m: Match) -> bool:
+        """Above the relevance floor of the vacancy's kind (essential coverage and score),
+        or in an occupation the candidate worked or qualified in or asked for."""
+        v, c = m.vacancy, m.candidate
+        if v.occupation and (v.occupation in c.experience or v.occupation in c.qualified
+                             or v.occupation in c.wanted):
+            return True
+        least = self.floor[v.kind]
+        return m.scored.features["essential"] >= least["essential"] and \
+            m.scored.score >= least["score"]
+
+    def why_short(self, conn: psycopg.Connection, cand: CandidateFacts,
+                  params: dict[str, Any], gated: Counter[str], below_floor: int,
+                  ) -> list[dict[str, Any]]:
+        """Why a candidate's list is short: per reason, how many open vacancies it kept
+        out — each hard filter counted alone in SQL (the vacancies passing every other
+        one), then the gates and the relevance floor over the shortlist."""
+        counts = vacancy_exclusions(conn, params)
+        excluded = {code: counts[code] for code in ("kind", "work_permit", "distance")}
+        excluded["recognition"] = counts["recognition"] + gated.pop("recognition", 0)
+        excluded.update(gated)
+        excluded["below_relevance_floor"] = below_floor
+        floors = "; ".join(f"{kind}: essential coverage {least['essential']:g}, score "
+                           f"{least['score']:g}" for kind, least in self.floor.items()
+                           if kind in params["kinds"])
+        words = {"kinds": ", ".join(params["kinds"]), "permit": cand.permit or "none",
+                 "radius": cand.radius_km, "floor": floors}
+        reasons = [{"reason": code, "count": n, "detail": _EXCLUDED[code].format(**words)
+                    + f": {n} open {'vacancy' if n == 1 else 'vacancies'}"}
+                   for code, n in excluded.items() if n]
+        if not counts["open"]:
+            reasons.insert(0, {"reason": "no_open_vacancy", "count": 0,
+                               "detail": "no vacancy is open"})
+        elif not cand.skills:
+            reasons.append({"reason": "no_skills", "count": 0,
+                            "detail": "the profile lists no skill yet: coverage is 0 for "
+                                      "every vacancy"})
+        return reasons
+
+    def summary(self, v: VacancyFacts, lang: str = "en") -> dict[str, Any]:
+        """A vacancy as a list shows it, its occupation's label in the reader's language
+        next to the id."""
+        return {**vacancy_summary(v), "occupation_label":
+                self.concepts.label(v.occupation, lang) if v.occupation else None}
 
     # --- vacancy -> candidates --------------------------------------------------------------
     def candidates_for(self, conn: psycopg.Connection, vacancy_id: int,
@@ -133,6 +241,11 @@ class Matcher:
         out = []
         for m in matches:
             item = self.scorer.explain(m.scored, m.candidate, lang, with_evidence)
+            missing = item["missing_essential"]
+            assert isinstance(missing, list)
+            missing.extend({"skill": s, "label": explainer.skill_label(s, lang),
+                            "compensation_measure": True}
+                           for s in gaps[id(m)] if recognised_occupation(s))
             recognition = explainer.recognition_view(m.candidate, m.vacancy, lang)
             if recognition:
                 item["recognition"] = recognition
@@ -153,16 +266,21 @@ class Matcher:
                                         today or dt.date.today())
 
     def courses_for(self, conn: psycopg.Connection, candidate_id: str, lang: str = "en",
-                    today: dt.date | None = None) -> list[dict[str, Any]]:
+                    today: dt.date | None = None) -> dict[str, Any]:
         """Courses the candidate can take that teach what their target occupations (their
-        preferences, else their best-matching vacancies) require and they lack."""
+        preferences, else their best matches above the relevance floor) require and they
+        lack (`items`); the `targets` with their labels; and for a list shorter than
+        `short_list`, the `reasons` it is short."""
         cand = self.candidate(conn, candidate_id)
-        targets = preferred_occupations(conn, candidate_id)
+        targets = list(cand.wanted)
         if not targets:
-            top = self.vacancies_for(conn, candidate_id)[:5]
+            top = self.matches_for(conn, candidate_id, why=False).matches[:5]
             targets = list(dict.fromkeys(m.vacancy.occupation for m in top
                                          if m.vacancy.occupation))
-        return self.advisor.courses_for(conn, cand, targets, lang, today or dt.date.today())
+        items, reasons = self.advisor.courses_for(conn, cand, targets, lang,
+                                                  today or dt.date.today(), self.short_list)
+        return {"items": items, "reasons": reasons, "targets": [
+            {"id": occ, "label": self.concepts.label(occ, lang)} for occ in targets]}
 
     def reachable(self, conn: psycopg.Connection, candidate_id: str, max_weeks: float,
                   kinds: list[str] | None = None, lang: str = "en",
@@ -190,7 +308,7 @@ class Matcher:
             scored = self.scorer.score(after_courses(cand, learned), m.vacancy)
             if scored.features["essential"] < MATCH_COVERAGE:
                 continue
-            out.append({"vacancy": vacancy_summary(m.vacancy),
+            out.append({"vacancy": self.summary(m.vacancy, lang),
                         "score_now": m.scored.score, "score_after": scored.score,
                         "essential_now": m.scored.features["essential"],
                         "essential_after": scored.features["essential"],
@@ -202,4 +320,4 @@ class Matcher:
         return out
 
 
-__all__ = ["MATCH_COVERAGE", "SHORTLIST", "Match", "Matcher", "vacancy_summary"]
+__all__ = ["MATCH_COVERAGE", "SHORTLIST", "Match", "MatchList", "Matcher", "vacancy_summary"]

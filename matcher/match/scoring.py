@@ -178,6 +178,16 @@ def gate(cand: CandidateFacts, vac: VacancyFacts, strict_recognition: bool = Tru
     return None
 
 
+GATES = {"prerequisite missing": "prerequisite", "needs a qualification": "qualification_level",
+         "needs ": "language", "regulated occupation": "recognition"}
+
+
+def gate_code(reason: str) -> str:
+    """What kind of gate a `gate` reason is: prerequisite, qualification_level (EQF),
+    language (an apprenticeship's level) or recognition."""
+    return next(code for prefix, code in GATES.items() if reason.startswith(prefix))
+
+
 class Scorer:
     def __init__(self, concepts: Concepts,
                  weights: dict[str, dict[str, float]] | None = None) -> None:
@@ -305,18 +315,25 @@ class Scorer:
         matched, missing = [], []
         for i, credit in enumerate(scored.credits):
             essential = i < scored.n_essential
+            source: dict[str, object] = {}
+            if credit.via != "exact" and credit.matched:
+                source = {"candidate_skill": credit.matched,
+                          "candidate_skill_label": self.concepts.label(credit.matched, lang)}
             if credit.credit < EVIDENCED and essential:
+                # missing, and the course plan closes it; any partial credit is shown here,
+                # and the skill is not listed as matched as well
                 missing.append({"skill": credit.skill,
                                 "label": self.concepts.label(credit.skill, lang),
-                                **({"partial_credit": credit.credit} if credit.credit else {})})
+                                **({"partial_credit": credit.credit, "via": credit.via,
+                                    **source} if credit.credit else {})})
+                continue
             if credit.credit <= 0:
                 continue
             item: dict[str, object] = {
                 "skill": credit.skill, "label": self.concepts.label(credit.skill, lang),
-                "essential": essential, "credit": credit.credit, "via": credit.via}
-            if credit.via != "exact" and credit.matched:
-                item["candidate_skill"] = credit.matched
-                item["candidate_skill_label"] = self.concepts.label(credit.matched, lang)
+                "essential": essential, "credit": credit.credit, "via": credit.via,
+                **({"partial": True} if credit.via != "exact" or credit.credit < EVIDENCED
+                   else {}), **source}
             if credit.matched:
                 item["evidence"] = [
                     {"source": e.source, "confidence": round(e.confidence, 4),
@@ -333,4 +350,4 @@ class Scorer:
 
 
 __all__ = ["CEFR_LEVELS", "EVIDENCED", "FEATURES", "WEIGHTS", "Scored", "Scorer",
-           "defaults_note", "gate", "load_weights", "read_weights"]
+           "defaults_note", "gate", "gate_code", "load_weights", "read_weights"]

@@ -21,6 +21,7 @@ from matcher.intake.candidates import PreparedCandidate, new_candidate_id
 from matcher.linking_report import LinkingReport
 from matcher.schemas import CandidateIn, Consent
 from skills_taxonomy.errors import InvalidInputError
+from skills_taxonomy.text import unescape_repr
 
 
 def write_candidate(conn: psycopg.Connection, prep: PreparedCandidate,
@@ -115,6 +116,14 @@ def _replace_details(conn: psycopg.Connection, cid: str, prep: PreparedCandidate
 
 
 # --- reads ------------------------------------------------------------------------------
+def derived_text(source: str, evidence: str | None) -> str | None:
+    """Evidence as clean text: what qualifications and work experience derived was once
+    written with Python escapes (`\\u200c`); rows stored then are read back clean."""
+    if evidence and source in ("qualification", "work_experience"):
+        return unescape_repr(evidence)
+    return evidence
+
+
 def candidate_org(conn: psycopg.Connection, candidate_id: str) -> int | None:
     row = conn.execute("SELECT organisation_id FROM candidate WHERE id = %s",
                        (candidate_id,)).fetchone()
@@ -168,7 +177,8 @@ def read_candidate(conn: psycopg.Connection, concepts: Concepts, candidate_id: s
         "work_permit": row["work_permit"],
         "skills": [{"skill": s["skill_uri"], "label": concepts.label(s["skill_uri"], lang),
                     "source": s["source"], "confidence": round(s["confidence"], 4),
-                    **({"evidence": s["evidence"], "statement": s["statement"],
+                    **({"evidence": derived_text(s["source"], s["evidence"]),
+                        "statement": s["statement"],
                         "score": round(s["score"], 4)}
                        if personal else {})} for s in skills],
         "qualifications": [_qualification_view(q, occupation(q["occupation_uri"]), personal)
@@ -242,12 +252,14 @@ def load_facts(conn: psycopg.Connection, candidate_ids: list[str]) -> dict[str, 
             vector=to_array(row["embedding"]), organisation_id=row["organisation_id"],
             town=row["town"], permit=row["work_permit"],
             kinds=list(row["preferences"].get("kinds", [])),
+            wanted=list(row["preferences"].get("occupations", [])),
             recognised=set(row["recognised"]),
             recognition_pending=set(row["recognition_pending"]), max_eqf=row["max_eqf"])
     for cid, uri, source, evidence, confidence in conn.execute(
             "SELECT candidate_id, skill_uri, source::text, evidence, confidence"
             " FROM candidate_skill WHERE candidate_id = ANY(%s)", (candidate_ids,)):
-        facts[cid].skills.setdefault(uri, []).append(Evidence(source, evidence, confidence))
+        facts[cid].skills.setdefault(uri, []).append(
+            Evidence(source, derived_text(source, evidence), confidence))
     for cid, lang, level in conn.execute(
             "SELECT candidate_id, lang, level::text FROM candidate_language"
             " WHERE candidate_id = ANY(%s)", (candidate_ids,)):

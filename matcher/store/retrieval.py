@@ -53,6 +53,23 @@ VACANCIES_BY_SKILLS = f"""
     GROUP BY s.vacancy_id ORDER BY sum(CASE WHEN s.essential THEN 2 ELSE 1 END) DESC
     LIMIT %(k)s"""
 
+# Why a candidate's list is short: the open vacancies each hard filter alone keeps out
+# (they pass every other one), counted in one scan. Run only for a short list.
+VACANCY_EXCLUSIONS = """
+    SELECT count(*) FILTER (WHERE NOT k AND p AND d AND r) AS kind,
+           count(*) FILTER (WHERE k AND NOT p AND d AND r) AS work_permit,
+           count(*) FILTER (WHERE k AND p AND NOT d AND r) AS distance,
+           count(*) FILTER (WHERE k AND p AND d AND NOT r) AS recognition,
+           count(*) FILTER (WHERE k AND p AND d AND r) AS in_reach,
+           count(*) AS open
+    FROM (SELECT v.kind = ANY(%(kinds)s::vacancy_kind[]) AS k,
+                 v.min_permit <= %(permit)s::work_permit AS p,
+                 km_between(%(lat)s, %(lon)s, v.lat, v.lon) <= %(radius)s AS d,
+                 (NOT v.regulated OR v.occupation_uri = ANY(%(recognised)s)
+                  OR ((v.accepts_in_process OR %(relaxed)s)
+                      AND v.occupation_uri = ANY(%(pending)s))) AS r
+          FROM vacancy v WHERE v.is_open) s"""
+
 # Candidates for one vacancy: the vacancy must lie within *their* travel radius.
 _CANDIDATE_FILTER = """
     c.work_permit >= %(permit)s::work_permit
@@ -131,6 +148,16 @@ def shortlist(conn: psycopg.Connection, sources: Sources, params: dict[str, Any]
     return list(ids)
 
 
+def vacancy_exclusions(conn: psycopg.Connection, params: dict[str, Any]) -> dict[str, int]:
+    """How many open vacancies each hard filter alone keeps from the candidate (kind,
+    work_permit, distance, recognition), how many pass them all (in_reach), and how many
+    are open."""
+    cur = conn.execute(VACANCY_EXCLUSIONS, params)
+    row = cur.fetchone()
+    assert row is not None and cur.description is not None
+    return {col.name: int(n) for col, n in zip(cur.description, row, strict=True)}
+
+
 def vacancy_reach(conn: psycopg.Connection, vacancy_id: int) -> tuple[str, float]:
     """The vacancy's minimum work permit, and how far candidates may be from it: the
     farthest any candidate travels (capped at MAX_RADIUS_KM) bounds the search box."""
@@ -140,9 +167,3 @@ def vacancy_reach(conn: psycopg.Connection, vacancy_id: int) -> tuple[str, float
     assert row is not None
     return row[0], min(MAX_RADIUS_KM, row[1] or 0.0)
 
-
-def preferred_occupations(conn: psycopg.Connection, candidate_id: str) -> list[str]:
-    """The occupations a candidate named in their preferences."""
-    row = conn.execute("SELECT preferences FROM candidate WHERE id = %s",
-                       (candidate_id,)).fetchone()
-    return list((row[0] if row else {}).get("occupations", []))
