@@ -97,7 +97,13 @@ def test_coach_matches_explain_score_skills_gaps_and_courses(client: TestClient,
     scores = [item["score"] for item in page["items"]]
     assert scores == sorted(scores, reverse=True)
     matches = by_id(page, "vacancy")
-    assert set(world.vacancies.values()) <= set(matches)  # all in reach, all kinds wanted
+    # all in reach, all kinds wanted; the warehouse ones (no skill of hers) below the floor
+    warehouse = {world.vacancies["warehouse_job"], world.vacancies["warehouse_apprenticeship"]}
+    assert set(world.vacancies.values()) - warehouse == set(matches)
+    assert page["below_floor"]["count"] == 2
+    unfloored = ok(client.get(f"/candidates/{amal}/matches", headers=world.auth("coach_a"),
+                              params={"limit": 100, "floor": "false", "courses": "false"}))
+    assert set(world.vacancies.values()) <= set(by_id(unfloored, "vacancy"))
 
     cook = matches[world.vacancies["cook_job"]]
     assert cook["vacancy"]["employer_id"] == world.employer_1

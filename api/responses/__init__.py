@@ -33,6 +33,7 @@ from api.responses.admin import (  # noqa: F401
     UserCreated,
 )
 from api.responses.candidates import (  # noqa: F401
+    BelowFloor,
     CandidateExperience,
     CandidateExport,
     CandidateFull,
@@ -75,6 +76,7 @@ from api.responses.common import (  # noqa: F401
     Out,
     Page,
     PlannedCourse,
+    Reason,
     RegulationRules,
     SkillRef,
     Uncovered,

@@ -18,6 +18,7 @@ from api.responses.common import (
     Out,
     Page,
     PlannedCourse,
+    Reason,
     SkillRef,
     VacancySummary,
 )
@@ -159,8 +160,18 @@ class VacancyMatch(Explained):
     vacancy: VacancySummary
 
 
+class BelowFloor(Out):
+    count: int = Field(description="matches left out below the relevance floor")
+    by_kind: dict[str, int]
+    floor: dict[str, dict[str, Number]] | None = Field(
+        description="per kind, the least essential coverage and score (null: not applied)")
+
+
 class VacancyMatchPage(Page):
     items: list[VacancyMatch]
+    below_floor: BelowFloor | None = None
+    reasons: list[Reason] | None = Field(
+        None, description="for a short list: why it is short")
 
 
 class CourseSuggestion(PlannedCourse):
@@ -170,6 +181,11 @@ class CourseSuggestion(PlannedCourse):
 
 class CourseSuggestionPage(Page):
     items: list[CourseSuggestion]
+    targets: list[Labelled] = Field(
+        [], description="the occupations the courses are chosen for: the candidate's "
+                        "preferred ones, else those of their best matches")
+    reasons: list[Reason] | None = Field(
+        None, description="for a short list: why it is short")
 
 
 class PlanTarget(Out):

@@ -180,6 +180,8 @@ class VacancySummary(Out):
     town: str | None
     employer_id: int
     occupation: str | None
+    occupation_label: str | None = Field(
+        None, description="the occupation's label in the reader's language")
     slots: int | None = None
     start_date: str | None = None
     regulated: bool | None = None
@@ -192,18 +194,43 @@ class Feature(Out):
 
 
 class MatchedSkill(Out):
+    """A skill the candidate has, or earns credit for through a related or similar skill
+    (`partial`: via another skill, or credited below 0.5 — an optional skill; an essential
+    one credited below 0.5 is listed as missing instead, never as both)."""
+
     skill: str
     label: str
     essential: bool
     credit: Number
     via: str
+    partial: bool | None = None
     evidence: list[dict[str, Any]] = []
     candidate_skill: str | None = None
     candidate_skill_label: str | None = None
 
 
 class MissingSkill(SkillRef):
+    """An essential skill credited below 0.5 (what the course plan closes): its partial
+    credit and the candidate's skill that earned it; or the compensation measure a
+    partly recognised regulated occupation needs (`compensation_measure`)."""
+
     partial_credit: Number | None = None
+    via: str | None = None
+    candidate_skill: str | None = None
+    candidate_skill_label: str | None = None
+    compensation_measure: bool | None = None
+
+
+class Reason(Out):
+    """Why a list is short: one reason, and how many records it kept out."""
+
+    reason: str = Field(description=(
+        "matches: kind, work_permit, distance, recognition, prerequisite, "
+        "qualification_level, language, below_relevance_floor, no_open_vacancy, no_skills; "
+        "courses: no_target, nothing_missing, no_course_teaches, no_seats, language_level, "
+        "distance, no_start_date"))
+    count: int = Field(description="records kept out for this reason alone (0: not a count)")
+    detail: str
 
 
 class LanguageGap(Out):

@@ -55,6 +55,7 @@ class VacancyBase(Out):
 
 class VacancyListItem(VacancyBase):
     occupation_uri: str | None
+    occupation_label: str | None = None
     needs_review: bool
 
 

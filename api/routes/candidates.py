@@ -25,7 +25,6 @@ from api.deps import (
     upserted,
 )
 from matcher.access import candidate_scope, candidate_write_org, require
-from matcher.match.matcher import vacancy_summary
 from matcher.schemas import CandidateIn, CandidateRef, Consent
 from matcher.store.auth import Principal, audit, organisation_kind
 from matcher.store.candidates import (
@@ -137,28 +136,46 @@ def matches(candidate_id: CandidateId, who: CurrentUser, engine: EngineDep, conn
             kind: Annotated[list[Literal["job", "apprenticeship", "placement"]] | None,
                             Query()] = None,
             limit: Limit = 20, offset: Offset = 0, lang: Lang = None,
-            courses: bool = True) -> JSONResponse:
+            courses: bool = True,
+            floor: Annotated[bool, Query(description=(
+                "false: also list the vacancies below the relevance floor"))] = True,
+            ) -> JSONResponse:
     """Vacancies for the candidate, best first, each with its score breakdown, matched
-    and missing skills, language gap, distance, and the course plan for its gaps."""
+    and missing skills, language gap, distance, and the course plan for its gaps. Those
+    below the relevance floor of their kind are left out and counted (`below_floor`); a
+    short list says why (`reasons`: how many vacancies each filter kept out)."""
     candidate_scope(conn, who, candidate_id)
     lang = label_lang(conn, who, lang)
-    found = engine.matcher.vacancies_for(conn, candidate_id, list(kind or []))
+    matcher = engine.matcher
+    listed = matcher.matches_for(conn, candidate_id, list(kind or []), floor)
+    found = listed.matches
     window = found[offset:offset + limit]
-    explained = engine.matcher.explain(conn, window, lang, with_courses=courses)
+    explained = matcher.explain(conn, window, lang, with_courses=courses)
     audit(conn, who, "candidate.matches", candidate_id)  # the evidence is their words
-    items = [{"vacancy": vacancy_summary(m.vacancy), **ex}
+    items = [{"vacancy": matcher.summary(m.vacancy, lang), **ex}
              for m, ex in zip(window, explained, strict=True)]
-    return as_sent(page(items, len(found), limit, offset))
+    body = page(items, len(found), limit, offset)
+    body["below_floor"] = {"count": sum(listed.cut.values()), "by_kind": listed.cut,
+                           "floor": matcher.floor if floor else None}
+    if listed.reasons is not None:
+        body["reasons"] = listed.reasons
+    return as_sent(body)
 
 
 @router.get("/{candidate_id}/courses", **r.answers(r.CourseSuggestionPage, 403, 404))
 def courses(candidate_id: CandidateId, who: CurrentUser, engine: EngineDep, conn: Conn,
             limit: Limit = 20, offset: Offset = 0, lang: Lang = None) -> dict[str, Any]:
     """Courses the candidate can take (language level, place, seats, dates) that teach
-    skills their target occupations need."""
+    skills their target occupations need (`targets`); a short list says why (`reasons`:
+    no target, nothing missing, skills no course teaches, courses closed to them)."""
     candidate_scope(conn, who, candidate_id)
     found = engine.matcher.courses_for(conn, candidate_id, label_lang(conn, who, lang))
-    return page(found[offset:offset + limit], len(found), limit, offset)
+    items = found["items"]
+    body = page(items[offset:offset + limit], len(items), limit, offset)
+    body["targets"] = found["targets"]
+    if found["reasons"] is not None:
+        body["reasons"] = found["reasons"]
+    return body
 
 
 @router.get("/{candidate_id}/course-plan", **r.answers(r.CoursePlanFor, 403, 404))

@@ -68,12 +68,18 @@ async def import_vacancies(request: Request, who: CurrentUser, engine: EngineDep
 
 
 @router.get("", **r.answers(r.VacancyPage))
-def vacancies(who: CurrentUser, conn: Conn, limit: Limit = 20, offset: Offset = 0,
+def vacancies(who: CurrentUser, conn: Conn, engine: EngineDep, limit: Limit = 20,
+              offset: Offset = 0,
               kind: Literal["job", "apprenticeship", "placement"] | None = None,
-              open_only: bool = Query(True, alias="open")) -> dict[str, Any]:
-    """Employers list their own vacancies; everyone else all of them."""
+              open_only: bool = Query(True, alias="open"), lang: Lang = None,
+              ) -> dict[str, Any]:
+    """Employers list their own vacancies; everyone else all of them. Each occupation id
+    comes with its label (`occupation_label`, in `lang`)."""
     employer = who.organisation_id if who.role == "employer" else None
     items, total = list_vacancies(conn, employer, kind, open_only, limit, offset)
+    for item in items:
+        uri = item.get("occupation_uri")
+        item["occupation_label"] = engine.concepts.label(uri, lang or "en") if uri else None
     return page(items, total, limit, offset)
 
 
