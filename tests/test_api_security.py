@@ -12,6 +12,7 @@ import sys
 from typing import Any
 
 import pytest
+import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -322,6 +323,7 @@ def test_outcomes_of_a_centre_audit_each_candidate_shown(client: TestClient, wor
 # --- the access log -----------------------------------------------------------------------
 
 def test_access_log_keeps_no_candidate_id(app: FastAPI) -> None:
+    uvicorn.Config(app).configure_logging()  # as serving does, after or before create_app
     installed = [f for f in logging.getLogger(ACCESS_LOGGER).filters
                  if isinstance(f, PseudonymFilter)]
     assert len(installed) == 1  # by create_app, once however many apps
