@@ -21,7 +21,8 @@ The set (fixed seed):
 
 Our engine: a fresh embedded PostgreSQL, the vacancies and candidates written through
 `Engine.save_vacancies` / `Engine.save_candidate` (free text and titles normalised on
-write), ranked with `Matcher.vacancies_for` (top 10). The baseline: scikit-learn
+write), ranked with `Matcher.matches_for` (top 10, above the relevance floor, as the match
+route lists them). The baseline: scikit-learn
 `TfidfVectorizer` (word unigrams, defaults) fitted on the vacancy texts (title + English
 labels of their skills), candidates' texts (free text + English labels of their
 concept-id skills + experience title) ranked by cosine. Metrics: NDCG@10 and recall@10
@@ -323,7 +324,7 @@ def run_engine(normalizer: Normalizer, vacancies: Sequence[SyntheticVacancy],
         with engine.connection() as conn:
             for cid, cand in zip(ids, candidates, strict=True):
                 started = time.perf_counter()
-                matches = engine.matcher.vacancies_for(conn, cid)
+                matches = engine.matcher.matches_for(conn, cid, why=False).matches
                 latencies.append((time.perf_counter() - started) * 1000)
                 ranked = [index_of[m.vacancy.id] for m in matches]
                 rankings.append(ranked[:K_AT])

@@ -305,8 +305,10 @@ class Scorer:
     def explain(self, scored: Scored, cand: CandidateFacts, lang: str = "en",
                 with_evidence: bool = True) -> dict[str, object]:
         """The breakdown a coach reads: each feature's value, weight and contribution; the
-        matched skills with how the candidate evidences them; what essential skills are
-        missing; the language gap; the distance."""
+        matched skills with how the candidate evidences them (`partial` when credited
+        through another skill); what essential skills are missing (credited below
+        EVIDENCED, with any partial credit — listed there only, not also as matched); the
+        language gap; the distance."""
         weights = scored.weights or self.weights[scored.kind]
         total = sum(weights.values())
         breakdown = {f: {"value": scored.features[f], "weight": weights[f],
