@@ -19,6 +19,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api import input as http_input
 from api import responses as r
 from api.logs import pseudonymise_access_log
 from api.routes import admin, candidates, courses, outcomes, recognition, taxonomy, vacancies
@@ -30,12 +31,14 @@ from matcher.errors import (
     ImportRowsError,
     NotFoundError,
 )
+from matcher.intake.files import UnsupportedFormatError
 from matcher.settings import Settings
 from skills_taxonomy.errors import InvalidInputError, MatcherError
 
 STATUS: list[tuple[type[Exception], int]] = [
     (NotFoundError, 404), (ForbiddenError, 403), (ConflictError, 409),
-    (InvalidInputError, 422), (DatabaseError, 503), (MatcherError, 500)]
+    (UnsupportedFormatError, 415), (InvalidInputError, 422), (DatabaseError, 503),
+    (MatcherError, 500)]
 
 
 class BodyLimit:
@@ -159,6 +162,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         engine_now: Engine = app.state.engine
         return {"status": "ok", "taxonomy": engine_now.concepts.version}
 
+    http_input.install(app)  # 431 for a large head; 415, 400, 422 for JSON bodies
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     pseudonymise_access_log(settings.log_key)  # no candidate id in the access log
     return app

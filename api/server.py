@@ -6,7 +6,8 @@ once; when the client is still sending (a 1 MB header), the unread bytes make th
 reset the connection and the client sees no answer at all. Here a head over the limit is
 answered with 431 and a JSON `detail`, then the server stops writing, reads and drops
 what the client still sends (a bounded amount, for a bounded time) and closes only then,
-so the answer arrives.
+so the answer arrives. A head over the limit that arrived whole is measured by
+`api.input.HeadLimit`, with the same answer.
 """
 
 from __future__ import annotations
@@ -18,14 +19,10 @@ import h11
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-MAX_HEAD_BYTES = 32 * 1024  # request line and headers together
+from api.input import MAX_HEAD_BYTES, head_too_large
+
 LINGER_BYTES = 8 * 1024 * 1024  # read and dropped after a refused head, at most
 LINGER_SECONDS = 5.0
-
-
-def _head_too_large() -> str:
-    return (f"request head: the request line and headers are larger than the limit of "
-            f"{MAX_HEAD_BYTES:,} bytes")
 
 
 class BoundedH11Protocol(H11Protocol):
@@ -43,17 +40,16 @@ class BoundedH11Protocol(H11Protocol):
             return
         super().data_received(data)
 
-    def eof_received(self) -> bool | None:
+    def eof_received(self) -> None:
         if self._lingering:
             self.transport.close()
-        return None
 
     def send_400_response(self, msg: str) -> None:
         buffered, _ = self.conn.trailing_data
         if self.conn.their_state is not h11.ERROR or len(buffered) <= MAX_HEAD_BYTES:
             super().send_400_response(msg)
             return
-        body = json.dumps({"detail": _head_too_large()}).encode()
+        body = json.dumps({"detail": head_too_large()}).encode()
         headers = [(b"content-type", b"application/json"), (b"connection", b"close"),
                    (b"content-length", str(len(body)).encode())]
         for event in (h11.Response(status_code=431, headers=headers,
@@ -73,4 +69,4 @@ def config(app: Any, host: str, port: int, **options: Any) -> uvicorn.Config:
                           h11_max_incomplete_event_size=MAX_HEAD_BYTES, **options)
 
 
-__all__ = ["MAX_HEAD_BYTES", "BoundedH11Protocol", "config"]
+__all__ = ["BoundedH11Protocol", "config"]

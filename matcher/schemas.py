@@ -74,7 +74,8 @@ def _json_type(field: Any, value: Any) -> None:
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    # allow_inf_nan: a CSV cell `nan` or `inf` is refused naming the field, not stored
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
 
     _no_nul = field_validator("*", mode="before")(refuse_nul)
 

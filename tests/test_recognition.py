@@ -352,7 +352,7 @@ def test_eqf_table_upload_is_checked(client: TestClient, rec: Rec) -> None:
     as_json = client.post("/recognition/eqf-tables", params={"source": "t-rec-table"},
                           content=csv_text, headers={**rec.auth("admin"),
                                                      "Content-Type": "application/json"})
-    assert "text/csv" in detail_of(as_json)
+    assert "text/csv" in detail_of(as_json, 415)
     for role in ("coach", "employer"):
         refused = client.post("/recognition/eqf-tables", params={"source": "t-rec-table"},
                               content=csv_text, headers={**rec.auth(role),

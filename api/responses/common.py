@@ -39,6 +39,8 @@ _ERRORS: dict[int, tuple[type[BaseModel], str]] = {
     404: (Error, "Not found, or outside the caller's scope (ids leak nothing)"),
     409: (Error, "Conflicts with the stored state"),
     413: (Error, "The body is larger than the limit"),
+    415: (Error, "The Content-Type is not one the route reads; the message names those it "
+                 "does"),
     422: (ValidationError, "Invalid input; the message names the field"),
     429: (Error, "Too many failed authentications from this address, or too many requests "
                  "to an expensive route with this token; `Retry-After` says when to retry"),
@@ -49,9 +51,9 @@ _ERRORS: dict[int, tuple[type[BaseModel], str]] = {
 def answers(model: Any, *codes: int, body: bool = False, upsert: bool = False,
             ) -> dict[str, Any]:
     """Keyword arguments for a route: its response model, and each error code it can give
-    (401, 422, 429 and 503 always; with a JSON `body` also 400 and 413) documented with its
+    (401, 422, 429 and 503 always; with a JSON `body` also 400, 413 and 415) documented with its
     body. An `upsert` answers 201 when it creates and 200 when it replaces."""
-    wanted = sorted({401, 422, 429, 503, *codes, *((400, 413) if body else ())})
+    wanted = sorted({401, 422, 429, 503, *codes, *((400, 413, 415) if body else ())})
     responses: dict[int | str, dict[str, Any]] = {
         code: {"model": _ERRORS[code][0], "description": _ERRORS[code][1]} for code in wanted}
     if upsert:

@@ -44,7 +44,7 @@ def save_course(body: CourseIn, who: CurrentUser, engine: EngineDep, response: R
 
 
 @router.post("/import", status_code=status.HTTP_201_CREATED, openapi_extra=IMPORT_BODY,
-             **r.answers(r.Imported, 403, 413))
+             **r.answers(r.Imported, 403, 413, 415))
 async def import_courses(request: Request, who: CurrentUser, engine: EngineDep,
                          format: ImportFormat = None) -> dict[str, Any]:
     """Courses from a file, all or nothing; 403 when a row names a course another

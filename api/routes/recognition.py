@@ -13,11 +13,12 @@ from api.deps import Conn, CurrentUser, EngineDep, Lang, Limit, Offset, page
 from api.routes.candidates import CandidateId, label_lang
 from matcher.access import candidate_scope, require
 from matcher.domain import EVIDENCED
+from matcher.intake import strict_json
+from matcher.intake.files import UnsupportedFormatError
 from matcher.recognition.eqf_table import parse_eqf_csv
 from matcher.schemas import QualificationQuery
 from matcher.store.auth import audit
 from matcher.store.candidates import qualifications_of
-from skills_taxonomy.errors import InvalidInputError
 from skills_taxonomy.model import ConceptKind
 
 router = APIRouter(tags=["recognition"])
@@ -55,7 +56,7 @@ def eqf_tables(who: CurrentUser, engine: EngineDep) -> dict[str, Any]:
 
 
 @router.post("/recognition/eqf-tables", status_code=status.HTTP_201_CREATED,
-             openapi_extra=EQF_BODY, **r.answers(r.EqfTableImported, 403, 413))
+             openapi_extra=EQF_BODY, **r.answers(r.EqfTableImported, 403, 413, 415))
 async def import_eqf_table(request: Request, who: CurrentUser, engine: EngineDep,
                            source: Annotated[str, Query(min_length=1, max_length=200,
                                                         pattern=r"^[\w.@:-]+$")],
@@ -66,13 +67,8 @@ async def import_eqf_table(request: Request, who: CurrentUser, engine: EngineDep
     require(who, "admin")
     kind = (request.headers.get("content-type") or "").split(";")[0].strip()
     if kind not in ("text/csv", "application/csv"):
-        raise InvalidInputError(f"Content-Type {kind or '(none)'!r}: send text/csv")
-    body = await request.body()
-    try:
-        text = body.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InvalidInputError(f"body: not UTF-8 text (byte {exc.start})") from exc
-    entries, report = parse_eqf_csv(text, source)
+        raise UnsupportedFormatError(f"Content-Type {kind or '(none)'!r}: send text/csv")
+    entries, report = parse_eqf_csv(strict_json.decode(await request.body()), source)
     return await run_in_threadpool(engine.save_eqf_table, entries, report)
 
 

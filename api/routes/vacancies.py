@@ -55,7 +55,7 @@ def save_vacancy(body: VacancyIn, who: CurrentUser, engine: EngineDep,
 
 
 @router.post("/import", status_code=status.HTTP_201_CREATED, openapi_extra=IMPORT_BODY,
-             **r.answers(r.VacanciesImported, 403, 413))
+             **r.answers(r.VacanciesImported, 403, 413, 415))
 async def import_vacancies(request: Request, who: CurrentUser, engine: EngineDep,
                            format: ImportFormat = None) -> dict[str, Any]:
     """JSON Lines or CSV; every row is checked first and nothing is written unless all

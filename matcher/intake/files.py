@@ -11,18 +11,22 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from matcher.errors import ImportRowsError
+from matcher.intake import strict_json
 from skills_taxonomy.errors import InvalidInputError
 
 T = TypeVar("T", bound=BaseModel)
 MAX_ROWS = 50_000
 LIST_COLUMNS = {"essential_skills", "optional_skills", "skills", "start_dates"}
 LOCATION_COLUMNS = ("town", "lat", "lon")
+
+
+class UnsupportedFormatError(InvalidInputError):
+    """The body's declared media type is not one the route reads (415)."""
 
 
 def detect_format(content_type: str | None, declared: str | None) -> str:
@@ -36,7 +40,7 @@ def detect_format(content_type: str | None, declared: str | None) -> str:
     if kind in ("application/x-ndjson", "application/jsonl", "application/json-lines",
                 "application/x-jsonlines"):
         return "jsonl"
-    raise InvalidInputError(
+    raise UnsupportedFormatError(
         f"Content-Type {kind or '(none)'!r}: send text/csv or application/x-ndjson "
         "(or add ?format=csv|jsonl)")
 
@@ -65,28 +69,25 @@ def _csv_record(row: dict[str, str]) -> dict[str, Any]:
 
 def parse_rows(body: bytes, fmt: str, model: type[T]) -> list[T]:
     """Every row validated; raises ImportRowsError listing each bad row (1-based line)."""
-    try:
-        text = body.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InvalidInputError(f"body: not UTF-8 text (byte {exc.start})") from exc
+    text = strict_json.decode(body)
     raw: list[tuple[int, Any]] = []
     errors: list[dict[str, object]] = []
     if fmt == "jsonl":
-        for line_no, line in enumerate(text.splitlines(), start=1):
+        # split at line feeds only: a JSON string may hold U+2028, which splitlines() splits
+        for line_no, line in enumerate(text.split("\n"), start=1):
             if not line.strip():
                 continue
             try:
-                raw.append((line_no, json.loads(line)))
-            except json.JSONDecodeError as exc:
-                errors.append({"row": line_no, "field": None,
-                               "message": f"broken JSON: {exc.msg} (column {exc.colno})"})
+                raw.append((line_no, strict_json.loads(line, f"line {line_no}")))
+            except strict_json.JsonError as exc:
+                errors.append({"row": line_no, "field": exc.field, "message": exc.problem})
     else:
-        reader = csv.DictReader(io.StringIO(text))
+        reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
         try:
             for row in reader:
                 raw.append((reader.line_num, _csv_record(row)))
-        except csv.Error as exc:
-            raise InvalidInputError(f"CSV line {reader.line_num}: {exc}") from exc
+        except csv.Error as exc:  # broken quoting: the record starting on the next line
+            raise InvalidInputError(f"CSV line {reader.line_num + 1}: {exc}") from exc
     if len(raw) > MAX_ROWS:
         raise InvalidInputError(f"{len(raw)} rows; the limit is {MAX_ROWS} per import")
     if not raw and not errors:
@@ -105,4 +106,4 @@ def parse_rows(body: bytes, fmt: str, model: type[T]) -> list[T]:
     return records
 
 
-__all__ = ["MAX_ROWS", "detect_format", "parse_rows"]
+__all__ = ["MAX_ROWS", "UnsupportedFormatError", "detect_format", "parse_rows"]

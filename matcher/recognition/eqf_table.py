@@ -4,6 +4,8 @@ format): reading them, all or nothing, and looking a title up in them."""
 from __future__ import annotations
 
 import csv
+import io
+import math
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -55,7 +57,42 @@ def parse_eqf_csv(text: str, source: str, path: str = "body",
     """The same, from text already read (an upload)."""
     if not source.strip() or len(source) > 200:
         raise InvalidInputError("source: 1 to 200 characters")
-    reader = csv.DictReader(text.splitlines())
+    _refuse_nul(text, path)
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    try:
+        entries, skipped = _rows(reader, source, path)
+    except csv.Error as exc:  # broken quoting, a field over the csv module's limit
+        raise InvalidInputError(f"{path}:{reader.line_num + 1}: not CSV: {exc}") from None
+    if not entries:
+        raise InvalidInputError(f"{path}: no rows")
+    return entries, TableReport(source, len(entries), skipped)
+
+
+def _refuse_nul(text: str, path: str) -> None:
+    """A NUL character (PostgreSQL cannot store it), named by line and column."""
+    at = text.find("\x00")
+    if at < 0:
+        return
+    start = text.rfind("\n", 0, at) + 1
+    line = text.count("\n", 0, at) + 1
+    first = text.split("\n", 1)[0]
+    header = next(csv.reader([first.replace("\x00", "")]), [])
+    column = len(next(csv.reader([text[start:at]]), [""])) - 1
+    name = header[column] if line > 1 and column < len(header) else f"column {column + 1}"
+    raise InvalidInputError(f"{path}:{line}: {name} contains a NUL character (\\u0000)")
+
+
+def _number(text: str) -> float | None:
+    """A finite number, or None (not a number, NaN, inf, 1e400)."""
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _rows(reader: csv.DictReader[str], source: str, path: str,
+          ) -> tuple[list[EqfEntry], int]:
     missing = {"qualification", "country", "eqf_level"} - set(reader.fieldnames or [])
     if missing:
         raise InvalidInputError(f"{path}: missing column(s) {', '.join(sorted(missing))}")
@@ -67,11 +104,10 @@ def parse_eqf_csv(text: str, source: str, path: str = "body",
         if not level_text and not (row.get("country") or "").strip():
             skipped += 1
             continue
-        try:
-            level = float(level_text)
-        except ValueError:
+        level = _number(level_text)
+        if level is None:
             raise InvalidInputError(f"{path}:{line}: eqf_level {level_text!r} is not a number "
-                                    "from 1 to 8") from None
+                                    "from 1 to 8")
         if level != int(level) or not 1 <= level <= 8:
             raise InvalidInputError(f"{path}:{line}: eqf_level {level_text!r} is not 1..8")
         if not title:
@@ -81,16 +117,13 @@ def parse_eqf_csv(text: str, source: str, path: str = "body",
         if qtype is not None and qtype not in TYPE_EQF:
             raise InvalidInputError(f"{path}:{line}: type {qtype!r} is not one of "
                                     f"{', '.join(TYPE_EQF)}")
-        try:
-            years = float(duration) if duration else None
-        except ValueError:
+        years = _number(duration) if duration else None
+        if duration and (years is None or not 0 < years <= 15):
             raise InvalidInputError(f"{path}:{line}: duration_years {duration!r} is not a "
-                                    "number") from None
+                                    "number of years (above 0, at most 15)")
         entries.append(EqfEntry(source, (row.get("country") or "").strip(), title, int(level),
                                 (row.get("native_title") or "").strip() or None, qtype, years))
-    if not entries:
-        raise InvalidInputError(f"{path}: no rows")
-    return entries, TableReport(source, len(entries), skipped)
+    return entries, skipped
 
 
 def project_table() -> list[EqfEntry]:
