@@ -1,8 +1,8 @@
 """What the HTTP layer refuses before a route runs, each with a 4xx whose `detail` says
 why: a request head over the limit (431), and for the routes that read a JSON body a
 wrong Content-Type (415), bytes that are not UTF-8 (400), and JSON that Python would read
-but the engine cannot use — NaN, Infinity, deep nesting, NUL characters, lone surrogates,
-integers past 64 bits (422, `matcher.intake.strict_json`).
+but the engine cannot use — NaN, Infinity, deep nesting, NUL characters, lone surrogates
+(422, `matcher.intake.strict_json`).
 
 The bulk imports and the EQF upload read their own formats (JSON Lines, CSV) and check
 them the same way in `matcher.intake.files` and `matcher.recognition.eqf_table`.
