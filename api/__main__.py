@@ -10,6 +10,7 @@ import uvicorn
 
 from api.main import create_app
 from api.server import config
+from matcher.store.database import exit_on_sigterm
 
 
 def main() -> None:
@@ -18,6 +19,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8000)
     args = parser.parse_args()
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    exit_on_sigterm()  # after uvicorn's graceful stop, exit through atexit: stops PostgreSQL
     uvicorn.Server(config(create_app(), args.host, args.port, log_level="info")).run()
 
 

@@ -25,6 +25,7 @@ from matcher.demo.data import generate
 from matcher.engine import Engine
 from matcher.settings import Settings
 from matcher.store.auth import create_user, issue_token, upsert_organisation, user_named
+from matcher.store.database import exit_on_sigterm
 from matcher.store.vacancies import first_open_vacancy
 
 DEMO_USERS = (("demo admin", "admin"), ("demo coach", "coach"), ("demo employer", "employer"),
@@ -88,6 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-serve", action="store_true", help="load the data and stop")
     args = parser.parse_args(argv)
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    exit_on_sigterm()  # SIGTERM, like Ctrl+C, ends through `finally`: the database stops
     settings = Settings()
     if "MATCHER_DATA_DIR" not in os.environ:
         settings = settings.model_copy(update={"data_dir": Path("var/demo")})

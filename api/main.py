@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import psycopg
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
@@ -138,7 +139,14 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         content: dict[str, Any] = {"detail": str(exc)}
         if isinstance(exc, ImportRowsError):
             content["errors"] = exc.errors
-        return JSONResponse(status_code=code, content=content)
+        headers = {"Retry-After": str(getattr(exc, "retry_after", 2))} if code == 503 else None
+        return JSONResponse(status_code=code, content=content, headers=headers)
+
+    @app.exception_handler(psycopg.OperationalError)
+    async def database_away(request: Request, exc: Exception) -> JSONResponse:
+        # a connection used outside `Database.connection()`, which raises DatabaseError
+        return JSONResponse(status_code=503, headers={"Retry-After": "2"}, content={
+            "detail": "the database is unavailable; try again shortly"})
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -159,8 +167,22 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     @app.get("/health", tags=["health"], response_model=r.Health)
     def health() -> dict[str, str]:
+        """Liveness: 200 while the process answers (whether the database does: `/ready`)."""
         engine_now: Engine = app.state.engine
-        return {"status": "ok", "taxonomy": engine_now.concepts.version}
+        return {"status": "ok", "taxonomy": engine_now.concepts.version,
+                "database": "available" if engine_now.db.available() else "unavailable"}
+
+    @app.get("/ready", tags=["health"], response_model=r.Ready,
+             responses={503: {"model": r.Ready, "description": "The database is away or "
+                              "lacks a migration; Retry-After says when to ask again"}})
+    def ready() -> Any:
+        """Readiness: 200 when the database answers and holds every migration of this
+        code, else 503 with Retry-After."""
+        ok, why, migration = app.state.engine.db.ready()
+        if ok:
+            return {"status": "ready", "migration": migration}
+        return JSONResponse(status_code=503, headers={"Retry-After": "2"}, content={
+            "status": "unavailable", "migration": migration, "detail": why})
 
     http_input.install(app)  # 431 for a large head; 415, 400, 422 for JSON bodies
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)

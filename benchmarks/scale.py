@@ -334,6 +334,7 @@ def main() -> None:
     normalizer = Normalizer(taxonomy, make_encoder(Settings()), ROOT / "var" / "test-cache")
     tmp = args.data_dir or Path(tempfile.mkdtemp(prefix="scale-"))
     engine = Engine.start(Settings(data_dir=tmp, pgdata=tmp / "pgdata", pool_size=4,
+                                   db_statement_timeout=0,  # index builds take minutes
                                    pg_shared_buffers=args.shared_buffers,
                                    hnsw_ef_search=args.ef_search),
                           normalizer=normalizer)

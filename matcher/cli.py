@@ -17,6 +17,9 @@
                       [--lang L] [--json]      reference occupation, EQF level, regulation, gap
     matcher recognise --file PATH|- [...]      one title per line, one JSON object per line
     matcher eqf import CSV [--source NAME]     a country -> qualification -> EQF table
+    matcher backup PATH                        the whole database to one file (pg_dump)
+    matcher restore PATH                       replace the database with a backup (all or
+                                               nothing; stop the API first)
 
 Errors print one line `error: ...` on stderr and exit with status 2.
 """
@@ -36,6 +39,7 @@ import psycopg
 from pydantic import ValidationError
 
 from matcher.settings import Settings
+from matcher.store.database import exit_on_sigterm
 from skills_taxonomy.errors import InvalidInputError, MatcherError
 
 FILE_BATCH = 256  # lines linked together: one encoder pass per batch
@@ -343,6 +347,28 @@ def _admin_commands(sub: Any) -> None:
         command.set_defaults(func=_cmd_tokens)
 
 
+def _cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from matcher.store.backup import backup, restore
+    from matcher.store.database import Database
+
+    with Database(settings) as db:
+        action = backup if args.command == "backup" else restore
+        print(json.dumps(action(db, Path(args.path)), ensure_ascii=False))
+    return 0
+
+
+def _backup_commands(sub: Any) -> None:
+    """matcher backup|restore"""
+    for name, text in (("backup", "write the whole database to a file (pg_dump, custom "
+                                  "format)"),
+                       ("restore", "replace the whole database with a backup file")):
+        command = sub.add_parser(name, help=text)
+        command.add_argument("path")
+        command.set_defaults(func=_cmd_backup)
+
+
 def _recognition_commands(sub: Any) -> None:
     """matcher recognise, matcher eqf import"""
     rec = sub.add_parser("recognise", help="recognise a foreign qualification")
@@ -368,7 +394,8 @@ def _recognition_commands(sub: Any) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="matcher", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    for add in (_taxonomy_commands, _linking_commands, _admin_commands, _recognition_commands):
+    for add in (_taxonomy_commands, _linking_commands, _admin_commands, _recognition_commands,
+                _backup_commands):
         add(sub)
     return parser
 
@@ -379,6 +406,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for noisy in ("sentence_transformers", "transformers", "torch"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
     args = build_parser().parse_args(argv)
+    exit_on_sigterm()  # a SIGTERM ends through `finally`: the embedded server stops
     try:
         settings = Settings()
     except ValidationError as exc:

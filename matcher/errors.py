@@ -31,6 +31,15 @@ class DatabaseError(MatcherError):
     """The store cannot be reached or prepared."""
 
 
+class DatabaseUnavailableError(DatabaseError):
+    """The database is away for now (down, restarting, too slow): try again in
+    `retry_after` seconds (503 with Retry-After)."""
+
+    def __init__(self, message: str, retry_after: int = 2) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class RowError(InvalidInputError):
     """A record of a batch cannot be prepared; names its position and field."""
 
@@ -39,5 +48,5 @@ class RowError(InvalidInputError):
         self.row, self.field, self.detail = row, field, message
 
 
-__all__ = ["ConflictError", "DatabaseError", "ForbiddenError", "ImportRowsError",
-           "InvalidInputError", "MatcherError", "NotFoundError", "RowError"]
+__all__ = ["ConflictError", "DatabaseError", "DatabaseUnavailableError", "ForbiddenError",
+           "ImportRowsError", "InvalidInputError", "MatcherError", "NotFoundError", "RowError"]

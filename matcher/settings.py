@@ -56,6 +56,14 @@ class Settings(BaseSettings):
         description="candidate list of an HNSW search: higher finds more of the true nearest "
                     "neighbours (recall) and costs more time")
     pool_size: int = Field(8, ge=1, le=100, description="most connections the API holds")
+    db_connect_timeout: int = Field(
+        3, ge=2, le=60, description="seconds to wait for a new database connection")
+    db_statement_timeout: float = Field(
+        60.0, ge=0, description="seconds one SQL statement of the API may run (0: no limit); "
+                                "a slower one is cancelled and answered with 503")
+    db_pool_timeout: float = Field(
+        5.0, gt=0, le=120, description="seconds a request waits for a free pooled connection "
+                                       "before it is answered with 503")
     max_body_bytes: int = Field(
         8_000_000, ge=1_000, description="larger request bodies are refused with 413")
     destination_country: str = Field(

@@ -29,7 +29,7 @@ from tests.conftest import (
 )
 
 OK, SKIP = "ok", "skip"  # SKIP: allowed, but destructive; exercised in the erasure test
-PUBLIC = {("GET", "/health"), ("GET", "/openapi.json"), ("GET", "/docs"),
+PUBLIC = {("GET", "/health"), ("GET", "/ready"), ("GET", "/openapi.json"), ("GET", "/docs"),
           ("GET", "/docs/oauth2-redirect"), ("GET", "/redoc")}
 
 

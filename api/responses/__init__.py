@@ -22,6 +22,7 @@ from api.responses.admin import (  # noqa: F401
     Normalized,
     Organisation,
     OrganisationPage,
+    Ready,
     SearchHit,
     SearchHits,
     Span,

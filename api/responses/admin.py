@@ -128,3 +128,11 @@ class Normalized(Out):
 class Health(Out):
     status: str
     taxonomy: str
+    database: str = Field("available", description="available or unavailable (the "
+                                                   "process answers either way: liveness)")
+
+
+class Ready(Out):
+    status: str = Field(description="ready, or unavailable (with 503)")
+    migration: int | None = Field(description="the last migration the database holds")
+    detail: str | None = Field(None, description="why it is not ready")

@@ -9,19 +9,29 @@ advisory lock so two processes starting together do not race.
 
 from __future__ import annotations
 
+import json
 import logging
+import math
 import re
+import signal
+import subprocess
+import threading
+import time
 import warnings
-from contextlib import AbstractContextManager
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from functools import partial
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
+import psutil
 import psycopg
 from pgvector.psycopg import register_vector
 from psycopg import sql
-from psycopg_pool import ConnectionPool
+from psycopg_pool import ConnectionPool, PoolTimeout
 
-from matcher.errors import DatabaseError
+from matcher.errors import DatabaseError, DatabaseUnavailableError
 from matcher.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -96,23 +106,92 @@ def align_vector_dimension(conn: psycopg.Connection, dim: int) -> bool:
     return True
 
 
-def _configure(conn: psycopg.Connection) -> None:
-    """Each pooled connection: pgvector types, and temp buffers that hold a chunk of a
-    bulk write's staging tables (8 MB by default; taken only when used, settable only
-    before the session's first temporary table)."""
+def _configure(conn: psycopg.Connection, statement_timeout: float = 0.0) -> None:
+    """Each pooled connection: pgvector types, temp buffers that hold a chunk of a bulk
+    write's staging tables (8 MB by default; taken only when used, settable only before
+    the session's first temporary table), and the statement timeout."""
     register_vector(conn)
     conn.execute("SET temp_buffers = '128MB'")
+    conn.execute(sql.SQL("SET statement_timeout = {}").format(
+        sql.Literal(f"{round(statement_timeout * 1000)}ms")))
     conn.commit()
 
 
+WATCH_SECONDS = 0.5  # how often the watchdog looks at the embedded server
+BACKOFF_FIRST, BACKOFF_MAX = 0.5, 30.0  # seconds between tries to bring it back
+
+
+def exit_on_sigterm() -> None:
+    """Turn SIGTERM into SystemExit(143), so that `finally` blocks and atexit handlers run
+    and stop the embedded server (by default SIGTERM ends Python at once and leaves the
+    postmaster running). For the entry points: `python -m api`, the demo, the CLI."""
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, stop)
+
+
+def forget_dead_handles(pgdata: Path) -> list[int]:
+    """pgserver counts the processes that use an embedded server in
+    `<pgdata>/.handle_pids.json` and stops the server when the last one leaves; a process
+    killed with -9 never leaves, so no later clean exit would stop it. Drop the ids of
+    processes that are gone (or are no Python process: a reused id). Returns them."""
+    path = pgdata / ".handle_pids.json"
+    if not path.exists():
+        return []
+    from pgserver.postgres_server import PostgresServer
+
+    with PostgresServer._lock:
+        try:
+            pids = [int(p) for p in json.loads(path.read_text())]
+        except (OSError, ValueError, TypeError):
+            pids = []
+        alive = [pid for pid in pids if _is_python(pid)]
+        if alive != pids:
+            path.write_text(json.dumps(alive))
+    dead = [pid for pid in pids if pid not in alive]
+    if dead:
+        log.info("forgot embedded-server handles of ended processes %s", dead)
+    return dead
+
+
+def _is_python(pid: int) -> bool:
+    try:
+        proc = psutil.Process(pid)
+        return (proc.status() != psutil.STATUS_ZOMBIE
+                and "python" in " ".join([proc.name(), *proc.cmdline()[:1]]).lower())
+    except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+        return False
+
+
+class _NotYet(Exception):
+    """The watchdog waits for something that takes a moment (not a failed try)."""
+
+
 class Database:
-    """Owns the embedded server (when there is one) and the pool. `open` then `close`."""
+    """Owns the embedded server (when there is one) and the pool. `open` then `close`.
+
+    Outages: connections time out quickly (`MATCHER_DB_CONNECT_TIMEOUT`), statements too
+    (`MATCHER_DB_STATEMENT_TIMEOUT`), a pooled connection is checked before it is handed
+    out and a dead one replaced, and waiting for a free one is bounded
+    (`MATCHER_DB_POOL_TIMEOUT`). While the database is away `connection()` raises
+    `DatabaseUnavailableError` at once (the API answers 503 with Retry-After). A watchdog
+    thread brings it back: it restarts a dead embedded postmaster (with back-off) and
+    probes the server until it answers, and only then lets requests through again.
+    """
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._server: Any = None
         self.pool: ConnectionPool | None = None
         self.url = ""
+        self.restarts = 0  # times the watchdog restarted the embedded server
+        self._up = threading.Event()  # set while the database answers
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._watchdog: threading.Thread | None = None
+        self._retry_after = 1.0
 
     def open(self) -> Database:
         url = self.settings.database_url
@@ -122,7 +201,7 @@ class Database:
             wanted = self.settings.pg_shared_buffers
             if wanted and self._setting(url, "shared_buffers") != wanted:
                 # a server-start setting: stored once with ALTER SYSTEM, then a restart
-                with psycopg.connect(url, autocommit=True) as conn:
+                with psycopg.connect(url, autocommit=True, **self._connect_args()) as conn:
                     conn.execute(sql.SQL("ALTER SYSTEM SET shared_buffers = {}").format(
                         sql.Literal(wanted)))
                 self._server.cleanup()
@@ -130,20 +209,34 @@ class Database:
                 url = self._server.get_uri()
         self.url = url
         try:
-            with psycopg.connect(url, autocommit=True) as conn:
+            with psycopg.connect(url, autocommit=True, **self._connect_args()) as conn:
                 conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
                 apply_migrations(conn)
         except psycopg.OperationalError as exc:
             self.close()
             raise DatabaseError(f"cannot connect to the database: {exc}".strip()) from exc
-        self.pool = ConnectionPool(url, min_size=1, max_size=self.settings.pool_size,
-                                   configure=_configure, open=True)
+        self.pool = ConnectionPool(
+            url, min_size=1, max_size=self.settings.pool_size, kwargs=self._connect_args(),
+            configure=partial(_configure, statement_timeout=self.settings.db_statement_timeout),
+            check=ConnectionPool.check_connection, timeout=self.settings.db_pool_timeout,
+            # a failed reconnection gives up soon, so the next request starts a fresh one
+            # (instead of waiting for the pool's next back-off attempt)
+            reconnect_timeout=2.0, open=True)
         self.pool.wait(timeout=30)
+        self._up.set()
+        self._stop.clear()
+        self._watchdog = threading.Thread(target=self._watch, name="database-watchdog",
+                                          daemon=True)
+        self._watchdog.start()
         return self
 
-    @staticmethod
-    def _setting(url: str, name: str) -> str:
-        with psycopg.connect(url, autocommit=True) as conn:
+    def _connect_args(self) -> dict[str, Any]:
+        return {"connect_timeout": self.settings.db_connect_timeout,
+                "keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5,
+                "keepalives_count": 3}
+
+    def _setting(self, url: str, name: str) -> str:
+        with psycopg.connect(url, autocommit=True, **self._connect_args()) as conn:
             row = conn.execute("SELECT current_setting(%s)", (name,)).fetchone()
         return str(row[0]) if row else ""
 
@@ -154,6 +247,7 @@ class Database:
             warnings.simplefilter("ignore")  # platformdirs: XDG_RUNTIME_DIR unset
             import pgserver
 
+            forget_dead_handles(pgdata)
             try:
                 return pgserver.get_server(pgdata, cleanup_mode="stop")
             except Exception as exc:  # pgserver raises bare subprocess errors
@@ -161,12 +255,170 @@ class Database:
                     f"cannot start the embedded PostgreSQL in {pgdata}: {exc} "
                     f"(its log: {pgdata / 'log'})") from exc
 
-    def connection(self) -> AbstractContextManager[psycopg.Connection]:
-        if self.pool is None:
+    @property
+    def embedded(self) -> bool:
+        return self._server is not None
+
+    @property
+    def postmaster_pid(self) -> int | None:
+        """The embedded server's process id (None for an external server)."""
+        info = getattr(self._server, "_postmaster_info", None)
+        return info.pid if info is not None else None
+
+    def _postmaster_alive(self) -> bool:
+        info = getattr(self._server, "_postmaster_info", None)
+        if info is None or info.process is None:
+            return self._server is None
+        try:
+            return bool(info.process.is_running()
+                         and info.process.status() != psutil.STATUS_ZOMBIE)
+        except psutil.Error:
+            return False
+
+    # --- outages ------------------------------------------------------------------------------
+    def available(self) -> bool:
+        """Whether requests may try the database now (False while it is away)."""
+        return self._up.is_set() and (self._server is None or self._postmaster_alive())
+
+    def _unavailable(self, why: str) -> DatabaseUnavailableError:
+        return DatabaseUnavailableError(
+            f"the database is unavailable ({why}); try again shortly",
+            retry_after=max(1, math.ceil(self._retry_after)))
+
+    def _suspect(self) -> None:
+        """A request saw the database fail: hold requests back until the watchdog has
+        found it answering again."""
+        if self._up.is_set():
+            self._up.clear()
+            log.warning("database unreachable; requests get 503 until it answers again")
+        self._wake.set()
+
+    def _watch(self) -> None:
+        delay = 0.0
+        down_since: float | None = None
+        while not self._stop.is_set():
+            if self.available():
+                delay, down_since = 0.0, None
+                self._wake.wait(WATCH_SECONDS)
+                self._wake.clear()
+                continue
+            self._up.clear()
+            down_since = down_since or time.monotonic()
+            try:
+                self._recover()
+            except _NotYet as exc:
+                log.info("database: %s", exc)
+                self._stop.wait(0.2)
+                continue
+            except Exception as exc:  # noqa: BLE001 - any failure: wait, try again
+                delay = min(max(delay * 2, BACKOFF_FIRST), BACKOFF_MAX)
+                self._retry_after = delay
+                log.warning("database still unavailable (%s); next try in %.1f s",
+                            str(exc).strip().splitlines()[0] if str(exc).strip() else
+                            type(exc).__name__, delay)
+                self._stop.wait(delay)
+                continue
+            if self._stop.is_set():
+                break
+            self._retry_after = 1.0
+            self._up.set()
+            log.warning("database available again after %.1f s",
+                        time.monotonic() - down_since)
+
+    def _recover(self) -> None:
+        """Restart a dead embedded server, then check that the server answers."""
+        if self._server is not None and not self._postmaster_alive():
+            old = self.postmaster_pid
+            if old is not None and psutil.pid_exists(old):
+                # a zombie until init reaps it: PostgreSQL refuses to start while the pid
+                # in postmaster.pid exists
+                raise _NotYet(f"the old postmaster (pid {old}) is not reaped yet")
+            log.warning("the embedded PostgreSQL (pid %s) is not running; restarting it", old)
+            quiet = logging.getLogger("pgserver")
+            level = quiet.level
+            quiet.setLevel(logging.CRITICAL)  # it logs its whole server log on failure
+            try:
+                with self._server._lock:
+                    if self._stop.is_set():
+                        return
+                    self._server.ensure_postgres_running()
+            except subprocess.SubprocessError as exc:
+                raise DatabaseError(f"restart failed: {exc}; see {self._server.log}") from exc
+            finally:
+                quiet.setLevel(level)
+            if self.postmaster_pid != old:
+                self.restarts += 1
+                log.warning("the embedded PostgreSQL restarted (pid %s)", self.postmaster_pid)
+        with psycopg.connect(self.url, autocommit=True, **self._connect_args()) as conn:
+            conn.execute("SELECT 1")
+        if self.pool is not None:
+            self.pool.check()  # drop the dead idle connections now
+
+    def ready(self) -> tuple[bool, str, int | None]:
+        """(ready, why not, last migration applied): the database answers and holds every
+        migration this code ships."""
+        if not self.available():
+            return False, "the database is unavailable", None
+        try:
+            with self.connection() as conn:
+                row = conn.execute("SELECT max(number) FROM schema_migration").fetchone()
+        except DatabaseError as exc:
+            return False, str(exc), None
+        applied = row[0] if row else None
+        shipped = migrations()[-1][0]
+        if applied is None or applied < shipped:
+            return False, f"migrations applied up to {applied}, this code ships {shipped}", \
+                applied
+        return True, "", applied
+
+    @contextmanager
+    def connection(self) -> Iterator[psycopg.Connection]:
+        """A pooled connection, committed when the block ends, rolled back on an error; a
+        lost connection, a full pool past the timeout or a cancelled statement raise
+        `DatabaseUnavailableError`."""
+        pool = self.pool
+        if pool is None:
             raise DatabaseError("the database is not open")
-        return self.pool.connection()
+        if not self.available():
+            self._suspect()
+            raise self._unavailable("restarting" if self._server is not None else "down")
+        conn: psycopg.Connection | None = None
+        try:
+            with ExitStack() as stack:
+                conn = self._take(pool, stack)
+                yield conn
+        except PoolTimeout as exc:
+            self._suspect()
+            log.warning("no database connection within %.1f s: %s",
+                        self.settings.db_pool_timeout, exc)
+            raise self._unavailable("no connection") from exc
+        except psycopg.errors.QueryCanceled as exc:
+            raise self._unavailable("a statement ran past the timeout") from exc
+        except psycopg.OperationalError as exc:
+            if conn is None or conn.broken or conn.closed:
+                self._suspect()
+            log.warning("database error: %s", str(exc).strip())
+            raise self._unavailable("connection lost") from exc
+
+    def _take(self, pool: ConnectionPool, stack: ExitStack) -> psycopg.Connection:
+        """A connection from the pool within `MATCHER_DB_POOL_TIMEOUT`, asked for in short
+        turns so that a request waiting when the server dies gets its 503 at once."""
+        deadline = time.monotonic() + self.settings.db_pool_timeout
+        while True:
+            turn = min(0.5, deadline - time.monotonic())
+            try:
+                return stack.enter_context(pool.connection(timeout=max(turn, 0.001)))
+            except PoolTimeout:
+                if turn < 0.5 or not self.available():
+                    raise
 
     def close(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._watchdog is not None:
+            self._watchdog.join(timeout=30)
+            self._watchdog = None
+        self._up.clear()
         if self.pool is not None:
             self.pool.close()
             self.pool = None
@@ -181,4 +433,5 @@ class Database:
         self.close()
 
 
-__all__ = ["Database", "apply_migrations", "migrations"]
+__all__ = ["Database", "apply_migrations", "exit_on_sigterm", "forget_dead_handles",
+           "migrations"]
