@@ -118,7 +118,8 @@ def _configure(conn: psycopg.Connection, statement_timeout: float = 0.0) -> None
 
 
 WATCH_SECONDS = 0.5  # how often the watchdog looks at the embedded server
-BACKOFF_FIRST, BACKOFF_MAX = 0.5, 30.0  # seconds between tries to bring it back
+BACKOFF_FIRST, BACKOFF_MAX = 0.5, 30.0  # seconds between tries to restart it
+PROBE_MAX = 2.0  # most seconds between tries to reach a server that does not answer
 
 
 def exit_on_sigterm() -> None:
@@ -218,10 +219,10 @@ class Database:
         self.pool = ConnectionPool(
             url, min_size=1, max_size=self.settings.pool_size, kwargs=self._connect_args(),
             configure=partial(_configure, statement_timeout=self.settings.db_statement_timeout),
-            check=ConnectionPool.check_connection, timeout=self.settings.db_pool_timeout,
+            check=self._check, timeout=self.settings.db_pool_timeout,
             # a failed reconnection gives up soon, so the next request starts a fresh one
             # (instead of waiting for the pool's next back-off attempt)
-            reconnect_timeout=2.0, open=True)
+            reconnect_timeout=2.0, reconnect_failed=lambda pool: self._suspect(), open=True)
         self.pool.wait(timeout=30)
         self._up.set()
         self._stop.clear()
@@ -229,6 +230,15 @@ class Database:
                                           daemon=True)
         self._watchdog.start()
         return self
+
+    def _check(self, conn: psycopg.Connection) -> None:
+        """The pool's check of a connection before handing it out; a dead one also tells
+        the watchdog to look at the server."""
+        try:
+            ConnectionPool.check_connection(conn)
+        except psycopg.Error:
+            self._suspect()
+            raise
 
     def _connect_args(self) -> dict[str, Any]:
         return {"connect_timeout": self.settings.db_connect_timeout,
@@ -311,7 +321,10 @@ class Database:
                 self._stop.wait(0.2)
                 continue
             except Exception as exc:  # noqa: BLE001 - any failure: wait, try again
-                delay = min(max(delay * 2, BACKOFF_FIRST), BACKOFF_MAX)
+                # a server that does not answer yet is asked again soon; a restart that
+                # failed is tried again later and later
+                most = PROBE_MAX if isinstance(exc, psycopg.Error) else BACKOFF_MAX
+                delay = min(max(delay * 2, BACKOFF_FIRST), most)
                 self._retry_after = delay
                 log.warning("database still unavailable (%s); next try in %.1f s",
                             str(exc).strip().splitlines()[0] if str(exc).strip() else
