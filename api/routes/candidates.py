@@ -169,6 +169,7 @@ def courses(candidate_id: CandidateId, who: CurrentUser, engine: EngineDep, conn
     skills their target occupations need (`targets`); a short list says why (`reasons`:
     no target, nothing missing, skills no course teaches, courses closed to them)."""
     candidate_scope(conn, who, candidate_id)
+    audit(conn, who, "candidate.courses", candidate_id)
     found = engine.matcher.courses_for(conn, candidate_id, label_lang(conn, who, lang))
     items = found["items"]
     body = page(items[offset:offset + limit], len(items), limit, offset)
@@ -186,8 +187,7 @@ def course_plan(candidate_id: CandidateId, who: CurrentUser, engine: EngineDep, 
     """The courses with the least total duration that close the candidate's gap to a
     vacancy or an occupation; says when no such plan exists."""
     candidate_scope(conn, who, candidate_id)
-    audit(conn, who, "candidate.courses", candidate_id)
-    return engine.matcher.course_plan(conn, candidate_id, vacancy_id, occupation,
-                                      label_lang(conn, who, lang))
     audit(conn, who, "candidate.course_plan", candidate_id, vacancy_id=vacancy_id,
           occupation=occupation)
+    return engine.matcher.course_plan(conn, candidate_id, vacancy_id, occupation,
+                                      label_lang(conn, who, lang))
