@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 import psutil
@@ -230,3 +231,57 @@ def test_sigterm_of_the_api_stops_its_postgres_even_after_a_kill_9(tmp_path: Pat
           f"{restart_seconds:.1f} s")
     assert stopped, "PostgreSQL kept running after the API was stopped"
     assert code in (0, 143, -signal.SIGTERM)
+
+
+# --- the API killed in the middle of an import: nothing of it is stored -------------------
+
+def cli(data_dir: Path, *args: str) -> dict[str, Any]:
+    env = {**os.environ, "MATCHER_DATA_DIR": str(data_dir)}
+    done = subprocess.run([sys.executable, "-m", "matcher.cli", *args], env=env,
+                          capture_output=True, text=True, timeout=120, check=True)
+    answer: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return answer
+
+
+def test_kill_9_of_the_api_during_an_import_stores_nothing(tmp_path: Path) -> None:
+    CACHE.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "cache").symlink_to(CACHE)
+    port = free_port()
+    api = start_api(tmp_path, port)
+    employer = cli(tmp_path, "orgs", "add", "Kantine Süd GmbH", "--kind", "employer")["id"]
+    token = cli(tmp_path, "users", "add", "Personalabteilung", "--role", "employer",
+                "--organisation", str(employer))["token"]
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/x-ndjson"}
+    rows = [{"external_id": f"kill-{i}", "kind": "job", "title": f"Koch / Köchin {i} (m/w/d)",
+             "location": {"town": "Köln", "lat": 50.9375, "lon": 6.9603},
+             "essential_skills_text": f"Suppen und Soßen kochen, Gemüse schneiden {i}"}
+            for i in range(1500)]  # free text: linking takes seconds before the write
+    body = "\n".join(json.dumps(r, ensure_ascii=False) for r in rows).encode()
+    outcome: dict[str, object] = {}
+
+    def send() -> None:
+        try:
+            outcome["status"] = httpx.post(f"http://127.0.0.1:{port}/vacancies/import",
+                                           content=body, headers=headers,
+                                           timeout=300).status_code
+        except httpx.TransportError as exc:
+            outcome["error"] = type(exc).__name__
+
+    sender = threading.Thread(target=send)
+    sender.start()
+    time.sleep(2.0)
+    api.kill()  # kill -9 two seconds in: while the rows are being linked, before the write
+    api.wait(timeout=10)
+    sender.join(timeout=30)
+    assert "error" in outcome, f"the import finished before the kill: {outcome}"
+
+    second = start_api(tmp_path, free_port())
+    try:
+        port2 = int(second.args[-1])
+        listed = httpx.get(f"http://127.0.0.1:{port2}/vacancies?limit=1",
+                           headers={"Authorization": f"Bearer {token}"}, timeout=30)
+        assert listed.status_code == 200, listed.text
+        assert listed.json()["total"] == 0  # all or nothing: nothing
+    finally:
+        second.send_signal(signal.SIGTERM)
+        second.wait(timeout=30)
