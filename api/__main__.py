@@ -10,7 +10,7 @@ import uvicorn
 
 from api.main import create_app
 from api.server import config
-from matcher.store.database import exit_on_sigterm
+from matcher.store.processes import exit_on_sigterm
 
 
 def main() -> None:

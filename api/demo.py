@@ -25,7 +25,7 @@ from matcher.demo.data import generate
 from matcher.engine import Engine
 from matcher.settings import Settings
 from matcher.store.auth import create_user, issue_token, upsert_organisation, user_named
-from matcher.store.database import exit_on_sigterm
+from matcher.store.processes import exit_on_sigterm
 from matcher.store.vacancies import first_open_vacancy
 
 DEMO_USERS = (("demo admin", "admin"), ("demo coach", "coach"), ("demo employer", "employer"),

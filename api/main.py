@@ -133,6 +133,17 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
                    courses.router, outcomes.router, admin.router):
         app.include_router(router)
 
+    _error_handlers(app)
+    _health_routes(app)
+    http_input.install(app)  # 431 for a large head; 415, 400, 422 for JSON bodies
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    pseudonymise_access_log(settings.log_key)  # no candidate id in the access log
+    return app
+
+
+def _error_handlers(app: FastAPI) -> None:
+    """Every error as `{"detail": ...}` with the status its class maps to (503 with
+    Retry-After), 405 with every allowed method, 422 naming the fields."""
     @app.exception_handler(MatcherError)
     async def engine_error(request: Request, exc: Exception) -> JSONResponse:
         code = next(status for cls, status in STATUS if isinstance(exc, cls))
@@ -165,6 +176,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
         return JSONResponse(status_code=422, content={"detail": detail, "errors": errors})
 
+
+def _health_routes(app: FastAPI) -> None:
+    """`/health` (liveness) and `/ready` (the database answers, migrations applied)."""
     @app.get("/health", tags=["health"], response_model=r.Health)
     def health() -> dict[str, str]:
         """Liveness: 200 while the process answers (whether the database does: `/ready`)."""
@@ -183,8 +197,3 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             return {"status": "ready", "migration": migration}
         return JSONResponse(status_code=503, headers={"Retry-After": "2"}, content={
             "status": "unavailable", "migration": migration, "detail": why})
-
-    http_input.install(app)  # 431 for a large head; 415, 400, 422 for JSON bodies
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
-    pseudonymise_access_log(settings.log_key)  # no candidate id in the access log
-    return app

@@ -32,14 +32,14 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-import psycopg
 from pydantic import ValidationError
 
+from matcher.admin_cli import admin_commands, backup_commands
 from matcher.settings import Settings
-from matcher.store.database import exit_on_sigterm
+from matcher.store.processes import exit_on_sigterm
 from skills_taxonomy.errors import InvalidInputError, MatcherError
 
 FILE_BATCH = 256  # lines linked together: one encoder pass per batch
@@ -162,60 +162,6 @@ def _cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _with_db(settings: Settings, action: Callable[[psycopg.Connection], dict]) -> int:
-    from matcher.store.database import Database
-
-    with Database(settings) as db, db.connection() as conn:
-        print(json.dumps(action(conn), ensure_ascii=False))
-    return 0
-
-
-def _cmd_orgs(args: argparse.Namespace, settings: Settings) -> int:
-    from matcher.store.auth import upsert_organisation
-
-    return _with_db(settings, lambda conn: {"id": upsert_organisation(
-        conn, args.name, args.kind, args.external_id), "name": args.name, "kind": args.kind})
-
-
-def _cmd_users(args: argparse.Namespace, settings: Settings) -> int:
-    from matcher.store.auth import create_user, issue_token
-
-    def add(conn: psycopg.Connection) -> dict:
-        uid = create_user(conn, args.name, args.role, args.organisation, args.candidate)
-        return {"id": uid, "role": args.role, "token": issue_token(conn, uid, "cli")}
-
-    return _with_db(settings, add)
-
-
-def _cmd_tokens(args: argparse.Namespace, settings: Settings) -> int:
-    from matcher.store.auth import (
-        TokenLifetime,
-        issue_token,
-        list_tokens,
-        revoke_tokens,
-        token_exists,
-        user_exists,
-    )
-
-    def tokens(conn: psycopg.Connection) -> dict:
-        if not user_exists(conn, args.user_id):
-            raise InvalidInputError(f"user {args.user_id} does not exist")
-        if args.action == "issue":
-            return {"user_id": args.user_id, "token": issue_token(conn, args.user_id, "cli")}
-        if args.action == "list":
-            lifetime = TokenLifetime(settings.token_days, settings.migrant_token_days)
-            return {"user_id": args.user_id, "items": [
-                {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in t.items()}
-                for t in list_tokens(conn, args.user_id, lifetime)]}
-        token_id = args.token_id
-        if token_id is not None and not token_exists(conn, args.user_id, token_id):
-            raise InvalidInputError(f"token {token_id} of user {args.user_id} does not exist")
-        return {"user_id": args.user_id, "token_id": token_id,
-                "revoked": revoke_tokens(conn, args.user_id, token_id)}
-
-    return _with_db(settings, tokens)
-
-
 def _query(args: argparse.Namespace, title: str, where: str = "") -> Any:
     from matcher.schemas import QualificationQuery
 
@@ -316,59 +262,6 @@ def _linking_commands(sub: Any) -> None:
     ev.set_defaults(func=_cmd_eval)
 
 
-def _admin_commands(sub: Any) -> None:
-    """matcher orgs|users|tokens: the first admin, before the API has one"""
-    orgs = sub.add_parser("orgs", help="organisations: centres, employers, providers")
-    orgs_add = orgs.add_subparsers(dest="action", required=True).add_parser("add")
-    orgs_add.add_argument("name")
-    orgs_add.add_argument("--kind", required=True, choices=["centre", "employer", "provider"])
-    orgs_add.add_argument("--external-id", default=None)
-    orgs_add.set_defaults(func=_cmd_orgs)
-
-    users = sub.add_parser("users", help="users and their first token")
-    users_add = users.add_subparsers(dest="action", required=True).add_parser("add")
-    users_add.add_argument("name")
-    users_add.add_argument("--role", required=True,
-                           choices=["admin", "coach", "employer", "migrant"])
-    users_add.add_argument("--organisation", type=int, default=None)
-    users_add.add_argument("--candidate", default=None)
-    users_add.set_defaults(func=_cmd_users)
-
-    tokens = sub.add_parser("tokens", help="bearer tokens")
-    tokens_sub = tokens.add_subparsers(dest="action", required=True)
-    for action, text in (("issue", "a new token (shown once)"),
-                         ("list", "id, prefix, expiry and state of each token"),
-                         ("revoke", "revoke one token, or all of the user's")):
-        command = tokens_sub.add_parser(action, help=text)
-        command.add_argument("user_id", type=int)
-        if action == "revoke":
-            command.add_argument("token_id", type=int, nargs="?", default=None,
-                                 help="default: every token of the user")
-        command.set_defaults(func=_cmd_tokens)
-
-
-def _cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
-    from pathlib import Path
-
-    from matcher.store.backup import backup, restore
-    from matcher.store.database import Database
-
-    with Database(settings) as db:
-        action = backup if args.command == "backup" else restore
-        print(json.dumps(action(db, Path(args.path)), ensure_ascii=False))
-    return 0
-
-
-def _backup_commands(sub: Any) -> None:
-    """matcher backup|restore"""
-    for name, text in (("backup", "write the whole database to a file (pg_dump, custom "
-                                  "format)"),
-                       ("restore", "replace the whole database with a backup file")):
-        command = sub.add_parser(name, help=text)
-        command.add_argument("path")
-        command.set_defaults(func=_cmd_backup)
-
-
 def _recognition_commands(sub: Any) -> None:
     """matcher recognise, matcher eqf import"""
     rec = sub.add_parser("recognise", help="recognise a foreign qualification")
@@ -394,8 +287,8 @@ def _recognition_commands(sub: Any) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="matcher", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    for add in (_taxonomy_commands, _linking_commands, _admin_commands, _recognition_commands,
-                _backup_commands):
+    for add in (_taxonomy_commands, _linking_commands, admin_commands, _recognition_commands,
+                backup_commands):
         add(sub)
     return parser
 

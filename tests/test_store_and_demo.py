@@ -19,7 +19,8 @@ from matcher.errors import DatabaseError
 from matcher.match.course_plan import EXACT_MAX_SKILLS, plan_courses, why_not
 from matcher.match.scoring import FEATURES, WEIGHTS, Scorer, load_weights
 from matcher.settings import Settings
-from matcher.store.database import Database, align_vector_dimension, apply_migrations, migrations
+from matcher.store.database import Database
+from matcher.store.schema import align_vector_dimension, apply_migrations, migrations
 from matcher.store.taxonomy import persist_taxonomy
 from skills_taxonomy.errors import InvalidInputError
 from skills_taxonomy.model import ConceptKind

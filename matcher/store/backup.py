@@ -28,7 +28,8 @@ from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from matcher.errors import DatabaseError
-from matcher.store.database import Database, apply_migrations
+from matcher.store.database import Database
+from matcher.store.schema import apply_migrations
 from skills_taxonomy.errors import InvalidInputError
 
 _SET_ASIDE = "matcher_replaced"

