@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SHARED ?= ../shared/data
 
-.PHONY: demo test lint typecheck venv import-esco eval fit benchmarks clean
+.PHONY: demo test lint typecheck venv import-esco eval fit benchmarks clean browser screenshots \
+	translations
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11)' 2>/dev/null || \
@@ -22,8 +23,30 @@ venv: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/python -m api.demo
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
+
+# Debian's Chromium and its driver for the browser tests (tests/browser), when missing.
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
+	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+	  $$SUDO apt-get install -y -q chromium chromium-driver >/dev/null 2>&1 || \
+	  { $$SUDO apt-get update -q >/dev/null && \
+	    $$SUDO apt-get install -y -q chromium chromium-driver >/dev/null; }; }
+
+# Screenshots of every page of every role, for the README (docs/screenshots/).
+screenshots: $(STAMP) browser
+	MATCHER_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/browser
+
+# The pages' strings: extract them and merge them into every language's catalog.
+translations: $(STAMP)
+	$(BIN)/pybabel -q extract -F api/pages/babel.cfg -k N_ --no-location --sort-output \
+	  -o api/pages/locale/messages.pot api/pages
+	for lang in de ar fa uk ru tr vi zh; do \
+	  test -f api/pages/locale/$$lang/LC_MESSAGES/messages.po || \
+	    $(BIN)/pybabel -q init -l $$lang -i api/pages/locale/messages.pot -d api/pages/locale; \
+	  $(BIN)/pybabel -q update --no-fuzzy-matching --ignore-obsolete -l $$lang -i api/pages/locale/messages.pot \
+	    -d api/pages/locale; done
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

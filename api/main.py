@@ -21,8 +21,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import input as http_input
+from api import pages
 from api import responses as r
 from api.logs import pseudonymise_access_log
+from api.pages.web import error_page, is_page
 from api.routes import admin, candidates, courses, outcomes, recognition, taxonomy, vacancies
 from matcher.engine import Engine
 from matcher.errors import (
@@ -135,6 +137,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     _error_handlers(app)
     _health_routes(app)
+    pages.install(app)  # the pages for people: /, /sign-in, /coach, /employer, /me
     http_input.install(app)  # 431 for a large head; 415, 400, 422 for JSON bodies
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     pseudonymise_access_log(settings.log_key)  # no candidate id in the access log
@@ -145,8 +148,10 @@ def _error_handlers(app: FastAPI) -> None:
     """Every error as `{"detail": ...}` with the status its class maps to (503 with
     Retry-After), 405 with every allowed method, 422 naming the fields."""
     @app.exception_handler(MatcherError)
-    async def engine_error(request: Request, exc: Exception) -> JSONResponse:
+    async def engine_error(request: Request, exc: Exception) -> Response:
         code = next(status for cls, status in STATUS if isinstance(exc, cls))
+        if is_page(request.url.path):
+            return error_page(request, app.state.engine, code, str(exc))
         content: dict[str, Any] = {"detail": str(exc)}
         if isinstance(exc, ImportRowsError):
             content["errors"] = exc.errors
@@ -154,8 +159,11 @@ def _error_handlers(app: FastAPI) -> None:
         return JSONResponse(status_code=code, content=content, headers=headers)
 
     @app.exception_handler(psycopg.OperationalError)
-    async def database_away(request: Request, exc: Exception) -> JSONResponse:
+    async def database_away(request: Request, exc: Exception) -> Response:
         # a connection used outside `Database.connection()`, which raises DatabaseError
+        if is_page(request.url.path):
+            return error_page(request, app.state.engine, 503,
+                              "the database is unavailable; try again shortly")
         return JSONResponse(status_code=503, headers={"Retry-After": "2"}, content={
             "detail": "the database is unavailable; try again shortly"})
 
@@ -163,16 +171,23 @@ def _error_handlers(app: FastAPI) -> None:
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if exc.status_code == 405:  # Allow: every method of the path, not one route's
             return _not_allowed(allowed_methods(app, request.url.path))
+        if is_page(request.url.path):
+            page = error_page(request, app.state.engine, exc.status_code, str(exc.detail))
+            page.headers.update(exc.headers or {})
+            return page
         return await http_exception_handler(request, exc)
 
     @app.exception_handler(RequestValidationError)
-    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
         # `GET /courses/import` reached `GET /courses/{course_id}`: the path names the
         # import, which only takes POST
         literal = allowed_methods(app, request.url.path, literal_only=True)
         if literal and request.method not in literal:
             return _not_allowed(literal)
         errors = [{"field": _field(e["loc"]), "message": e["msg"]} for e in exc.errors()]
+        if is_page(request.url.path):
+            return error_page(request, app.state.engine, 422, "; ".join(
+                f"{e['field']}: {e['message']}" for e in errors[:5]))
         detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
         return JSONResponse(status_code=422, content={"detail": detail, "errors": errors})
 

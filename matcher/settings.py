@@ -92,6 +92,13 @@ class Settings(BaseSettings):
     expensive_per_minute: int = Field(
         120, ge=1, description="requests one token may make in a minute to the expensive "
                                "routes (/taxonomy/normalize, the two match routes); then 429")
+    session_hours: int = Field(
+        12, ge=1, le=24 * 30, description="hours a page session (the sign-in cookie) lasts")
+    sign_in_code_hours: int = Field(
+        72, ge=1, le=24 * 60, description="hours a one-time sign-in code or link stays valid")
+    secure_cookies: bool | None = Field(
+        None, description="mark the session cookie Secure; default: when the request came "
+                          "over HTTPS (X-Forwarded-Proto from a trusted proxy counts)")
     log_key: str | None = Field(
         None, min_length=16, description="key of the hash that replaces candidate ids in "
                                          "the access log; default: a new one per process")
