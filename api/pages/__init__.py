@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
-from api.pages import coach, employer, migrant, signin
+from api.pages import coach, employer, linking, migrant, signin
 from api.pages.web import PageError, SignInRequired, error_page, sign_in_redirect
 
 STATIC = Path(__file__).parent / "static"
@@ -27,7 +27,8 @@ class CachedStatic(StaticFiles):
 
 def install(app: FastAPI) -> None:
     app.mount("/static", CachedStatic(directory=STATIC), name="static")
-    for router in (signin.router, coach.router, employer.router, migrant.router):
+    for router in (signin.router, linking.router, coach.router, employer.router,
+                   migrant.router):
         app.include_router(router)
 
     @app.exception_handler(SignInRequired)

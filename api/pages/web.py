@@ -233,4 +233,4 @@ def is_page(path: str) -> bool:
     return path == "/" or path.split("/")[1] in PAGE_ROOTS
 
 
-PAGE_ROOTS = frozenset({"sign-in", "sign-out", "coach", "employer", "me", "static"})
+PAGE_ROOTS = frozenset({"sign-in", "sign-out", "coach", "employer", "me", "static", "link"})
