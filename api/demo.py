@@ -2,14 +2,16 @@
 
 Starts the embedded PostgreSQL (in `var/demo` unless `MATCHER_DATA_DIR` says otherwise),
 loads the starter taxonomy and the generated North Rhine-Westphalia data set (200
-candidates, 1,000 vacancies, 100 courses) on the first run, issues a fresh token for one
-user of each role, prints them with example requests, and serves. A second run finds the
-data and reuses it (tokens are stored hashed, so each run issues new ones).
+candidates, 1,000 vacancies, 100 courses) on the first run, issues a fresh token and a
+one-time sign-in link to the pages for one user of each role, prints them with example
+requests, and serves. A second run finds the data and reuses it (tokens and codes are
+stored hashed, so each run issues new ones).
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 import time
@@ -27,6 +29,7 @@ from matcher.settings import Settings
 from matcher.store.auth import create_user, issue_token, upsert_organisation, user_named
 from matcher.store.processes import exit_on_sigterm
 from matcher.store.vacancies import first_open_vacancy
+from matcher.store.web_sessions import issue_sign_in_code
 
 DEMO_USERS = (("demo admin", "admin"), ("demo coach", "coach"), ("demo employer", "employer"),
               ("demo migrant", "migrant"))
@@ -82,6 +85,19 @@ def demo_tokens(engine: Engine) -> dict[str, tuple[str, dict[str, object]]]:
     return out
 
 
+def demo_sign_in_links(engine: Engine, base: str) -> dict[str, str]:
+    """A fresh one-time sign-in link to the pages per demo user (role -> link)."""
+    links: dict[str, str] = {}
+    valid = dt.timedelta(hours=engine.settings.sign_in_code_hours)
+    with engine.connection() as conn:
+        for name, role in DEMO_USERS:
+            user = user_named(conn, name, role)
+            if user is not None:
+                code, _ = issue_sign_in_code(conn, user[0], None, valid)
+                links[role] = f"{base}/sign-in?code={code}"
+    return links
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m api.demo", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
@@ -104,6 +120,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("demo data found in the database; reusing it")
         tokens = demo_tokens(engine)
         base = f"http://{args.host}:{args.port}"
+        print(f"\nPages on {base}/ — open one sign-in link per role (each works once):")
+        for role, link in demo_sign_in_links(engine, base).items():
+            print(f"  {role:<9} {link}")
         print(f"\nAPI on {base} (OpenAPI: {base}/docs). One token per role:")
         for role, (token, _) in tokens.items():
             print(f"  {role:<9} {token}")

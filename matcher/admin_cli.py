@@ -39,6 +39,24 @@ def _cmd_users(args: argparse.Namespace, settings: Settings) -> int:
     return _with_db(settings, add)
 
 
+def _cmd_sign_in_code(args: argparse.Namespace, settings: Settings) -> int:
+    import datetime as dt
+    from urllib.parse import quote
+
+    from matcher.store.auth import user_exists
+    from matcher.store.web_sessions import issue_sign_in_code
+
+    def issue(conn: psycopg.Connection) -> dict:
+        if not user_exists(conn, args.user_id):
+            raise InvalidInputError(f"user {args.user_id} does not exist")
+        code, expires = issue_sign_in_code(conn, args.user_id, None, dt.timedelta(
+            hours=settings.sign_in_code_hours))
+        return {"user_id": args.user_id, "code": code, "expires_at": expires.isoformat(),
+                "link": f"{args.base_url.rstrip('/')}/sign-in?code={quote(code)}"}
+
+    return _with_db(settings, issue)
+
+
 def _cmd_tokens(args: argparse.Namespace, settings: Settings) -> int:
     from matcher.store.auth import (
         TokenLifetime,
@@ -77,14 +95,21 @@ def admin_commands(sub: Any) -> None:
     orgs_add.add_argument("--external-id", default=None)
     orgs_add.set_defaults(func=_cmd_orgs)
 
-    users = sub.add_parser("users", help="users and their first token")
-    users_add = users.add_subparsers(dest="action", required=True).add_parser("add")
+    users = sub.add_parser("users", help="users, their first token, sign-in codes")
+    users_sub = users.add_subparsers(dest="action", required=True)
+    users_add = users_sub.add_parser("add")
     users_add.add_argument("name")
     users_add.add_argument("--role", required=True,
                            choices=["admin", "coach", "employer", "migrant"])
     users_add.add_argument("--organisation", type=int, default=None)
     users_add.add_argument("--candidate", default=None)
     users_add.set_defaults(func=_cmd_users)
+    code = users_sub.add_parser("sign-in-code", help="a one-time code and link to the pages "
+                                "(replaces the user's unused codes)")
+    code.add_argument("user_id", type=int)
+    code.add_argument("--base-url", default="http://127.0.0.1:8000",
+                      help="where the pages are served, for the link")
+    code.set_defaults(func=_cmd_sign_in_code)
 
     tokens = sub.add_parser("tokens", help="bearer tokens")
     tokens_sub = tokens.add_subparsers(dest="action", required=True)

@@ -5,12 +5,18 @@ flows in Chromium; these check the HTTP contract itself."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from api.limits import Throttle
+from api.main import create_app
 from matcher.engine import Engine
 from matcher.store.web_sessions import issue_sign_in_code
 from tests.conftest import World
@@ -116,3 +122,28 @@ def test_errors_on_pages_are_pages_in_the_readers_language(browser: TestClient) 
 def test_api_errors_stay_json(client: TestClient) -> None:
     answer = client.get("/candidates/none")
     assert answer.status_code == 401 and answer.json()["detail"]
+
+
+def test_cli_issues_a_sign_in_link_that_works_once(engine: Engine, world: World,
+                                                   browser: TestClient) -> None:
+    env = {**os.environ, "MATCHER_DATABASE_URL": engine.db.url}
+    done = subprocess.run([sys.executable, "-m", "matcher.cli", "users", "sign-in-code",
+                           str(world.user_ids["employer_2"]), "--base-url", "https://jobs.example"],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    issued = json.loads(done.stdout)
+    assert issued["link"] == f"https://jobs.example/sign-in?code={issued['code']}"
+    assert sign_in(browser, issued["code"]) == (303, "/employer")
+    bad = subprocess.run([sys.executable, "-m", "matcher.cli", "users", "sign-in-code",
+                          "999999"], capture_output=True, text=True, env=env, timeout=120)
+    assert bad.returncode == 2 and "999999" in bad.stderr
+
+
+def test_too_many_wrong_codes_from_one_address_are_throttled(engine: Engine) -> None:
+    app = create_app(engine=engine)
+    app.state.throttle = Throttle(auth_failures_per_minute=3, expensive_per_minute=5)
+    with TestClient(app) as guesser:
+        statuses = [sign_in(guesser, f"AAA-AAA-AA{i}")[0] for i in range(5)]
+        assert statuses == [401, 401, 401, 429, 429]
+        refused = sign_in(guesser, "AAA-AAA-AAA")
+        assert refused[0] == 429
