@@ -147,3 +147,14 @@ def test_too_many_wrong_codes_from_one_address_are_throttled(engine: Engine) -> 
         assert statuses == [401, 401, 401, 429, 429]
         refused = sign_in(guesser, "AAA-AAA-AAA")
         assert refused[0] == 429
+
+
+def test_the_session_cookie_is_secure_over_https(engine: Engine, world: World,
+                                                 app: FastAPI) -> None:
+    secure_browser = TestClient(app, base_url="https://testserver")
+    form = secure_browser.get("/sign-in")
+    answer = secure_browser.post("/sign-in", data={
+        "code": new_code(engine, world.user_ids["coach_b"]), "csrf": form_csrf(form.text)},
+        follow_redirects=False)
+    assert answer.status_code == 303
+    assert "secure" in answer.headers["set-cookie"].lower()

@@ -35,3 +35,15 @@ def test_a_wrong_code_says_so(browser: WebDriver, site: Site) -> None:
     click(browser, "form[action='/sign-in'] button")
     assert "wrong, used or expired" in text(browser)
     assert axe(browser) == []
+
+
+def test_an_expired_session_asks_to_sign_in_again(browser: WebDriver, site: Site) -> None:
+    sign_in(browser, site, "employer")
+    with site.engine.connection() as conn:
+        conn.execute("UPDATE web_session SET expires_at = now() - interval '1 minute'"
+                     " WHERE user_id = %s", (site.users["employer"][0],))
+    browser.get(site.base + "/employer")
+    assert "/sign-in" in browser.current_url
+    assert "session has ended" in text(browser)
+    sign_in(browser, site, "employer")
+    assert browser.current_url.endswith("/employer")
