@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -34,6 +34,8 @@ _LEXICAL = FEATURES.index("tfidf_char")
 _SEMANTIC = FEATURES.index("label_sim_phrase")
 BINARY_SHARE = 0.05  # above this share of control or replacement characters: not text
 OWN_LANGUAGE_LETTERS = 20  # a piece this long in the text's script gets its own language
+POSSIBLE_PER_PIECE = 3  # guesses below the threshold kept per piece and kind, for review
+POSSIBLE_FLOOR = 0.01
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,9 @@ class Statement:
     lang: str | None
     mentions: list[Mention]
     unlinked: list[dict[str, object]]  # {"start", "end", "text"} of pieces with no mention
+    # the best guesses below the threshold inside unlinked pieces: hints for the person
+    # who reviews them (the coach's intake page), never links by themselves
+    possible: list[Mention] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
         return {"text": self.text, "lang": self.lang,
@@ -202,6 +207,7 @@ class Normalizer:
         piece_langs = [_piece_language(p, checked[i], text_langs[i], mixed[i])
                        for (i, _, _), p in zip(pieces, piece_texts, strict=True)]
         found: list[list[Mention]] = [[] for _ in checked]
+        guesses: list[list[Mention]] = [[] for _ in checked]
         for kind in kinds:
             linker = self.linkers[kind]
             ranked = linker.rank(piece_texts, top_k=30, langs=piece_langs) if pieces else []
@@ -209,6 +215,9 @@ class Normalizer:
                     pieces, piece_texts, piece_langs, ranked, strict=True):
                 found[i] += [self._mention(piece, c, kind, lang, piece_lang).shifted(offset)
                              for c in cands if c.score >= self.threshold_for(kind, c.route)]
+                guesses[i] += [self._mention(piece, c, kind, lang, piece_lang).shifted(offset)
+                               for c in cands[:POSSIBLE_PER_PIECE]
+                               if POSSIBLE_FLOOR <= c.score < self.threshold_for(kind, c.route)]
         out = []
         for i, mentions in enumerate(found):
             chosen: list[Mention] = []
@@ -216,10 +225,13 @@ class Normalizer:
                 if all(mention.end <= m.start or mention.start >= m.end for m in chosen):
                     chosen.append(mention)
             chosen.sort(key=lambda m: m.start)
-            unlinked = [{"start": s, "end": e, "text": checked[j][s:e]}
-                        for j, s, e in pieces if j == i and _worded(checked[j][s:e])
-                        and not any(m.start < e and m.end > s for m in chosen)]
-            out.append(Statement(checked[i], text_langs[i], chosen, unlinked))
+            open_spans = [(s, e) for j, s, e in pieces if j == i and _worded(checked[j][s:e])
+                          and not any(m.start < e and m.end > s for m in chosen)]
+            unlinked: list[dict[str, object]] = [
+                {"start": s, "end": e, "text": checked[i][s:e]} for s, e in open_spans]
+            possible = [m for m in sorted(guesses[i], key=lambda m: -m.score)
+                        if any(s <= m.start and m.end <= e for s, e in open_spans)]
+            out.append(Statement(checked[i], text_langs[i], chosen, unlinked, possible))
         return out
 
     def link_occupations(self, title: str, lang: str | None = None, top_k: int = 10,

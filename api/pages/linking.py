@@ -21,6 +21,7 @@ from api.pages.i18n import N_
 from api.pages.web import Form, PageDep, form_text
 from matcher.engine import Engine
 from skills_taxonomy.model import ConceptKind
+from skills_taxonomy.normalize import Mention
 
 router = APIRouter(include_in_schema=False)
 KINDS = {"skill": (ConceptKind.SKILL,), "occupation": (ConceptKind.OCCUPATION,),
@@ -53,6 +54,7 @@ class Linked:
     lang: str | None
     suggestions: list[Suggestion]
     unlinked: list[str]
+    possible: list[Suggestion]  # guesses below the threshold for the unlinked pieces
 
     def marked(self) -> Markup:
         """The text with each suggestion's span in <mark> and each unlinked piece in
@@ -73,15 +75,23 @@ def linked_text(engine: Engine, text: str, kind: str, lang: str) -> Linked:
     """The suggestions for one text (labels in `lang`), strongest first per concept."""
     text = text[:MAX_LIVE_CHARS]
     if not text.strip():
-        return Linked("", None, [], [])
+        return Linked("", None, [], [], [])
     [statement] = engine.concepts.normalizer.statements([text], lang, kinds=KINDS[kind])
-    seen: dict[str, Suggestion] = {}
-    for m in sorted(statement.mentions, key=lambda m: -m.score):
-        seen.setdefault(m.concept, Suggestion(m.concept, m.kind, m.label, m.text, m.start,
-                                              m.end, m.score, m.lang, m.method))
+    linked = _by_concept(statement.mentions, set())
+    possible = _by_concept(statement.possible, {s.concept for s in linked})
     unlinked = [str(piece["text"]) for piece in statement.unlinked]
-    return Linked(statement.text, statement.lang, sorted(seen.values(), key=lambda s: s.start),
-                  unlinked)
+    return Linked(statement.text, statement.lang, sorted(linked, key=lambda s: s.start),
+                  unlinked, possible)
+
+
+def _by_concept(mentions: list[Mention], taken: set[str]) -> list[Suggestion]:
+    """One suggestion per concept (its strongest mention), leaving out those taken."""
+    seen: dict[str, Suggestion] = {}
+    for m in sorted(mentions, key=lambda m: -m.score):
+        if m.concept not in taken:
+            seen.setdefault(m.concept, Suggestion(m.concept, m.kind, m.label, m.text, m.start,
+                                                  m.end, m.score, m.lang, m.method))
+    return list(seen.values())
 
 
 @router.post("/link", response_class=HTMLResponse)
