@@ -9,9 +9,11 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.pages import coach, employer, linking, migrant, signin
-from api.pages.web import PageError, SignInRequired, error_page, sign_in_redirect
+from api.pages.web import PageError, SignInRequired, error_page, is_page, sign_in_redirect
 
 STATIC = Path(__file__).parent / "static"
 
@@ -25,8 +27,21 @@ class CachedStatic(StaticFiles):
         return response
 
 
+class PageGzip:
+    """Pages and their static files gzip-compressed for browsers that accept it (a slow
+    connection reads a quarter of the bytes); the JSON API is left as it is."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app, self.gzip = app, GZipMiddleware(app, minimum_size=1000)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        chosen = self.gzip if scope["type"] == "http" and is_page(scope["path"]) else self.app
+        await chosen(scope, receive, send)
+
+
 def install(app: FastAPI) -> None:
     app.mount("/static", CachedStatic(directory=STATIC), name="static")
+    app.add_middleware(PageGzip)
     for router in (signin.router, linking.router, coach.router, employer.router,
                    migrant.router):
         app.include_router(router)
