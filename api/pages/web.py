@@ -36,14 +36,15 @@ from matcher.store.web_sessions import PageSession, session_for
 SESSION_COOKIE = "matcher_session"
 LANG_COOKIE = "matcher_lang"
 SIGN_IN_COOKIE = "matcher_sign_in"  # the CSRF value of the sign-in form, before a session
-HOME = {"admin": "/coach", "coach": "/coach", "employer": "/employer", "migrant": "/me"}
+# the migrant's start page is /me/home: /me alone is the JSON API's "who am I"
+HOME = {"admin": "/coach", "coach": "/coach", "employer": "/employer", "migrant": "/me/home"}
 _COACH_NAV = [("/coach", N_("Caseload")), ("/coach/candidates/new", N_("New candidate"))]
 NAV: dict[str, list[tuple[str, str]]] = {
     "admin": _COACH_NAV, "coach": _COACH_NAV,
     "employer": [("/employer", N_("My vacancies")),
                  ("/employer/vacancies/new", N_("Post a vacancy")),
                  ("/employer/vacancies/upload", N_("Upload a CSV file"))],
-    "migrant": [("/me", N_("My page")), ("/me/jobs", N_("Jobs")),
+    "migrant": [("/me/home", N_("My page")), ("/me/jobs", N_("Jobs")),
                 ("/me/courses", N_("Courses")), ("/me/recognition", N_("Recognition")),
                 ("/me/data", N_("My data"))],
 }
@@ -230,7 +231,7 @@ def error_page(request: Request, engine: Engine, status: int, message: str) -> H
 
 def is_page(path: str) -> bool:
     """Whether a path belongs to the pages (its errors are pages, not JSON)."""
-    return path == "/" or path.split("/")[1] in PAGE_ROOTS
+    return path == "/" or (path != "/me" and path.split("/")[1] in PAGE_ROOTS)
 
 
 PAGE_ROOTS = frozenset({"sign-in", "sign-out", "coach", "employer", "me", "static", "link"})
