@@ -96,15 +96,17 @@ def _by_concept(mentions: list[Mention], taken: set[str]) -> list[Suggestion]:
 
 @router.post("/link", response_class=HTMLResponse)
 def link(page: PageDep, form: Form) -> HTMLResponse:
-    """The suggestions for a text field, as a fragment: `text`, `field` (the name the
-    checkboxes get: `<field>_confirm`), `kind` (skill, occupation or both)."""
+    """The suggestions for a text field, as a fragment: `text` (or the field's own
+    value, as htmx sends it), `field` (its name; the checkboxes get `<field>_confirm`),
+    `kind` (skill, occupation or both)."""
     page.require("admin", "coach", "employer")
     kind = form_text(form, "kind", "both")
     field = form_text(form, "field", "skills")
     if kind not in KINDS or not field.isidentifier():
         return page.render("_linked.html", status=422, linked=None, field="x",
                            error=page._("This field cannot be checked."))
-    context: dict[str, Any] = {"linked": linked_text(page.engine, form_text(form, "text"),
-                                                     kind, page.lang),
+    # htmx posts the field under its own name (`text` when sent on purpose)
+    text = form_text(form, "text") or form_text(form, field)
+    context: dict[str, Any] = {"linked": linked_text(page.engine, text, kind, page.lang),
                                "field": field, "error": None}
     return page.render("_linked.html", **context)
