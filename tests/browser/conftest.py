@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PIL import Image
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -41,6 +42,7 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 HERE = Path(__file__).resolve().parents[2]
+COMMITTED_HEIGHT = 1280
 
 if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
     if os.environ.get("CI"):
@@ -126,8 +128,11 @@ def click(driver: WebDriver, css: str) -> None:
 
 
 def shot(driver: WebDriver, name: str, full: bool = True) -> Path:
-    """A PNG of the page as a person sees it (the whole page, phone width)."""
-    folder = Path(os.environ.get("MATCHER_SCREENSHOTS") or HERE / "var" / "screenshots")
+    """A PNG of the page as a person sees it at phone width (the whole page). For the
+    README (`MATCHER_SCREENSHOTS` set) the top 1,280 pixels in 16 colours, so that the
+    committed pictures stay small."""
+    committed = os.environ.get("MATCHER_SCREENSHOTS")
+    folder = Path(committed or HERE / "var" / "screenshots")
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.png"
     if full:
@@ -135,6 +140,11 @@ def shot(driver: WebDriver, name: str, full: bool = True) -> Path:
         driver.set_window_size(412, min(max(int(height), 600), 4000))
     driver.save_screenshot(str(path))
     driver.set_window_size(412, 915)
+    if committed:
+        with Image.open(path) as picture:
+            top = picture.convert("RGB").crop((0, 0, picture.width,
+                                               min(picture.height, COMMITTED_HEIGHT)))
+        top.quantize(colors=16, dither=Image.Dither.NONE).save(path, optimize=True)
     return path
 
 
