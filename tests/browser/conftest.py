@@ -136,8 +136,17 @@ def shot(driver: WebDriver, name: str, full: bool = True) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.png"
     if full:
-        height = driver.execute_script("return document.documentElement.scrollHeight")
-        driver.set_window_size(412, min(max(int(height), 600), 4000))
+        # the window's height includes the browser's own bars (add them, else the page's
+        # end is cut off), and a taller window can lay the page out taller: measure again
+        for _ in range(3):
+            height, bars, inner = driver.execute_script(
+                "return [document.documentElement.scrollHeight,"
+                " window.outerHeight - window.innerHeight, window.innerHeight]")
+            wanted = min(max(int(height), 600), 4000)
+            if wanted == inner:
+                break
+            driver.set_window_size(412, wanted + int(bars or 0))
+        driver.execute_script("window.scrollTo(0, 0)")
     driver.save_screenshot(str(path))
     driver.set_window_size(412, 915)
     if committed:
