@@ -40,6 +40,7 @@ FIELD_MESSAGES = {
     "lang": N_("Choose a language and the level."),
     "level": N_("Choose a language and the level."),
     "kinds": N_("Choose at least one kind of work."),
+    "external_id": N_("Use only letters, digits and - _ . : / @ (at most 100)."),
 }
 
 
