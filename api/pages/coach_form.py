@@ -108,7 +108,7 @@ def from_stored(body: CandidateIn) -> IntakeForm:
         [{"title": q.title, "country": q.country or "", "year": str(q.year or "")}
          for q in body.qualifications],
         [{"title": e.title, "years": f"{e.years:g}"} for e in body.experience],
-        list(body.preferences.kinds), [], list(range(len(body.skills))), False)
+        list(body.preferences.kinds), [], list(range(len(body.skills))), True)
 
 
 def years_near(text: str, start: int) -> float:
