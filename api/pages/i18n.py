@@ -105,7 +105,9 @@ class Speaker:
         return self.number(round(100 * share)) + "\u00a0%"
 
     def km(self, value: float) -> str:
-        return self.gettext("%(km)s km", km=self.number(value, 0 if value >= 10 else 1))
+        """A distance that never breaks across lines ("33 km", "33 كم")."""
+        text = self.gettext("%(km)s km", km=self.number(value, 0 if value >= 10 else 1))
+        return text.replace(" ", "\u00a0")
 
     def date(self, value: dt.date | dt.datetime | str | None) -> str:
         if value is None or value == "":
