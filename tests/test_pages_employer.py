@@ -1,0 +1,343 @@
+"""The employer portal over HTTP: own vacancies with close and reopen, posting a vacancy
+(free text linked and confirmed, the town by name, a message at each bad field and
+nothing written), candidates pseudonymised with the why, the CSV upload (all or
+nothing, row errors listed), who may open what, and CSRF on every form. The browser
+test (`tests/browser/test_employer.py`) walks the same flow in Chromium."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from matcher.engine import Engine
+from matcher.store.auth import create_user, upsert_organisation
+from tests.conftest import World, scalar
+from tests.test_pages_sign_in import form_csrf, new_code, sign_in
+
+GERMAN_TEXT = "Gemüse vorbereiten, Küche sauber halten, Deutsch B1"
+
+
+@dataclass
+class Client:
+    http: TestClient
+    csrf: str
+
+    def post(self, path: str, data: dict[str, object]) -> Any:  # the test client's answer
+        return self.http.post(path, data={"csrf": self.csrf, **data}, follow_redirects=False)
+
+
+def signed_in(app: FastAPI, engine: Engine, user_id: int) -> Client:
+    http = TestClient(app)
+    sign_in(http, new_code(engine, user_id))
+    return Client(http, form_csrf(http.get("/sign-in").text))
+
+
+@dataclass
+class Own:
+    """An employer of these tests alone: what it posts is deleted afterwards, so the
+    shared world's match lists stay as the other tests expect them."""
+
+    employer_id: int
+    client: Client
+
+
+@pytest.fixture()
+def own(app: FastAPI, engine: Engine, world: World) -> Iterator[Own]:
+    with engine.connection() as conn:
+        org = upsert_organisation(conn, "Kantine Ehrenfeld GmbH", "employer", "t-emp-pages")
+        row = conn.execute("SELECT id FROM app_user WHERE name = 'Karl Kantine'").fetchone()
+        user = row[0] if row else create_user(conn, "Karl Kantine", "employer", org)
+    try:
+        yield Own(org, signed_in(app, engine, user))
+    finally:
+        with engine.connection() as conn:
+            conn.execute("DELETE FROM vacancy WHERE employer_id = %s", (org,))
+
+
+def vacancies_of(engine: Engine, employer_id: int) -> int:
+    return int(scalar(engine, "SELECT count(*) FROM vacancy WHERE employer_id = %s",
+                      employer_id))
+
+
+def boxes(html: str, field: str) -> list[str]:
+    """The values of the ticked suggestion boxes of a field."""
+    return re.findall(rf'name="{field}_confirm"\s+value="([^"]+)"\s+checked', html)
+
+
+def form(**fields: str) -> dict[str, object]:
+    base: dict[str, object] = {"kind": "job", "title": "Koch / Köchin (m/w/d) für Kantine",
+                               "essential_text": GERMAN_TEXT, "town": "koeln", "slots": "2",
+                               "min_permit": "restricted", "external_id": "web-test-1"}
+    return {**base, **fields}
+
+
+# --- own vacancies ------------------------------------------------------------------------
+
+def test_an_employer_sees_and_closes_only_their_own_vacancies(
+        app: FastAPI, engine: Engine, world: World) -> None:
+    employer = signed_in(app, engine, world.user_ids["employer_1"])
+    page = employer.http.get("/employer")
+    assert page.status_code == 200
+    assert ">Koch (m/w/d)</a>" in page.text and "Lagerhelfer" not in page.text
+    vid = world.vacancies["cook_job"]
+    assert f'action="/employer/vacancies/{vid}/state"' in page.text
+    try:
+        shut = employer.post(f"/employer/vacancies/{vid}/state", {"open": "0",
+                                                                   "back": "/employer"})
+        assert shut.status_code == 303 and shut.headers["location"] == "/employer"
+        assert scalar(engine, "SELECT is_open FROM vacancy WHERE id = %s", vid) is False
+        assert ">Koch (m/w/d)</a>" in employer.http.get("/employer?show=closed").text
+        assert ">Koch (m/w/d)</a>" not in employer.http.get("/employer?show=open").text
+    finally:
+        employer.post(f"/employer/vacancies/{vid}/state", {"open": "1",
+                                                            "back": "https://evil.example"})
+    assert scalar(engine, "SELECT is_open FROM vacancy WHERE id = %s", vid) is True
+
+
+def test_another_employers_vacancy_is_not_found_and_other_roles_are_refused(
+        app: FastAPI, engine: Engine, world: World) -> None:
+    other = signed_in(app, engine, world.user_ids["employer_2"])
+    vid = world.vacancies["cook_job"]
+    page = other.http.get(f"/employer/vacancies/{vid}")
+    assert page.status_code == 404 and "text/html" in page.headers["content-type"]
+    assert "Not found" in page.text and "Amal" not in page.text
+    closed = other.post(f"/employer/vacancies/{vid}/state", {"open": "0"})
+    assert closed.status_code == 404
+    assert scalar(engine, "SELECT is_open FROM vacancy WHERE id = %s", vid) is True
+    for role in ("coach_a", "migrant"):
+        someone = signed_in(app, engine, world.user_ids[role])
+        for path in ("/employer", "/employer/vacancies/new", "/employer/vacancies/upload",
+                     f"/employer/vacancies/{vid}", "/employer/vacancies/example.csv",
+                     "/employer/towns?town=Bonn"):
+            answer = someone.http.get(path)
+            assert answer.status_code == 403, (role, path)
+            assert "not for your role" in answer.text or role == "migrant"  # in Arabic
+        refused = someone.post(f"/employer/vacancies/{vid}/state", {"open": "0"})
+        assert refused.status_code == 403
+    anonymous = TestClient(app).get("/employer/vacancies/new", follow_redirects=False)
+    assert anonymous.status_code == 303 and "/sign-in" in anonymous.headers["location"]
+
+
+def test_csrf_is_refused_on_every_form(app: FastAPI, engine: Engine, world: World,
+                                       own: Own) -> None:
+    http = own.client.http
+    vid = world.vacancies["cook_job"]
+    employer = signed_in(app, engine, world.user_ids["employer_1"])
+    for client, path, data in (
+            (http, "/employer/vacancies/new", {**form(action="post"), "csrf": "forged"}),
+            (http, "/employer/vacancies/new", form(action="check")),
+            (employer.http, f"/employer/vacancies/{vid}/state", {"open": "0"})):
+        answer = client.post(path, data=data, follow_redirects=False)
+        assert answer.status_code == 403, path
+        assert "did not come from this site" in answer.text
+    upload = http.post("/employer/vacancies/upload", data={"csrf": "x"},
+                       files={"file": ("v.csv", b"external_id\n", "text/csv")})
+    assert upload.status_code == 403
+    assert vacancies_of(engine, own.employer_id) == 0
+    assert scalar(engine, "SELECT is_open FROM vacancy WHERE id = %s", vid) is True
+
+
+# --- a vacancy and its candidates -----------------------------------------------------------
+
+def test_candidates_are_pseudonymised_unless_they_consented_and_say_why(
+        app: FastAPI, engine: Engine, world: World) -> None:
+    employer = signed_in(app, engine, world.user_ids["employer_1"])
+    page = employer.http.get(f"/employer/vacancies/{world.vacancies['cook_job']}")
+    assert page.status_code == 200
+    text = page.text
+    assert "Amal Haddad" not in text and "amal.haddad@example.org" not in text
+    assert "Candidate " in text, "a candidate without consent is shown by number"
+    assert "Olena Kovalenko" in text, "Olena consented to this employer"
+    assert "required skills" in text and "away" in text
+    assert "German: you ask for B2" in text, "the language gap in plain words"
+    assert "http://data.europa.eu" not in text, "labels, not concept ids"
+
+
+# --- posting a vacancy -----------------------------------------------------------------------
+
+def test_check_the_text_suggests_skills_the_occupation_languages_and_the_town(
+        engine: Engine, own: Own) -> None:
+    answer = own.client.post("/employer/vacancies/new", form(action="check"))
+    assert answer.status_code == 200
+    html = answer.text
+    assert boxes(html, "essential_text"), "the requirements come back as skills to confirm"
+    assert any(b.startswith("occupation|") for b in boxes(html, "title"))
+    assert "Köln (Nordrhein-Westfalen)" in html
+    assert re.search(r'<option value="de" selected>', html), "Deutsch B1 → German B1"
+    assert re.search(r'<option value="B1" selected>', html)
+    assert 'name="essential_text_reviewed"' in html
+    assert vacancies_of(engine, own.employer_id) == 0, "checking writes nothing"
+
+
+def test_a_vacancy_is_posted_with_the_confirmed_skills_only(
+        engine: Engine, world: World, own: Own) -> None:
+    checked = own.client.post("/employer/vacancies/new", form(action="check"))
+    html = checked.text
+    skills = boxes(html, "essential_text")
+    occupation = boxes(html, "title")[:1]
+    assert len(skills) >= 2
+    kept, dropped = skills[:-1], skills[-1]
+    data = {**form(action="post", essential_text_reviewed=GERMAN_TEXT, lang_0="de",
+                   level_0="B1"), "essential_text_confirm": kept, "title_confirm": occupation}
+    posted = own.client.post("/employer/vacancies/new", data)
+    assert posted.status_code == 303, posted.text
+    where = posted.headers["location"]
+    vid = int(re.findall(r"/employer/vacancies/(\d+)", where)[0])
+    with engine.connection() as conn:
+        stored = {r[0] for r in conn.execute(
+            "SELECT skill_uri FROM vacancy_skill WHERE vacancy_id = %s", (vid,))}
+    assert stored == {v.split("|")[1] for v in kept}
+    assert dropped.split("|")[1] not in stored
+    assert scalar(engine, "SELECT town FROM vacancy WHERE id = %s", vid) == "Köln"
+    assert scalar(engine, "SELECT lat FROM vacancy WHERE id = %s", vid) == pytest.approx(
+        50.94, abs=0.05), "Köln's coordinates from the gazetteer"
+    assert scalar(engine, "SELECT occupation_uri FROM vacancy WHERE id = %s", vid) == \
+        world.vocab.occupation("cook")
+    assert scalar(engine, "SELECT level::text FROM vacancy_language WHERE vacancy_id = %s"
+                  " AND lang = 'de'", vid) == "B1"
+    page = own.client.http.get(where)
+    assert page.status_code == 200 and "Your vacancy is posted" in page.text
+
+
+def test_bad_input_comes_back_with_messages_and_writes_nothing(
+        engine: Engine, own: Own) -> None:
+    for fields, message in (
+            ({"title": ""}, "Write a title"),
+            ({"town": "Xyzzyhausen"}, "We do not know this town"),
+            ({"town": "Frankfurt"}, "Several towns have this name"),
+            ({"slots": "0"}, "whole number from 1"),
+            ({"slots": "zwei"}, "whole number from 1"),
+            ({"start_date": "2020-01-01"}, "in the past"),
+            ({"start_date": "31.12.2030"}, "year-month-day"),
+            ({"kind": "gig"}, "job, apprenticeship or placement"),
+            ({"min_permit": "any"}, "work permit"),
+            ({"lang_0": "de", "level_0": "Z9"}, "its level"),
+            ({"essential_text_confirm": "skill|http://example.org/forged|x",
+              "essential_text_reviewed": GERMAN_TEXT}, "not known any more"),
+            ({"title": "x" * 301}, "At most 300 characters")):
+        answer = own.client.post("/employer/vacancies/new", form(action="post", **fields))
+        assert answer.status_code == 422, (fields, answer.status_code)
+        html = answer.text
+        assert message in html, fields
+        assert 'class="error"' in html, fields
+    assert vacancies_of(engine, own.employer_id) == 0
+
+
+def test_a_town_with_several_places_is_picked_from_a_list(engine: Engine, own: Own) -> None:
+    first = own.client.post("/employer/vacancies/new", form(action="post", town="Frankfurt"))
+    html = first.text
+    assert 'value="Frankfurt (Oder) (Brandenburg)"' in html
+    assert 'value="Frankfurt am Main (Hessen)" checked' in html, "the largest, preselected"
+    picked = own.client.post("/employer/vacancies/new", form(
+        action="post", town="Frankfurt", town_pick="Frankfurt (Oder) (Brandenburg)",
+        essential_text=""))
+    assert picked.status_code == 303
+    assert scalar(engine, "SELECT town FROM vacancy WHERE employer_id = %s",
+                  own.employer_id) == "Frankfurt (Oder)"
+    towns = own.client.http.get("/employer/towns", params={"town": "Halle"})
+    assert towns.status_code == 200 and 'id="town-choices"' in towns.text
+    assert "Halle (Saale) (Sachsen-Anhalt)" in towns.text
+
+
+def test_unseen_suggestions_are_shown_before_posting(engine: Engine, own: Own) -> None:
+    """Without JavaScript nobody saw what the text was read as: the form shows it first."""
+    answer = own.client.post("/employer/vacancies/new", form(action="post"))
+    assert answer.status_code == 200
+    assert "Keep the right ones" in answer.text
+    assert vacancies_of(engine, own.employer_id) == 0
+
+
+# --- CSV upload ------------------------------------------------------------------------------
+
+def upload(client: Client, body: bytes) -> Any:
+    return client.http.post("/employer/vacancies/upload", data={"csrf": client.csrf},
+                            files={"file": ("vacancies.csv", body, "text/csv")})
+
+
+def test_a_csv_with_bad_rows_writes_nothing_and_lists_each_error(
+        engine: Engine, own: Own) -> None:
+    example = own.client.http.get("/employer/vacancies/example.csv")
+    assert example.status_code == 200 and example.headers["content-type"].startswith(
+        "text/csv")
+    lines = example.text.strip().split("\n")
+    bad = "\n".join([lines[0], lines[1].replace(",Köln,", ",Frankfurt,"), lines[2],
+                     "x-3,gig,Spüler,,,,de:B1,Bonn,0,,full",
+                     "x-4,job,Helfer,,,,de:B1,Kölm,1,,full"]).encode()
+    answer = upload(own.client, bad)
+    assert answer.status_code == 422
+    html = answer.text
+    assert "Nothing was saved" in html
+    rows = re.findall(r"<tr><td>(\d+)</td><td><code>([^<]*)</code></td><td[^>]*>([^<]*)</td>",
+                      html)
+    found = {(int(r), f) for r, f, _ in rows}
+    assert {(2, "town"), (4, "kind"), (4, "slots"), (5, "town")} <= found, rows
+    assert any("did you mean" in m and "Köln" in m for _, _, m in rows)
+    assert vacancies_of(engine, own.employer_id) == 0
+
+
+def test_the_example_csv_uploads_and_semicolons_work_too(engine: Engine, own: Own) -> None:
+    example = own.client.http.get("/employer/vacancies/example.csv").content
+    answer = upload(own.client, example)
+    assert answer.status_code == 200, answer.text
+    assert "2 vacancies saved" in answer.text
+    assert vacancies_of(engine, own.employer_id) == 2
+    assert scalar(engine, "SELECT town FROM vacancy WHERE employer_id = %s AND"
+                  " external_id = 'lager-azubi-01'", own.employer_id) == "Frankfurt am Main"
+    semicolons = (b"external_id;kind;title;languages;town\n"
+                  b"sk-1;placement;Praktikum K\xc3\xbcche;de:A2;Bonn\n")
+    again = upload(own.client, semicolons)
+    assert again.status_code == 200 and "1 vacancy saved" in again.text
+    other = upload(own.client, b"external_id,kind,title,town,employer_id\n"
+                               b"x,job,Koch,Bonn,1\n")
+    assert other.status_code == 422, "another employer's id is that row's error"
+    broken = upload(own.client, "title\nK\xf6ln".encode("latin-1"))
+    assert broken.status_code == 422 and "CSV UTF-8" in broken.text
+    assert vacancies_of(engine, own.employer_id) == 3
+
+
+def test_a_form_with_errors_keeps_what_the_person_ticked(engine: Engine, own: Own) -> None:
+    checked = own.client.post("/employer/vacancies/new", form(action="check"))
+    skills = boxes(checked.text, "essential_text")
+    assert len(skills) >= 2
+    kept = skills[:1]
+    again = own.client.post("/employer/vacancies/new", {
+        **form(action="post", town="Xyzzyhausen", essential_text_reviewed=GERMAN_TEXT),
+        "essential_text_confirm": kept})
+    assert again.status_code == 422
+    assert boxes(again.text, "essential_text") == kept, "the unticked stay unticked"
+    assert vacancies_of(engine, own.employer_id) == 0
+
+
+def test_an_admin_acts_for_any_employer(app: FastAPI, engine: Engine, world: World,
+                                        own: Own) -> None:
+    admin = signed_in(app, engine, world.user_ids["admin"])
+    listed = admin.http.get("/employer")
+    assert ">Koch (m/w/d)</a>" in listed.text and ">Lagerhelfer (m/w/d)</a>" in listed.text
+    assert admin.http.get(f"/employer/vacancies/{world.vacancies['warehouse_job']}"
+                          ).status_code == 200
+    blank = admin.http.get("/employer/vacancies/new")
+    assert 'name="employer_id"' in blank.text and "Kantine Ehrenfeld GmbH" in blank.text
+    missing = admin.post("/employer/vacancies/new", form(action="post", essential_text=""))
+    assert missing.status_code == 422 and "Choose the employer" in missing.text
+    posted = admin.post("/employer/vacancies/new", form(
+        action="post", essential_text="", employer_id=str(own.employer_id)))
+    assert posted.status_code == 303
+    assert vacancies_of(engine, own.employer_id) == 1
+    unchosen = admin.http.post("/employer/vacancies/upload", data={"csrf": admin.csrf},
+                               files={"file": ("v.csv", example_csv_bytes(admin), "text/csv")})
+    assert unchosen.status_code == 422 and "Choose the employer" in unchosen.text
+    chosen = admin.http.post("/employer/vacancies/upload",
+                             data={"csrf": admin.csrf, "employer_id": str(own.employer_id)},
+                             files={"file": ("v.csv", example_csv_bytes(admin), "text/csv")})
+    assert chosen.status_code == 200 and "2 vacancies saved" in chosen.text
+    assert vacancies_of(engine, own.employer_id) == 3
+
+
+def example_csv_bytes(client: Client) -> bytes:
+    return client.http.get("/employer/vacancies/example.csv").content
