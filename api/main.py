@@ -35,6 +35,7 @@ from matcher.errors import (
     NotFoundError,
 )
 from matcher.intake.files import UnsupportedFormatError
+from matcher.intake.places import warm_in_background
 from matcher.settings import Settings
 from skills_taxonomy.errors import InvalidInputError, MatcherError
 
@@ -75,7 +76,12 @@ class BodyLimit:
             await self._refuse(scope, receive, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = JSONResponse(status_code=413, content={"detail": _too_large(self.max_bytes)})
+        response: Response = JSONResponse(status_code=413,
+                                          content={"detail": _too_large(self.max_bytes)})
+        if is_page(scope["path"]):
+            request = Request(scope)
+            response = error_page(request, request.app.state.engine, 413,
+                                  _too_large(self.max_bytes))
         await response(scope, receive, send)
 
 
@@ -122,6 +128,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = engine is None
         app.state.engine = engine or Engine.start(settings)
+        warm_in_background(settings.destination_country)  # towns by name, for the pages
         try:
             yield
         finally:

@@ -35,7 +35,7 @@ _SEMANTIC = FEATURES.index("label_sim_phrase")
 BINARY_SHARE = 0.05  # above this share of control or replacement characters: not text
 OWN_LANGUAGE_LETTERS = 20  # a piece this long in the text's script gets its own language
 POSSIBLE_PER_PIECE = 3  # guesses below the threshold kept per piece and kind, for review
-POSSIBLE_FLOOR = 0.01
+POSSIBLE_FLOOR = 0.03  # below this, guesses were noise on the demo texts ("Deutsch B1")
 
 
 @dataclass(frozen=True)

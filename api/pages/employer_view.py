@@ -14,7 +14,6 @@ from api.pages.i18n import N_
 from api.pages.web import Page
 from matcher.engine import Engine
 from matcher.intake.language_levels import CODES
-from matcher.intake.places import warm_in_background
 from skills_taxonomy.model import LabelType
 
 KINDS = {"job": N_("Job"), "apprenticeship": N_("Apprenticeship"),
@@ -26,15 +25,11 @@ RECOGNITION = {"applied": N_("recognition applied for"),
                "partial": N_("partly recognised"), "full": N_("recognised in Germany")}
 LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2", "native")
 PER_PAGE = 10  # candidates shown per page of a vacancy
-_warming: list[object] = []  # the gazetteer's loading thread, started once
 
 
 def employer_page(page: Page) -> None:
-    """Employers and admins only (others: 403); the town gazetteer starts loading in the
-    background, so that the vacancy form finds towns without a wait."""
+    """Employers and admins only (others: 403)."""
     page.require("employer", "admin")
-    if not _warming:
-        _warming.append(warm_in_background())
 
 
 def page_number(raw: str | None) -> int:
