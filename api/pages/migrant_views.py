@@ -62,6 +62,22 @@ def language_name(code: str | None, reader: str, first: bool = False) -> str:
     return name[:1].upper() + name[1:] if first else name
 
 
+@lru_cache(maxsize=1)
+def _territories() -> dict[str, str]:
+    """English country names (as qualifications store them) to territory codes."""
+    return {str(name).casefold(): code for code, name in _locale("en").territories.items()
+            if code.isalpha()}
+
+
+def country_name(name: str | None, reader: str) -> Term | None:
+    """A country stored by its English name, in the reader's language where known."""
+    if not name:
+        return None
+    code = _territories().get(name.strip().casefold())
+    shown = _locale(reader).territories.get(code) if code else None
+    return Term(str(shown), reader) if shown else Term(name, "en")
+
+
 # --- my skills -------------------------------------------------------------------------
 @dataclass
 class Origin:
@@ -194,7 +210,8 @@ def recognition_view(result: dict[str, Any], concepts: Concepts, lang: str,
     eqf = result.get("eqf") or {}
     recognition = result.get("recognition") or {}
     return {
-        "title": own_words(result.get("title")), "country": result.get("country"),
+        "title": own_words(result.get("title")),
+        "country": country_name(result.get("country"), lang),
         "occupation": label_of(concepts, reference["id"], lang) if reference else None,
         "certainty": reference.get("certainty") if reference else None,
         "eqf": eqf.get("level"), "eqf_estimated": bool(eqf.get("estimated")),
