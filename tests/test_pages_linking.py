@@ -46,10 +46,12 @@ def test_suggestions_in_the_migrants_languages_are_offered_to_confirm(
     assert {"cook", "use cooking techniques"} <= confirmed, found
     assert 'id="skills_text-linked"' in answer.text
     assert "<mark>" in answer.text and "confidence" in answer.text
-    # the Arabic piece did not link: it is flagged, with unsure guesses left unticked
+    # the Arabic piece did not link: it is flagged
     assert "Not recognised" in answer.text and "طبخ الأطعمة العربية" in answer.text
-    unsure = [label for kind, label, checked in found if not checked]
-    assert unsure, "the unlinked piece comes with guesses to tick"
+    alone = browser.post("/link", data={"csrf": csrf, "field": "skills_text", "kind": "skill",
+                                        "text": "طبخ الأطعمة العربية"})
+    unsure = [label for kind, label, checked in boxes(alone.text) if not checked]
+    assert "use cooking techniques" in unsure, "with unsure guesses to tick"
 
 
 def test_linking_needs_the_csrf_token_and_a_role_that_writes(
@@ -62,3 +64,18 @@ def test_linking_needs_the_csrf_token_and_a_role_that_writes(
     assert migrant.post("/link", data={"text": "Koch", "csrf": migrant_csrf}).status_code == 403
     anonymous = TestClient(app).post("/link", data={"text": "Koch"}, follow_redirects=False)
     assert anonymous.status_code == 303
+
+
+def test_checking_the_text_again_keeps_the_coachs_ticks(coach: tuple[TestClient, str]) -> None:
+    browser, csrf = coach
+    text = "кухар у ресторані; nấu ăn, rửa bát"
+    form = {"csrf": csrf, "skills_text": text, "action": "check", "name": "Test Person",
+            "town": "Köln", "permit": "pending", "radius": "30"}
+    first = boxes(browser.post("/coach/candidates/new", data=form).text)
+    assert all(checked for kind, _, checked in first if kind), first
+    kept = [v for v in re.findall(r'name="skills_text_confirm"\s+value="([^"]+)"',
+                                  browser.post("/coach/candidates/new", data=form).text)][:1]
+    again = browser.post("/coach/candidates/new", data={
+        **form, "skills_text_shown": "1", "skills_text_confirm": kept})
+    ticks = [checked for _, _, checked in boxes(again.text)]
+    assert ticks.count(True) == 1, "only the one suggestion the coach kept is ticked"

@@ -30,7 +30,7 @@ from api.pages.coach_save import save, validation_messages
 from api.pages.coach_views import LANGUAGE_CHOICES, candidate_header, coach, coach_context, said
 from api.pages.i18n import N_
 from api.pages.linking import Linked, linked_text
-from api.pages.web import Form, Page, PageDep, form_text
+from api.pages.web import Form, Page, PageDep, form_list, form_text
 from matcher.schemas import CandidateIn
 from matcher.store.auth import list_organisations
 from matcher.store.candidate_in import stored_candidate_in
@@ -156,7 +156,7 @@ def build(page: Page, form: IntakeForm, stored: CandidateIn | None,
 
 def _render(page: Page, form: IntakeForm, stored: CandidateIn | None,
             candidate_id: str | None, linked: Linked | None, errors: dict[str, str],
-            status: int = 200) -> HTMLResponse:
+            status: int = 200, ticked: set[str] | None = None) -> HTMLResponse:
     who = page.who
     head: dict[str, Any] | None = None
     centres: list[dict[str, Any]] = []
@@ -167,7 +167,8 @@ def _render(page: Page, form: IntakeForm, stored: CandidateIn | None,
             centres, _ = list_organisations(conn, "centre", 200, 0)
     return page.render(
         "coach/intake.html", status=status, form=form.padded(), stored=stored, head=head,
-        centres=centres, linked=linked, errors=errors, cefr=CEFR, permits=PERMITS,
+        centres=centres, linked=linked, ticked=ticked, errors=errors, cefr=CEFR,
+        permits=PERMITS,
         languages_offered=LANGUAGE_CHOICES, kinds=("job", "apprenticeship", "placement"),
         action=f"/coach/candidates/{candidate_id}/edit" if candidate_id
         else "/coach/candidates/new", **coach_context(page))
@@ -179,9 +180,12 @@ def _submit(page: Page, form_data: Any, stored: CandidateIn | None,
     form = read_form(form_data)
     text = form.values["skills_text"]
     linked = linked_text(page.engine, text, "both", page.lang) if text else None
+    # suggestions shown before: keep the person's ticks (else every suggestion is ticked)
+    ticked = {v.split("|")[1] for v in form_list(form_data, "skills_text_confirm")
+              if v.count("|") >= 2} if form_text(form_data, "skills_text_shown") else None
     if form_text(form_data, "action") != "save":  # "check the text"
         place_for(form, stored)
-        return _render(page, form, stored, candidate_id, linked, {})
+        return _render(page, form, stored, candidate_id, linked, {}, ticked=ticked)
     try:
         body = build(page, form, stored, linked)
         if stored is None and form.values["external_id"]:
@@ -192,13 +196,13 @@ def _submit(page: Page, form_data: Any, stored: CandidateIn | None,
                         N_("This case number is already used at your centre."))})
         cid, _, _ = save(page, who, body)
     except Invalid as exc:
-        return _render(page, form, stored, candidate_id, linked, exc.errors, 422)
+        return _render(page, form, stored, candidate_id, linked, exc.errors, 422, ticked)
     except InvalidInputError as exc:
         where, _, message = str(exc).partition(": ")
         rows: dict[str, list[int]] = {"languages": [], "qualifications": [],
                                       "experience": []}
         return _render(page, form, stored, candidate_id, linked,
-                       {_field(where, rows): message or str(exc)}, 422)
+                       {_field(where, rows): message or str(exc)}, 422, ticked)
     return page.redirect(f"/coach/candidates/{cid}?saved=true")
 
 
