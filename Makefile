@@ -41,6 +41,7 @@ screenshots: $(STAMP) browser
 # The pages' strings: extract them and merge them into every language's catalog.
 translations: $(STAMP)
 	$(BIN)/pybabel -q extract -F api/pages/babel.cfg -k N_ --no-location --sort-output \
+	  --project skills-matcher --version 0.1.0 \
 	  -o api/pages/locale/messages.pot api/pages
 	for lang in de ar fa uk ru tr vi zh; do \
 	  test -f api/pages/locale/$$lang/LC_MESSAGES/messages.po || \
