@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -18,10 +19,24 @@ from pathlib import Path
 
 import pytest
 
+from matcher.demo.common import job_title
 from matcher.demo.data import REFERENCE_DATE, TOWNS, DemoData, generate
-from matcher.schemas import CandidateIn, CourseIn, Location, VacancyIn
+from matcher.demo.places import km
+from matcher.recognition.eqf_table import EqfTable, project_table
+from matcher.recognition.qualification_types import core_title
+from matcher.recognition.recogniser import GENERAL_EDUCATION, eqf_level, typical_eqf
+from matcher.schemas import (
+    CandidateIn,
+    CourseIn,
+    Experience,
+    Location,
+    Qualification,
+    SkillClaim,
+    VacancyIn,
+)
 from skills_taxonomy.model import ConceptKind, RelationType, Taxonomy
 from skills_taxonomy.starter import load_starter
+from skills_taxonomy.text import fold
 from tests.conftest import needs_shared
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -145,9 +160,10 @@ def test_candidates_look_like_a_caseload(data: DemoData) -> None:
     assert all(e.isascii() and e.endswith("@example.org") for e in emails)
     assert all(c.personal.phone.startswith("+49 1") for c in candidates if c.personal.phone)
     assert all(10 <= c.travel_radius_km <= 60 for c in candidates)
+    assert sum(bool(c.qualifications) for c in candidates) > 0.85 * len(candidates)
     for c in candidates:
-        assert 1 <= len(c.qualifications) <= 2 and len(c.experience) <= 2
-        assert all(1995 <= (q.year or 0) <= 2024 for q in c.qualifications)
+        assert len(c.qualifications) <= 2 and len(c.experience) <= 2
+        assert all(1975 <= (q.year or 0) <= 2024 for q in c.qualifications)
         assert all(0.5 <= e.years <= 15 for e in c.experience)
 
 
@@ -264,9 +280,14 @@ def test_english_only_taxonomy_with_sparse_occupations(taxonomy: Taxonomy) -> No
                                          if r is RelationType.ESSENTIAL}
     data = generate(sparse, candidates=50, vacancies=200, courses=20)
     assert thin not in {v.occupation for _, v in data.vacancies}
-    english = {lb.text for c in sparse.concepts.values() for lb in c.labels}
-    assert all(q.title in english for _, c in data.candidates for q in c.qualifications)
-    assert all(_script(q.title) == "latin" for _, c in data.candidates for q in c.qualifications)
+    english = [lb.text for c in sparse.concepts.values() for lb in c.labels]
+    titles = [q.title for _, c in data.candidates for q in c.qualifications]
+    # English names of the certificates; some keep the native name in brackets.
+    assert titles and all(_script(re.sub(r"\(.*?\)", "", title)) == "latin"
+                          for title in titles)
+    trades = [q.title for _, c in data.candidates for q in c.qualifications
+              if q.type in ("vocational_secondary", "short_cycle")]
+    assert trades and all(any(title.endswith(f"– {lb}") for lb in english) for title in trades)
     assert all(not v.optional_skills for _, v in data.vacancies)
 
 
@@ -285,3 +306,237 @@ def test_full_esco(esco_taxonomy: Taxonomy) -> None:
         assert all(s in esco_taxonomy.concepts for s in v.essential_skills)
     for _, c in data.candidates:
         assert all(s.concept in esco_taxonomy.concepts for s in c.skills if s.concept)
+
+
+# --- Plausibility as a job coach reads it -------------------------------------------------
+# A coach reading a profile expects the qualifications to fit the work history and the
+# age, every skill's evidence to come from a job or a qualification that teaches it, and
+# name, languages and country of origin to belong together.
+
+LANG_OF_COUNTRY = {"Syria": "ar", "Ukraine": "uk", "Afghanistan": "fa", "Vietnam": "vi",
+                   "China": "zh", "Eritrea": "en", "Nigeria": "en"}
+NATIVE_OF_COUNTRY = {"Syria": {"ar", "ku"}, "Ukraine": {"uk"}, "Afghanistan": {"fa", "ps"},
+                     "Vietnam": {"vi"}, "China": {"zh"}, "Eritrea": {"ti"},
+                     "Nigeria": {"yo", "ig", "ha"}}
+NIGERIAN_FAMILIES = {
+    "yo": {"Adeyemi", "Balogun", "Olawale", "Adebayo", "Ogunleye", "Afolabi"},
+    "ig": {"Okafor", "Okonkwo", "Eze", "Nwosu", "Obi", "Okeke", "Nwachukwu"},
+    "ha": {"Abubakar", "Bello", "Usman", "Danjuma", "Garba", "Lawal", "Shehu"}}
+SCRIPT_OF_LANG = {"ar": "arabic", "fa": "arabic", "uk": "cyrillic", "zh": "han",
+                  "vi": "vietnamese", "en": "latin"}
+# The EQF levels a qualification type can sit at (duration and country move it a step).
+TYPE_LEVELS = {"primary": (1, 1), "lower_secondary": (2, 2), "upper_secondary": (4, 4),
+               "vocational_secondary": (2, 4), "short_cycle": (4, 5), "bachelor": (6, 6),
+               "master": (7, 7), "doctorate": (8, 8)}
+EVIDENCE_JOB = re.compile(r"^(\d+(?:,\d+)?) Jahre? Berufserfahrung als (.+)\.$")
+EVIDENCE_QUALIFICATION = re.compile(r"^Abschluss „(.+)“ \((\d{4})\)")
+# Words of certificates, not of jobs ("دبلوم مساعد تمريض" is no job title).
+CERTIFICATE_WORDS = ("diplom", "certificate", "شهادة", "دبلوم", "گواهینامه", "chứng chỉ",
+                     "trung cấp", "证")
+
+
+class _Occupations:
+    """Occupations named by a text: a job title (any label, any language, or the German
+    job-ad title) or a qualification's field."""
+
+    def __init__(self, taxonomy: Taxonomy) -> None:
+        self.taxonomy = taxonomy
+        self.by_label: dict[str, set[str]] = {}
+        for concept in taxonomy.of_kind(ConceptKind.OCCUPATION):
+            texts = [lb.text for lb in concept.labels] + [job_title(concept)]
+            for text in texts:
+                self.by_label.setdefault(fold(text), set()).add(concept.uri)
+        self.by_core: dict[str, set[str]] = {}
+        for text, uris in self.by_label.items():
+            self.by_core.setdefault(core_title(text), set()).update(uris)
+
+    def named(self, title: str) -> set[str]:
+        return self.by_label.get(fold(title), set())
+
+    def of_job(self, job: Experience) -> set[str]:
+        return {job.occupation} if job.occupation else self.named(job.title)
+
+    def field(self, q: Qualification) -> set[str]:
+        """The occupations a qualification's field (the title after its certificate's
+        name, generic words such as "major" or "by trade" left out) is a label of."""
+        return self.by_core.get(core_title(_title_parts(q)[1]), set())
+
+    def teach(self, occupations: set[str], skill: str) -> bool:
+        return any(skill in self.taxonomy.essential_skills(o)
+                   or skill in self.taxonomy.optional_skills(o) for o in occupations)
+
+    def isco(self, uri: str) -> str:
+        return self.taxonomy.concepts[uri].isco_code
+
+
+@pytest.fixture(scope="module")
+def occupations(taxonomy: Taxonomy) -> _Occupations:
+    return _Occupations(taxonomy)
+
+
+def _taught_by_job(claim: SkillClaim, c: CandidateIn, occ: _Occupations) -> bool:
+    jobs = [(e, occ.of_job(e)) for e in c.experience]
+    found = EVIDENCE_JOB.match(claim.evidence or "")
+    if found:  # "3,5 Jahre Berufserfahrung als Elektriker.": that job, those years
+        named = occ.named(found[2])
+        years = float(found[1].replace(",", "."))
+        jobs = [(e, o) for e, o in jobs if e.years == years and o & named]
+    return any(occ.teach(o, claim.concept or "") for _, o in jobs)
+
+
+def _taught_by_qualification(claim: SkillClaim, c: CandidateIn, occ: _Occupations) -> bool:
+    quals = list(c.qualifications)
+    found = EVIDENCE_QUALIFICATION.match(claim.evidence or "")
+    if found:  # "Abschluss „…“ (2011), Zeugnis liegt vor.": that qualification
+        quals = [q for q in quals if q.title == found[1] and q.year == int(found[2])]
+    return any(occ.teach(occ.field(q), claim.concept or "") for q in quals)
+
+
+def _own_occupations(c: CandidateIn, occ: _Occupations) -> set[str]:
+    own = set(c.preferences.occupations)
+    for job in c.experience:
+        own |= occ.of_job(job)
+    for q in c.qualifications:
+        own |= occ.field(q)
+    return own
+
+
+def _neighbours(own: set[str], occ: _Occupations) -> set[str]:
+    """Occupations of the same ISCO minor group (first three digits) as one of `own`."""
+    groups = {occ.isco(o)[:3] for o in own}
+    return {c.uri for c in occ.taxonomy.of_kind(ConceptKind.OCCUPATION)
+            if c.isco_code[:3] in groups}
+
+
+def _claim_is_taught(claim: SkillClaim, c: CandidateIn, occ: _Occupations) -> bool:
+    skill = claim.concept or ""
+    if claim.source == "work_experience":
+        return _taught_by_job(claim, c, occ)
+    if claim.source == "qualification":
+        return _taught_by_qualification(claim, c, occ)
+    own = _own_occupations(c, occ)
+    if claim.source == "coach_verified":
+        return occ.teach(own, skill)
+    return occ.teach(own | _neighbours(own, occ), skill)
+
+
+def test_every_skill_is_evidenced_by_what_teaches_it(data: DemoData,
+                                                      occupations: _Occupations) -> None:
+    """'pack goods' evidenced by '3.5 years as an electrician' reads as nonsense: a skill
+    from work experience comes from a job whose occupation has that skill, one from a
+    qualification from a qualification in a field that has it, a coach verifies only what
+    the person's occupations need, and self-declared extras stay near their trade."""
+    wrong = [f"{c.external_id}: {claim.concept} ({claim.source}) {claim.evidence}"
+             for _, c in data.candidates for claim in c.skills
+             if claim.concept and not _claim_is_taught(claim, c, occupations)]
+    assert not wrong, f"{len(wrong)} claims, e.g. {wrong[:5]}"
+    sources = Counter(s.source for _, c in data.candidates for s in c.skills if s.concept)
+    assert min(sources.values()) > 0.05 * sum(sources.values())
+
+
+def _title_parts(q: Qualification) -> tuple[str | None, str]:
+    """(the type of the country's qualification the title starts with, the rest: its
+    field) after the project's table of qualifications in countries of origin."""
+    names = sorted(((name, entry.type) for entry in project_table() if entry.country == q.country
+                    for name in (entry.native_title, entry.qualification) if name),
+                   key=lambda item: -len(item[0]))
+    for name, kind in names:
+        if q.title.startswith(name):
+            return kind, q.title[len(name):].strip(" -–,()（）")
+    return None, q.title
+
+
+def test_qualifications_are_real_ones_at_their_level(data: DemoData,
+                                                     occupations: _Occupations) -> None:
+    """A bachelor's degree 'dishwasher' at EQF 6 reads as nonsense: every qualification is
+    one of its country's (its title says which), its EQF level is that of its type, a
+    school certificate names no trade, a vocational or higher one names its field, and no
+    qualification sits more than a step above what its trade usually needs."""
+    table = EqfTable(project_table())
+    for _, c in data.candidates:
+        for q in c.qualifications:
+            where = f"{c.external_id}: {q.title} ({q.type}, {q.duration_years} years)"
+            kind, field = _title_parts(q)
+            assert kind == q.type, where
+            level = eqf_level(q, table, None)["level"]
+            low, high = TYPE_LEVELS[q.type]
+            assert level is not None and low <= level <= high, where
+            trades = occupations.field(q)
+            if q.type in GENERAL_EDUCATION:
+                assert not field and not trades, where
+                assert q.status != "partial", where
+                continue
+            assert field, where
+            for uri in trades:
+                usual = typical_eqf(occupations.taxonomy.concepts[uri])
+                assert usual is not None and level <= usual + 1, (where, uri)
+
+
+def test_elementary_workers_with_degrees_work_below_them(data: DemoData,
+                                                         occupations: _Occupations) -> None:
+    """A kitchen helper with a degree is realistic for a refugee, but then the degree is in
+    a field of its own (not 'dishwasher') and the kitchen work short and recent."""
+    table = EqfTable(project_table())
+    seen = 0
+    for _, c in data.candidates:
+        jobs = [occupations.of_job(e) for e in c.experience]
+        own = set(c.preferences.occupations).union(*jobs)
+        if not own or any(not occupations.isco(o).startswith("9") for o in own):
+            continue
+        for q in c.qualifications:
+            level = eqf_level(q, table, None)["level"] or 0
+            if level < 6:
+                continue
+            seen += 1
+            where = f"{c.external_id}: {q.title} with {[e.title for e in c.experience]}"
+            assert _title_parts(q)[1], where
+            assert not occupations.field(q), where
+            assert all(e.years <= 3 for e, o in zip(c.experience, jobs, strict=True) if o), where
+    assert seen <= 0.1 * len(data.candidates)
+
+
+def test_work_history_fits_the_qualifications_and_age(data: DemoData) -> None:
+    """Nobody has worked longer than since their first certificate, a school certificate
+    comes before the vocational or higher qualification built on it (all earned by a
+    working-age adult of today), and job titles are jobs, not certificates."""
+    for _, c in data.candidates:
+        where = c.external_id
+        years = [q.year or 0 for q in c.qualifications]
+        if years:
+            assert sum(e.years for e in c.experience) <= REFERENCE_DATE.year - min(years), where
+        general = [q for q in c.qualifications if q.type in GENERAL_EDUCATION]
+        higher = [q for q in c.qualifications if q.type not in GENERAL_EDUCATION]
+        for school in general:
+            for q in higher:
+                assert (q.year or 0) - (school.year or 0) >= (q.duration_years or 0) - 1, where
+        assert not any(word in e.title.lower() for e in c.experience
+                       for word in CERTIFICATE_WORDS), (where, c.experience)
+
+
+def test_names_languages_and_countries_agree(data: DemoData) -> None:
+    """An Arabic speaker from Syria, a Ukrainian speaker from Ukraine, Dari from
+    Afghanistan: one country per person, their language and script throughout, a family
+    name that belongs to one country only, and a home near the centre looking after them."""
+    families: dict[str, set[str]] = {}
+    centres = {o.external_id: o.town for o in data.centres}
+    towns = {name: (lat, lon) for name, lat, lon in TOWNS}
+    for centre, c in data.candidates:
+        assert km(towns[centres[centre]], towns[c.location.town]) <= 45, c.external_id
+        countries = {q.country for q in c.qualifications}
+        assert len(countries) <= 1, c.external_id
+        native = {lv.lang for lv in c.languages if lv.level == "native"}
+        if not countries:
+            continue
+        country = countries.pop() or ""
+        assert c.lang == LANG_OF_COUNTRY[country], c.external_id
+        assert native and native <= NATIVE_OF_COUNTRY[country], (c.external_id, native)
+        script = SCRIPT_OF_LANG[c.lang or ""]
+        texts = [q.title for q in c.qualifications] + [s.text for s in c.skills if s.text]
+        assert all(_script(t) in (script, "latin") for t in texts), c.external_id
+        assert all(_script(e.title) in (script, "latin") for e in c.experience)
+        words = c.personal.name.split()
+        family = words[0] if country in ("Vietnam", "China") else words[-1]
+        families.setdefault(family, set()).add(country)
+        if country == "Nigeria":  # Yoruba, Igbo and Hausa names go with their languages
+            assert family in NIGERIAN_FAMILIES[min(native)], (c.personal.name, native)
+    assert all(len(countries) == 1 for countries in families.values()), families

@@ -34,6 +34,25 @@ def label(concept: Concept, lang: str, rng: random.Random | None = None) -> str:
     return concept.preferred_label(lang)
 
 
+# Alternative labels that name a certificate rather than a job ("دبلوم مساعد تمريض").
+_CERTIFICATE_WORDS = ("شهادة", "دبلوم", "دیپلم", "گواهینامه", "chứng chỉ", "trung cấp", "证",
+                      "diploma", "certificate", "диплом", "свідоцтво")
+
+
+def job_label(concept: Concept, lang: str, rng: random.Random) -> str:
+    """A job title as the person writes it: a label in `lang` (English when there is
+    none), sometimes an alternative one, never one that names a certificate."""
+    if not _has_label(concept, lang):
+        lang = "en"
+    if rng.random() < 0.25:
+        alternatives = [lb.text for lb in concept.labels
+                        if lb.lang == lang and lb.type is LabelType.ALTERNATIVE
+                        and not any(w in lb.text.lower() for w in _CERTIFICATE_WORDS)]
+        if alternatives:
+            return rng.choice(alternatives)
+    return concept.preferred_label(lang)
+
+
 def job_title(concept: Concept) -> str:
     """The German label as a job-ad title stem: ESCO's "Koch/Köchin" becomes "Koch"."""
     title = concept.preferred_label("de").replace("(m/w/d)", "").strip()

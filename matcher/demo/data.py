@@ -10,8 +10,10 @@ taxonomy: labels missing in a language fall back to English, and occupations wit
 than three essential skills are skipped.
 
 The pieces live beside this module: `places` (towns, centres, locations), `market`
-(sectors, occupations), `employers`, `people` (candidates), `vacancies`, `courses` and
-`recognition`; `common` holds what they share.
+(sectors, occupations), `employers`, `people` (candidates: `origins` for names and
+languages, `schooling` and `biography` for certificates and jobs that fit together and
+with their age, `claims` for skills evidenced by what taught them), `vacancies`,
+`courses` and `recognition`; `common` holds what they share.
 """
 
 from __future__ import annotations

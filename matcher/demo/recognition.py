@@ -1,39 +1,80 @@
-"""Recognition facts laid over the demo data set: qualification types and recognition
-states of the candidates, regulated vacancies, school certificates for apprenticeships, and
-the compensation courses of the regulated occupations. They come from an RNG of their own,
-so the rest of the data does not change with them."""
+"""Recognition facts laid over the demo data set: recognition states of the candidates'
+qualifications (each decided by the authority for its kind and trade), regulated
+vacancies, school certificates for apprenticeships, and the compensation courses of the
+regulated occupations. They come from an RNG of their own, so the rest of the data does not
+change with them."""
 
 from __future__ import annotations
 
 import random
 
 from matcher.demo.common import in_days, job_title
+from matcher.demo.schooling import GENERAL, field_of
 from matcher.recognition.regulation import RegulationProfile
-from matcher.schemas import CandidateIn, CourseIn, VacancyIn
-from skills_taxonomy.model import Taxonomy
+from matcher.schemas import CandidateIn, CourseIn, Qualification, VacancyIn
+from skills_taxonomy.model import Concept, ConceptKind, LabelType, Taxonomy
 
-_QUALIFICATION_TYPES = (("vocational_secondary", 0.45, (2, 3)), ("short_cycle", 0.25, (2, 3)),
-                        ("bachelor", 0.15, (4, 4)), ("upper_secondary", 0.15, (3, 3)))
-_AUTHORITIES = ("Bezirksregierung Düsseldorf", "Bezirksregierung Münster",
-                "IHK FOSA Nürnberg", "Handwerkskammer zu Köln", "Bezirksregierung Köln")
+_SCHOOLS = "Bezirksregierung Düsseldorf"  # foreign school certificates in NRW
+_DEGREES = "Zentralstelle für ausländisches Bildungswesen (ZAB)"
+_CHAMBERS = ("Handwerkskammer zu Köln", "Handwerkskammer Düsseldorf", "Handwerkskammer Dortmund")
+# ISCO prefixes of the crafts (Handwerkskammer), care and childcare, and farming; the rest
+# of the trades go to the chambers of commerce' central office.
+_CRAFTS = ("71", "7212", "7213", "7214", "7231", "741", "751", "753", "5141", "3115")
+_BY_PREFIX = (("532", "Bezirksregierung Münster"), ("531", "Bezirksregierung Köln"),
+              ("6", "Landwirtschaftskammer Nordrhein-Westfalen"))
+# (status, weight) by kind: a school certificate or degree is evaluated (no compensation
+# measures); a vocational qualification can be found partly equivalent.
+_STATUS = {"school": (("none", 70), ("applied", 10), ("full", 20)),
+           "degree": (("none", 60), ("applied", 15), ("full", 25)),
+           "trade": (("none", 55), ("applied", 15), ("partial", 15), ("full", 15))}
 
 
-def _candidates(candidates: list[tuple[str, CandidateIn]], rng: random.Random) -> None:
-    """Qualification types and durations, and recognition states (none, applied, partial
-    with its compensation measure, full)."""
+def _trades(taxonomy: Taxonomy, langs: set[str]) -> dict[str, Concept]:
+    """Occupations by their preferred label in the candidates' languages (a vocational
+    title names its trade by that label)."""
+    found: dict[str, Concept] = {}
+    for concept in sorted(taxonomy.of_kind(ConceptKind.OCCUPATION), key=lambda c: c.uri):
+        for lb in concept.labels:
+            if lb.type is LabelType.PREFERRED and lb.lang in langs:
+                found.setdefault(lb.text, concept)
+    return found
+
+
+def _authority(q: Qualification, trades: dict[str, Concept], rng: random.Random) -> str:
+    """Who decides on a vocational qualification: the body for its trade."""
+    trade = trades.get(field_of(q.title, q.country or ""))
+    code = trade.isco_code.replace(".", "") if trade is not None else ""
+    for prefix, authority in _BY_PREFIX:
+        if code.startswith(prefix):
+            return authority
+    return rng.choice(_CHAMBERS) if code.startswith(_CRAFTS) else "IHK FOSA Nürnberg"
+
+
+def _recognised(q: Qualification, trades: dict[str, Concept],
+                rng: random.Random) -> Qualification:
+    """A recognition state (none, applied, partial with its compensation measure, full)
+    and the authority that fits the kind of qualification."""
+    kind = ("school" if q.type in GENERAL else "degree" if q.type in ("bachelor", "master")
+            else "trade")
+    options = _STATUS[kind]
+    status = rng.choices([o[0] for o in options], [o[1] for o in options])[0]
+    authority = {"school": _SCHOOLS, "degree": _DEGREES}.get(kind) or \
+        _authority(q, trades, rng)
+    decided = status in ("partial", "full")
+    return q.model_copy(update={
+        "status": status, "decided_on": in_days(rng, -400, -10) if decided else None,
+        "authority": authority if status != "none" else None,
+        "compensation": rng.choice(("adaptation_course", "knowledge_test"))
+        if status == "partial" else None})
+
+
+def _candidates(candidates: list[tuple[str, CandidateIn]], taxonomy: Taxonomy,
+                rng: random.Random) -> None:
+    """Recognition states of the candidates' qualifications."""
+    langs = {"en"} | {c.lang for _, c in candidates if c.lang}
+    trades = _trades(taxonomy, langs) if candidates else {}
     for i, (centre, cand) in enumerate(candidates):
-        quals = []
-        for q in cand.qualifications:
-            qtype, _, (lo, hi) = rng.choices(_QUALIFICATION_TYPES,
-                                             [t[1] for t in _QUALIFICATION_TYPES])[0]
-            status = rng.choices(("none", "applied", "partial", "full"), (55, 15, 15, 15))[0]
-            decided = status in ("partial", "full")
-            quals.append(q.model_copy(update={
-                "type": qtype, "duration_years": float(rng.randint(lo, hi)), "status": status,
-                "decided_on": in_days(rng, -400, -10) if decided else None,
-                "authority": rng.choice(_AUTHORITIES) if status != "none" else None,
-                "compensation": rng.choice(("adaptation_course", "knowledge_test"))
-                if status == "partial" else None}))
+        quals = [_recognised(q, trades, rng) for q in cand.qualifications]
         candidates[i] = (centre, cand.model_copy(update={"qualifications": quals}))
 
 
@@ -83,6 +124,6 @@ def add_recognition(candidates: list[tuple[str, CandidateIn]],
     own seeded from `seed`."""
     rng = random.Random(seed * 7919 + 1)
     regulated = RegulationProfile("DE")
-    _candidates(candidates, rng)
+    _candidates(candidates, taxonomy, rng)
     _vacancies(vacancies, regulated, taxonomy, rng)
     _courses(courses, regulated, taxonomy, rng)
