@@ -18,6 +18,7 @@ from typing import Any
 import psycopg
 
 from matcher.concepts import Concepts
+from matcher.domain import EVIDENCED
 from matcher.errors import ImportRowsError, RowError
 from matcher.intake.candidates import prepare_candidate
 from matcher.intake.courses import check_course, prepare_courses
@@ -35,9 +36,9 @@ from matcher.recognition.eqf_table import (
 )
 from matcher.recognition.estimator import shipped_estimator
 from matcher.recognition.recogniser import Recogniser
-from matcher.schemas import CandidateIn, CourseIn, VacancyIn
+from matcher.schemas import CandidateIn, CourseIn, QualificationQuery, VacancyIn
 from matcher.settings import Settings
-from matcher.store.candidates import write_candidate
+from matcher.store.candidates import qualifications_of, write_candidate
 from matcher.store.courses import write_courses
 from matcher.store.database import Database
 from matcher.store.taxonomy import persist_taxonomy
@@ -95,6 +96,26 @@ class Engine:
         return {"source": report.source, "rows": report.rows,
                 "skipped_without_level": report.skipped_without_level,
                 "table_rows_in_use": len(self.recogniser.table.entries)}
+
+    def recognise_qualifications(self, conn: psycopg.Connection, candidate_id: str,
+                                 lang: str) -> list[dict[str, Any]]:
+        """Each stored qualification of a candidate recognised (occupation, EQF,
+        regulation), with its recognition status, and the gap left after everything else
+        the candidate evidences: what the API and the pages show."""
+        cand = self.matcher.candidate(conn, candidate_id)
+        items = []
+        for row in qualifications_of(conn, candidate_id):
+            query = QualificationQuery(
+                title=row["title"], country=row["country"], type=row["type"],
+                duration_years=row["duration_years"], content=row["content"],
+                eqf_level=row["eqf_level"] if row["eqf_method"] == "given" else None)
+            result = self.recogniser.recognise(query, lang)
+            result["recognition"] = {k: row[k] for k in ("status", "decided_on", "authority",
+                                                         "compensation")}
+            result["gap_for_candidate"] = [g for g in result.get("gap", [])
+                                           if cand.strength(str(g["skill"])) < EVIDENCED]
+            items.append(result)
+        return items
 
     @classmethod
     def start(cls, settings: Settings, normalizer: Normalizer | None = None,

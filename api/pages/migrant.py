@@ -26,10 +26,8 @@ from api.pages.migrant_views import (
     recognition_view,
 )
 from api.pages.web import HOME, Page, PageDep
-from matcher.domain import EVIDENCED
-from matcher.schemas import QualificationQuery
 from matcher.store.auth import audit
-from matcher.store.candidates import qualifications_of, read_candidate
+from matcher.store.candidates import read_candidate
 from matcher.store.shown_names import organisation_names, vacancy_languages
 
 router = APIRouter(prefix="/me", include_in_schema=False)
@@ -129,20 +127,8 @@ def recognition_page(page: PageDep) -> HTMLResponse:
     with engine.connection() as conn:
         cid = my_candidate(page, conn)
         audit(conn, page.who, "candidate.qualifications", cid)
-        rows = qualifications_of(conn, cid)
-        cand = engine.matcher.candidate(conn, cid)
-    items = []
-    for row in rows:
-        query = QualificationQuery(title=row["title"], country=row["country"], type=row["type"],
-                                   duration_years=row["duration_years"], content=row["content"],
-                                   eqf_level=row["eqf_level"] if row["eqf_method"] == "given"
-                                   else None)
-        result = engine.recogniser.recognise(query, lang)
-        result["recognition"] = {k: row[k] for k in ("status", "decided_on", "authority",
-                                                     "compensation")}
-        result["gap_for_candidate"] = [g for g in result.get("gap", [])
-                                       if cand.strength(str(g["skill"])) < EVIDENCED]
-        items.append(recognition_view(result, engine.concepts, lang))
+        found = engine.recognise_qualifications(conn, cid, lang)
+    items = [recognition_view(result, engine.concepts, lang) for result in found]
     return render(page, "recognition.html", items=items)
 
 

@@ -12,13 +12,11 @@ from api import responses as r
 from api.deps import Conn, CurrentUser, EngineDep, Lang, Limit, Offset, page
 from api.routes.candidates import CandidateId, label_lang
 from matcher.access import candidate_scope, require
-from matcher.domain import EVIDENCED
 from matcher.intake import strict_json
 from matcher.intake.files import UnsupportedFormatError
 from matcher.recognition.eqf_table import parse_eqf_csv
 from matcher.schemas import QualificationQuery
 from matcher.store.auth import audit
-from matcher.store.candidates import qualifications_of
 from skills_taxonomy.model import ConceptKind
 
 router = APIRouter(tags=["recognition"])
@@ -95,19 +93,5 @@ def qualifications(candidate_id: CandidateId, who: CurrentUser, engine: EngineDe
     recognition status, and the gap left after everything else the candidate evidences."""
     candidate_scope(conn, who, candidate_id)
     audit(conn, who, "candidate.qualifications", candidate_id)  # titles in their own words
-    lang = label_lang(conn, who, lang)
-    rows = qualifications_of(conn, candidate_id)
-    cand = engine.matcher.candidate(conn, candidate_id)
-    items = []
-    for row in rows:
-        query = QualificationQuery(title=row["title"], country=row["country"], type=row["type"],
-                                   duration_years=row["duration_years"], content=row["content"],
-                                   eqf_level=row["eqf_level"] if row["eqf_method"] == "given"
-                                   else None)
-        result = engine.recogniser.recognise(query, lang)
-        result["recognition"] = {k: row[k] for k in ("status", "decided_on", "authority",
-                                                     "compensation")}
-        result["gap_for_candidate"] = [g for g in result.get("gap", [])
-                                       if cand.strength(str(g["skill"])) < EVIDENCED]
-        items.append(result)
+    items = engine.recognise_qualifications(conn, candidate_id, label_lang(conn, who, lang))
     return {"items": items}
