@@ -38,7 +38,14 @@ from matcher.recognition.estimator import shipped_estimator
 from matcher.recognition.recogniser import Recogniser
 from matcher.schemas import CandidateIn, CourseIn, QualificationQuery, VacancyIn
 from matcher.settings import Settings
-from matcher.store.candidates import qualifications_of, write_candidate
+from matcher.store.auth import Principal, audit
+from matcher.store.candidates import (
+    consenting,
+    personal_of,
+    qualifications_of,
+    read_candidate,
+    write_candidate,
+)
 from matcher.store.courses import write_courses
 from matcher.store.database import Database
 from matcher.store.taxonomy import persist_taxonomy
@@ -96,6 +103,32 @@ class Engine:
         return {"source": report.source, "rows": report.rows,
                 "skipped_without_level": report.skipped_without_level,
                 "table_rows_in_use": len(self.recogniser.table.entries)}
+
+    def vacancy_candidates(self, conn: psycopg.Connection, who: Principal, vacancy_id: int,
+                           employer: int, offset: int, limit: int, lang: str,
+                           ) -> tuple[list[dict[str, Any]], int]:
+        """A window of the candidates for a vacancy, best first, explained, and how many
+        there are. Coaches see their centre's; an employer sees pseudonymised profiles
+        (no name, contact or the person's own words) unless the candidate consented to
+        them. Every read of a name is audited."""
+        scope = who.organisation_id if who.role == "coach" else None
+        found = self.matcher.candidates_for(conn, vacancy_id, scope)
+        window = found[offset:offset + limit]
+        ids = [m.candidate.id for m in window]
+        named = set(ids) if who.role != "employer" else consenting(conn, ids, employer)
+        explained = self.matcher.explain(conn, window, lang, with_courses=False,
+                                         with_evidence=who.role != "employer")
+        people = personal_of(conn, sorted(named))
+        items = []
+        for m, ex in zip(window, explained, strict=True):
+            cid = m.candidate.id
+            item: dict[str, Any] = {"candidate": read_candidate(
+                conn, self.concepts, cid, personal=False, lang=lang), **ex}
+            if cid in named:
+                item["candidate"]["personal"] = people.get(cid)
+                audit(conn, who, "candidate.match_read", cid, vacancy_id=vacancy_id)
+            items.append(item)
+        return items, len(found)
 
     def recognise_qualifications(self, conn: psycopg.Connection, candidate_id: str,
                                  lang: str) -> list[dict[str, Any]]:

@@ -28,8 +28,6 @@ from api.pages.employer_view import (
 )
 from api.pages.web import Form, Page, PageDep, form_text
 from matcher.access import vacancy_scope
-from matcher.store.auth import audit
-from matcher.store.candidates import consenting, personal_of, read_candidate
 from matcher.store.vacancies import read_vacancy, set_open
 from matcher.store.vacancy_lists import Shown, employer_vacancies
 
@@ -81,27 +79,18 @@ def vacancy(vacancy_id: int, page: PageDep, p: str | None = None,
     with engine.connection() as conn:
         employer = vacancy_scope(conn, who, vacancy_id)
         details = read_vacancy(conn, engine.concepts, vacancy_id, lang)
-        found = engine.matcher.candidates_for(conn, vacancy_id, None)
         start = (number - 1) * PER_PAGE
-        window = found[start:start + PER_PAGE]
-        ids = [m.candidate.id for m in window]
-        named = set(ids) if who.role != "employer" else consenting(conn, ids, employer)
-        explained = engine.matcher.explain(conn, window, lang, with_courses=False,
-                                           with_evidence=who.role != "employer")
-        people = personal_of(conn, sorted(named))
+        found, total = engine.vacancy_candidates(conn, who, vacancy_id, employer, start,
+                                                 PER_PAGE, lang)
         candidates = []
-        for rank, (m, ex) in enumerate(zip(window, explained, strict=True), start + 1):
-            cid = m.candidate.id
-            profile = read_candidate(conn, engine.concepts, cid, personal=False, lang=lang)
-            person = people.get(cid) if cid in named else None
-            if person is not None:
-                audit(conn, who, "candidate.match_read", cid, vacancy_id=vacancy_id)
-            candidates.append({"rank": rank, "person": person,
+        for rank, item in enumerate(found, start + 1):
+            profile = item.pop("candidate")
+            candidates.append({"rank": rank, "person": profile.get("personal"),
                                **candidate_view(engine, profile, lang),
-                               "why": why(engine, ex, lang)})
-    pages = max(1, -(-len(found) // PER_PAGE))
+                               "why": why(engine, item, lang)})
+    pages = max(1, -(-total // PER_PAGE))
     return page.render("employer/vacancy.html", v=_details(page, details),
-                       candidates=candidates, total=len(found), number=number, pages=pages,
+                       candidates=candidates, total=total, number=number, pages=pages,
                        posted=posted)
 
 

@@ -27,8 +27,6 @@ from api.deps import (
 from matcher.access import require, vacancy_scope, vacancy_write_employer
 from matcher.intake.files import detect_format
 from matcher.schemas import VacancyIn
-from matcher.store.auth import audit
-from matcher.store.candidates import consenting, personal_of, read_candidate
 from matcher.store.vacancies import list_vacancies, read_vacancy, set_open
 
 router = APIRouter(prefix="/vacancies", tags=["vacancies"])
@@ -109,22 +107,6 @@ def matches(vacancy_id: int, who: CurrentUser, engine: EngineDep, conn: Conn,
     require(who, "admin", "coach", "employer")
     lang = lang or "en"
     employer = vacancy_scope(conn, who, vacancy_id)
-    scope = who.organisation_id if who.role == "coach" else None
-    found = engine.matcher.candidates_for(conn, vacancy_id, scope)
-    window = found[offset:offset + limit]
-    ids = [m.candidate.id for m in window]
-    named = set(ids) if who.role != "employer" else consenting(conn, ids, employer)
-    explained = engine.matcher.explain(conn, window, lang, with_courses=False,
-                                       with_evidence=who.role != "employer")
-    people = personal_of(conn, sorted(named))
-    items = []
-    for m, ex in zip(window, explained, strict=True):
-        cid = m.candidate.id
-        item: dict[str, Any] = {
-            "candidate": read_candidate(conn, engine.concepts, cid, personal=False,
-                                        lang=lang), **ex}
-        if cid in named:
-            item["candidate"]["personal"] = people.get(cid)
-            audit(conn, who, "candidate.match_read", cid, vacancy_id=vacancy_id)
-        items.append(item)
-    return as_sent(page(items, len(found), limit, offset))
+    items, total = engine.vacancy_candidates(conn, who, vacancy_id, employer, offset, limit,
+                                             lang)
+    return as_sent(page(items, total, limit, offset))
