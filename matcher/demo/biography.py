@@ -49,6 +49,16 @@ _HIGHER = ("short_cycle", "bachelor", "master", "degree")
 _FINISH_AGE = {"primary": 12, "lower_secondary": 15, "upper_secondary": 18}
 _MAX_YEARS_HERE_IN_TARGET = 6.0
 _MAX_BELOW_DEGREE = 3.0  # a graduate's elementary job: short and recent
+# Share of trade qualifications written with the certificate's full name ("диплом
+# кваліфікованого робітника за професією кухар"); the rest name only the trade ("кухар"),
+# their type and length recorded beside it. Long unique titles cost the engine's linker
+# most of a candidate's load time.
+_CERTIFICATE_NAMED = 0.25
+# Share of trade and university graduates who also list the school certificate before it.
+_SCHOOL_LISTED = 0.3
+# Share of jobs whose occupation the coach picked from the list (the rest are linked from
+# their title when the candidate is loaded).
+_OCCUPATION_PICKED = 0.6
 
 
 @dataclass(frozen=True)
@@ -136,7 +146,7 @@ def _plan(tier: str, person: Person, target: Occupation, pool: Pool,
         return _Plan(certificate(country, "upper_secondary", rng), None, None, None)
     school_type = "lower_secondary" if qtype == "vocational_secondary" and \
         rng.random() < 0.5 else "upper_secondary"
-    school = certificate(country, school_type, rng) if rng.random() < 0.5 else None
+    school = certificate(country, school_type, rng) if rng.random() < _SCHOOL_LISTED else None
     return _Plan(main, field, subject(lang, rng) if tier == "degree" else None, school)
 
 
@@ -153,7 +163,8 @@ def _finish_ages(plan: _Plan, rng: random.Random) -> tuple[int, int]:
     return school_age, school_age + round(plan.main.duration) + extra + rng.randint(0, 2)
 
 
-def _held(plan: _Plan, person: Person, pool: Pool, years: tuple[int, int]) -> list[Held]:
+def _held(plan: _Plan, person: Person, pool: Pool, years: tuple[int, int],
+          rng: random.Random) -> list[Held]:
     country, lang = person.origin.country, person.origin.lang
     native = lang in pool.native_langs
     found: list[Held] = []
@@ -164,7 +175,9 @@ def _held(plan: _Plan, person: Person, pool: Pool, years: tuple[int, int]) -> li
             field_text = plan.field.concept.preferred_label(lang if native else "en")
         elif plan.subject is not None:
             field_text = plan.subject[0] if native else plan.subject[1]
-        title = certificate_title(plan.main, lang, native, field_text)
+        # A subject alone ("Education") would read as a school certificate's name.
+        named = plan.subject is not None or rng.random() < _CERTIFICATE_NAMED
+        title = certificate_title(plan.main, lang, native, field_text, named)
         found.append(Held(Qualification(title=title, country=country, year=years[1],
                                         type=plan.main.type,
                                         duration_years=plan.main.duration), plan.field))
@@ -180,7 +193,7 @@ def _job(occupation: Occupation, years: float, lang: str | None, rng: random.Ran
     """A job at home (titled in `lang`) or in Germany (`lang` None: the German title)."""
     title = job_title(occupation.concept) if lang is None else \
         job_label(occupation.concept, lang, rng)
-    uri = occupation.uri if rng.random() < 0.5 else None
+    uri = occupation.uri if rng.random() < _OCCUPATION_PICKED else None
     return Job(Experience(title=title, years=years, occupation=uri), occupation)
 
 
@@ -202,15 +215,15 @@ def _home_occupation(plan: _Plan, target: Occupation, female: bool, pool: Pool,
 
 
 def _jobs(plan: _Plan, person: Person, target: Occupation, home_years: int, pool: Pool,
-          rng: random.Random) -> list[Job]:
+          rng: random.Random, always: bool = False) -> list[Job]:
     """A job in Germany (in the target) and one at home, each only sometimes."""
     here = REFERENCE_DATE.year - person.arrival
     jobs: list[Job] = []
     below = plan.subject is not None
-    if rng.random() < (0.75 if below else 0.45) and here >= 1:
+    if (always or rng.random() < (0.75 if below else 0.4)) and here >= 1:
         most = min(here - 0.5, _MAX_BELOW_DEGREE if below else _MAX_YEARS_HERE_IN_TARGET)
         jobs.append(_job(target, _half_years(rng, most), None, rng))
-    if rng.random() < (0.6 if below else 0.7) and home_years >= 1:
+    if (always or rng.random() < (0.5 if below else 0.6)) and home_years >= 1:
         years = _half_years(rng, min(home_years, 15))
         if plan.subject is not None:
             jobs.append(Job(Experience(title=plan.subject[2], years=years), None))
@@ -220,13 +233,17 @@ def _jobs(plan: _Plan, person: Person, target: Occupation, home_years: int, pool
     return jobs
 
 
-def draw_life(person: Person, target: Occupation, pool: Pool, rng: random.Random) -> Life:
+def draw_life(person: Person, target: Occupation, pool: Pool, rng: random.Random,
+              trained: bool = False) -> Life:
     """Education, the years it took, and the jobs since: certificates earned before
     arrival, work only after school."""
-    plan = _plan(_tier(target, person.origin, rng), person, target, pool, rng)
+    tier = _tier(target, person.origin, rng)
+    if trained:  # a vocational qualification in the target and jobs in it
+        tier = "related" if target.concept.isco_code.startswith("9") else "vocational_secondary"
+    plan = _plan(tier, person, target, pool, rng)
     school_age, finish_age = _finish_ages(plan, rng)
     age_at_arrival = max(round(rng.triangular(18, 48, 27)), finish_age)
     birth = person.arrival - age_at_arrival
-    held = _held(plan, person, pool, (birth + school_age, birth + finish_age))
-    jobs = _jobs(plan, person, target, age_at_arrival - finish_age, pool, rng)
+    held = _held(plan, person, pool, (birth + school_age, birth + finish_age), rng)
+    jobs = _jobs(plan, person, target, age_at_arrival - finish_age, pool, rng, trained)
     return Life(target, held, jobs, plan.subject is not None)

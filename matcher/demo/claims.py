@@ -1,8 +1,8 @@
 """A demo candidate's skill claims, each with a source that teaches it: a job whose
 occupation has the skill (work experience), a qualification in a field that has it, a
 coach who saw it (only skills of the person's own occupations), or the person's own word
-(which may stray a little, to a neighbouring trade). Half the time a few are written as
-free text in the person's language."""
+(which may stray a little, to a neighbouring trade). Nearly half the time a few are
+written as free text in the person's language."""
 
 from __future__ import annotations
 
@@ -19,6 +19,9 @@ _SEPARATORS = {"ar": "، ", "fa": "، ", "zh": "、"}  # how lists are written i
 _COACH = ("Im Praxistest beim Bildungsträger gezeigt.",
           "Vom Coach im Betriebspraktikum beobachtet.",
           "Arbeitsprobe im Erstgespräch vorgelegt.")
+# Share of candidates who write some skills as free text (a little under half: each text
+# is the costliest part of loading a candidate).
+_IN_WORDS = 0.45
 # Chances of each source where it is open to a skill (work and qualification: shared).
 _TAUGHT, _COACHED, _OWN_WORD = 0.6, 0.15, 0.25
 
@@ -110,11 +113,11 @@ def _claim(uri: str, teachers: list[tuple[str, str]], own_skill: bool,
 
 def draw_claims(life: Life, lang: str, taxonomy: Taxonomy, neighbours: Neighbours,
                 rng: random.Random) -> list[SkillClaim]:
-    """Skill claims: half the time a few as free text in the candidate's language, the
+    """Skill claims: nearly half the time a few as free text in the candidate's language, the
     rest as concepts, each with a source that teaches it and sometimes its evidence."""
     claimed = _claimed(life, neighbours, rng)
     claims: list[SkillClaim] = []
-    if rng.random() < 0.5 and len(claimed) >= 3:
+    if rng.random() < _IN_WORDS and len(claimed) >= 3:
         rng.shuffle(claimed)
         n = rng.randint(3, min(6, len(claimed)))
         in_words, claimed = claimed[:n], claimed[n:]

@@ -50,30 +50,30 @@ def _personal(person: Person, used_emails: set[str], rng: random.Random) -> Pers
     return Personal(name=person.name, email=email, phone=phone)
 
 
-def _preferences(life: Life, rng: random.Random) -> Preferences:
+def _preferences(life: Life, rng: random.Random, showcase: bool = False) -> Preferences:
     """Kinds of post, and the target occupation: always named by those whose past holds
     nothing of it (they came to the centre wanting that work), else most of the time."""
     roll = rng.random()
-    kinds = (["job", "apprenticeship", "placement"] if roll < 0.7
+    kinds = (["job", "apprenticeship", "placement"] if roll < 0.7 or showcase
              else ["job"] if roll < 0.85 else ["apprenticeship", "placement"])
     past = {j.occupation.uri for j in life.jobs if j.occupation} | \
         {h.field.uri for h in life.held if h.field}
-    named = life.target.uri not in past or rng.random() < 0.7
+    named = life.target.uri not in past or rng.random() < 0.7 or showcase
     return Preferences(kinds=kinds, occupations=[life.target.uri] if named else [])
 
 
 def _candidate(number: int, centre_town: str, pool: Pool, taxonomy: Taxonomy,
                neighbours: Neighbours, used_emails: set[str], rng: random.Random,
                showcase: Occupation | None = None) -> CandidateIn:
-    """One candidate; `showcase`: the occupation of the demo's migrant user, who may work
-    and travel far, so the demo opens on their matches."""
+    """One candidate; `showcase`: the occupation of the demo's migrant user, trained and
+    experienced in it, who may work and travel far, so the demo opens on their matches."""
     person = draw_person(rng)
     lang = person.origin.lang
     personal = _personal(person, used_emails, rng)
     languages = draw_languages(person, REFERENCE_DATE.year - person.arrival, rng)
     target = pick(pool.occupations, pool.female if person.female else pool.weights, rng)
     target = showcase or target
-    life = draw_life(person, target, pool, rng)
+    life = draw_life(person, target, pool, rng, trained=showcase is not None)
     claims = draw_claims(life, lang, taxonomy, neighbours, rng)
     permit = rng.choices(("full", "restricted", "pending", "none"), person.origin.permits)[0]
     return CandidateIn(
@@ -86,7 +86,7 @@ def _candidate(number: int, centre_town: str, pool: Pool, taxonomy: Taxonomy,
         qualifications=[h.qualification for h in life.held],
         skills=claims,
         experience=[j.experience for j in life.jobs],
-        preferences=_preferences(life, rng),
+        preferences=_preferences(life, rng, showcase is not None),
         consents=[Consent(employer_id=None)] if rng.random() < 0.2 else [],
         lang=lang,
     )

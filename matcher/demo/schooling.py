@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from matcher.recognition.eqf_table import EqfEntry, project_table
+from matcher.recognition.qualification_types import estimate_level
 from skills_taxonomy.model import Concept
 
 GENERAL = ("primary", "lower_secondary", "upper_secondary")
@@ -81,8 +82,13 @@ def _certificates() -> dict[tuple[str, str], list[Certificate]]:
 
 
 def _certificate(entry: EqfEntry) -> Certificate:
+    """A table row; its level the higher of the table's and that of its type and length
+    (what the engine reads off a title that does not name the certificate)."""
+    duration = entry.duration_years or 1.0
+    rule = estimate_level(entry.type, duration)
+    level = max(entry.eqf_level, rule[0] if rule else 0)
     return Certificate(entry.native_title or entry.qualification, entry.qualification,
-                       entry.type or "", entry.duration_years or 1.0, entry.eqf_level)
+                       entry.type or "", duration, level)
 
 
 def certificate(country: str, qtype: str, rng: random.Random,
@@ -92,9 +98,13 @@ def certificate(country: str, qtype: str, rng: random.Random,
     return rng.choice(fitting) if fitting else None
 
 
-def certificate_title(cert: Certificate, lang: str, native: bool, field: str = "") -> str:
+def certificate_title(cert: Certificate, lang: str, native: bool, field: str = "",
+                      named: bool = True) -> str:
     """The title as written: the certificate's own name (in English when the field has no
-    label in the person's language) and the field after it."""
+    label in the person's language) and the field after it; only the field when not
+    `named` (as many write a trade on an intake form)."""
+    if field and not named:
+        return field
     if not native:
         return f"{cert.english} – {field}" if field else cert.english
     if not field:
@@ -105,8 +115,8 @@ def certificate_title(cert: Certificate, lang: str, native: bool, field: str = "
 
 
 def field_of(title: str, country: str) -> str:
-    """The field a title names after its certificate's name ("" for none): the inverse of
-    `certificate_title`."""
+    """The field a title names after its certificate's name ("" for none), or the whole
+    title when it names no certificate: the inverse of `certificate_title`."""
     certs = [c for (land, _), found in _certificates().items() if land == country
              for c in found]
     for name in sorted({n for c in certs for n in (c.native, c.english)}, key=len,
@@ -119,7 +129,7 @@ def field_of(title: str, country: str) -> str:
                 if rest.startswith(before) and rest.endswith(after):
                     return rest[len(before):len(rest) - len(after)]
             return rest
-    return ""
+    return title
 
 
 def has_label(concept: Concept, lang: str) -> bool:
