@@ -111,4 +111,5 @@ def test_every_migrant_page_is_accessible(browser: WebDriver, site: Site, migran
         assert html.get_attribute("lang") == lang, path
         assert html.get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
         assert axe(browser) == [], path
-        shot(browser, f"migrant-{name}-{lang}", full=name not in LONG)
+        if lang != "vi" or name == "home":  # pictures: every page in ar and uk
+            shot(browser, f"migrant-{name}-{lang}", full=name not in LONG)
