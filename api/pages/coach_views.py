@@ -5,13 +5,11 @@ for permits, statuses, sources and kinds, and the candidate's tabs."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
-from babel import Locale
 from markupsafe import Markup
 
-from api.pages.i18n import N_
+from api.pages.i18n import N_, language_name
 from api.pages.web import Page, PageError
 from matcher.access import candidate_scope
 from matcher.concepts import Concepts
@@ -40,18 +38,6 @@ OUTCOME_WORDS = {"contacted": N_("contacted"), "interview": N_("interview"),
                  "placed": N_("placed"), "rejected": N_("rejected")}
 TABS = (("", N_("Profile")), ("/matches", N_("Matches")), ("/courses", N_("Courses")),
         ("/recognition", N_("Recognition")))
-
-
-@lru_cache(maxsize=16)
-def _language_names(lang: str) -> dict[str, str]:
-    names = Locale.parse(lang).languages
-    return {code: str(names.get("fa_AF" if code == "prs" else code) or code)
-            for code in {*LANGUAGE_CHOICES, *names}}
-
-
-def language_name(code: str, lang: str) -> str:
-    """A language's name in the reader's language (Dari for prs)."""
-    return _language_names(lang).get(code, code)
 
 
 @dataclass(frozen=True)

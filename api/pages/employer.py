@@ -22,10 +22,10 @@ from api.pages.employer_view import (
     candidate_view,
     employer_page,
     label,
-    language_name,
     page_number,
     why,
 )
+from api.pages.i18n import language_name
 from api.pages.web import Form, Page, PageDep, form_text
 from matcher.access import vacancy_scope
 from matcher.store.vacancies import read_vacancy, set_open

@@ -25,9 +25,9 @@ from api.pages.employer_view import (
     LEVELS,
     PERMITS,
     employer_page,
-    language_name,
     language_names,
 )
+from api.pages.i18n import language_name
 from api.pages.web import Form, Page, PageDep
 from matcher.access import vacancy_write_employer
 from matcher.store.vacancy_lists import employers

@@ -8,9 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from babel import Locale
-
-from api.pages.i18n import N_
+from api.pages.i18n import N_, language_name
 from api.pages.web import Page
 from matcher.engine import Engine
 from matcher.intake.language_levels import CODES
@@ -59,16 +57,8 @@ def label(engine: Engine, uri: str | None, lang: str) -> Label | None:
 @lru_cache(maxsize=16)
 def language_names(lang: str) -> dict[str, str]:
     """Language code → its name in the reader's language, sorted by name."""
-    known = Locale.parse(lang).languages
-    names = {code: known.get(code, code) for code in CODES}
+    names = {code: language_name(code, lang) for code in CODES}
     return dict(sorted(names.items(), key=lambda item: item[1].casefold()))
-
-
-def language_name(code: str, lang: str) -> str:
-    name = language_names(lang).get(code)
-    if name:
-        return name
-    return str(Locale.parse(lang).languages.get(code, code))
 
 
 def level_name(level: str | None) -> str:

@@ -33,6 +33,21 @@ NATIVE_NAMES = {code: Locale.parse(code).get_display_name(code) or code for code
 NATIVE_NAMES["fa"] = "دری / فارسی"
 
 
+@lru_cache(maxsize=len(LANGUAGES) + 1)
+def _language_names(reader: str) -> dict[str, str]:
+    return {str(code): str(name) for code, name in Locale.parse(reader).languages.items()}
+
+
+def language_name(code: str | None, reader: str, first: bool = False) -> str:
+    """A language's name in the reader's language (`de` for a Ukrainian: німецька; `prs`:
+    Dari), else in English, else its code; `first`: capitalised, to begin a line."""
+    if not code:
+        return ""
+    key = "fa_AF" if code == "prs" else code
+    name = _language_names(reader).get(key) or _language_names("en").get(key) or code
+    return name[:1].upper() + name[1:] if first else name
+
+
 def N_(message: str) -> str:
     """Marks a string for the catalogs where it is defined; translated where shown."""
     return message

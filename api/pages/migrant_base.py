@@ -11,7 +11,8 @@ from babel import Locale
 from babel.numbers import format_currency
 from fastapi.responses import HTMLResponse
 
-from api.pages.migrant_views import duration, language_name
+from api.pages.i18n import language_name
+from api.pages.migrant_views import duration
 from api.pages.web import Page, PageError
 from matcher.access import candidate_scope
 

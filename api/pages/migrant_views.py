@@ -52,16 +52,6 @@ def _locale(lang: str) -> Locale:
     return Locale.parse(lang)
 
 
-def language_name(code: str | None, reader: str, first: bool = False) -> str:
-    """A language's name in the reader's language (`de` for a Ukrainian: німецька);
-    `first`: capitalised, to begin a line."""
-    if not code:
-        return ""
-    name = str(_locale(reader).languages.get(code) or _locale("en").languages.get(code)
-               or code)
-    return name[:1].upper() + name[1:] if first else name
-
-
 @lru_cache(maxsize=1)
 def _territories() -> dict[str, str]:
     """English country names (as qualifications store them) to territory codes."""
