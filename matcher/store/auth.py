@@ -54,6 +54,14 @@ class Principal:
     candidate_id: str | None
 
 
+USER_COLUMNS = "u.id, u.name, u.role::text, u.organisation_id, u.candidate_id"
+
+
+def principal_of(row: Any) -> Principal:
+    """The Principal of a row that starts with USER_COLUMNS."""
+    return Principal(int(row[0]), row[1], str(row[2]), row[3], row[4])
+
+
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -130,7 +138,7 @@ def authenticate(conn: psycopg.Connection, token: str,
     """The token's user; None for an unknown or revoked token; `TokenExpiredError` for one
     older than its role's lifetime."""
     row = conn.execute(
-        "SELECT u.id, u.name, u.role, u.organisation_id, u.candidate_id, now() - t.created_at"
+        f"SELECT {USER_COLUMNS}, now() - t.created_at"
         " FROM api_token t JOIN app_user u ON u.id = t.user_id"
         " WHERE t.token_hash = %s AND t.revoked_at IS NULL",
         (hash_token(token),)).fetchone()
@@ -139,7 +147,7 @@ def authenticate(conn: psycopg.Connection, token: str,
     role = str(row[2])
     if row[5] > (lifetime or TokenLifetime()).for_role(role):
         raise TokenExpiredError(role)
-    return Principal(int(row[0]), row[1], role, row[3], row[4])
+    return principal_of(row)
 
 
 def revoke_tokens(conn: psycopg.Connection, user_id: int, token_id: int | None = None,

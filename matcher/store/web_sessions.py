@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import psycopg
 
-from matcher.store.auth import Principal, hash_token
+from matcher.store.auth import USER_COLUMNS, Principal, hash_token, principal_of
 
 # no 0/O, 1/I/L, 2/Z, 5/S, 8/B: read aloud or typed from paper without doubt
 CODE_LETTERS = "ACDEFGHJKMNPQRTUVWXY34679"
@@ -72,14 +72,13 @@ def session_for(conn: psycopg.Connection, secret: str) -> PageSession | None:
     """The live session of a cookie's secret, with its user; None when unknown, ended or
     expired."""
     row = conn.execute(
-        "SELECT u.id, u.name, u.role, u.organisation_id, u.candidate_id, s.csrf, s.expires_at"
+        f"SELECT {USER_COLUMNS}, s.csrf, s.expires_at"
         " FROM web_session s JOIN app_user u ON u.id = s.user_id"
         " WHERE s.session_hash = %s AND s.expires_at > now()",
         (hash_token(secret),)).fetchone()
     if row is None:
         return None
-    who = Principal(int(row[0]), row[1], str(row[2]), row[3], row[4])
-    return PageSession(who, row[5], row[6])
+    return PageSession(principal_of(row), row[5], row[6])
 
 
 def end_session(conn: psycopg.Connection, secret: str) -> None:
@@ -94,6 +93,6 @@ def migrant_user_of(conn: psycopg.Connection, candidate_id: str) -> int | None:
 
 
 def user_principal(conn: psycopg.Connection, user_id: int) -> Principal | None:
-    row = conn.execute("SELECT id, name, role, organisation_id, candidate_id FROM app_user"
-                       " WHERE id = %s", (user_id,)).fetchone()
-    return Principal(int(row[0]), row[1], str(row[2]), row[3], row[4]) if row else None
+    row = conn.execute(f"SELECT {USER_COLUMNS} FROM app_user u WHERE u.id = %s",
+                       (user_id,)).fetchone()
+    return principal_of(row) if row else None
