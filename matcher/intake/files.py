@@ -1,4 +1,5 @@
-"""Bulk import files: JSON Lines or CSV → validated records, with one error per bad row.
+"""Bulk import files: JSON Lines or CSV → validated records, with one error per bad row;
+for vacancies also schema.org JobPosting documents in JSON-LD (`matcher.intake.job_posting`).
 
 Nothing is written here. The caller writes the records in one transaction only when the
 report is empty, so an import lands whole or not at all.
@@ -11,12 +12,14 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from pydantic import BaseModel, ValidationError
 
 from matcher.errors import ImportRowsError
-from matcher.intake import strict_json
+from matcher.intake import json_ld, strict_json
+from matcher.intake.job_posting import read_posting
+from matcher.schemas import VacancyIn
 from skills_taxonomy.errors import InvalidInputError
 
 T = TypeVar("T", bound=BaseModel)
@@ -29,20 +32,31 @@ class UnsupportedFormatError(InvalidInputError):
     """The body's declared media type is not one the route reads (415)."""
 
 
-def detect_format(content_type: str | None, declared: str | None) -> str:
+MEDIA_TYPES = {
+    "csv": ("text/csv", "application/csv"),
+    "jsonl": ("application/x-ndjson", "application/jsonl", "application/json-lines",
+              "application/x-jsonlines"),
+    "jsonld": ("application/ld+json",),  # schema.org JobPosting: vacancies only
+}
+
+
+def detect_format(content_type: str | None, declared: str | None,
+                  formats: tuple[str, ...] = ("csv", "jsonl")) -> str:
+    """The format of an import: `?format=` if given, else from the Content-Type; only
+    `formats` are read (the vacancy import adds "jsonld")."""
     if declared:
-        if declared not in ("jsonl", "csv"):
-            raise InvalidInputError(f"format: expected jsonl or csv, got {declared!r}")
+        if declared not in formats:
+            raise InvalidInputError(f"format: expected {' or '.join(formats)}, "
+                                    f"got {declared!r}")
         return declared
     kind = (content_type or "").split(";")[0].strip().lower()
-    if kind in ("text/csv", "application/csv"):
-        return "csv"
-    if kind in ("application/x-ndjson", "application/jsonl", "application/json-lines",
-                "application/x-jsonlines"):
-        return "jsonl"
+    for fmt in formats:
+        if kind in MEDIA_TYPES[fmt]:
+            return fmt
     raise UnsupportedFormatError(
-        f"Content-Type {kind or '(none)'!r}: send text/csv or application/x-ndjson "
-        "(or add ?format=csv|jsonl)")
+        f"Content-Type {kind or '(none)'!r}: send "
+        f"{' or '.join(MEDIA_TYPES[f][0] for f in formats)} "
+        f"(or add ?format={'|'.join(formats)})")
 
 
 def _csv_record(row: dict[str, str]) -> dict[str, Any]:
@@ -68,7 +82,13 @@ def _csv_record(row: dict[str, str]) -> dict[str, Any]:
 
 
 def parse_rows(body: bytes, fmt: str, model: type[T]) -> list[T]:
-    """Every row validated; raises ImportRowsError listing each bad row (1-based line)."""
+    """Every row validated; raises ImportRowsError listing each bad row (1-based line;
+    for JSON-LD, the posting's place in the document)."""
+    if fmt == "jsonld":
+        if model is not VacancyIn:
+            raise UnsupportedFormatError("JSON-LD (schema.org JobPosting) is read for "
+                                         "vacancies only")
+        return cast(list[T], _job_postings(body))
     text = strict_json.decode(body)
     raw: list[tuple[int, Any]] = []
     errors: list[dict[str, object]] = []
@@ -106,4 +126,22 @@ def parse_rows(body: bytes, fmt: str, model: type[T]) -> list[T]:
     return records
 
 
-__all__ = ["MAX_ROWS", "UnsupportedFormatError", "detect_format", "parse_rows"]
+def _job_postings(body: bytes) -> list[VacancyIn]:
+    """A JSON-LD document of schema.org JobPostings as vacancies; each posting is a row,
+    numbered from 1 in document order, its errors named by the posting's property."""
+    rows = [read_posting(node) for node in json_ld.nodes(strict_json.loads(
+        strict_json.decode(body)))]
+    if not rows:
+        raise InvalidInputError("the document holds no JobPosting")
+    if len(rows) > MAX_ROWS:
+        raise InvalidInputError(f"{len(rows)} postings; the limit is {MAX_ROWS} per import")
+    records = [row.validated() for row in rows]
+    errors: list[dict[str, object]] = [
+        {"row": number, "field": field, "message": message}
+        for number, row in enumerate(rows, start=1) for field, message in row.problems]
+    if errors:
+        raise ImportRowsError(errors)
+    return [record for record in records if record is not None]
+
+
+__all__ = ["MAX_ROWS", "MEDIA_TYPES", "UnsupportedFormatError", "detect_format", "parse_rows"]

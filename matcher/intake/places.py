@@ -156,6 +156,21 @@ def look_up(name: str, country: str = "DE", limit: int = 8) -> Lookup:
     return Lookup([], _distinct(close)[:limit])
 
 
+def place_named(town: str, country: str = "DE") -> Place | str:
+    """The one place a town's name means, or what is wrong with the name (the message an
+    importer puts on the row: other towns of that name, or the spelling meant)."""
+    found = look_up(town, country)
+    if found.place is not None:
+        return found.place
+    if found.exact:
+        names = ", ".join(f"“{p.display}”" for p in found.exact[:5])
+        return f"“{town}” is more than one town: write one of {names}"
+    if found.close:
+        return f"unknown town “{town}”; did you mean “{found.close[0].display}”?"
+    where = "a German town or city" if country == "DE" else f"a town or city in {country}"
+    return f"unknown town “{town}”: write the name of {where}"
+
+
 def find_places(name: str, country: str = "DE", limit: int = 8) -> list[Place]:
     """The places a typed name may mean, best first: exact (folded) names by population,
     else close spellings; [] when nothing is close."""

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from matcher.errors import ImportRowsError
 from matcher.intake import strict_json
 from matcher.intake.files import parse_rows
-from matcher.intake.places import Place, look_up
+from matcher.intake.places import place_named
 from matcher.schemas import VacancyIn
 from skills_taxonomy.errors import InvalidInputError
 
@@ -56,25 +56,12 @@ def _delimiter(text: str) -> str:
     return max((",", ";", "\t"), key=header.count)
 
 
-def _place(town: str) -> Place | str:
-    """The one place a town's name means, or what is wrong with the name."""
-    found = look_up(town)
-    if found.place is not None:
-        return found.place
-    if found.exact:
-        names = ", ".join(f"“{p.display}”" for p in found.exact[:5])
-        return f"“{town}” is more than one town: write one of {names}"
-    if found.close:
-        return f"unknown town “{town}”; did you mean “{found.close[0].display}”?"
-    return f"unknown town “{town}”: write the name of a German town or city"
-
-
 def _placed(row: dict[str, str], line: int) -> dict[str, object] | None:
     """Coordinates for a row's town (the row changed in place); an error when unknown."""
     town = (row.get("town") or "").strip()
     if not town or (row.get("lat") or "").strip() or (row.get("lon") or "").strip():
         return None
-    place = _place(town)
+    place = place_named(town)
     if isinstance(place, str):
         return {"row": line, "field": "town", "message": place}
     row.update(town=place.name, lat=f"{place.lat:.5f}", lon=f"{place.lon:.5f}")
