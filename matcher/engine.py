@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import psycopg
 
@@ -56,6 +56,7 @@ from skills_taxonomy.normalize import Normalizer
 
 Progress = Callable[[str], None]
 Connect = Callable[[], AbstractContextManager[psycopg.Connection]]
+T = TypeVar("T")
 
 
 class Engine:
@@ -106,11 +107,13 @@ class Engine:
 
     def vacancy_candidates(self, conn: psycopg.Connection, who: Principal, vacancy_id: int,
                            employer: int, offset: int, limit: int, lang: str,
+                           audited: list[str] | None = None,
                            ) -> tuple[list[dict[str, Any]], int]:
         """A window of the candidates for a vacancy, best first, explained, and how many
         there are. Coaches see their centre's; an employer sees pseudonymised profiles
         (no name, contact or the person's own words) unless the candidate consented to
-        them. Every read of a name is audited."""
+        them. Every read of a name is audited: on `conn`, or, given `audited` (`conn` is
+        read only, e.g. a replica's), listed there for the caller to audit on the primary."""
         scope = who.organisation_id if who.role == "coach" else None
         found = self.matcher.candidates_for(conn, vacancy_id, scope)
         window = found[offset:offset + limit]
@@ -126,7 +129,10 @@ class Engine:
                 conn, self.concepts, cid, personal=False, lang=lang), **ex}
             if cid in named:
                 item["candidate"]["personal"] = people.get(cid)
-                audit(conn, who, "candidate.match_read", cid, vacancy_id=vacancy_id)
+                if audited is None:
+                    audit(conn, who, "candidate.match_read", cid, vacancy_id=vacancy_id)
+                else:
+                    audited.append(cid)
             items.append(item)
         return items, len(found)
 
@@ -174,6 +180,11 @@ class Engine:
         """One transaction: committed when the block ends, rolled back on an error."""
         with self.db.connection() as conn:
             yield conn
+
+    def read(self, work: Callable[[psycopg.Connection], T]) -> T:
+        """`work` (reads only) on a read replica when one is fresh, else on the primary
+        (`Database.read`): for the heavy read paths, match lists and lists."""
+        return self.db.read(work)
 
     # --- writes -------------------------------------------------------------------------------
     def save_candidate(self, data: CandidateIn, organisation_id: int,

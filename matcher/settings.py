@@ -45,6 +45,13 @@ class Settings(BaseSettings):
         description="abstain below this linking score; default: the fitted artefact's")
     database_url: str | None = Field(
         None, description="postgresql://... of a server with pgvector; default: embedded")
+    read_database_urls: str = Field(
+        "", description="comma-separated postgresql://... of read replicas (streaming "
+                        "standbys of the primary): the match lists and the vacancy and course "
+                        "lists read there, everything else on the primary; default: none")
+    replica_max_lag_seconds: float = Field(
+        10.0, gt=0, description="a replica further behind the primary than this is skipped "
+                                "(its reads go to the primary) until it has caught up")
     pgdata: Path | None = Field(
         None, description="data folder of the embedded server; default: <data_dir>/pgdata")
     pg_shared_buffers: str | None = Field(
@@ -125,6 +132,18 @@ class Settings(BaseSettings):
         if value in ("e5", "use", "none") or Path(value).is_dir():
             return value
         raise ValueError(f"{value!r} is not e5, use, none or an existing model folder")
+
+    @field_validator("read_database_urls")
+    @classmethod
+    def _urls(cls, value: str) -> str:
+        for url in (u.strip() for u in value.split(",") if u.strip()):
+            if not url.startswith(("postgresql://", "postgres://")):
+                raise ValueError(f"{url.split('@')[-1]!r} is not a postgresql:// URL")
+        return value
+
+    @property
+    def read_urls(self) -> list[str]:
+        return [url.strip() for url in self.read_database_urls.split(",") if url.strip()]
 
     @property
     def taxonomy_path(self) -> Path:

@@ -132,7 +132,7 @@ def set_consents(candidate_id: CandidateId, body: ConsentsIn, who: CurrentUser,
 
 @router.get("/{candidate_id}/matches", dependencies=[RateLimited],
             **r.answers(r.VacancyMatchPage, 403, 404))
-def matches(candidate_id: CandidateId, who: CurrentUser, engine: EngineDep, conn: Conn,
+def matches(candidate_id: CandidateId, who: CurrentUser, engine: EngineDep, tx: Tx,
             kind: Annotated[list[Literal["job", "apprenticeship", "placement"]] | None,
                             Query()] = None,
             limit: Limit = 20, offset: Offset = 0, lang: Lang = None,
@@ -144,21 +144,26 @@ def matches(candidate_id: CandidateId, who: CurrentUser, engine: EngineDep, conn
     and missing skills, language gap, distance, and the course plan for its gaps. Those
     below the relevance floor of their kind are left out and counted (`below_floor`); a
     short list says why (`reasons`: how many vacancies each filter kept out)."""
-    candidate_scope(conn, who, candidate_id)
-    lang = label_lang(conn, who, lang)
     matcher = engine.matcher
-    listed = matcher.matches_for(conn, candidate_id, list(kind or []), floor)
-    found = listed.matches
-    window = found[offset:offset + limit]
-    explained = matcher.explain(conn, window, lang, with_courses=courses)
-    audit(conn, who, "candidate.matches", candidate_id)  # the evidence is their words
-    items = [{"vacancy": matcher.summary(m.vacancy, lang), **ex}
-             for m, ex in zip(window, explained, strict=True)]
-    body = page(items, len(found), limit, offset)
-    body["below_floor"] = {"count": sum(listed.cut.values()), "by_kind": listed.cut,
-                           "floor": matcher.floor if floor else None}
-    if listed.reasons is not None:
-        body["reasons"] = listed.reasons
+
+    def listed_page(conn: psycopg.Connection) -> dict[str, Any]:
+        """Reads only: on a read replica when there is one (`Engine.read`)."""
+        candidate_scope(conn, who, candidate_id)
+        labels = label_lang(conn, who, lang)
+        listed = matcher.matches_for(conn, candidate_id, list(kind or []), floor)
+        window = listed.matches[offset:offset + limit]
+        explained = matcher.explain(conn, window, labels, with_courses=courses)
+        items = [{"vacancy": matcher.summary(m.vacancy, labels), **ex}
+                 for m, ex in zip(window, explained, strict=True)]
+        body = page(items, len(listed.matches), limit, offset)
+        body["below_floor"] = {"count": sum(listed.cut.values()), "by_kind": listed.cut,
+                               "floor": matcher.floor if floor else None}
+        if listed.reasons is not None:
+            body["reasons"] = listed.reasons
+        return body
+
+    body = engine.read(listed_page)
+    audit(tx.conn, who, "candidate.matches", candidate_id)  # the evidence is their words
     return as_sent(body)
 
 

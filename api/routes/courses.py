@@ -66,9 +66,10 @@ async def import_courses(request: Request, who: CurrentUser, engine: EngineDep,
 
 
 @router.get("", **r.answers(r.CoursePage))
-def courses(who: CurrentUser, conn: Conn, limit: Limit = 20, offset: Offset = 0,
+def courses(who: CurrentUser, engine: EngineDep, limit: Limit = 20, offset: Offset = 0,
             ) -> dict[str, Any]:
-    items, total = list_courses(conn, limit, offset)
+    items, total = engine.read(  # on a read replica when there is one
+        lambda conn: list_courses(conn, limit, offset))
     return page(items, total, limit, offset)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+import psycopg
 from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
@@ -19,6 +20,7 @@ from api.deps import (
     Limit,
     Offset,
     RateLimited,
+    Tx,
     as_sent,
     import_body,
     page,
@@ -27,6 +29,7 @@ from api.deps import (
 from matcher.access import require, vacancy_scope, vacancy_write_employer
 from matcher.intake.files import detect_format
 from matcher.schemas import VacancyIn
+from matcher.store.auth import audit
 from matcher.store.vacancies import list_vacancies, read_vacancy, set_open
 
 router = APIRouter(prefix="/vacancies", tags=["vacancies"])
@@ -66,7 +69,7 @@ async def import_vacancies(request: Request, who: CurrentUser, engine: EngineDep
 
 
 @router.get("", **r.answers(r.VacancyPage))
-def vacancies(who: CurrentUser, conn: Conn, engine: EngineDep, limit: Limit = 20,
+def vacancies(who: CurrentUser, engine: EngineDep, limit: Limit = 20,
               offset: Offset = 0,
               kind: Literal["job", "apprenticeship", "placement"] | None = None,
               open_only: bool = Query(True, alias="open"), lang: Lang = None,
@@ -74,7 +77,8 @@ def vacancies(who: CurrentUser, conn: Conn, engine: EngineDep, limit: Limit = 20
     """Employers list their own vacancies; everyone else all of them. Each occupation id
     comes with its label (`occupation_label`, in `lang`)."""
     employer = who.organisation_id if who.role == "employer" else None
-    items, total = list_vacancies(conn, employer, kind, open_only, limit, offset)
+    items, total = engine.read(  # on a read replica when there is one
+        lambda conn: list_vacancies(conn, employer, kind, open_only, limit, offset))
     for item in items:
         uri = item.get("occupation_uri")
         item["occupation_label"] = engine.concepts.label(uri, lang or "en") if uri else None
@@ -99,14 +103,21 @@ def update_vacancy(vacancy_id: int, body: VacancyPatch, who: CurrentUser,
 
 @router.get("/{vacancy_id}/matches", dependencies=[RateLimited],
             **r.answers(r.CandidateMatchPage, 403, 404))
-def matches(vacancy_id: int, who: CurrentUser, engine: EngineDep, conn: Conn,
+def matches(vacancy_id: int, who: CurrentUser, engine: EngineDep, tx: Tx,
             limit: Limit = 20, offset: Offset = 0, lang: Lang = None) -> JSONResponse:
     """Candidates for a vacancy, best first. Employers see pseudonymised profiles (skills,
     languages, region; no name, contact or the person's own words) unless the candidate
     consented to them; coaches see the candidates of their centre."""
     require(who, "admin", "coach", "employer")
-    lang = lang or "en"
-    employer = vacancy_scope(conn, who, vacancy_id)
-    items, total = engine.vacancy_candidates(conn, who, vacancy_id, employer, offset, limit,
-                                             lang)
+    audited: list[str] = []  # whose names were read: audited on the primary
+
+    def listed(conn: psycopg.Connection) -> tuple[list[dict[str, Any]], int]:
+        audited.clear()  # a read the replica could not answer runs again on the primary
+        employer = vacancy_scope(conn, who, vacancy_id)
+        return engine.vacancy_candidates(conn, who, vacancy_id, employer, offset, limit,
+                                         lang or "en", audited)
+
+    items, total = engine.read(listed)  # on a read replica when there is one
+    for cid in audited:
+        audit(tx.conn, who, "candidate.match_read", cid, vacancy_id=vacancy_id)
     return as_sent(page(items, total, limit, offset))

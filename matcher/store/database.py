@@ -5,7 +5,9 @@ PostgreSQL 18 with pgvector in `MATCHER_PGDATA` (default `<data_dir>/pgdata`); t
 code path then serves an external server. The pool checks each connection it hands out;
 a watchdog restarts a dead embedded server with back-off, and while the database is
 away every request fails at once with `DatabaseUnavailableError` (503). The schema's
-migrations are applied at start (`matcher.store.schema`).
+migrations are applied at start (`matcher.store.schema`), on the primary only. With
+`MATCHER_READ_DATABASE_URLS`, the heavy read-only paths read on fresh replicas
+(`read_connection`, `read`; `matcher.store.replicas`) and everything else on the primary.
 """
 
 from __future__ import annotations
@@ -16,10 +18,10 @@ import subprocess
 import threading
 import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 import psutil
 import psycopg
@@ -27,12 +29,16 @@ from pgvector.psycopg import register_vector
 from psycopg import sql
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from matcher.errors import DatabaseError, DatabaseUnavailableError
+from matcher.errors import DatabaseError, DatabaseUnavailableError, NotFoundError
 from matcher.settings import Settings
 from matcher.store.processes import forget_dead_handles
+from matcher.store.replicas import TAKE_TIMEOUT, Replica, Replicas
 from matcher.store.schema import apply_migrations, migrations
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
 def _configure(conn: psycopg.Connection, statement_timeout: float = 0.0) -> None:
     """Each pooled connection: pgvector types, temp buffers that hold a chunk of a bulk
     write's staging tables (8 MB by default; taken only when used, settable only before
@@ -69,6 +75,8 @@ class Database:
         self.settings = settings
         self._server: Any = None
         self.pool: ConnectionPool | None = None
+        self.replicas: Replicas | None = None  # with MATCHER_READ_DATABASE_URLS
+        self.primary_reads = 0  # reads of `read_connection` the primary answered
         self.url = ""
         self.restarts = 0  # times the watchdog restarted the embedded server
         self._up = threading.Event()  # set while the database answers
@@ -99,14 +107,20 @@ class Database:
         except psycopg.OperationalError as exc:
             self.close()
             raise DatabaseError(f"cannot connect to the database: {exc}".strip()) from exc
+        configure = partial(_configure, statement_timeout=self.settings.db_statement_timeout)
         self.pool = ConnectionPool(
             url, min_size=1, max_size=self.settings.pool_size, kwargs=self._connect_args(),
-            configure=partial(_configure, statement_timeout=self.settings.db_statement_timeout),
+            configure=configure,
             check=self._check, timeout=self.settings.db_pool_timeout,
             # a failed reconnection gives up soon, so the next request starts a fresh one
             # (instead of waiting for the pool's next back-off attempt)
             reconnect_timeout=2.0, reconnect_failed=lambda pool: self._suspect(), open=True)
         self.pool.wait(timeout=30)
+        if self.settings.read_urls:
+            self.replicas = Replicas(self.settings.read_urls,
+                                     self.settings.replica_max_lag_seconds,
+                                     self.settings.pool_size, self._connect_args(), configure)
+            self.replicas.open()
         self._up.set()
         self._stop.clear()
         self._watchdog = threading.Thread(target=self._watch, name="database-watchdog",
@@ -308,6 +322,57 @@ class Database:
                 if turn < 0.5 or not self.available():
                     raise
 
+    # --- reads on replicas ----------------------------------------------------------------------
+    @contextmanager
+    def read_connection(self) -> Iterator[psycopg.Connection]:
+        """A read-only transaction on a fresh replica, else on the primary (read only there
+        too, so that a write slipped into a read path fails with or without replicas)."""
+        with self._reading() as (conn, _):
+            yield conn
+
+    def read(self, work: Callable[[psycopg.Connection], T]) -> T:
+        """`work` in a read-only transaction, on a fresh replica when there is one; what the
+        replica could not answer is asked of the primary again: a record it has not replayed
+        yet (`NotFoundError`: a write a moment ago), a lost connection, a query cancelled by
+        a conflict with replay (not one past the statement timeout)."""
+        replica = None
+        try:
+            with self._reading() as (conn, replica):
+                return work(conn)
+        except (NotFoundError, DatabaseUnavailableError) as exc:
+            if replica is None or isinstance(exc.__cause__, psycopg.errors.QueryCanceled):
+                raise
+        with self._reading(primary=True) as (conn, _):
+            return work(conn)
+
+    @contextmanager
+    def _reading(self, primary: bool = False,
+                 ) -> Iterator[tuple[psycopg.Connection, Replica | None]]:
+        replica = None if primary or self.replicas is None else self.replicas.choose()
+        with ExitStack() as stack:
+            if replica is not None and self.replicas is not None:
+                try:
+                    conn = stack.enter_context(replica.pool.connection(TAKE_TIMEOUT))
+                except (PoolTimeout, psycopg.OperationalError) as exc:
+                    log.warning("read replica %s: no connection (%s); reading on the primary",
+                                replica.name, str(exc).strip() or type(exc).__name__)
+                    self.replicas.suspect()
+                    replica = None
+            if replica is None:
+                self.primary_reads += 1
+                conn = stack.enter_context(self.connection())
+                conn.execute("SET TRANSACTION READ ONLY")
+                yield conn, None
+                return
+            replica.served += 1
+            try:
+                yield conn, replica
+            except psycopg.OperationalError as exc:
+                if conn.broken or conn.closed:
+                    replica.mark_stale("connection lost")
+                log.warning("read replica %s: %s", replica.name, str(exc).strip())
+                raise self._unavailable("a read replica failed") from exc
+
     def close(self) -> None:
         self._stop.set()
         self._wake.set()
@@ -315,6 +380,9 @@ class Database:
             self._watchdog.join(timeout=30)
             self._watchdog = None
         self._up.clear()
+        if self.replicas is not None:
+            self.replicas.close()
+            self.replicas = None
         if self.pool is not None:
             self.pool.close()
             self.pool = None
