@@ -25,7 +25,16 @@ from api import pages
 from api import responses as r
 from api.logs import pseudonymise_access_log
 from api.pages.web import error_page, is_page
-from api.routes import admin, candidates, courses, outcomes, recognition, taxonomy, vacancies
+from api.routes import (
+    admin,
+    candidates,
+    courses,
+    job_postings,
+    outcomes,
+    recognition,
+    taxonomy,
+    vacancies,
+)
 from matcher.engine import Engine
 from matcher.errors import (
     ConflictError,
@@ -138,7 +147,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app = FastAPI(title="Skills matcher", version="0.1.0", lifespan=lifespan, description=(
         "Skills-first matching of migrants and refugees with jobs, apprenticeships, "
         "placements and courses. Authenticate with `Authorization: Bearer <token>`."))
-    for router in (taxonomy.router, candidates.router, recognition.router, vacancies.router,
+    for router in (taxonomy.router, candidates.router, recognition.router,
+                   job_postings.router, vacancies.router,
                    courses.router, outcomes.router, admin.router):
         app.include_router(router)
 

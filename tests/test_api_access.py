@@ -99,6 +99,9 @@ def probes(w: World, hairdressing: str) -> dict[tuple[str, str], Probe]:
         ("POST", "/vacancies/import"): Probe("/vacancies/import", roles(
             403, admin=OK, employer_1=OK), content=json.dumps(vacancy), headers=ndjson),
         ("GET", "/vacancies"): Probe("/vacancies", EVERYONE),
+        ("GET", "/vacancies/export"): Probe("/vacancies/export", EVERYONE),
+        ("GET", "/vacancies/{vacancy_id}/job-posting"): Probe(
+            "/vacancies/{cook_job}/job-posting", VACANCY),
         ("GET", "/vacancies/{vacancy_id}"): Probe("/vacancies/{cook_job}", VACANCY),
         ("PATCH", "/vacancies/{vacancy_id}"): Probe("/vacancies/{cook_job}", roles(
             403, admin=OK, employer_1=OK, employer_2=404), json={"is_open": True}),

@@ -86,6 +86,7 @@ from api.responses.common import (  # noqa: F401
     ValidationError,
     answers,
 )
+from api.responses.job_postings import JobPosting, JobPostingList, ld_answers  # noqa: F401
 from api.responses.recognition import (  # noqa: F401
     CandidateQualifications,
     CandidateRecognised,

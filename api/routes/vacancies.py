@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import psycopg
 from fastapi import APIRouter, Query, Request, Response, status
@@ -15,7 +15,6 @@ from api.deps import (
     Conn,
     CurrentUser,
     EngineDep,
-    ImportFormat,
     Lang,
     Limit,
     Offset,
@@ -34,6 +33,11 @@ from matcher.store.vacancies import list_vacancies, read_vacancy, set_open
 
 router = APIRouter(prefix="/vacancies", tags=["vacancies"])
 IMPORT_BODY = import_body("vacancies")
+# and schema.org JobPosting documents (matcher.intake.job_posting)
+IMPORT_BODY["requestBody"]["content"]["application/ld+json"] = {"schema": {"type": "string"}}
+VACANCY_FORMATS = ("csv", "jsonl", "jsonld")
+VacancyFormat = Annotated[Literal["jsonl", "csv", "jsonld"] | None,
+                          Query(description="default: from the Content-Type")]
 
 
 class VacancyPatch(BaseModel):
@@ -58,11 +62,13 @@ def save_vacancy(body: VacancyIn, who: CurrentUser, engine: EngineDep,
 @router.post("/import", status_code=status.HTTP_201_CREATED, openapi_extra=IMPORT_BODY,
              **r.answers(r.VacanciesImported, 403, 413, 415))
 async def import_vacancies(request: Request, who: CurrentUser, engine: EngineDep,
-                           format: ImportFormat = None) -> dict[str, Any]:
-    """JSON Lines or CSV; every row is checked first and nothing is written unless all
-    rows are valid (422 with one error per bad row)."""
+                           format: VacancyFormat = None) -> dict[str, Any]:
+    """JSON Lines, CSV, or JSON-LD (`application/ld+json`: schema.org JobPostings, one,
+    an array, an `@graph` or an `ItemList`, as `GET /vacancies/export` sends them); every
+    row is checked first and nothing is written unless all rows are valid (422 with one
+    error per bad row)."""
     require(who, "admin", "employer")
-    fmt = detect_format(request.headers.get("content-type"), format)
+    fmt = detect_format(request.headers.get("content-type"), format, VACANCY_FORMATS)
     body = await request.body()
     return await run_in_threadpool(engine.import_vacancies, body, fmt,
                                    lambda requested: vacancy_write_employer(who, requested))
