@@ -135,6 +135,8 @@ def test_an_unknown_or_ambiguous_town_names_the_field() -> None:
     posting["jobLocation"]["address"]["addressLocality"] = "Halle"
     with pytest.raises(PostingError, match="more than one town"):
         vacancy_from_job_posting(posting)
+    posting["jobLocation"]["address"]["addressRegion"] = "Sachsen-Anhalt"  # settles it
+    assert vacancy_from_job_posting(posting)["location"]["town"] == "Halle (Saale)"
 
 
 def test_descriptions_keep_their_paragraphs_both_ways() -> None:

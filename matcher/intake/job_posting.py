@@ -18,9 +18,10 @@ an array, an `@graph` (nodes a posting refers to by `@id` are put in place) or a
   Google's list; some boards write it) → apprenticeship, else job: a title saying
   "Ausbildung" is not taken as an apprenticeship;
 - `jobLocation` (the first Place): `address.addressLocality` is the town; without `geo`
-  coordinates (or the Place's own latitude/longitude) the town is looked up in the
-  gazetteer (`matcher.intake.places`, `addressCountry` if it is a two-letter code, else
-  DE): an unknown or ambiguous town is an error of the row naming the field;
+  coordinates (or the Place's own latitude/longitude) it is looked up in the gazetteer
+  (`matcher.intake.places`; in `addressRegion`, a German state's name, if given; in
+  `addressCountry` if a two-letter code, else DE): an unknown or ambiguous town is an
+  error of the row naming the field;
 - `totalJobOpenings` → slots; `jobStartDate` → start_date (a text that is no date, like
   "sofort", is left out); `validThrough` in the past → is_open false; `inLanguage` → lang.
 
@@ -45,7 +46,7 @@ from pydantic import ValidationError
 from matcher.intake import json_ld as ld
 from matcher.intake.html_text import html_to_text, text_to_html
 from matcher.intake.language_levels import language_needs
-from matcher.intake.places import place_named
+from matcher.intake.places import Place, place_named
 from matcher.schemas import VacancyIn
 from skills_taxonomy.errors import InvalidInputError
 
@@ -206,14 +207,11 @@ def _location(value: Any, row: PostingRow) -> None:
         return
     props = ld.props(place) if isinstance(place, dict) else {"address": place}
     address = ld.one(props.get("address"))
-    where = "jobLocation.address.addressLocality"
-    if isinstance(address, dict):
-        town, country = ld.text(ld.props(address).get("addressLocality")), _country(address)
-    else:
-        town, country = ld.text(address), "DE"
-        where = "jobLocation.address" if isinstance(place, dict) else "jobLocation"
-    geo = ld.one(props.get("geo"))
-    spot = ld.props(geo) if isinstance(geo, dict) else props
+    fields = ld.props(address) if isinstance(address, dict) else {"addressLocality": address}
+    where = "jobLocation.address.addressLocality" if isinstance(address, dict) else \
+        "jobLocation.address" if isinstance(place, dict) else "jobLocation"
+    town, region = ld.text(fields.get("addressLocality")), ld.text(fields.get("addressRegion"))
+    spot = ld.props(geo) if isinstance(geo := ld.one(props.get("geo")), dict) else props
     lat, lon = spot.get("latitude"), spot.get("longitude")
     if town is None:
         row.problem(where, "required: the name of the town where the work is")
@@ -223,8 +221,11 @@ def _location(value: Any, row: PostingRow) -> None:
         if None not in coordinates:
             row.set("location", {"town": town, "lat": coordinates[0],
                                  "lon": coordinates[1]}, "jobLocation")
-    else:
-        found = place_named(town, country)
+    else:  # "Essen" is three towns, "Essen (Nordrhein-Westfalen)" one
+        country = _country(fields)
+        found = place_named(f"{town} ({region})", country) if region else None
+        if not isinstance(found, Place):
+            found = place_named(town, country)
         if isinstance(found, str):
             row.problem(where, found)
         else:
@@ -233,8 +234,7 @@ def _location(value: Any, row: PostingRow) -> None:
 
 
 def _country(address: dict[str, Any]) -> str:
-    code = ld.text(ld.props(address).get("addressCountry"), "identifier", "alternateName",
-                 "name")
+    code = ld.text(address.get("addressCountry"), "identifier", "alternateName", "name")
     return code.upper() if code and re.fullmatch(r"[A-Za-z]{2}", code) else "DE"
 
 
