@@ -193,10 +193,11 @@ def _requirements(props: dict[str, Any], row: PostingRow) -> None:
 
 def _without_languages(text: str, found: dict[str, str]) -> str:
     """The text with its language requirements ("Deutsch B1") taken out into `found`."""
-    for need in reversed(language_needs(text)):
+    needs = language_needs(text)
+    for need in reversed(needs):
         found.setdefault(need.lang, need.level)
         text = text[:need.start] + " " + text[need.end:]
-    return re.sub(r"\s+", " ", text).strip(" ,;:/-–()")
+    return re.sub(r"\s+", " ", text).strip(" ,;:/-–()") if needs else text
 
 
 def _location(value: Any, row: PostingRow) -> None:
