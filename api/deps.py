@@ -150,6 +150,12 @@ def import_body(what: str) -> dict[str, Any]:
             "application/x-ndjson": text, "text/csv": text}}}
 
 
+def wake_workers(app: Any) -> None:
+    """Tell this process's job workers that a job was just queued (others poll)."""
+    for worker in getattr(app.state, "job_workers", []):
+        worker.wake()
+
+
 def page(items: list[Any], total: int, limit: int, offset: int) -> dict[str, Any]:
     return {"items": items, "total": total, "limit": limit, "offset": offset}
 

@@ -30,6 +30,7 @@ from api.routes import (
     candidates,
     courses,
     job_postings,
+    jobs,
     outcomes,
     recognition,
     taxonomy,
@@ -45,6 +46,7 @@ from matcher.errors import (
 )
 from matcher.intake.files import UnsupportedFormatError
 from matcher.intake.places import warm_in_background
+from matcher.jobs import JobWorker
 from matcher.settings import Settings
 from skills_taxonomy.errors import InvalidInputError, MatcherError
 
@@ -138,9 +140,13 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         owned = engine is None
         app.state.engine = engine or Engine.start(settings)
         warm_in_background(settings.destination_country)  # towns by name, for the pages
+        app.state.job_workers = [JobWorker(app.state.engine).start()
+                                 for _ in range(settings.job_workers)]
         try:
             yield
         finally:
+            for worker in app.state.job_workers:
+                worker.stop()
             if owned:
                 app.state.engine.close()
 
@@ -149,7 +155,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         "placements and courses. Authenticate with `Authorization: Bearer <token>`."))
     for router in (taxonomy.router, candidates.router, recognition.router,
                    job_postings.router, vacancies.router,
-                   courses.router, outcomes.router, admin.router):
+                   courses.router, outcomes.router, jobs.router, admin.router):
         app.include_router(router)
 
     _error_handlers(app)

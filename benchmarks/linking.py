@@ -60,7 +60,9 @@ def cli(*args: str, env: dict[str, str]) -> tuple[float, str]:
 
 
 def _cold(normalizer: Normalizer) -> None:
-    """Empty the encoders' query caches: every text of the next run is encoded."""
+    """Empty the encoders' query caches and the piece rankings: every text of the next
+    run is encoded and ranked."""
+    normalizer.forget_rankings()
     for encoder in (normalizer.encoder, normalizer.multilingual):
         if encoder is not None:
             encoder.clear_cache()

@@ -343,6 +343,7 @@ def main() -> None:
     for _ in range(args.repeats):
         for name, batch in texts.items():
             runs[name]["peer_get_skills"].append(_timed(partial(extractor.get_skills, batch)))
+            normalizer.forget_rankings()  # each run links its pieces afresh
             runs[name]["ours_normalize_batch"].append(
                 _timed(partial(normalizer.normalize_batch, batch, kinds=SKILLS_ONLY)))
             runs[name]["ours_rank_top100"].append(

@@ -1,5 +1,5 @@
 """The command line's administration commands: organisations, users and tokens (the first
-admin, before the API has one), and backups of the database."""
+admin, before the API has one), backups of the database, and the background worker."""
 
 from __future__ import annotations
 
@@ -144,3 +144,34 @@ def backup_commands(sub: Any) -> None:
         command = sub.add_parser(name, help=text)
         command.add_argument("path")
         command.set_defaults(func=_cmd_backup)
+
+
+def _cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    """Run queued jobs until stopped (SIGTERM or Ctrl-C), beside or instead of the API
+    processes' own workers (`MATCHER_JOB_WORKERS=0` there)."""
+    import logging
+    import threading
+
+    from matcher.engine import Engine
+    from matcher.jobs import JobWorker
+
+    logging.getLogger("matcher.jobs").setLevel(logging.INFO)
+    engine = Engine.start(settings)
+    workers = [JobWorker(engine).start() for _ in range(args.threads)]
+    print(json.dumps({"workers": args.threads, "state": "running"}), flush=True)
+    try:
+        threading.Event().wait()
+    finally:
+        for worker in workers:
+            worker.stop()
+        engine.close()
+    return 0
+
+
+def worker_commands(sub: Any) -> None:
+    """matcher worker"""
+    command = sub.add_parser("worker", help="run background jobs (imports to link) until "
+                                            "stopped")
+    command.add_argument("--threads", type=int, default=1, choices=range(1, 9),
+                         metavar="1..8")
+    command.set_defaults(func=_cmd_worker)

@@ -20,6 +20,7 @@
     matcher backup PATH                        the whole database to one file (pg_dump)
     matcher restore PATH                       replace the database with a backup (all or
                                                nothing; stop the API first)
+    matcher worker [--threads N]               run background jobs (imports answered 202)
 
 Errors print one line `error: ...` on stderr and exit with status 2.
 """
@@ -37,7 +38,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from matcher.admin_cli import admin_commands, backup_commands
+from matcher.admin_cli import admin_commands, backup_commands, worker_commands
 from matcher.settings import Settings
 from matcher.store.processes import exit_on_sigterm
 from skills_taxonomy.errors import InvalidInputError, MatcherError
@@ -288,7 +289,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="matcher", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     for add in (_taxonomy_commands, _linking_commands, admin_commands, _recognition_commands,
-                backup_commands):
+                backup_commands, worker_commands):
         add(sub)
     return parser
 

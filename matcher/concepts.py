@@ -179,11 +179,8 @@ class Concepts:
     def link_titles(self, titles: Sequence[str], lang: str | None = None,
                     ) -> list[Mention | None]:
         """The best occupation for each job or qualification title, or None (abstained)."""
-        out: list[Mention | None] = []
-        for title in titles:
-            found = self.normalizer.link_occupations(title, lang, top_k=1)
-            out.append(found[0] if found else None)
-        return out
+        found = self.normalizer.link_occupations_batch(titles, lang, top_k=1)
+        return [best[0] if best else None for best in found]
 
     def search(self, query: str, kind: ConceptKind, lang: str, limit: int,
                ) -> list[dict[str, object]]:

@@ -23,7 +23,7 @@ from matcher.errors import ImportRowsError, RowError
 from matcher.intake.candidates import prepare_candidate
 from matcher.intake.courses import check_course, prepare_courses
 from matcher.intake.files import parse_rows
-from matcher.intake.vacancies import check_vacancy, prepare_vacancies
+from matcher.intake.vacancies import PreparedVacancy, check_vacancy, prepare_vacancies
 from matcher.linking_report import LinkingReport
 from matcher.match.matcher import Matcher
 from matcher.match.scoring import Scorer, load_weights
@@ -57,6 +57,8 @@ from skills_taxonomy.normalize import Normalizer
 Progress = Callable[[str], None]
 Connect = Callable[[], AbstractContextManager[psycopg.Connection]]
 T = TypeVar("T")
+Saved = list[tuple[int, bool, LinkingReport]]  # per record: id, created, linking report
+LINK_CHUNK = 200  # rows linked between two progress reports of an import
 
 
 class Engine:
@@ -199,16 +201,28 @@ class Engine:
         return cid, created, prepared.report
 
     def save_vacancies(self, items: list[VacancyIn], employer_ids: list[int],
-                       ) -> list[tuple[int, bool, LinkingReport]]:
+                       progress: Callable[[int], None] | None = None,
+                       then: Callable[[psycopg.Connection, Saved], None] | None = None,
+                       ) -> Saved:
         """Check, link and write; any bad record → ImportRowsError and nothing written.
-        Returns (id, created, what linking made of it) per record."""
+        Returns (id, created, what linking made of it) per record. Linking goes by
+        LINK_CHUNK rows, telling `progress` how many are done; `then` runs inside the
+        write's transaction (a job marks itself done with its writes)."""
         self._check_rows(items, check_vacancy)
-        prepared = prepare_vacancies(self.concepts, items, self.recogniser.profile)
+        prepared: list[PreparedVacancy] = []
+        for start in range(0, len(items), LINK_CHUNK):
+            prepared += prepare_vacancies(self.concepts, items[start:start + LINK_CHUNK],
+                                          self.recogniser.profile)
+            if progress:
+                progress(len(prepared))
         with self.connection() as conn:
             self._check_employers(conn, employer_ids)
             written = write_vacancies(conn, prepared, employer_ids)
-        return [(vid, created, prep.report)
-                for (vid, created), prep in zip(written, prepared, strict=True)]
+            saved = [(vid, created, prep.report)
+                     for (vid, created), prep in zip(written, prepared, strict=True)]
+            if then:
+                then(conn, saved)
+        return saved
 
     def save_courses(self, items: list[CourseIn], owners: list[int | None] | None = None,
                      admin: bool = True) -> list[tuple[int, bool]]:
@@ -223,10 +237,13 @@ class Engine:
         with self.connection() as conn:
             return write_courses(conn, prepared, owners, admin)
 
-    def import_vacancies(self, body: bytes, fmt: str, employer_of: Callable[[int | None], int],
-                         ) -> dict[str, Any]:
-        """A bulk file of vacancies; `employer_of` maps each row's employer_id to the one
-        the caller may write (raising for a forbidden one)."""
+    def check_vacancy_import(self, body: bytes, fmt: str,
+                             employer_of: Callable[[int | None], int],
+                             ) -> tuple[list[VacancyIn], list[int]]:
+        """A bulk file of vacancies parsed and checked, nothing linked yet (fast, so a bad
+        file is refused at once, before any job is queued): the rows and the employer of
+        each. `employer_of` maps a row's employer_id to the one the caller may write
+        (raising for a forbidden one)."""
         items = parse_rows(body, fmt, VacancyIn)
         employers = []
         errors: list[dict[str, object]] = []
@@ -237,9 +254,24 @@ class Engine:
                 errors.append({"row": row, "field": "employer_id", "message": str(exc)})
         if errors:
             raise ImportRowsError(errors)
-        saved = self.save_vacancies(items, employers)
-        return _summary([(vid, created) for vid, created, _ in saved],
-                        [report for _, _, report in saved])
+        self._check_rows(items, check_vacancy)
+        return items, employers
+
+    def import_vacancies(self, items: list[VacancyIn], employers: list[int],
+                         progress: Callable[[int], None] | None = None,
+                         then: Callable[[psycopg.Connection, dict[str, Any]], None] | None = None,
+                         ) -> dict[str, Any]:
+        """Checked rows (`check_vacancy_import`) linked and written whole; returns the
+        import's answer, which `then` also gets inside the write's transaction."""
+        def answer(saved: Saved) -> dict[str, Any]:
+            return _summary([(vid, created) for vid, created, _ in saved],
+                            [report for _, _, report in saved])
+
+        def finish(conn: psycopg.Connection, saved: Saved) -> None:
+            if then is not None:
+                then(conn, answer(saved))
+
+        return answer(self.save_vacancies(items, employers, progress, finish))
 
     def import_courses(self, body: bytes, fmt: str,
                        owner_of: Callable[[int | None], int | None] | None = None,

@@ -71,6 +71,16 @@ class Settings(BaseSettings):
     db_pool_timeout: float = Field(
         5.0, gt=0, le=120, description="seconds a request waits for a free pooled connection "
                                        "before it is answered with 503")
+    rank_cache: int = Field(
+        50_000, ge=0, description="distinct pieces of text whose linking each process "
+                                  "remembers (a feed repeats its phrases; 0: none); about "
+                                  "1.5 KB each")
+    job_workers: int = Field(
+        1, ge=0, le=8, description="background job workers in each API process (0: run "
+                                   "`matcher worker` beside the API instead)")
+    sync_link_rows: int = Field(
+        50, ge=0, description="an import with more rows to link (free text, titles) than "
+                              "this runs as a background job and is answered 202 at once")
     max_body_bytes: int = Field(
         8_000_000, ge=1_000, description="larger request bodies are refused with 413")
     destination_country: str = Field(

@@ -78,7 +78,7 @@ def normalizer_for(settings: Settings, taxonomy: Taxonomy, version: str,
     return Normalizer(taxonomy, encoder or make_encoder(settings), settings.cache_dir,
                       settings.threshold, fusion=fusion, version=version, progress=progress,
                       multilingual=multilingual or make_multilingual(settings),
-                      ml_labels=settings.ml_labels)
+                      ml_labels=settings.ml_labels, rank_cache=settings.rank_cache)
 
 
 __all__ = [

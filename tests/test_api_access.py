@@ -18,6 +18,7 @@ from psycopg import sql
 
 from api.pages.web import is_page
 from matcher.engine import Engine
+from matcher.store.jobs import enqueue, finish
 from tests.conftest import (
     KOELN,
     ROLES,
@@ -102,6 +103,8 @@ def probes(w: World, hairdressing: str) -> dict[tuple[str, str], Probe]:
         ("GET", "/vacancies/export"): Probe("/vacancies/export", EVERYONE),
         ("GET", "/vacancies/{vacancy_id}/job-posting"): Probe(
             "/vacancies/{cook_job}/job-posting", VACANCY),
+        ("GET", "/jobs"): Probe("/jobs", EVERYONE),
+        ("GET", "/jobs/{job_id}"): Probe("/jobs/{job}", roles(404, admin=OK, employer_1=OK)),
         ("GET", "/vacancies/{vacancy_id}"): Probe("/vacancies/{cook_job}", VACANCY),
         ("PATCH", "/vacancies/{vacancy_id}"): Probe("/vacancies/{cook_job}", roles(
             403, admin=OK, employer_1=OK, employer_2=404), json={"is_open": True}),
@@ -178,8 +181,17 @@ def table(world: World, engine: Engine) -> dict[tuple[str, str], Probe]:
 def ids(world: World, engine: Engine) -> dict[str, Any]:
     return {"olena": world.candidates["olena"], "cook_job": world.vacancies["cook_job"],
             "haccp": world.courses["haccp"], "coach_a_user": world.user_ids["coach_a"],
+            "job": _job_of(engine, world.user_ids["employer_1"]),
             "coach_a_token": scalar(engine, "SELECT min(id) FROM api_token WHERE user_id = %s",
                                     world.user_ids["coach_a"])}
+
+
+def _job_of(engine: Engine, user_id: int) -> int:
+    """A job of the user's, done (its answer is what only they and admins may read)."""
+    with engine.connection() as conn:
+        job = enqueue(conn, "vacancy_import", user_id, b"", {}, 0)
+        finish(conn, job.id, {"imported": 0, "created": 0, "updated": 0, "ids": []})
+    return job.id
 
 
 def test_every_route_has_a_probe(app: FastAPI, table: dict[tuple[str, str], Probe]) -> None:

@@ -74,7 +74,8 @@ def _import(engine: Engine, who: Principal, body: bytes, employer: int | None,
             raise InvalidInputError(str(exc)) from exc
 
     try:
-        summary = engine.import_vacancies(sent.body, "csv", employer_of)
+        summary = engine.import_vacancies(
+            *engine.check_vacancy_import(sent.body, "csv", employer_of))
     except ImportRowsError as exc:
         raise ImportRowsError([{**e, "row": sent.row_of(int(str(e["row"])))}
                                for e in exc.errors]) from exc

@@ -87,6 +87,7 @@ from api.responses.common import (  # noqa: F401
     answers,
 )
 from api.responses.job_postings import JobPosting, JobPostingList, ld_answers  # noqa: F401
+from api.responses.jobs import Job, JobPage, JobQueued  # noqa: F401
 from api.responses.recognition import (  # noqa: F401
     CandidateQualifications,
     CandidateRecognised,

@@ -24,9 +24,11 @@ from api.deps import (
     import_body,
     page,
     upserted,
+    wake_workers,
 )
 from matcher.access import require, vacancy_scope, vacancy_write_employer
 from matcher.intake.files import detect_format
+from matcher.jobs import links_text, queue_vacancy_import
 from matcher.schemas import VacancyIn
 from matcher.store.auth import audit
 from matcher.store.vacancies import list_vacancies, read_vacancy, set_open
@@ -59,19 +61,40 @@ def save_vacancy(body: VacancyIn, who: CurrentUser, engine: EngineDep,
             "linking": report.as_dict()}
 
 
+IMPORT_ANSWERS = r.answers(r.VacanciesImported, 403, 413, 415)
+IMPORT_ANSWERS["responses"][202] = {
+    "model": r.JobQueued, "description": "Queued as a background job (many rows to link, or "
+    "`Prefer: respond-async`): follow it at `Location`; nothing is written until it is done"}
+
+
 @router.post("/import", status_code=status.HTTP_201_CREATED, openapi_extra=IMPORT_BODY,
-             **r.answers(r.VacanciesImported, 403, 413, 415))
+             **IMPORT_ANSWERS)
 async def import_vacancies(request: Request, who: CurrentUser, engine: EngineDep,
-                           format: VacancyFormat = None) -> dict[str, Any]:
+                           format: VacancyFormat = None) -> Any:
     """JSON Lines, CSV, or JSON-LD (`application/ld+json`: schema.org JobPostings, one,
     an array, an `@graph` or an `ItemList`, as `GET /vacancies/export` sends them); every
     row is checked first and nothing is written unless all rows are valid (422 with one
-    error per bad row)."""
+    error per bad row). Rows that need linking (free-text skills, or a title without an
+    occupation) are slow: with more of them than
+    `MATCHER_SYNC_LINK_ROWS`, or with `Prefer: respond-async`, the import is checked,
+    queued and answered 202 with a job to follow (`GET /jobs/{id}`)."""
     require(who, "admin", "employer")
     fmt = detect_format(request.headers.get("content-type"), format, VACANCY_FORMATS)
     body = await request.body()
-    return await run_in_threadpool(engine.import_vacancies, body, fmt,
-                                   lambda requested: vacancy_write_employer(who, requested))
+    items, employers = await run_in_threadpool(
+        engine.check_vacancy_import, body, fmt,
+        lambda requested: vacancy_write_employer(who, requested))
+    to_link = sum(links_text(item) for item in items)
+    asked = "respond-async" in request.headers.get("prefer", "").lower()
+    if asked or to_link > engine.settings.sync_link_rows:
+        job = await run_in_threadpool(queue_vacancy_import, engine, who.user_id, body, fmt,
+                                      employers)
+        wake_workers(request.app)
+        url = f"/jobs/{job.id}"
+        headers = {"Location": url, **({"Preference-Applied": "respond-async"} if asked else {})}
+        return JSONResponse({**job.as_dict(), "status_url": url}, status_code=202,
+                            headers=headers)
+    return await run_in_threadpool(engine.import_vacancies, items, employers)
 
 
 @router.get("", **r.answers(r.VacancyPage))

@@ -1,0 +1,138 @@
+"""Background work: imports too slow for a request, done by a worker beside the API.
+
+`queue_vacancy_import` checks a file at once (a bad row is refused before anything is
+queued) and queues it; a `JobWorker` thread — one in each API process, or a separate
+`matcher worker` — claims queued jobs from PostgreSQL (`matcher.store.jobs`), links
+them chunk by chunk with progress, and writes them whole: the vacancies and the job's
+"done" commit in one transaction, so an import still lands whole or not at all, however
+many workers run and whichever of them dies.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import psycopg
+
+from matcher.engine import Engine
+from matcher.errors import ImportRowsError, MatcherError
+from matcher.schemas import VacancyIn
+from matcher.store import jobs as store
+from skills_taxonomy.errors import InvalidInputError
+
+log = logging.getLogger(__name__)
+
+VACANCY_IMPORT = "vacancy_import"
+POLL_SECONDS = 1.0  # how often an idle worker looks for queued jobs
+STALE_SECONDS = 120.0  # a running job without a beat this long lost its worker
+
+
+def links_text(item: VacancyIn) -> bool:
+    """Whether a row needs the slow linking: free-text skills, or a title to link."""
+    return bool(item.essential_skills_text or item.optional_skills_text
+                or not item.occupation)
+
+
+def queue_vacancy_import(engine: Engine, user_id: int | None, body: bytes, fmt: str,
+                         employers: list[int]) -> store.Job:
+    """A file already checked (`Engine.check_vacancy_import`) queued for a worker, with
+    the employer each row was checked against."""
+    with engine.connection() as conn:
+        return store.enqueue(conn, VACANCY_IMPORT, user_id, body,
+                             {"format": fmt, "employers": employers}, len(employers))
+
+
+def run_vacancy_import(engine: Engine, job: store.Job, payload: bytes) -> None:
+    """Parse, link (reporting progress) and write; the write and the job's end commit
+    together."""
+    items = engine.check_vacancy_import(payload, job.params["format"],
+                                        _employers(job.params["employers"]))[0]
+
+    def beat(done: int) -> None:
+        with engine.connection() as conn:
+            store.progress(conn, job.id, done)
+
+    def done(conn: psycopg.Connection, answer: dict[str, Any]) -> None:
+        store.finish(conn, job.id, answer)
+
+    engine.import_vacancies(items, job.params["employers"], beat, done)
+
+
+def _employers(employers: list[int]) -> Callable[[int | None], int]:
+    """Each row's employer as checked when the job was queued."""
+    rows = iter(employers)
+    return lambda _asked: next(rows)
+
+
+HANDLERS: dict[str, Callable[[Engine, store.Job, bytes], None]] = {
+    VACANCY_IMPORT: run_vacancy_import}
+
+
+class JobWorker:
+    """Claims and runs queued jobs in a daemon thread until `stop`."""
+
+    def __init__(self, engine: Engine, poll_seconds: float = POLL_SECONDS) -> None:
+        self.engine = engine
+        self.poll_seconds = poll_seconds
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> JobWorker:
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._loop, name="job-worker", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def wake(self) -> None:
+        """Look for work now (a job was just queued in this process)."""
+        self._wake.set()
+
+    def _loop(self) -> None:
+        while not self._stop.is_set() and self.engine.db.pool is not None:  # open
+            try:
+                busy = self.run_once()
+            except MatcherError as exc:  # the database is away: try again later
+                log.warning("job worker: %s", exc)
+                busy = False
+            if not busy:
+                self._wake.wait(self.poll_seconds)
+                self._wake.clear()
+
+    def run_once(self) -> bool:
+        """Run one queued job, if any; whether there was one."""
+        with self.engine.connection() as conn:
+            store.requeue_stale(conn, STALE_SECONDS)
+            claimed = store.claim(conn, list(HANDLERS))
+        if claimed is None:
+            return False
+        job, payload = claimed
+        log.info("job %s (%s): %s rows", job.id, job.kind, job.total)
+        try:
+            HANDLERS[job.kind](self.engine, job, payload)
+        except ImportRowsError as exc:
+            self._fail(job, {"detail": "rows are invalid; nothing was imported",
+                             "errors": exc.errors})
+        except (InvalidInputError, MatcherError) as exc:
+            self._fail(job, {"detail": str(exc)})
+        except Exception as exc:  # a bug must not kill the worker; the job says so
+            log.exception("job %s failed", job.id)
+            self._fail(job, {"detail": f"internal error ({type(exc).__name__}); "
+                                       "nothing was imported"})
+        return True
+
+    def _fail(self, job: store.Job, error: dict[str, Any]) -> None:
+        with self.engine.connection() as conn:
+            store.fail(conn, job.id, error)
+
+
+__all__ = ["JobWorker", "links_text", "queue_vacancy_import", "run_vacancy_import"]
