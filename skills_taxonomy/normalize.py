@@ -10,10 +10,13 @@ first (`text.repair`); only what is truly binary is refused.
 
 from __future__ import annotations
 
+import threading
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -139,7 +142,7 @@ class Normalizer:
                  fusion: dict[str, RoutedFusion] | None = None, version: str | None = None,
                  progress: Callable[[str], None] | None = None,
                  multilingual: Encoder | None = None,
-                 ml_labels: MlLabels = MlLabels.PREFERRED) -> None:
+                 ml_labels: MlLabels = MlLabels.PREFERRED, rank_cache: int = 50_000) -> None:
         self.taxonomy = taxonomy
         self.encoder = encoder
         self.multilingual = multilingual
@@ -159,6 +162,7 @@ class Normalizer:
         for linker in self.linkers.values():
             linker.english_words = english
         self.threshold = threshold
+        self._ranked = RankCache(rank_cache)
 
     def threshold_for(self, kind: ConceptKind, route: str = "en") -> float:
         """The score below which a link is not trusted (the route's fitted threshold
@@ -166,6 +170,10 @@ class Normalizer:
         if self.threshold is not None:
             return self.threshold
         return self.linkers[kind].fusion[route].threshold_
+
+    def forget_rankings(self) -> None:
+        """Empty the cache of piece rankings (for benchmarks that time cold linking)."""
+        self._ranked.clear()
 
     def rank(self, texts: Sequence[str], kind: ConceptKind = ConceptKind.SKILL,
              top_k: int = 100) -> list[list[Candidate]]:
@@ -209,8 +217,9 @@ class Normalizer:
         found: list[list[Mention]] = [[] for _ in checked]
         guesses: list[list[Mention]] = [[] for _ in checked]
         for kind in kinds:
-            linker = self.linkers[kind]
-            ranked = linker.rank(piece_texts, top_k=30, langs=piece_langs) if pieces else []
+            lowest = min([POSSIBLE_FLOOR, *(self.threshold_for(kind, route)
+                                            for route in self.linkers[kind].fusion.routes)])
+            ranked = self._rank_unique(kind, piece_texts, piece_langs, top_k=30, floor=lowest)
             for (i, offset, _), piece, piece_lang, cands in zip(
                     pieces, piece_texts, piece_langs, ranked, strict=True):
                 found[i] += [self._mention(piece, c, kind, lang, piece_lang).shifted(offset)
@@ -234,15 +243,42 @@ class Normalizer:
             out.append(Statement(checked[i], text_langs[i], chosen, unlinked, possible))
         return out
 
+    def _rank_unique(self, kind: ConceptKind, texts: Sequence[str],
+                     langs: Sequence[str | None], top_k: int, floor: float = 0.0,
+                     ) -> list[list[Candidate]]:
+        """`Linker.rank` over each distinct (text, language) once, and once per process
+        while it stays in the cache: adverts and CVs repeat their phrases
+        ("Teamfähigkeit", "Führerschein Klasse B"), a feed many times over. Candidates
+        below `floor` are left out (and not kept)."""
+        keys = [RankKey(kind, text, lang, top_k, floor)
+                for text, lang in zip(texts, langs, strict=True)]
+        found = self._ranked.get_many(keys)
+        missing = list(dict.fromkeys(k for k in keys if k not in found))
+        if missing:
+            ranked = self.linkers[kind].rank([k.text for k in missing], top_k,
+                                             langs=[k.lang for k in missing])
+            new = {k: [c for c in cands if c.score >= floor]
+                   for k, cands in zip(missing, ranked, strict=True)}
+            self._ranked.put_many(new)
+            found.update(new)
+        return [found[key] for key in keys]
+
     def link_occupations(self, title: str, lang: str | None = None, top_k: int = 10,
                          abstain: bool = True) -> list[Mention]:
         """Occupations for a job or qualification title, best first."""
+        return self.link_occupations_batch([title], lang, top_k, abstain)[0]
+
+    def link_occupations_batch(self, titles: Sequence[str], lang: str | None = None,
+                               top_k: int = 10, abstain: bool = True,
+                               ) -> list[list[Mention]]:
+        """`link_occupations` for many titles in one linking pass (a feed's titles)."""
         kind = ConceptKind.OCCUPATION
-        title = check_text(title, "title")
-        written_in = detect_language(title)
-        cands = self.linkers[kind].rank([title], top_k, langs=[written_in])[0]
-        return [self._mention(title, c, kind, lang, written_in, whole=True) for c in cands
-                if not abstain or c.score >= self.threshold_for(kind, c.route)]
+        checked = [check_text(t, "title") for t in titles]
+        written_in = [detect_language(t) for t in checked]
+        ranked = self._rank_unique(kind, checked, written_in, top_k)
+        return [[self._mention(title, c, kind, lang, w, whole=True) for c in cands
+                 if not abstain or c.score >= self.threshold_for(kind, c.route)]
+                for title, w, cands in zip(checked, written_in, ranked, strict=True)]
 
     def _mention(self, text: str, cand: Candidate, kind: ConceptKind, lang: str | None,
                  written_in: str | None, whole: bool = False) -> Mention:
@@ -258,6 +294,47 @@ class Normalizer:
             matched_label=index.entry_text[cand.label_entry],
             matched_lang=index.entry_lang[cand.label_entry], lang=written_in,
         )
+
+
+class RankKey(NamedTuple):
+    kind: ConceptKind
+    text: str
+    lang: str | None
+    top_k: int
+    floor: float
+
+
+class RankCache:
+    """The rankings of the last `size` distinct pieces (least recently used go first);
+    safe to share between threads. Rankings depend only on the normaliser, which is
+    rebuilt when the taxonomy changes, so nothing here goes stale."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[RankKey, list[Candidate]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_many(self, keys: Sequence[RankKey],
+                 ) -> dict[RankKey, list[Candidate]]:
+        with self._lock:
+            found = {k: self._items[k] for k in keys if k in self._items}
+            for key in found:
+                self._items.move_to_end(key)
+        return found
+
+    def put_many(self, items: dict[RankKey, list[Candidate]]) -> None:
+        if not self.size:
+            return
+        with self._lock:
+            self._items.update(items)
+            for key in items:
+                self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
 
 
 def _piece_language(piece: str, text: str, text_lang: str | None,
