@@ -68,16 +68,17 @@ def free_port() -> int:
 class Server:
     """One PostgreSQL server process with its own data folder and port."""
 
-    def __init__(self, data: Path) -> None:
+    def __init__(self, data: Path, conf: dict[str, str] | None = None) -> None:
         self.data = data
         self.port = free_port()
+        self.conf = {**SERVER_CONF, **(conf or {})}
 
     @property
     def url(self) -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
 
     def _configure(self) -> None:
-        conf = {**SERVER_CONF, "port": str(self.port),
+        conf = {**self.conf, "port": str(self.port),
                 "unix_socket_directories": f"'{self.data}'"}
         with (self.data / "postgresql.conf").open("a") as f:
             f.writelines(f"{key} = {value}\n" for key, value in conf.items())
@@ -91,7 +92,7 @@ class Server:
     def clone(self, data: Path) -> Server:
         """A standby of this server: a base backup with `-R` (standby.signal and the
         primary's address written), on a port of its own."""
-        standby = Server(data)
+        standby = Server(data, self.conf)
         _run(BIN / "pg_basebackup", "-D", data, "-h", "127.0.0.1", "-p", str(self.port),
              "-U", "postgres", "-R", "-X", "stream", "-c", "fast", "--no-sync")
         standby._configure()
@@ -106,8 +107,8 @@ class Server:
         if (self.data / "postmaster.pid").exists():
             _run(BIN / "pg_ctl", "-D", self.data, "-m", "fast", "-w", "-t", "60", "stop")
 
-    def connect(self) -> psycopg.Connection:
-        return psycopg.connect(self.url, autocommit=True, connect_timeout=5)
+    def connect(self, dbname: str = "postgres") -> psycopg.Connection:
+        return psycopg.connect(self.url, dbname=dbname, autocommit=True, connect_timeout=5)
 
     def query(self, sql: str, *args: object) -> object:
         """The first column of the first row of one statement (None without rows)."""
@@ -121,7 +122,8 @@ class Cluster:
     """A primary and its standbys in one temporary folder; `close` stops them all and
     deletes the folder."""
 
-    def __init__(self) -> None:
+    def __init__(self, conf: dict[str, str] | None = None) -> None:
+        self.conf = conf  # settings over SERVER_CONF, for every server
         self.root = Path(tempfile.mkdtemp(prefix="matcher-pg-"))
         self.servers: list[Server] = []
         if AS_USER is not None:
@@ -135,7 +137,7 @@ class Cluster:
         return path
 
     def primary(self) -> Server:
-        server = Server(self._folder("primary")).init()
+        server = Server(self._folder("primary"), self.conf).init()
         self.servers.append(server)
         return server.start()
 
