@@ -25,6 +25,7 @@ from matcher.intake.courses import check_course, prepare_courses
 from matcher.intake.files import parse_rows
 from matcher.intake.vacancies import PreparedVacancy, check_vacancy, prepare_vacancies
 from matcher.linking_report import LinkingReport
+from matcher.match import lists
 from matcher.match.matcher import Matcher
 from matcher.match.scoring import Scorer, load_weights
 from matcher.recognition.eqf_table import (
@@ -49,7 +50,7 @@ from matcher.store.candidates import (
 from matcher.store.courses import write_courses
 from matcher.store.database import Database
 from matcher.store.taxonomy import persist_taxonomy
-from matcher.store.vacancies import write_vacancies
+from matcher.store.vacancies import set_open, write_vacancies
 from matcher.wiring import load_normalizer
 from skills_taxonomy.errors import InvalidInputError
 from skills_taxonomy.normalize import Normalizer
@@ -198,6 +199,7 @@ class Engine:
         prepared = prepare_candidate(self.concepts, self.recogniser, data)
         with (connect or self.connection)() as conn:
             cid, created = write_candidate(conn, prepared, organisation_id)
+            lists.candidate_written(conn, cid)
         return cid, created, prepared.report
 
     def save_vacancies(self, items: list[VacancyIn], employer_ids: list[int],
@@ -218,11 +220,18 @@ class Engine:
         with self.connection() as conn:
             self._check_employers(conn, employer_ids)
             written = write_vacancies(conn, prepared, employer_ids)
+            lists.vacancies_written(conn, self.matcher, [vid for vid, _ in written])
             saved = [(vid, created, prep.report)
                      for (vid, created), prep in zip(written, prepared, strict=True)]
             if then:
                 then(conn, saved)
         return saved
+
+    def set_vacancy_open(self, conn: psycopg.Connection, vacancy_id: int,
+                         is_open: bool) -> None:
+        """Close a vacancy (it leaves every match list) or open it again."""
+        set_open(conn, vacancy_id, is_open)
+        lists.vacancies_written(conn, self.matcher, [vacancy_id], is_open)
 
     def save_courses(self, items: list[CourseIn], owners: list[int | None] | None = None,
                      admin: bool = True) -> list[tuple[int, bool]]:
@@ -235,7 +244,9 @@ class Engine:
             raise ImportRowsError([{"row": exc.row + 1, "field": exc.field,
                                     "message": exc.detail}]) from exc
         with self.connection() as conn:
-            return write_courses(conn, prepared, owners, admin)
+            saved = write_courses(conn, prepared, owners, admin)
+            lists.courses_written(conn)
+            return saved
 
     def check_vacancy_import(self, body: bytes, fmt: str,
                              employer_of: Callable[[int | None], int],

@@ -5,7 +5,8 @@ queued) and queues it; a `JobWorker` thread — one in each API process, or a se
 `matcher worker` — claims queued jobs from PostgreSQL (`matcher.store.jobs`), links
 them chunk by chunk with progress, and writes them whole: the vacancies and the job's
 "done" commit in one transaction, so an import still lands whole or not at all, however
-many workers run and whichever of them dies.
+many workers run and whichever of them dies. `match_refresh` jobs, queued by writes,
+compute again the stored match lists those writes made stale (`matcher.match.lists`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import psycopg
 
 from matcher.engine import Engine
 from matcher.errors import ImportRowsError, MatcherError
+from matcher.match import lists
 from matcher.schemas import VacancyIn
 from matcher.store import jobs as store
 from skills_taxonomy.errors import InvalidInputError
@@ -67,8 +69,19 @@ def _employers(employers: list[int]) -> Callable[[int | None], int]:
     return lambda _asked: next(rows)
 
 
+def run_match_refresh(engine: Engine, job: store.Job, _payload: bytes) -> None:
+    """Compute again the stale match lists of a write (`matcher.match.lists`)."""
+    def beat(done: int) -> None:
+        with engine.connection() as conn:
+            store.progress(conn, job.id, min(done, job.total))
+
+    answer = lists.refresh(engine.connection, engine.matcher, job.params, beat)
+    with engine.connection() as conn:
+        store.finish(conn, job.id, answer)
+
+
 HANDLERS: dict[str, Callable[[Engine, store.Job, bytes], None]] = {
-    VACANCY_IMPORT: run_vacancy_import}
+    VACANCY_IMPORT: run_vacancy_import, lists.MATCH_REFRESH: run_match_refresh}
 
 
 class JobWorker:
@@ -135,4 +148,5 @@ class JobWorker:
             store.fail(conn, job.id, error)
 
 
-__all__ = ["JobWorker", "links_text", "queue_vacancy_import", "run_vacancy_import"]
+__all__ = ["JobWorker", "links_text", "queue_vacancy_import", "run_match_refresh",
+           "run_vacancy_import"]

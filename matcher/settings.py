@@ -78,6 +78,13 @@ class Settings(BaseSettings):
     job_workers: int = Field(
         1, ge=0, le=8, description="background job workers in each API process (0: run "
                                    "`matcher worker` beside the API instead)")
+    match_list_max_age: float = Field(
+        30.0, ge=0, le=3600,
+        description="seconds a stored match list is answered from at most (0: never, every "
+                    "read computes): changes that make a list stale are tracked and queue its "
+                    "refresh; this bounds what is not tracked (course dates, the counts of a "
+                    "short list's reasons) and, after a bulk import, the time until its job "
+                    "has found the candidates the new vacancies fit")
     sync_link_rows: int = Field(
         50, ge=0, description="an import with more rows to link (free text, titles) than "
                               "this runs as a background job and is answered 202 at once")

@@ -4,7 +4,7 @@ matches; posting a vacancy (`employer_form.py`) and a CSV of many (`employer_upl
 
 Employers see their own organisation's vacancies; admins may act for any employer.
 Every call is the JSON API's: `vacancy_scope` before reading or writing a vacancy,
-`set_open` to close or reopen, `candidates_for` + `explain` for the candidates.
+`Engine.set_vacancy_open` to close or reopen, `candidates_for` + `explain` for the candidates.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from api.pages.employer_view import (
 from api.pages.i18n import language_name
 from api.pages.web import Form, Page, PageDep, form_text
 from matcher.access import vacancy_scope
-from matcher.store.vacancies import read_vacancy, set_open
+from matcher.store.vacancies import read_vacancy
 from matcher.store.vacancy_lists import Shown, employer_vacancies
 
 router = APIRouter(prefix="/employer", include_in_schema=False)
@@ -62,7 +62,7 @@ def open_or_close(vacancy_id: int, page: PageDep, form: Form) -> RedirectRespons
     is_open = form_text(form, "open") == "1"
     with page.engine.connection() as conn:
         vacancy_scope(conn, page.who, vacancy_id, write=True)
-        set_open(conn, vacancy_id, is_open)
+        page.engine.set_vacancy_open(conn, vacancy_id, is_open)
     back = form_text(form, "back")
     safe = back if back.startswith("/employer") and "//" not in back else "/employer"
     return page.redirect(safe)

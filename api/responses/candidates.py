@@ -167,11 +167,20 @@ class BelowFloor(Out):
         description="per kind, the least essential coverage and score (null: not applied)")
 
 
+class Freshness(Out):
+    computed_at: dt.datetime = Field(description="when the list was computed")
+    age_s: Number = Field(description="seconds since then")
+    from_store: bool = Field(description="true: answered from the stored list; false: "
+                                         "computed for this read")
+
+
 class VacancyMatchPage(Page):
     items: list[VacancyMatch]
     below_floor: BelowFloor | None = None
     reasons: list[Reason] | None = Field(
         None, description="for a short list: why it is short")
+    freshness: Freshness | None = Field(
+        None, description="how old the list is (it is worked out once and kept)")
 
 
 class CourseSuggestion(PlannedCourse):

@@ -49,16 +49,21 @@ _ERRORS: dict[int, tuple[type[BaseModel], str]] = {
 
 
 def answers(model: Any, *codes: int, body: bool = False, upsert: bool = False,
-            ) -> dict[str, Any]:
+            not_modified: bool = False) -> dict[str, Any]:
     """Keyword arguments for a route: its response model, and each error code it can give
     (401, 422, 429 and 503 always; with a JSON `body` also 400, 413 and 415) documented with its
-    body. An `upsert` answers 201 when it creates and 200 when it replaces."""
+    body. An `upsert` answers 201 when it creates and 200 when it replaces; a route with an
+    ETag (`not_modified`) 304 to a matching `If-None-Match`."""
     wanted = sorted({401, 422, 429, 503, *codes, *((400, 413, 415) if body else ())})
     responses: dict[int | str, dict[str, Any]] = {
         code: {"model": _ERRORS[code][0], "description": _ERRORS[code][1]} for code in wanted}
     if upsert:
         responses[200] = {"model": model, "description": "Replaced: a record with this "
                                                          "external id existed"}
+    if not_modified:
+        responses[304] = {"description": "Not modified: the `If-None-Match` ETag is still "
+                                         "the answer's (no body)",
+                          "headers": {"ETag": {"schema": {"type": "string"}}}}
     if 401 in wanted:
         responses[401]["headers"] = {"WWW-Authenticate": {"schema": {"type": "string"}}}
     if 429 in wanted:

@@ -6,8 +6,7 @@ import json
 from typing import Annotated, Any, Literal
 
 import psycopg
-from fastapi import APIRouter, Query, Response, status
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Header, Query, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from api import responses as r
@@ -20,11 +19,11 @@ from api.deps import (
     Offset,
     RateLimited,
     Tx,
-    as_sent,
     page,
     upserted,
 )
 from matcher.access import candidate_scope, candidate_write_org, require
+from matcher.match import lists
 from matcher.schemas import CandidateIn, CandidateRef, Consent
 from matcher.store.auth import Principal, audit, organisation_kind
 from matcher.store.candidates import (
@@ -131,7 +130,7 @@ def set_consents(candidate_id: CandidateId, body: ConsentsIn, who: CurrentUser,
 
 
 @router.get("/{candidate_id}/matches", dependencies=[RateLimited],
-            **r.answers(r.VacancyMatchPage, 403, 404))
+            **r.answers(r.VacancyMatchPage, 403, 404, not_modified=True))
 def matches(candidate_id: CandidateId, who: CurrentUser, engine: EngineDep, tx: Tx,
             kind: Annotated[list[Literal["job", "apprenticeship", "placement"]] | None,
                             Query()] = None,
@@ -139,32 +138,44 @@ def matches(candidate_id: CandidateId, who: CurrentUser, engine: EngineDep, tx: 
             courses: bool = True,
             floor: Annotated[bool, Query(description=(
                 "false: also list the vacancies below the relevance floor"))] = True,
-            ) -> JSONResponse:
+            if_none_match: Annotated[str | None, Header()] = None,
+            ) -> Response:
     """Vacancies for the candidate, best first, each with its score breakdown, matched
     and missing skills, language gap, distance, and the course plan for its gaps. Those
     below the relevance floor of their kind are left out and counted (`below_floor`); a
-    short list says why (`reasons`: how many vacancies each filter kept out)."""
-    matcher = engine.matcher
+    short list says why (`reasons`: how many vacancies each filter kept out).
 
-    def listed_page(conn: psycopg.Connection) -> dict[str, Any]:
+    The list is worked out once and kept: a read answers from the stored list while
+    nothing it depends on has changed and it is younger than `MATCHER_MATCH_LIST_MAX_AGE`
+    seconds, else computes it (`freshness` says when it was computed and whether it came
+    from the stored list). `ETag` names the window's content: with `If-None-Match` the
+    answer is 304 without a body while it is unchanged. A 304 is audited as a read (the
+    caller shows the candidate's list again)."""
+    def listed_page(conn: psycopg.Connection) -> lists.Answer:
         """Reads only: on a read replica when there is one (`Engine.read`)."""
         candidate_scope(conn, who, candidate_id)
-        labels = label_lang(conn, who, lang)
-        listed = matcher.matches_for(conn, candidate_id, list(kind or []), floor)
-        window = listed.matches[offset:offset + limit]
-        explained = matcher.explain(conn, window, labels, with_courses=courses)
-        items = [{"vacancy": matcher.summary(m.vacancy, labels), **ex}
-                 for m, ex in zip(window, explained, strict=True)]
-        body = page(items, len(listed.matches), limit, offset)
-        body["below_floor"] = {"count": sum(listed.cut.values()), "by_kind": listed.cut,
-                               "floor": matcher.floor if floor else None}
-        if listed.reasons is not None:
-            body["reasons"] = listed.reasons
-        return body
+        variant = lists.Variant.of(list(kind or []), floor, label_lang(conn, who, lang),
+                                   courses)
+        return lists.window(conn, engine.matcher, candidate_id, variant, offset, limit,
+                            engine.settings.match_list_max_age)
 
-    body = engine.read(listed_page)
+    answer = engine.read(listed_page)
+    if answer.computed is not None:
+        lists.keep(tx.conn, answer.computed)  # on the primary, with the audit row
     audit(tx.conn, who, "candidate.matches", candidate_id)  # the evidence is their words
-    return as_sent(body)
+    headers = {"ETag": answer.etag, "Cache-Control": "private, no-cache"}
+    if if_none_match and matches_etag(if_none_match, answer.etag):
+        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
+    return Response(answer.body, media_type="application/json", headers=headers)
+
+
+def matches_etag(if_none_match: str, etag: str) -> bool:
+    """`If-None-Match` against an ETag, compared weakly (RFC 9110 13.1.2)."""
+    def bare(tag: str) -> str:
+        tag = tag.strip()
+        return tag[2:] if tag.startswith("W/") else tag
+
+    return any(t.strip() == "*" or bare(t) == bare(etag) for t in if_none_match.split(","))
 
 
 @router.get("/{candidate_id}/courses", **r.answers(r.CourseSuggestionPage, 403, 404))

@@ -31,7 +31,7 @@ from matcher.intake.files import detect_format
 from matcher.jobs import links_text, queue_vacancy_import
 from matcher.schemas import VacancyIn
 from matcher.store.auth import audit
-from matcher.store.vacancies import list_vacancies, read_vacancy, set_open
+from matcher.store.vacancies import list_vacancies, read_vacancy
 
 router = APIRouter(prefix="/vacancies", tags=["vacancies"])
 IMPORT_BODY = import_body("vacancies")
@@ -123,10 +123,10 @@ def vacancy(vacancy_id: int, who: CurrentUser, engine: EngineDep, conn: Conn,
 
 @router.patch("/{vacancy_id}", **r.answers(r.VacancyState, 403, 404, body=True))
 def update_vacancy(vacancy_id: int, body: VacancyPatch, who: CurrentUser,
-                   conn: Conn) -> dict[str, Any]:
-    """Close a vacancy (it leaves every match list) or open it again."""
+                   engine: EngineDep, conn: Conn) -> dict[str, Any]:
+    """Close a vacancy (it leaves every match list at once) or open it again."""
     vacancy_scope(conn, who, vacancy_id, write=True)
-    set_open(conn, vacancy_id, body.is_open)
+    engine.set_vacancy_open(conn, vacancy_id, body.is_open)
     return {"id": vacancy_id, "is_open": body.is_open}
 
 
