@@ -8,7 +8,11 @@ p50/p99 per kind of request, errors (must be 0), and lost writes: the outcome ro
 database afterwards must equal the writes the server acknowledged.
 
     python -m benchmarks.load [--clients 32] [--seconds 60] [--workers 2] [--runs 3]
-        [--out benchmarks/results/load.json]
+        [--revalidate] [--out benchmarks/results/load.json]
+
+With `--revalidate` each client keeps the ETag of every match list it has read and sends
+it back in `If-None-Match`, as a browser re-polling a coach's page does: an unchanged list
+is answered 304 without a body (counted in `not_modified`).
 
 With `--runs N` the clients run N times against the same server; the figures are per run
 and their median, and the lost-writes check counts every run's writes.
@@ -67,7 +71,8 @@ def percentiles(ms: list[float]) -> dict[str, float]:
 
 
 async def client(base: str, token: str, facts: dict, until: float, seed: int,
-                 lat: dict[str, list[float]], errors: list[str], writes: list[str]) -> None:
+                 lat: dict[str, list[float]], errors: list[str], writes: list[str],
+                 etags: dict[str, str] | None = None) -> None:
     rng = random.Random(seed)
     headers = {"Authorization": f"Bearer {token}"}
     async with httpx.AsyncClient(base_url=base, headers=headers, timeout=30) as http:
@@ -75,10 +80,15 @@ async def client(base: str, token: str, facts: dict, until: float, seed: int,
         while time.perf_counter() < until:
             kind = rng.choices([k for k, _ in MIX], [w for _, w in MIX])[0]
             started = time.perf_counter()
+            r: httpx.Response | None = None
             try:
                 if kind == "match":
-                    r = await http.get(f"/candidates/{rng.choice(facts['candidates'])}"
-                                       "/matches", params={"limit": 20})
+                    url = f"/candidates/{rng.choice(facts['candidates'])}/matches"
+                    known = etags.get(url) if etags is not None else None
+                    r = await http.get(url, params={"limit": 20}, headers=(
+                        {"If-None-Match": known} if known else None))
+                    if etags is not None and "etag" in r.headers:
+                        etags[url] = r.headers["etag"]
                 elif kind == "vacancy":
                     r = await http.get(f"/vacancies/{rng.choice(facts['vacancies'])}")
                 else:
@@ -94,23 +104,29 @@ async def client(base: str, token: str, facts: dict, until: float, seed: int,
             except httpx.HTTPError as exc:
                 errors.append(f"{kind} {type(exc).__name__}")
             lat[kind].append((time.perf_counter() - started) * 1000)
+            if r is not None and kind == "match" and r.status_code == 304:
+                lat["not_modified"].append(lat[kind][-1])
             n += 1
 
 
 async def run_clients(base: str, facts: dict, clients: int, seconds: float,
+                      revalidate: bool = False,
                       ) -> tuple[dict[str, list[float]], list[str], list[str], float]:
     lat: dict[str, list[float]] = {k: [] for k, _ in MIX}
+    lat["not_modified"] = []
     errors: list[str] = []
     writes: list[str] = []
     started = time.perf_counter()
     until = started + seconds
-    await asyncio.gather(*(client(base, facts["token"], facts, until, i, lat, errors, writes)
+    await asyncio.gather(*(client(base, facts["token"], facts, until, i, lat, errors, writes,
+                                  {} if revalidate else None)
                            for i in range(clients)))
     return lat, errors, writes, time.perf_counter() - started
 
 
 def summary(lat: dict[str, list[float]], errors: list[str], writes: list[str],
             elapsed: float) -> dict[str, Any]:
+    not_modified = percentiles(lat.pop("not_modified", []))  # also counted in match
     total = sum(len(v) for v in lat.values())
     match, every = percentiles(lat["match"]), percentiles([x for v in lat.values() for x in v])
     return {"seconds": round(elapsed, 1), "requests": total,
@@ -119,6 +135,7 @@ def summary(lat: dict[str, list[float]], errors: list[str], writes: list[str],
             "match_p50_ms": match.get("p50_ms"), "match_p99_ms": match.get("p99_ms"),
             "all_p50_ms": every.get("p50_ms"), "all_p99_ms": every.get("p99_ms"),
             "latency": {k: percentiles(v) for k, v in lat.items()},
+            "not_modified": not_modified,
             "errors": len(errors), "error_examples": errors[:5],
             "writes_acknowledged": len(writes)}
 
@@ -130,6 +147,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--revalidate", action="store_true",
+                        help="send back each match list's ETag (If-None-Match)")
     parser.add_argument("--out", type=Path, default=RESULTS / "load.json")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="load-"))
@@ -161,7 +180,8 @@ def main() -> None:
             except httpx.HTTPError:
                 time.sleep(1)
         time.sleep(5)  # let every worker finish starting
-        runs = [summary(*asyncio.run(run_clients(base, facts, args.clients, args.seconds)))
+        runs = [summary(*asyncio.run(run_clients(base, facts, args.clients, args.seconds,
+                                                 args.revalidate)))
                 for _ in range(args.runs)]
         with psycopg.connect(facts["url"]) as conn:
             stored = conn.execute("SELECT count(*) FROM outcome WHERE reason LIKE 'load-%%'"
@@ -173,6 +193,7 @@ def main() -> None:
     results = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
         "clients": args.clients, "seconds_per_run": args.seconds, "workers": args.workers,
+        "revalidate": args.revalidate,
         "median": {key: statistics.median(float(r[key]) for r in runs)
                    for key in ("requests_per_s", "match_requests_per_s", "match_p50_ms",
                                "match_p99_ms", "all_p50_ms", "all_p99_ms")},
