@@ -29,7 +29,6 @@ log = logging.getLogger(__name__)
 
 VACANCY_IMPORT = "vacancy_import"
 POLL_SECONDS = 1.0  # how often an idle worker looks for queued jobs
-STALE_SECONDS = 120.0  # a running job without a beat this long lost its worker
 
 
 def links_text(item: VacancyIn) -> bool:
@@ -90,6 +89,8 @@ class JobWorker:
     def __init__(self, engine: Engine, poll_seconds: float = POLL_SECONDS) -> None:
         self.engine = engine
         self.poll_seconds = poll_seconds
+        # a running job without a beat this long lost its worker; beat four times as often
+        self.stale_seconds = engine.settings.job_stale_seconds
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -124,12 +125,16 @@ class JobWorker:
     def run_once(self) -> bool:
         """Run one queued job, if any; whether there was one."""
         with self.engine.connection() as conn:
-            store.requeue_stale(conn, STALE_SECONDS)
+            store.requeue_stale(conn, self.stale_seconds)
             claimed = store.claim(conn, list(HANDLERS))
         if claimed is None:
             return False
         job, payload = claimed
         log.info("job %s (%s): %s rows", job.id, job.kind, job.total)
+        done = threading.Event()
+        beating = threading.Thread(target=self._beat, args=(job.id, done), daemon=True,
+                                   name=f"job-{job.id}-heartbeat")
+        beating.start()
         try:
             HANDLERS[job.kind](self.engine, job, payload)
         except ImportRowsError as exc:
@@ -141,7 +146,19 @@ class JobWorker:
             log.exception("job %s failed", job.id)
             self._fail(job, {"detail": f"internal error ({type(exc).__name__}); "
                                        "nothing was imported"})
+        finally:
+            done.set()
+            beating.join()
         return True
+
+    def _beat(self, job_id: int, done: threading.Event) -> None:
+        """Beat while the job runs, however long one of its steps takes."""
+        while not done.wait(self.stale_seconds / 4):
+            try:
+                with self.engine.connection() as conn:
+                    store.beat(conn, job_id)
+            except MatcherError as exc:
+                log.warning("job %s: no heartbeat: %s", job_id, exc)
 
     def _fail(self, job: store.Job, error: dict[str, Any]) -> None:
         with self.engine.connection() as conn:

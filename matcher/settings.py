@@ -85,6 +85,10 @@ class Settings(BaseSettings):
                     "refresh; this bounds what is not tracked (course dates, the counts of a "
                     "short list's reasons) and, after a bulk import, the time until its job "
                     "has found the candidates the new vacancies fit")
+    job_stale_seconds: float = Field(
+        120.0, ge=2, description="a running background job whose worker has not beaten for "
+                                 "this long is taken to have lost it (a killed process) and is "
+                                 "queued again")
     sync_link_rows: int = Field(
         50, ge=0, description="an import with more rows to link (free text, titles) than "
                               "this runs as a background job and is answered 202 at once")

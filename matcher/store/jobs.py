@@ -93,6 +93,13 @@ def progress(conn: psycopg.Connection, job_id: int, done: int) -> None:
                      (done, job_id))
 
 
+def beat(conn: psycopg.Connection, job_id: int) -> None:
+    """The worker is alive and on it (while a long step runs)."""
+    with conn.transaction():
+        conn.execute("UPDATE job SET heartbeat_at = now() WHERE id = %s AND state = 'running'",
+                     (job_id,))
+
+
 def finish(conn: psycopg.Connection, job_id: int, result: dict[str, Any]) -> None:
     """Done: the answer stays, the payload goes. Runs in the caller's transaction, so a
     job's writes and its end commit together."""
@@ -138,5 +145,5 @@ def jobs_of(conn: psycopg.Connection, user_id: int | None, limit: int, offset: i
     return (count[0] if count else 0), [Job(*row) for row in rows]
 
 
-__all__ = ["Job", "claim", "enqueue", "fail", "finish", "jobs_of", "progress", "read_job",
+__all__ = ["Job", "beat", "claim", "enqueue", "fail", "finish", "jobs_of", "progress", "read_job",
            "requeue_stale"]
