@@ -5,10 +5,14 @@ The shortlist takes the nearest neighbours of the profile vector — pgvector HN
 iterative scan (so filters do not starve it), or an exact ranking when fewer than
 EXACT_BELOW records pass the filters — plus the nearest of the vacancies in the
 occupations the candidate worked or qualified in. A profile without a vector (no skill
-yet) falls back to the records sharing the most skills. The shortlist sizes and
-EXACT_BELOW come from the scale benchmark (BENCHMARKS.md): without the occupation source
-recall@20 fell from 0.97 to 0.82 at 100,000 vacancies; the skill-overlap aggregation, once
-a source for every profile, grew with the table and cost more than the recall it added.
+yet) falls back to the records sharing the most skills. Vacancies are shortlisted kind
+by kind (the shortlist shared between the kinds asked for), and for apprenticeships and
+placements the nearest by distance are a source too. The shortlist sizes and EXACT_BELOW
+come from the scale benchmark (BENCHMARKS.md): without the occupation source recall@20
+fell from 0.97 to 0.82 at 100,000 vacancies; one shortlist for all kinds held 0.86 at
+100,000 where one per kind with the distance source holds 0.98; the skill-overlap
+aggregation, once a source for every profile, grew with the table and cost more than the
+recall it added.
 """
 
 from __future__ import annotations
@@ -22,9 +26,12 @@ from psycopg import sql
 
 KM_PER_DEGREE = 111.0
 
-# Vacancies passing the hard filters for one candidate (bounding box first, for the index).
+# Vacancies passing the hard filters for one candidate (bounding box first, for the index),
+# one kind at a time: each kind has its own share of the shortlist, so that placements and
+# apprenticeships, whose score leans on aptitude and distance more than on the profile
+# vector, are not crowded out of the shortlist by jobs.
 _VACANCY_FILTER = """
-    v.is_open AND v.kind = ANY(%(kinds)s::vacancy_kind[])
+    v.is_open AND v.kind = %(kind)s::vacancy_kind
     AND v.min_permit <= %(permit)s::work_permit
     AND v.lat BETWEEN %(lat_min)s AND %(lat_max)s AND v.lon BETWEEN %(lon_min)s AND %(lon_max)s
     AND km_between(%(lat)s, %(lon)s, v.lat, v.lon) <= %(radius)s
@@ -47,6 +54,12 @@ VACANCIES_BY_OCCUPATION = f"""
     SELECT v.id FROM vacancy v WHERE v.occupation_uri = ANY(%(occupations)s)
     AND {_VACANCY_FILTER}
     ORDER BY v.embedding <=> %(vec)s LIMIT %(k)s"""
+# Apprenticeships and placements teach the skills: their score leans on aptitude and
+# distance, so the nearest of them are a source of their own.
+VACANCIES_BY_DISTANCE = f"""
+    SELECT v.id FROM vacancy v WHERE {_VACANCY_FILTER}
+    ORDER BY km_between(%(lat)s, %(lon)s, v.lat, v.lon) LIMIT %(k)s"""
+NEAREST_KINDS = ("apprenticeship", "placement")
 VACANCIES_BY_SKILLS = f"""
     SELECT s.vacancy_id FROM vacancy_skill s JOIN vacancy v ON v.id = s.vacancy_id
     WHERE s.skill_uri = ANY(%(skills)s) AND {_VACANCY_FILTER}
@@ -103,10 +116,11 @@ class Sources:
     by_vector_exact: str  # every passing row ranked exactly
     by_skills: str  # most shared skills: the fallback for a record without a vector
     by_occupation: str | None = None  # the candidate's own occupations
+    per_kind: bool = False  # one pass per kind of vacancy in params["kinds"]
 
 
 VACANCY_SOURCES = Sources(VACANCIES_IN_REACH, VACANCIES_BY_VECTOR, VACANCIES_BY_VECTOR_EXACT,
-                          VACANCIES_BY_SKILLS, VACANCIES_BY_OCCUPATION)
+                          VACANCIES_BY_SKILLS, VACANCIES_BY_OCCUPATION, per_kind=True)
 CANDIDATE_SOURCES = Sources(CANDIDATES_IN_REACH, CANDIDATES_BY_VECTOR,
                             CANDIDATES_BY_VECTOR_EXACT, CANDIDATES_BY_SKILLS)
 
@@ -121,8 +135,13 @@ def box(lat: float, lon: float, km: float) -> dict[str, float]:
 def shortlist(conn: psycopg.Connection, sources: Sources, params: dict[str, Any],
               has_vector: bool, ef_search: int) -> list[Any]:
     """The shortlist: the nearest by vector of the records passing the filters, and of
-    those in the candidate's own occupations (a quarter as many)."""
+    those in the candidate's own occupations (a quarter as many); for vacancies, kind by
+    kind, the `k` shared between the kinds asked for."""
     ids: dict[Any, None] = {}
+    passes = [params]
+    if sources.per_kind:
+        share = max(1, params["k"] // max(1, len(params["kinds"])))
+        passes = [{**params, "kind": kind, "k": share} for kind in params["kinds"]]
     with conn.transaction():
         # psycopg prepares a query run five times, and PostgreSQL then plans it once for
         # any parameters: a plan for a small town then served Berlin (10-50x slower)
@@ -130,22 +149,34 @@ def shortlist(conn: psycopg.Connection, sources: Sources, params: dict[str, Any]
         # filtered HNSW search keeps scanning until it has k rows passing the filters
         conn.execute("SET LOCAL hnsw.iterative_scan = 'relaxed_order'")
         conn.execute(sql.SQL("SET LOCAL hnsw.ef_search = {}").format(ef_search))
-        if has_vector:
-            row = conn.execute(sources.in_reach,
-                               {**params, "exact_below": EXACT_BELOW}).fetchone()
-            reach = row[0] if row else 0
-            if reach:  # else nothing passes the filters: no index to search
-                by_vector = sources.by_vector_exact if reach < EXACT_BELOW else \
-                    sources.by_vector
-                ids.update(dict.fromkeys(r[0] for r in conn.execute(by_vector, params)))
-                if sources.by_occupation and params.get("occupations"):
-                    ids.update(dict.fromkeys(r[0] for r in conn.execute(
-                        sources.by_occupation, {**params, "k": params["k"] // 4})))
-        if not has_vector and params["skills"]:
-            # without a profile vector, the records sharing the most skills; with one,
-            # this aggregation over the skill index costs more than it adds at scale
-            ids.update(dict.fromkeys(r[0] for r in conn.execute(sources.by_skills, params)))
+        for one in passes:
+            if has_vector:
+                ids.update(dict.fromkeys(_nearest(conn, sources, one)))
+            elif one["skills"]:
+                # without a profile vector, the records sharing the most skills; with one,
+                # this aggregation over the skill index costs more than it adds at scale
+                ids.update(dict.fromkeys(r[0] for r in conn.execute(sources.by_skills, one)))
     return list(ids)
+
+
+def _nearest(conn: psycopg.Connection, sources: Sources, params: dict[str, Any],
+             ) -> list[Any]:
+    """Nearest by vector among the rows passing the filters: ranked exactly when fewer
+    than EXACT_BELOW pass, else by the HNSW index; plus those of the candidate's own
+    occupations."""
+    row = conn.execute(sources.in_reach, {**params, "exact_below": EXACT_BELOW}).fetchone()
+    reach = row[0] if row else 0
+    if not reach:  # nothing passes the filters: no index to search
+        return []
+    by_vector = sources.by_vector_exact if reach < EXACT_BELOW else sources.by_vector
+    found = [r[0] for r in conn.execute(by_vector, params)]
+    if sources.by_occupation and params.get("occupations"):
+        found += [r[0] for r in conn.execute(sources.by_occupation,
+                                             {**params, "k": max(1, params["k"] // 4)})]
+    if sources.per_kind and params["kind"] in NEAREST_KINDS:
+        found += [r[0] for r in conn.execute(VACANCIES_BY_DISTANCE,
+                                             {**params, "k": max(1, params["k"] // 4)})]
+    return found
 
 
 def vacancy_exclusions(conn: psycopg.Connection, params: dict[str, Any]) -> dict[str, int]:
