@@ -11,6 +11,7 @@ short connection of its own, before the route runs.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, nullcontext
 from types import TracebackType
@@ -150,6 +151,28 @@ def import_body(what: str) -> dict[str, Any]:
             "application/x-ndjson": text, "text/csv": text}}}
 
 
+def matches_etag(if_none_match: str, etag: str) -> bool:
+    """`If-None-Match` against an ETag, compared weakly (RFC 9110 13.1.2)."""
+    def bare(tag: str) -> str:
+        tag = tag.strip()
+        return tag[2:] if tag.startswith("W/") else tag
+
+    return any(t.strip() == "*" or bare(t) == bare(etag) for t in if_none_match.split(","))
+
+
+def with_etag(request: Request, body: dict[str, Any]) -> Response:
+    """A list sent with a weak ETag of its content (`Cache-Control: private, no-cache`:
+    a client keeps it and asks again with `If-None-Match`), or 304 without a body while
+    the content is unchanged. Saves the bytes, not the query."""
+    payload = to_json(body)
+    etag = 'W/"' + hashlib.sha256(payload).hexdigest()[:32] + '"'
+    headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+    asked = request.headers.get("if-none-match")
+    if asked and matches_etag(asked, etag):
+        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
+    return Response(payload, media_type="application/json", headers=headers)
+
+
 def wake_workers(app: Any) -> None:
     """Tell this process's job workers that a job was just queued (others poll)."""
     for worker in getattr(app.state, "job_workers", []):
@@ -187,4 +210,5 @@ def as_sent(body: dict[str, Any]) -> JSONResponse:
 
 __all__ = ["Conn", "CurrentUser", "EngineDep", "ImportFormat", "Lang", "Limit", "Offset",
            "RateLimited", "Transaction", "Tx", "as_sent", "current_user", "get_engine",
-           "import_body", "page", "upserted"]
+           "import_body", "matches_etag", "page", "upserted", "wake_workers",
+           "with_etag"]

@@ -19,6 +19,7 @@ from api.deps import (
     Offset,
     RateLimited,
     Tx,
+    matches_etag,
     page,
     upserted,
 )
@@ -167,15 +168,6 @@ def matches(candidate_id: CandidateId, who: CurrentUser, engine: EngineDep, tx: 
     if if_none_match and matches_etag(if_none_match, answer.etag):
         return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
     return Response(answer.body, media_type="application/json", headers=headers)
-
-
-def matches_etag(if_none_match: str, etag: str) -> bool:
-    """`If-None-Match` against an ETag, compared weakly (RFC 9110 13.1.2)."""
-    def bare(tag: str) -> str:
-        tag = tag.strip()
-        return tag[2:] if tag.startswith("W/") else tag
-
-    return any(t.strip() == "*" or bare(t) == bare(etag) for t in if_none_match.split(","))
 
 
 @router.get("/{candidate_id}/courses", **r.answers(r.CourseSuggestionPage, 403, 404))

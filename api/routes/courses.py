@@ -21,6 +21,7 @@ from api.deps import (
     import_body,
     page,
     upserted,
+    with_etag,
 )
 from matcher.access import course_write_owner, require
 from matcher.intake.files import detect_format
@@ -65,12 +66,14 @@ async def import_courses(request: Request, who: CurrentUser, engine: EngineDep,
                                    who.role == "admin")
 
 
-@router.get("", **r.answers(r.CoursePage))
-def courses(who: CurrentUser, engine: EngineDep, limit: Limit = 20, offset: Offset = 0,
-            ) -> dict[str, Any]:
+@router.get("", **r.answers(r.CoursePage, not_modified=True))
+def courses(request: Request, who: CurrentUser, engine: EngineDep, limit: Limit = 20,
+            offset: Offset = 0) -> Response:
+    """Every course, a page at a time. With an `ETag`: asked again with `If-None-Match`,
+    an unchanged page answers 304 without a body."""
     items, total = engine.read(  # on a read replica when there is one
         lambda conn: list_courses(conn, limit, offset))
-    return page(items, total, limit, offset)
+    return with_etag(request, page(items, total, limit, offset))
 
 
 @router.get("/{course_id}", **r.answers(r.Course, 404))

@@ -25,6 +25,7 @@ from api.deps import (
     page,
     upserted,
     wake_workers,
+    with_etag,
 )
 from matcher.access import require, vacancy_scope, vacancy_write_employer
 from matcher.intake.files import detect_format
@@ -97,21 +98,22 @@ async def import_vacancies(request: Request, who: CurrentUser, engine: EngineDep
     return await run_in_threadpool(engine.import_vacancies, items, employers)
 
 
-@router.get("", **r.answers(r.VacancyPage))
-def vacancies(who: CurrentUser, engine: EngineDep, limit: Limit = 20,
+@router.get("", **r.answers(r.VacancyPage, not_modified=True))
+def vacancies(request: Request, who: CurrentUser, engine: EngineDep, limit: Limit = 20,
               offset: Offset = 0,
               kind: Literal["job", "apprenticeship", "placement"] | None = None,
               open_only: bool = Query(True, alias="open"), lang: Lang = None,
-              ) -> dict[str, Any]:
+              ) -> Response:
     """Employers list their own vacancies; everyone else all of them. Each occupation id
-    comes with its label (`occupation_label`, in `lang`)."""
+    comes with its label (`occupation_label`, in `lang`). With an `ETag`: asked again with
+    `If-None-Match`, an unchanged page answers 304 without a body."""
     employer = who.organisation_id if who.role == "employer" else None
     items, total = engine.read(  # on a read replica when there is one
         lambda conn: list_vacancies(conn, employer, kind, open_only, limit, offset))
     for item in items:
         uri = item.get("occupation_uri")
         item["occupation_label"] = engine.concepts.label(uri, lang or "en") if uri else None
-    return page(items, total, limit, offset)
+    return with_etag(request, page(items, total, limit, offset))
 
 
 @router.get("/{vacancy_id}", **r.answers(r.Vacancy, 404))
