@@ -202,15 +202,19 @@ class Engine:
             lists.candidate_written(conn, cid)
         return cid, created, prepared.report
 
-    def save_vacancies(self, items: list[VacancyIn], employer_ids: list[int],
-                       progress: Callable[[int], None] | None = None,
-                       then: Callable[[psycopg.Connection, Saved], None] | None = None,
-                       ) -> Saved:
+    def save_vacancies(self, items: list[VacancyIn], employer_ids: list[int]) -> Saved:
         """Check, link and write; any bad record → ImportRowsError and nothing written.
-        Returns (id, created, what linking made of it) per record. Linking goes by
-        LINK_CHUNK rows, telling `progress` how many are done; `then` runs inside the
-        write's transaction (a job marks itself done with its writes)."""
+        Returns (id, created, what linking made of it) per record."""
         self._check_rows(items, check_vacancy)
+        return self._link_and_write(items, employer_ids)
+
+    def _link_and_write(self, items: list[VacancyIn], employer_ids: list[int],
+                        progress: Callable[[int], None] | None = None,
+                        then: Callable[[psycopg.Connection, Saved], None] | None = None,
+                        ) -> Saved:
+        """Checked vacancies linked by LINK_CHUNK rows (telling `progress` how many are
+        done) and written in one transaction, in which `then` runs too (a job marks
+        itself done with its writes)."""
         prepared: list[PreparedVacancy] = []
         for start in range(0, len(items), LINK_CHUNK):
             prepared += prepare_vacancies(self.concepts, items[start:start + LINK_CHUNK],
@@ -282,7 +286,7 @@ class Engine:
             if then is not None:
                 then(conn, answer(saved))
 
-        return answer(self.save_vacancies(items, employers, progress, finish))
+        return answer(self._link_and_write(items, employers, progress, finish))
 
     def import_courses(self, body: bytes, fmt: str,
                        owner_of: Callable[[int | None], int | None] | None = None,
