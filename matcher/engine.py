@@ -140,7 +140,8 @@ class Engine:
         return items, len(found)
 
     def recognise_qualifications(self, conn: psycopg.Connection, candidate_id: str,
-                                 lang: str) -> list[dict[str, Any]]:
+                                 lang: str, destination: str | None = None,
+                                 ) -> list[dict[str, Any]]:
         """Each stored qualification of a candidate recognised (occupation, EQF,
         regulation), with its recognition status, and the gap left after everything else
         the candidate evidences: what the API and the pages show."""
@@ -151,7 +152,7 @@ class Engine:
                 title=row["title"], country=row["country"], type=row["type"],
                 duration_years=row["duration_years"], content=row["content"],
                 eqf_level=row["eqf_level"] if row["eqf_method"] == "given" else None)
-            result = self.recogniser.recognise(query, lang)
+            result = self.recogniser.recognise(query, lang, destination=destination)
             result["recognition"] = {k: row[k] for k in ("status", "decided_on", "authority",
                                                          "compensation")}
             result["gap_for_candidate"] = [g for g in result.get("gap", [])

@@ -19,6 +19,8 @@ from pydantic import (
     model_validator,
 )
 
+from matcher.recognition.procedure import check_destination
+
 Cefr = Literal["A1", "A2", "B1", "B2", "C1", "C2", "native"]
 Permit = Literal["none", "pending", "restricted", "full"]
 Kind = Literal["job", "apprenticeship", "placement"]
@@ -145,6 +147,14 @@ class Qualification(QualificationFields):
 class QualificationQuery(QualificationFields):
     lang: LangCode | None = None
     years_practice: float = Field(0, ge=0, le=60, description="years worked in the field")
+    destination: str | None = Field(
+        None, max_length=40, description="the destination country whose regulation and "
+        "recognition procedure apply (DE, NO, AT); default: MATCHER_DESTINATION_COUNTRY")
+
+    @field_validator("destination")
+    @classmethod
+    def _supported(cls, value: str | None) -> str | None:
+        return None if value is None else check_destination(value)
 
 
 class Experience(Model):

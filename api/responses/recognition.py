@@ -29,6 +29,69 @@ class ReferenceOccupation(Labelled):
     confidence: Number
 
 
+class ProcedureAuthority(Out):
+    name: str
+    decides: str
+    region: str | None = None
+    url: str | None = None
+
+
+class ProcedureStep(Out):
+    n: int
+    step: str
+    who: str | None = None
+
+
+class CompensationCourse(Out):
+    """The fields a course carries to be this measure (`CourseIn`): the course plan
+    includes such courses once a partial recognition names the measure."""
+
+    compensation_for: str
+    measure: str
+
+
+class ProcedureMeasure(Out):
+    name: str
+    measure: str
+    description: str
+    course: CompensationCourse
+
+
+class ProcedureRequirement(Out):
+    name: str
+    skill: str | None = None
+
+
+class SourceRef(Out):
+    title: str
+    url: str
+    as_of: str
+
+
+class Procedure(Out):
+    """What recognition involves for an occupation in a destination country, with the
+    steps in order; `general`: the country's procedure for any (un)regulated occupation."""
+
+    country: str
+    destination: str
+    occupation: str
+    general: bool
+    key: str
+    label: str
+    mandatory: bool
+    obtains: str
+    authorities: list[ProcedureAuthority]
+    documents: list[str]
+    duration: str
+    fees: str
+    steps: list[ProcedureStep]
+    outcomes: list[str]
+    compensation_measures: list[ProcedureMeasure] = []
+    requirements: list[ProcedureRequirement] = []
+    useful_for: list[str] = []
+    sources: list[SourceRef]
+
+
 class Recognised(Out):
     """A qualification recognised: reference occupation(s), EQF level with its evidence,
     regulation in the destination country, the skills it evidences and the gap."""
@@ -39,6 +102,7 @@ class Recognised(Out):
     reference_occupations: list[ReferenceOccupation]
     reference_occupation: dict[str, Any] | None = None
     regulation: RegulationRules | None = None
+    procedure: Procedure | None = None
     level_gap: dict[str, Any] | None = None
     skills: list[dict[str, Any]] = []
     gap: list[dict[str, Any]] = []
@@ -57,6 +121,7 @@ class CandidateQualifications(Out):
 class Regulated(RegulationRules):
     occupation: str
     label: str
+    procedure: Procedure
 
 
 class EqfTableCount(Out):

@@ -20,6 +20,9 @@ from matcher.store.auth import audit
 from skills_taxonomy.model import ConceptKind
 
 router = APIRouter(tags=["recognition"])
+DestinationParam = Annotated[str | None, Query(
+    max_length=40, description="the destination country whose regulation and recognition "
+    "procedure apply (DE, NO, AT); default: MATCHER_DESTINATION_COUNTRY")]
 EQF_BODY = {"requestBody": {"required": True, "description": (
     "CSV with a header row: `qualification,country,eqf_level`, optionally "
     "`native_title,type,duration_years`"), "content": {
@@ -31,18 +34,25 @@ def recognise(body: QualificationQuery, who: CurrentUser, engine: EngineDep,
               ) -> dict[str, Any]:
     """Reference occupation(s) with confidence, EQF level with its evidence (table row, or
     an estimate flagged as such), whether the occupation is regulated in the destination
-    country, the skills the qualification evidences and the gap to the occupation."""
-    return engine.recogniser.recognise(body, body.lang, body.years_practice)
+    country (`destination`, else the setting's) with the recognition procedure step by
+    step, the skills the qualification evidences and the gap to the occupation."""
+    return engine.recogniser.recognise(body, body.lang, body.years_practice,
+                                       body.destination)
 
 
 @router.get("/recognition/regulated", **r.answers(r.Regulated))
 def regulated(who: CurrentUser, engine: EngineDep,
               occupation: Annotated[str, Query(min_length=1, max_length=300)],
-              ) -> dict[str, Any]:
+              destination: DestinationParam = None) -> dict[str, Any]:
+    """Whether the occupation is regulated in the destination country, and what
+    recognition involves there (`procedure`: authority, documents, duration, fees,
+    outcomes, compensation measures and the steps in order), regulated or not."""
+    where = engine.recogniser.destination(destination)
     engine.concepts.check(occupation, ConceptKind.OCCUPATION, "occupation")
     concept = engine.concepts.taxonomy.concepts[occupation]
-    return {"occupation": occupation, "label": concept.preferred_label("en"),
-            **engine.recogniser.profile.check(concept)}
+    rules = where.profile.check(concept)
+    return {"occupation": occupation, "label": concept.preferred_label("en"), **rules,
+            "procedure": where.procedure(concept, rules["regulated"])}
 
 
 @router.get("/recognition/eqf-tables", **r.answers(r.EqfTables))
@@ -88,10 +98,14 @@ def reachable(candidate_id: CandidateId, who: CurrentUser, engine: EngineDep, co
 @router.get("/candidates/{candidate_id}/qualifications",
             **r.answers(r.CandidateQualifications, 403, 404))
 def qualifications(candidate_id: CandidateId, who: CurrentUser, engine: EngineDep, conn: Conn,
-                   lang: Lang = None) -> dict[str, Any]:
-    """Each of the candidate's qualifications recognised: occupation, EQF, regulation,
+                   lang: Lang = None, destination: DestinationParam = None,
+                   ) -> dict[str, Any]:
+    """Each of the candidate's qualifications recognised: occupation, EQF, regulation
+    and the recognition procedure (for `destination`, else the setting's country),
     recognition status, and the gap left after everything else the candidate evidences."""
+    engine.recogniser.destination(destination)  # an unknown country: 422 before any read
     candidate_scope(conn, who, candidate_id)
     audit(conn, who, "candidate.qualifications", candidate_id)  # titles in their own words
-    items = engine.recognise_qualifications(conn, candidate_id, label_lang(conn, who, lang))
+    items = engine.recognise_qualifications(conn, candidate_id, label_lang(conn, who, lang),
+                                            destination)
     return {"items": items}

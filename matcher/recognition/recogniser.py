@@ -13,6 +13,7 @@ from matcher.concepts import Concepts
 from matcher.domain import EVIDENCED
 from matcher.recognition.eqf_table import EqfEntry, EqfTable
 from matcher.recognition.estimator import EqfLevelEstimator, training_rows
+from matcher.recognition.procedure import Destination, destination_of
 from matcher.recognition.qualification_types import core_title, estimate_level, infer_type
 from matcher.recognition.regulation import RegulationProfile
 from matcher.schemas import QualificationFields
@@ -97,6 +98,7 @@ class Recogniser:
         self.profile = profile
         self.estimator = estimator
         self.model_first = model_first
+        self._home: Destination | None = None
 
     @classmethod
     def fitted(cls, concepts: Concepts, entries: list[EqfEntry], country: str,
@@ -108,6 +110,13 @@ class Recogniser:
             if len(set(levels)) >= 2:
                 estimator = EqfLevelEstimator().fit(titles, levels)
         return cls(concepts, EqfTable(entries), RegulationProfile(country), estimator)
+
+    def destination(self, country: str | None = None) -> Destination:
+        """The destination country asked for (refused naming the supported ones when
+        there is none such), else the setting's, whose profile is `self.profile`."""
+        if self._home is None:
+            self._home = Destination(self.profile.country, profile=self.profile)
+        return destination_of(country or self.profile.country, self._home)
 
     def eqf(self, q: QualificationFields) -> dict[str, Any]:
         """The level with the evidence for it; `method` says where it came from."""
@@ -166,8 +175,12 @@ class Recogniser:
         return out
 
     def recognise(self, q: QualificationFields, lang: str | None = None,
-                  years_practice: float = 0.0) -> dict[str, Any]:
+                  years_practice: float = 0.0, destination: str | None = None,
+                  ) -> dict[str, Any]:
+        """All of it for one qualification; regulation and the recognition procedure for
+        `destination` (a country code), else for the setting's country."""
         label_lang = lang or "en"
+        where = self.destination(destination)
         eqf = self.eqf(q)
         ranked = self.occupations(q.title, lang)
         content_skills: dict[str, float] = {}
@@ -188,7 +201,8 @@ class Recogniser:
         out["reference_occupation"] = {"id": occupation, "certainty": certainty}
         concept = self.concepts.taxonomy.concepts[occupation]
         typical = typical_eqf(concept)
-        out["regulation"] = self.profile.check(concept)
+        out["regulation"] = where.profile.check(concept)
+        out["procedure"] = where.procedure(concept, out["regulation"]["regulated"])
         out["level_gap"] = {"qualification_eqf": eqf["level"], "usual_eqf_for_occupation":
                             typical, "below": bool(eqf["level"] and typical
                                                    and eqf["level"] < typical)}

@@ -7,12 +7,14 @@ the file and the field), plus a test."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -28,8 +30,27 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 IscoPrefix = Annotated[str, StringConstraints(pattern=r"^[0-9]{1,4}$")]
 
 
+def _real_date(value: str) -> str:
+    dt.date.fromisoformat(value)  # a ValueError names the impossible date
+    return value
+
+
+IsoDate = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"),
+                    AfterValidator(_real_date)]
+Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s]+$")]
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class SourceRef(_Strict):
+    """Where an entry comes from: a public page or law, and the date the entry was
+    written from it (re-check after that date; rules and fees change)."""
+
+    title: Text
+    url: Url
+    as_of: IsoDate
 
 
 class RegulatedOccupation(_Strict):
@@ -45,6 +66,7 @@ class RegulatedOccupation(_Strict):
     authority: Text = Field(description="who decides on recognition")
     legal_basis: Text
     compensation_measures: list[Text] = Field(default_factory=list)
+    sources: list[SourceRef] = Field(default_factory=list)
 
 
 class OtherRequirement(_Strict):
@@ -53,6 +75,7 @@ class OtherRequirement(_Strict):
     ids: list[Text] = Field(min_length=1)
     requirement: Text
     legal_basis: Text | None = None
+    sources: list[SourceRef] = Field(default_factory=list)
 
 
 class ProfileFile(_Strict):
@@ -65,6 +88,8 @@ class ProfileFile(_Strict):
     isco_prefix_notes: dict[IscoPrefix, str] = Field(default_factory=dict)
     occupations: list[RegulatedOccupation] = Field(default_factory=list)
     other_requirements: list[OtherRequirement] = Field(default_factory=list)
+    sources: list[SourceRef] = Field(
+        default_factory=list, description="for the ISCO prefixes and the note")
 
     @model_validator(mode="after")
     def _consistent(self) -> ProfileFile:
@@ -92,21 +117,30 @@ def _field(loc: tuple[int | str, ...]) -> str:
     return out or "(top level)"
 
 
-def read_profile(path: Path, country: str | None = None) -> tuple[ProfileFile, dict[str, Any]]:
-    """The profile at `path`, validated (and, with `country`, checked to be that
-    country's), with the raw data; InvalidInputError naming file and field otherwise."""
+M = TypeVar("M", bound=BaseModel)
+
+
+def read_validated(path: Path, model: type[M], what: str) -> tuple[M, dict[str, Any]]:
+    """The JSON file at `path` validated as `model`, with the raw data; InvalidInputError
+    naming `what`, the file and the field otherwise."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
-        raise InvalidInputError(f"regulation profile {path}:{exc.lineno}:{exc.colno}: "
+        raise InvalidInputError(f"{what} {path}:{exc.lineno}:{exc.colno}: "
                                 f"not JSON ({exc.msg})") from exc
     except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInputError(f"regulation profile {path}: cannot read ({exc})") from exc
+        raise InvalidInputError(f"{what} {path}: cannot read ({exc})") from exc
     try:
-        profile = ProfileFile.model_validate(data)
+        return model.model_validate(data), data
     except ValidationError as exc:
         problems = "; ".join(f"{_field(e['loc'])}: {e['msg']}" for e in exc.errors())
-        raise InvalidInputError(f"regulation profile {path}: {problems}") from None
+        raise InvalidInputError(f"{what} {path}: {problems}") from None
+
+
+def read_profile(path: Path, country: str | None = None) -> tuple[ProfileFile, dict[str, Any]]:
+    """The profile at `path`, validated (and, with `country`, checked to be that
+    country's), with the raw data; InvalidInputError naming file and field otherwise."""
+    profile, data = read_validated(path, ProfileFile, "regulation profile")
     if country is not None and profile.country != country.upper():
         raise InvalidInputError(f"regulation profile {path}: country: {profile.country!r}, "
                                 f"expected {country.upper()!r} (from the file name)")
