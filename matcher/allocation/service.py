@@ -1,0 +1,190 @@
+"""A cohort's allocation against the store: each candidate's options come from the
+engine's own match lists (`Matcher.matches_for`: retrieval, hard gates, the score, the
+relevance floor; `CourseAdvisor.courses_for` for course seats), cut to the places with
+free capacity and to what the request and the candidate's preferences allow; then the
+exact allocation, the greedy baseline and every assignment's explanation.
+
+A candidate who already holds a reservation is left out (not placed twice). Options are
+computed one candidate after another, as a match list is: about as long as a cohort's
+match lists take (benchmarks/allocation.py); the solve itself is the small part.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+
+from matcher.allocation.explain import explain
+from matcher.allocation.problem import (
+    COURSE,
+    UNCALIBRATED,
+    Option,
+    Place,
+    Probability,
+    build_problem,
+    uncalibrated_score,
+)
+from matcher.allocation.report import summary
+from matcher.allocation.schemas import AllocationIn, CandidatePreference
+from matcher.allocation.solver import greedy, solve
+from matcher.domain import KINDS
+from matcher.match.matcher import Matcher
+from matcher.store import allocations as store
+from skills_taxonomy.errors import InvalidInputError
+
+CALIBRATED = "calibrated placement probability where sure, else uncalibrated score"
+
+
+def probability_of(matcher: Matcher) -> Probability:
+    """The engine's placement probability: its calibration's (`matcher.calibration`,
+    when one is configured and sure for the kind and score), else the uncalibrated
+    score."""
+    calibration = getattr(matcher, "calibration", None)
+    if calibration is None:
+        return UNCALIBRATED
+
+    def of(kind: str, score: float) -> float:
+        p = calibration.probability(kind, "placement", score)
+        return uncalibrated_score(kind, score) if p is None else float(p)
+
+    return Probability(of, CALIBRATED)
+
+
+@dataclass
+class Proposal:
+    """A solved cohort: what the store keeps and the API answers."""
+    organisation_id: int | None
+    settings: dict[str, Any]
+    summary: dict[str, Any]
+    assignments: list[dict[str, Any]]
+
+
+@dataclass
+class _Found:
+    """A candidate's places before capacity is known: (kind, id, title, score)."""
+    vacancies: list[tuple[str, int, str, float]]
+    courses: list[tuple[str, int, str, float]]
+
+
+def check_cohort(conn: psycopg.Connection, cohort: list[str], organisation_id: int | None,
+                 ) -> dict[str, tuple[int, str, str]]:
+    """The cohort's organisation, centre name and first language; a candidate that does
+    not exist, or (for a coach, `organisation_id` given) is of another centre, is refused
+    naming its position."""
+    facts = store.cohort_facts(conn, cohort)
+    for pos, cid in enumerate(cohort):
+        if cid not in facts or organisation_id not in (None, facts[cid][0]):
+            raise InvalidInputError(f"cohort.{pos}: unknown candidate {cid!r}")
+    return facts
+
+
+def _kinds_for(request: AllocationIn, pref: CandidatePreference | None,
+               profile: list[str]) -> tuple[list[str], bool]:
+    """The vacancy kinds and whether course seats may be given to one candidate: the
+    request's kinds, narrowed by the candidate's preference for this allocation, else
+    (vacancy kinds only) by the kinds in their profile."""
+    wanted = [k for k in request.kinds if pref is None or pref.kinds is None or k in pref.kinds]
+    own = set(profile) if (pref is None or pref.kinds is None) and profile else set(KINDS)
+    return [k for k in wanted if k != COURSE and k in own], COURSE in wanted
+
+
+def _found(conn: psycopg.Connection, matcher: Matcher, cid: str, kinds: list[str],
+           courses: bool, today: dt.date) -> _Found:
+    """The candidate's match list (above the relevance floor, gates passed) and, when
+    asked, the courses that teach what their targets need and they can take."""
+    listed = matcher.matches_for(conn, cid, kinds, why=False).matches if kinds else []
+    found = _Found([(m.vacancy.kind, m.vacancy.id, m.vacancy.title, m.scored.score)
+                    for m in listed], [])
+    if courses:
+        cand = listed[0].candidate if listed else matcher.candidate(conn, cid)
+        targets = list(cand.wanted) or list(dict.fromkeys(
+            m.vacancy.occupation for m in listed[:5] if m.vacancy.occupation))
+        items, _ = matcher.advisor.courses_for(conn, cand, targets, "en", today)
+        found.courses = [(COURSE, int(c["id"]), str(c["title"]), float(c["relevance"]))
+                         for c in items]
+    return found
+
+
+def _options(conn: psycopg.Connection, request: AllocationIn, found: dict[str, _Found],
+             ) -> dict[str, list[Option]]:
+    """Each candidate's places with free capacity, less what the request leaves out."""
+    free = {"vacancy": store.free_vacancies(conn, [v[1] for f in found.values()
+                                                   for v in f.vacancies]),
+            COURSE: store.free_courses(conn, [c[1] for f in found.values() for c in f.courses])}
+    only = {"vacancy": set(request.vacancy_ids) if request.vacancy_ids is not None else None,
+            COURSE: set(request.course_ids) if request.course_ids is not None else None}
+    prefs = {p.candidate_id: p for p in request.preferences}
+    out: dict[str, list[Option]] = {}
+    for cid, f in found.items():
+        pref = prefs.get(cid)
+        excluded = {"vacancy": set(pref.exclude_vacancies) if pref else set(),
+                    COURSE: set(pref.exclude_courses) if pref else set()}
+        out[cid] = []
+        for kind, pid, title, score in f.vacancies + f.courses:
+            table = COURSE if kind == COURSE else "vacancy"
+            allowed = only[table]
+            if pid in excluded[table] or (allowed is not None and pid not in allowed) or \
+                    pid not in free[table]:
+                continue
+            out[cid].append(Option(Place(kind, pid, title, free[table][pid]), score))
+    return out
+
+
+def _notes(cohort: list[str], held: dict[str, int], found: dict[str, _Found],
+           ) -> dict[str, str]:
+    """Why a candidate had no option at all, where the allocation cannot tell."""
+    notes = {cid: f"left out: holds reservation {rid} already" for cid, rid in held.items()}
+    for cid in cohort:
+        if cid not in notes and not (found[cid].vacancies or found[cid].courses):
+            notes[cid] = ("no place: nothing of the kinds asked is in the candidate's match "
+                          "list (hard gates and the relevance floor)")
+    return notes
+
+
+def propose(conn: psycopg.Connection, matcher: Matcher, request: AllocationIn,
+            organisation_id: int | None = None, probability: Probability | None = None,
+            today: dt.date | None = None) -> Proposal:
+    """Allocate the cohort. `organisation_id`: a coach's centre (its candidates only);
+    None for an admin (any). Bad input raises InvalidInputError naming the field."""
+    started = time.perf_counter()
+    facts = check_cohort(conn, request.cohort, organisation_id)
+    held = store.holding(conn, request.cohort)
+    prefs = {p.candidate_id: p for p in request.preferences}
+    profile_kinds = store.profile_kinds(conn, request.cohort)
+    found: dict[str, _Found] = {}
+    for cid in request.cohort:
+        kinds, courses = _kinds_for(request, prefs.get(cid), profile_kinds.get(cid, []))
+        found[cid] = _Found([], []) if cid in held else _found(
+            conn, matcher, cid, kinds, courses, today or dt.date.today())
+    listed_s = time.perf_counter() - started
+    probability = probability or probability_of(matcher)
+    shares = {d: s for d, s in request.fairness.model_dump().items() if s is not None}
+    problem = build_problem(
+        request.cohort, _options(conn, request, found), probability, request.top_k,
+        {"language": [facts[c][2] for c in request.cohort],
+         "centre": [facts[c][1] for c in request.cohort]}, shares)
+    solution, baseline = solve(problem), greedy(problem)
+    assignments = explain(problem, solution, baseline)
+    notes = _notes(request.cohort, held, found)
+    for item in assignments:
+        if item["place"] is None and item["candidate_id"] in notes:
+            item["why"] = notes[item["candidate_id"]]
+    figures = summary(problem, solution, baseline)
+    figures["seconds"] = {"match_lists": round(listed_s, 3),
+                          "solve": round(solution.seconds, 3),
+                          "total": round(time.perf_counter() - started, 3)}
+    orgs = {facts[c][0] for c in request.cohort}
+    settings = {"kinds": request.kinds, "top_k": request.top_k, "fairness": shares,
+                "vacancy_ids": len(request.vacancy_ids) if request.vacancy_ids else None,
+                "course_ids": len(request.course_ids) if request.course_ids else None,
+                "preferences": len(request.preferences)}
+    return Proposal(organisation_id if organisation_id is not None
+                    else (orgs.pop() if len(orgs) == 1 else None), settings, figures,
+                    assignments)
+
+
+__all__ = ["CALIBRATED", "Proposal", "check_cohort", "probability_of", "propose"]
