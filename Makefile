@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SHARED ?= ../shared/data
 
 .PHONY: demo test lint typecheck venv import-esco eval fit benchmarks clean browser screenshots \
-	translations
+	translations notebooks
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11)' 2>/dev/null || \
@@ -48,6 +48,10 @@ translations: $(STAMP)
 	    $(BIN)/pybabel -q init -l $$lang -i api/pages/locale/messages.pot -d api/pages/locale; \
 	  $(BIN)/pybabel -q update --no-fuzzy-matching --ignore-obsolete -l $$lang -i api/pages/locale/messages.pot \
 	    -d api/pages/locale; done
+
+# Re-run the notebooks in place, so their committed outputs show the current results.
+notebooks: $(STAMP)
+	cd notebooks && ../$(BIN)/jupyter-execute --inplace *.ipynb
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

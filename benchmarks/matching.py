@@ -5,9 +5,14 @@ vacancies, 100 courses) in a fresh embedded PostgreSQL:
 - latency of candidate → top-20 vacancies (retrieval + exact scoring + explanations +
   course plans), vacancy → top-20 candidates, course plan, and the HTTP route;
 - recall@20 of the two-stage retrieval against exact scoring of every vacancy that
-  passes the hard filters and gates (over min(20, passing) when fewer pass).
+  passes the hard filters and gates (over min(20, passing) when fewer pass);
+- the distribution of match scores per kind of vacancy (every vacancy a candidate's
+  shortlist admits, and each candidate's best one per kind), for the notebooks.
 
     python -m benchmarks.matching [--out benchmarks/results/matching.json]
+
+The load average at the start is recorded: on a busy machine the latencies mean little,
+the scores and the recall do not change.
 """
 
 from __future__ import annotations
@@ -24,12 +29,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 from fastapi.testclient import TestClient
 
 from api.demo import demo_tokens, load_demo
 from api.main import create_app
 from matcher.engine import Engine
-from matcher.match.matcher import Matcher
+from matcher.match.matcher import Match, Matcher
 from matcher.match.scoring import gate
 from matcher.settings import Settings
 from matcher.store.candidates import load_facts
@@ -61,6 +67,24 @@ def timed(fn: Callable[..., object], *args: object) -> float:
     return (time.perf_counter() - started) * 1000
 
 
+def collect_scores(matches: list[Match], scores: dict[str, list[float]],
+                   best: dict[str, list[float]]) -> None:
+    """Every score of a candidate's list by kind, and the candidate's best per kind."""
+    seen: set[str] = set()
+    for m in matches:  # best first
+        kind = m.vacancy.kind
+        scores.setdefault(kind, []).append(m.scored.score)
+        if kind not in seen:
+            seen.add(kind)
+            best.setdefault(kind, []).append(m.scored.score)
+
+
+def histograms(scores: dict[str, list[float]]) -> dict[str, list[int]]:
+    """Counts in 20 bins of width 0.05 over [0, 1], per kind."""
+    return {kind: [int(c) for c in np.histogram(values, bins=20, range=(0.0, 1.0))[0]]
+            for kind, values in sorted(scores.items())}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path, default=RESULTS / "matching.json")
@@ -70,7 +94,8 @@ def main() -> None:
     settings = Settings(data_dir=ROOT / "var" / "demo", pgdata=tmp / "pgdata")
     engine = Engine.start(settings)
     results: dict[str, object] = {"machine": {"cpus": os.cpu_count(),
-                                              "python": platform.python_version()}}
+                                              "python": platform.python_version(),
+                                              "load_average_1min_at_start": os.getloadavg()[0]}}
     try:
         started = time.perf_counter()
         load_demo(engine, say=lambda m: print(m, flush=True))
@@ -87,6 +112,8 @@ def main() -> None:
         plans: list[float] = []
         recalls: list[float] = []
         http: list[float] = []
+        scores: dict[str, list[float]] = {}
+        best: dict[str, list[float]] = {}
         with engine.connection() as conn:
 
             def explained_vacancies(cid: str) -> object:
@@ -100,6 +127,7 @@ def main() -> None:
                 c2v.append(timed(matcher.vacancies_for, conn, cid))
                 c2v_explain.append(timed(explained_vacancies, cid))
                 top = matcher.vacancies_for(conn, cid)
+                collect_scores(top, scores, best)
                 if top:
                     plans.append(timed(matcher.course_plan, conn, cid, top[0].vacancy.id))
                 # recall@20 of retrieval against exact scoring of every passing vacancy
@@ -131,6 +159,9 @@ def main() -> None:
             "recall_at_20_vs_exact": {"n": len(recalls),
                                       "mean": round(statistics.mean(recalls), 4),
                                       "min": round(min(recalls), 4)},
+            "score_histogram": {"bins": [i / 20 for i in range(21)],
+                                "all_admitted": histograms(scores),
+                                "best_per_candidate": histograms(best)},
         })
     finally:
         engine.close()
