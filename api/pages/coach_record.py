@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from babel import Locale
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
@@ -39,8 +40,11 @@ def _recognition_page(page: PageDep, candidate_id: str, status: int = 200,
     with page.engine.connection() as conn:
         head = candidate_header(page, conn, candidate_id)
         found = qualifications_route(candidate_id, who, page.engine, conn, page.lang)
+    country = page.engine.recogniser.profile.country  # the setting's destination
+    destination_name = Locale.parse(page.lang).territories.get(country, country)
     return page.render("coach/recognition.html", status=status, head=head,
                        tabs=tabs(candidate_id, "/recognition"), items=found["items"],
+                       destination_name=destination_name,
                        statuses=STATUSES, errors=errors or {}, sent=sent or {}, done=done,
                        **coach_context(page))
 
