@@ -55,8 +55,11 @@ SEMANTIC_422 = {
     "POST /courses": "skill ids must exist; a course that is not online needs a location",
     "POST /courses/import": "every row of the file is checked",
     "POST /recognition/eqf-tables": "every row of the CSV is checked",
-    "GET /recognition/regulated": "the occupation id must exist",
-    "POST /recognition/qualification": "text must be encodable (no lone surrogates)",
+    "GET /recognition/regulated": "the occupation id must exist; destination a supported "
+                                  "country",
+    "POST /recognition/qualification": "text must be encodable (no lone surrogates); "
+                                       "destination a supported country",
+    "GET /candidates/{candidate_id}/qualifications": "destination a supported country",
     "POST /taxonomy/normalize": "text must be encodable (no lone surrogates)",
     "GET /taxonomy/search": "the query must hold some text after cleaning",
     "POST /organisations": "an external id names one organisation of one kind",
