@@ -10,6 +10,7 @@ and write in one transaction.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
@@ -24,6 +25,8 @@ from matcher.intake.candidates import prepare_candidate
 from matcher.intake.courses import check_course, prepare_courses
 from matcher.intake.files import parse_rows
 from matcher.intake.vacancies import PreparedVacancy, check_vacancy, prepare_vacancies
+from matcher.learning.calibration import ScoreCalibration, load_calibration
+from matcher.learning.ranker import apply_ranker, load_ranker
 from matcher.linking_report import LinkingReport
 from matcher.match import lists
 from matcher.match.matcher import Matcher
@@ -59,12 +62,15 @@ Progress = Callable[[str], None]
 Connect = Callable[[], AbstractContextManager[psycopg.Connection]]
 T = TypeVar("T")
 Saved = list[tuple[int, bool, LinkingReport]]  # per record: id, created, linking report
+log = logging.getLogger(__name__)
 LINK_CHUNK = 200  # rows linked between two progress reports of an import
 
 
 class Engine:
     def __init__(self, settings: Settings, db: Database, concepts: Concepts,
-                 weights: dict[str, dict[str, float]] | None = None) -> None:
+                 weights: dict[str, dict[str, float]] | None = None,
+                 ranked_by: dict[str, str] | None = None,
+                 calibration: ScoreCalibration | None = None) -> None:
         self.settings = settings
         self.db = db
         self.concepts = concepts
@@ -73,7 +79,9 @@ class Engine:
             self.recogniser = self._recogniser(conn)
         self.matcher = Matcher(concepts, self.scorer, self.recogniser.profile,
                                settings.hnsw_ef_search, settings.relevance_floor,
-                               settings.short_list)
+                               settings.short_list, ranked_by,
+                               calibration.for_weights(self.scorer.weights)
+                               if calibration else None)
 
     # --- recognition --------------------------------------------------------------------------
     def _recogniser(self, conn: psycopg.Connection) -> Recogniser:
@@ -163,7 +171,14 @@ class Engine:
     @classmethod
     def start(cls, settings: Settings, normalizer: Normalizer | None = None,
               progress: Progress | None = None) -> Engine:
-        weights = load_weights(settings.match_weights)  # fail before starting anything
+        # fail before starting anything; learned weights only where they won (the log
+        # says where the artefact's comparison does not apply)
+        weights, ranked_by, notes = apply_ranker(
+            load_weights(settings.match_weights),
+            load_ranker(settings.match_ranker) if settings.match_ranker else None)
+        for note in notes:
+            log.warning(f"match ranker {settings.match_ranker}: {note}")
+        calibration = load_calibration(settings.score_calibration)
         normalizer = normalizer or load_normalizer(settings, progress=progress)
         db = Database(settings).open()
         try:
@@ -171,7 +186,7 @@ class Engine:
             with db.connection() as conn:
                 if persist_taxonomy(conn, concepts) and progress:
                     progress(f"taxonomy {concepts.version} stored in the database")
-            return cls(settings, db, concepts, weights)
+            return cls(settings, db, concepts, weights, ranked_by, calibration)
         except BaseException:
             db.close()
             raise

@@ -98,6 +98,13 @@ class Settings(BaseSettings):
         "DE", pattern=r"^[A-Z]{2}$", description="whose regulated professions apply")
     match_weights: Path | None = Field(
         None, description="JSON of scoring weights (from training/); default: the built-in")
+    match_ranker: Path | None = Field(
+        None, description="learned ranker artefact (training/fit_match_ranker.py): a kind "
+                          "is ranked by its learned weights only where the artefact says they "
+                          "beat the hand-set ones on held-out outcomes; default: none")
+    score_calibration: Path | None = Field(
+        None, description="score calibration artefact (training/fit_match_ranker.py): match "
+                          "answers then carry the chance of an interview; default: none")
     relevance_floor: dict[str, dict[str, float]] = Field(
         default_factory=lambda: {kind: dict(floor) for kind, floor in RELEVANCE_FLOOR.items()},
         description="per kind of vacancy, the least essential coverage and score a match "

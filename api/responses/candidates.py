@@ -181,6 +181,9 @@ class VacancyMatchPage(Page):
         None, description="for a short list: why it is short")
     freshness: Freshness | None = Field(
         None, description="how old the list is (it is worked out once and kept)")
+    ranked_by: str | None = Field(
+        None, description='which ranked the list: "hand-set weights" or "learned ranker '
+                          'v…" (per kind when they differ)')
 
 
 class CourseSuggestion(PlannedCourse):

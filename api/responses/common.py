@@ -246,6 +246,16 @@ class LanguageGap(Out):
     has: str | None
 
 
+class Chance(Out):
+    """The score calibrated on recorded outcomes (`matcher.learning.calibration`)."""
+    step: str = Field(description="interview or placement")
+    probability: Number | None = Field(
+        description="the share of similar contacted candidates who got that far; null: not "
+                    "sure (too few outcomes for this kind of vacancy)")
+    phrase: str = Field(description='e.g. "about 3 in 10 similar candidates got an '
+                                    'interview", or "not sure: ..."')
+
+
 class Explained(Out):
     """Why a pair matches: the score and its breakdown per feature, matched and missing
     skills, the language gap, the distance, and recognition of the occupation."""
@@ -258,3 +268,5 @@ class Explained(Out):
     distance_km: Number | None
     recognition: MatchRecognition | None = None
     course_plan: CoursePlan | None = None
+    interview_chance: Chance | None = Field(
+        None, description="present when a score calibration is configured")

@@ -100,7 +100,8 @@ def compute(conn: psycopg.Connection, matcher: Matcher, candidate_id: str,
         for m, ex in zip(listed.matches, explained, strict=True)]
     extra: dict[str, Any] = {"below_floor": {
         "count": sum(listed.cut.values()), "by_kind": listed.cut,
-        "floor": matcher.floor if variant.floor else None}}
+        "floor": matcher.floor if variant.floor else None},
+        "ranked_by": matcher.ranking(variant.kinds)}
     if listed.reasons is not None:
         extra["reasons"] = listed.reasons
     extra_json = to_json(extra).decode()

@@ -15,6 +15,7 @@ import psycopg
 from matcher.concepts import Concepts
 from matcher.domain import KINDS, CandidateFacts, VacancyFacts, recognised_occupation
 from matcher.errors import NotFoundError
+from matcher.learning.calibration import ScoreCalibration, chance
 from matcher.match.course_advice import CourseAdvisor
 from matcher.match.course_plan import plan_courses
 from matcher.match.explanations import Explainer, after_courses, usable_courses
@@ -76,8 +77,13 @@ _EXCLUDED = {
 class Matcher:
     def __init__(self, concepts: Concepts, scorer: Scorer, profile: RegulationProfile,
                  ef_search: int = 200, floor: dict[str, dict[str, float]] | None = None,
-                 short_list: int = 10) -> None:
+                 short_list: int = 10, ranked_by: dict[str, str] | None = None,
+                 calibration: ScoreCalibration | None = None) -> None:
         self.concepts = concepts
+        # which weights rank each kind (`matcher.learning.ranker.apply_ranker`), and the
+        # score -> chance of an interview (`matcher.learning.calibration`) when one is set
+        self.ranked_by = ranked_by or {kind: "hand-set weights" for kind in KINDS}
+        self.calibration = calibration
         self.scorer = scorer
         self.profile = profile
         self.ef_search = ef_search
@@ -193,6 +199,13 @@ class Matcher:
                                       "every vacancy"})
         return reasons
 
+    def ranking(self, kinds: list[str] | tuple[str, ...] | None = None) -> str:
+        """Which ranked a list of these kinds (all: every kind): one name, or per kind."""
+        names = {kind: self.ranked_by[kind] for kind in (kinds or KINDS)}
+        if len(set(names.values())) == 1:
+            return next(iter(names.values()))
+        return "; ".join(f"{kind}: {name}" for kind, name in names.items())
+
     def summary(self, v: VacancyFacts, lang: str = "en") -> dict[str, Any]:
         """A vacancy as a list shows it, its occupation's label in the reader's language
         next to the id."""
@@ -241,6 +254,9 @@ class Matcher:
         out = []
         for m in matches:
             item = self.scorer.explain(m.scored, m.candidate, lang, with_evidence)
+            if self.calibration is not None:
+                item["interview_chance"] = chance(self.calibration, m.vacancy.kind,
+                                                  m.scored.score)
             missing = item["missing_essential"]
             assert isinstance(missing, list)
             missing.extend({"skill": s, "label": explainer.skill_label(s, lang),

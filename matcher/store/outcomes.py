@@ -40,3 +40,15 @@ def list_outcomes(conn: psycopg.Connection, candidate_id: str | None,
         f" ON c.id = o.candidate_id {where} ORDER BY o.id LIMIT %(limit)s"
         " OFFSET %(offset)s", args).fetchall()
     return rows, int(total[0]) if total else 0
+
+
+def training_outcomes(conn: psycopg.Connection) -> list[dict[str, Any]]:
+    """Every recorded outcome with what a learner needs (`matcher.learning.outcomes`):
+    the vacancy's kind, the pair's score features when it was recorded, whether the
+    vacancy asks for optional skills (the optional feature's weight is 0 if not), when."""
+    return conn.cursor(row_factory=dict_row).execute(
+        "SELECT o.candidate_id, o.vacancy_id, v.kind::text AS kind, o.status::text AS status,"
+        " o.reason, o.match -> 'features' AS features, o.recorded_at,"
+        " EXISTS (SELECT 1 FROM vacancy_skill s WHERE s.vacancy_id = o.vacancy_id"
+        "         AND NOT s.essential) AS has_optional"
+        " FROM outcome o JOIN vacancy v ON v.id = o.vacancy_id ORDER BY o.id").fetchall()

@@ -1,0 +1,173 @@
+"""The match score as a probability: of the next step (an interview, the place) for a
+contacted candidate, per kind of vacancy, by isotonic regression of outcomes on the
+score (monotone: a higher score never means a lower chance). Fitted on the scores of the
+weights that rank the kind (the artefact records them; a kind scored by other weights is
+not sure), saved as JSON (`FORMAT`), and phrased for people by `chance_phrase`.
+
+"Not sure" (None) where the evidence is thin: a kind with fewer than `MIN_OUTCOMES`
+outcomes or fewer than `MIN_POSITIVE` of the step, or a score outside the range the
+outcomes covered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.isotonic import IsotonicRegression
+
+from matcher.learning.metrics import expected_calibration_error, reliability
+from skills_taxonomy.errors import InvalidInputError
+
+FORMAT = "matcher-score-calibration/1"
+STEPS = ("interview", "placement")
+MIN_OUTCOMES = 200
+MIN_POSITIVE = 10
+MARGIN = 0.05  # a score this far outside the fitted range still reads the nearest end
+
+
+@dataclass(frozen=True)
+class Curve:
+    """One kind's and step's map: the isotonic fit's thresholds (score → probability,
+    read by linear interpolation)."""
+    x: tuple[float, ...]
+    y: tuple[float, ...]
+
+    def __call__(self, score: float) -> float | None:
+        if score < self.x[0] - MARGIN or score > self.x[-1] + MARGIN:
+            return None
+        return float(np.interp(score, self.x, self.y))
+
+
+class ScoreCalibration:
+    """Score → probability of the next step per kind; None when not sure."""
+
+    def __init__(self, curves: dict[str, dict[str, Curve]],
+                 weights: dict[str, dict[str, float]] | None = None,
+                 meta: dict[str, Any] | None = None) -> None:
+        self.curves = curves
+        self.weights = weights or {}
+        self.meta = meta or {}
+
+    def probability(self, kind: str, step: str, score: float) -> float | None:
+        curve = self.curves.get(kind, {}).get(step)
+        return None if curve is None else curve(score)
+
+    def for_weights(self, weights: dict[str, dict[str, float]]) -> ScoreCalibration:
+        """Only the kinds whose scores come from the weights the curves were fitted on."""
+        return ScoreCalibration({k: c for k, c in self.curves.items()
+                                 if self.weights.get(k) == weights.get(k)}, self.weights,
+                                self.meta)
+
+
+def fit_curve(score: np.ndarray, happened: np.ndarray) -> Curve | None:
+    if len(score) < MIN_OUTCOMES or int(happened.sum()) < MIN_POSITIVE:
+        return None
+    iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip")
+    iso.fit(score, happened.astype(float))
+    return Curve(tuple(round(float(v), 5) for v in iso.X_thresholds_),
+                 tuple(round(float(v), 5) for v in iso.y_thresholds_))
+
+
+def fit_calibration(scores: dict[str, np.ndarray], steps: dict[str, dict[str, np.ndarray]],
+                    weights: dict[str, dict[str, float]], scored_by: dict[str, str],
+                    source: str) -> dict[str, Any]:
+    """The artefact: per kind (scores of its contacted pairs under `weights`, and per step
+    whether it happened) a curve per step, or a note on why it is not sure."""
+    kinds: dict[str, Any] = {}
+    for kind, score in scores.items():
+        entry: dict[str, Any] = {"outcomes": len(score), "weights": weights[kind],
+                                 "scored_by": scored_by[kind], "steps": {}}
+        for step in STEPS:
+            happened = steps[kind][step]
+            curve = fit_curve(score, happened)
+            entry["steps"][step] = {"x": list(curve.x), "y": list(curve.y)} if curve else {
+                "not_sure": f"fewer than {MIN_OUTCOMES} outcomes or {MIN_POSITIVE} of "
+                            f"this step ({len(score)}, {int(happened.sum())})"}
+        kinds[kind] = entry
+    return {"format": FORMAT, "created": dt.datetime.now(dt.UTC).isoformat(
+        timespec="seconds"), "source": source, "method": "isotonic regression",
+        "kinds": kinds}
+
+
+def evaluate(calibration: ScoreCalibration, kind: str, step: str, score: np.ndarray,
+             happened: np.ndarray) -> dict[str, Any]:
+    """Expected calibration error and the reliability diagram's bins on held-out
+    outcomes (the sure ones)."""
+    p = np.array([calibration.probability(kind, step, float(s)) for s in score],
+                 dtype=object)
+    sure = np.array([v is not None for v in p], dtype=bool)
+    probs = p[sure].astype(float)
+    return {"outcomes": int(sure.sum()), "not_sure": int((~sure).sum()),
+            "ece": round(expected_calibration_error(probs, happened[sure]), 4)
+            if sure.any() else None,
+            "reliability": reliability(probs, happened[sure])}
+
+
+def from_artefact(data: dict[str, Any]) -> ScoreCalibration:
+    curves: dict[str, dict[str, Curve]] = {}
+    weights: dict[str, dict[str, float]] = {}
+    for kind, entry in data["kinds"].items():
+        weights[kind] = entry["weights"]
+        curves[kind] = {step: Curve(tuple(c["x"]), tuple(c["y"]))
+                        for step, c in entry["steps"].items() if "x" in c}
+    return ScoreCalibration(curves, weights, {k: v for k, v in data.items() if k != "kinds"})
+
+
+def save_calibration(artefact: dict[str, Any], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(artefact, indent=1, ensure_ascii=False) + "\n", "utf-8")
+
+
+def load_calibration(path: Path | str | None) -> ScoreCalibration | None:
+    """The calibration in an artefact; None for no path. A file that is not one is
+    refused naming it."""
+    if path is None:
+        return None
+    where = f"score calibration {path}"
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        if data.get("format") != FORMAT:
+            raise InvalidInputError(f"{where}: not a {FORMAT} artefact")
+        calibration = from_artefact(data)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise InvalidInputError(f"{where}: cannot read it ({exc})") from exc
+    for kind, steps in calibration.curves.items():
+        for step, curve in steps.items():
+            if len(curve.x) != len(curve.y) or not curve.x or any(
+                    b < a for a, b in zip(curve.y, curve.y[1:], strict=False)):
+                raise InvalidInputError(f"{where}: {kind} {step}: not a monotone curve")
+    return calibration
+
+
+WORDS = {"interview": "got an interview", "placement": "were placed"}
+
+
+def chance_phrase(probability: float | None, step: str = "interview") -> str:
+    """How a person reads a probability: "about 3 in 10 similar candidates got an
+    interview"; "not sure" without one."""
+    if probability is None:
+        return "not sure: too few recorded outcomes like this one"
+    did = WORDS[step]
+    if probability < 0.05:
+        return f"fewer than 1 in 20 similar candidates {did}"
+    if probability > 0.95:
+        return f"more than 19 in 20 similar candidates {did}"
+    return f"about {max(1, min(9, round(probability * 10)))} in 10 similar candidates {did}"
+
+
+def chance(calibration: ScoreCalibration, kind: str, score: float,
+           step: str = "interview") -> dict[str, Any]:
+    """What a match answer carries: the probability (null: not sure) and its phrase."""
+    p = calibration.probability(kind, step, score)
+    return {"step": step, "probability": None if p is None else round(p, 3),
+            "phrase": chance_phrase(p, step)}
+
+
+__all__ = ["FORMAT", "STEPS", "Curve", "ScoreCalibration", "chance", "chance_phrase",
+           "evaluate", "fit_calibration", "fit_curve", "load_calibration",
+           "save_calibration"]
