@@ -27,6 +27,7 @@ from api.logs import pseudonymise_access_log
 from api.pages.web import error_page, is_page
 from api.routes import (
     admin,
+    allocations,
     candidates,
     courses,
     job_postings,
@@ -155,7 +156,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         "placements and courses. Authenticate with `Authorization: Bearer <token>`."))
     for router in (taxonomy.router, candidates.router, recognition.router,
                    job_postings.router, vacancies.router,
-                   courses.router, outcomes.router, jobs.router, admin.router):
+                   courses.router, outcomes.router, jobs.router, admin.router,
+                   allocations.router):
         app.include_router(router)
 
     _error_handlers(app)

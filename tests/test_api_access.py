@@ -17,7 +17,10 @@ from fastapi.testclient import TestClient
 from psycopg import sql
 
 from api.pages.web import is_page
+from matcher.allocation.schemas import AllocationIn
+from matcher.allocation.service import propose
 from matcher.engine import Engine
+from matcher.store.allocations import accept, release, save_proposal
 from matcher.store.jobs import enqueue, finish
 from tests.conftest import (
     KOELN,
@@ -151,6 +154,17 @@ def probes(w: World, hairdressing: str) -> dict[tuple[str, str], Probe]:
             "/recognition/eqf-tables", roles(403, admin=OK),
             content="qualification,country,eqf_level\nProbe diploma,Probeland,4\n",
             headers={"Content-Type": "text/csv"}, params={"source": "t-iso-table"}),
+        # a cohort of another centre's candidate is refused like an unknown one (422)
+        ("POST", "/allocations"): Probe("/allocations", roles(
+            403, admin=OK, coach_a=OK, coach_b=422), json={"cohort": ["{olena}"]}),
+        ("GET", "/allocations/{allocation_id}"): Probe("/allocations/{allocation}", roles(
+            403, admin=OK, coach_a=OK, coach_b=404)),
+        # accepting and releasing: tests/test_allocations.py
+        ("POST", "/allocations/{allocation_id}/accept"): Probe(
+            "/allocations/{allocation}/accept", roles(403, admin=SKIP, coach_a=SKIP,
+                                                      coach_b=404)),
+        ("DELETE", "/reservations/{reservation_id}"): Probe(
+            "/reservations/{reservation}", roles(403, admin=SKIP, coach_a=SKIP, coach_b=404)),
     }
 
 
@@ -182,6 +196,7 @@ def ids(world: World, engine: Engine) -> dict[str, Any]:
     return {"olena": world.candidates["olena"], "cook_job": world.vacancies["cook_job"],
             "haccp": world.courses["haccp"], "coach_a_user": world.user_ids["coach_a"],
             "job": _job_of(engine, world.user_ids["employer_1"]),
+            **_allocation_of(engine, world),
             "coach_a_token": scalar(engine, "SELECT min(id) FROM api_token WHERE user_id = %s",
                                     world.user_ids["coach_a"])}
 
@@ -192,6 +207,19 @@ def _job_of(engine: Engine, user_id: int) -> int:
         job = enqueue(conn, "vacancy_import", user_id, b"", {}, 0)
         finish(conn, job.id, {"imported": 0, "created": 0, "updated": 0, "ids": []})
     return job.id
+
+
+def _allocation_of(engine: Engine, world: World) -> dict[str, int]:
+    """A proposal for Olena (centre A) and the reservation accepting it made, released
+    again at once (the world's places stay free)."""
+    admin = world.user_ids["admin"]
+    with engine.connection() as conn:
+        made = propose(conn, engine.matcher, AllocationIn(cohort=[world.candidates["olena"]]))
+        aid, _ = save_proposal(conn, made.organisation_id, admin, made.settings, made.summary,
+                               made.assignments)
+        reservation = accept(conn, aid, admin)[0]["id"]
+        release(conn, reservation, admin)
+    return {"allocation": aid, "reservation": reservation}
 
 
 def test_every_route_has_a_probe(app: FastAPI, table: dict[tuple[str, str], Probe]) -> None:

@@ -64,6 +64,8 @@ SEMANTIC_422 = {
     "GET /taxonomy/search": "the query must hold some text after cleaning",
     "POST /organisations": "an external id names one organisation of one kind",
     "POST /users": "organisation and candidate must fit the role and exist",
+    "POST /allocations": "the cohort's candidate ids must exist; fairness shares must be "
+                         "feasible",
 }
 ACCEPTED = ["2xx", "3xx", "401", "403", "404", "409", "429", "5xx"]
 

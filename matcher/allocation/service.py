@@ -145,11 +145,21 @@ def _notes(cohort: list[str], held: dict[str, int], found: dict[str, _Found],
     return notes
 
 
-def propose(conn: psycopg.Connection, matcher: Matcher, request: AllocationIn,
-            organisation_id: int | None = None, probability: Probability | None = None,
-            today: dt.date | None = None) -> Proposal:
-    """Allocate the cohort. `organisation_id`: a coach's centre (its candidates only);
-    None for an admin (any). Bad input raises InvalidInputError naming the field."""
+@dataclass
+class Gathered:
+    """A cohort's facts (organisation, centre, first language), who holds a reservation
+    already, each candidate's places with free capacity, why some have none, and how
+    long their match lists took."""
+    cohort: list[str]
+    facts: dict[str, tuple[int, str, str]]
+    options: dict[str, list[Option]]
+    notes: dict[str, str]
+    seconds: float
+
+
+def gather(conn: psycopg.Connection, matcher: Matcher, request: AllocationIn,
+           organisation_id: int | None = None, today: dt.date | None = None) -> Gathered:
+    """Everything the allocation reads from the store (see `propose`)."""
     started = time.perf_counter()
     facts = check_cohort(conn, request.cohort, organisation_id)
     held = store.holding(conn, request.cohort)
@@ -160,24 +170,28 @@ def propose(conn: psycopg.Connection, matcher: Matcher, request: AllocationIn,
         kinds, courses = _kinds_for(request, prefs.get(cid), profile_kinds.get(cid, []))
         found[cid] = _Found([], []) if cid in held else _found(
             conn, matcher, cid, kinds, courses, today or dt.date.today())
-    listed_s = time.perf_counter() - started
-    probability = probability or probability_of(matcher)
+    return Gathered(request.cohort, facts, _options(conn, request, found),
+                    _notes(request.cohort, held, found), time.perf_counter() - started)
+
+
+def allocate(request: AllocationIn, found: Gathered, probability: Probability,
+             organisation_id: int | None = None) -> Proposal:
+    """Solve a gathered cohort: the exact allocation, greedy beside it, explanations."""
     shares = {d: s for d, s in request.fairness.model_dump().items() if s is not None}
+    cohort = found.cohort
     problem = build_problem(
-        request.cohort, _options(conn, request, found), probability, request.top_k,
-        {"language": [facts[c][2] for c in request.cohort],
-         "centre": [facts[c][1] for c in request.cohort]}, shares)
+        cohort, found.options, probability, request.top_k,
+        {"language": [found.facts[c][2] for c in cohort],
+         "centre": [found.facts[c][1] for c in cohort]}, shares)
     solution, baseline = solve(problem), greedy(problem)
     assignments = explain(problem, solution, baseline)
-    notes = _notes(request.cohort, held, found)
     for item in assignments:
-        if item["place"] is None and item["candidate_id"] in notes:
-            item["why"] = notes[item["candidate_id"]]
+        if item["place"] is None and item["candidate_id"] in found.notes:
+            item["why"] = found.notes[item["candidate_id"]]
     figures = summary(problem, solution, baseline)
-    figures["seconds"] = {"match_lists": round(listed_s, 3),
-                          "solve": round(solution.seconds, 3),
-                          "total": round(time.perf_counter() - started, 3)}
-    orgs = {facts[c][0] for c in request.cohort}
+    figures["seconds"] = {"match_lists": round(found.seconds, 3),
+                          "solve": round(solution.seconds, 3)}
+    orgs = {found.facts[c][0] for c in cohort}
     settings = {"kinds": request.kinds, "top_k": request.top_k, "fairness": shares,
                 "vacancy_ids": len(request.vacancy_ids) if request.vacancy_ids else None,
                 "course_ids": len(request.course_ids) if request.course_ids else None,
@@ -187,4 +201,13 @@ def propose(conn: psycopg.Connection, matcher: Matcher, request: AllocationIn,
                     assignments)
 
 
-__all__ = ["CALIBRATED", "Proposal", "check_cohort", "probability_of", "propose"]
+def propose(conn: psycopg.Connection, matcher: Matcher, request: AllocationIn,
+            organisation_id: int | None = None, probability: Probability | None = None,
+            today: dt.date | None = None) -> Proposal:
+    """Allocate the cohort. `organisation_id`: a coach's centre (its candidates only);
+    None for an admin (any). Bad input raises InvalidInputError naming the field."""
+    found = gather(conn, matcher, request, organisation_id, today)
+    return allocate(request, found, probability or probability_of(matcher), organisation_id)
+
+__all__ = ["CALIBRATED", "Gathered", "Proposal", "allocate", "check_cohort", "gather",
+           "probability_of", "propose"]

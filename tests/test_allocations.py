@@ -1,0 +1,305 @@
+"""Cohort allocation through the API, on the real engine and PostgreSQL: proposals from
+the candidates' own match lists (gates and preferences respected), the greedy
+alternative named, accepting reserves whole or not at all (409 naming the places, nothing
+written), two accepts racing for one slot (exactly one wins), releasing gives the place
+back, and bad input refused with 422 naming the field.
+
+Everything here lives in Paderborn, which no other test uses: a centre, a coach, an
+employer, its vacancies (closed again at the end) and the cohort, so the shared world's
+match lists stay as they were."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from matcher.engine import Engine
+from matcher.errors import ConflictError
+from matcher.store import allocations as store
+from matcher.store.auth import create_user, issue_token, upsert_organisation
+from tests.conftest import World, candidate_body, scalar, vacancy_body
+
+PADERBORN = {"town": "Paderborn", "lat": 51.7191, "lon": 8.7575}
+DELBRUECK = {"town": "Delbrück", "lat": 51.7665, "lon": 8.5661}  # 15 km west
+WAREHOUSE = ("receive goods", "put away goods", "pick orders", "pack goods",
+             "operate pallet trucks", "load goods for dispatch")
+
+
+@dataclass
+class Cohort:
+    centre: int
+    coach: dict[str, str]
+    other_coach: dict[str, str]
+    vacancies: dict[str, int]
+    people: dict[str, str]
+
+
+def _vacancies(client: TestClient, world: World, employer: int) -> dict[str, int]:
+    warehouse = world.vocab.occupation("warehouse worker")
+    skills = world.vocab.skills(*WAREHOUSE)
+    bodies = {
+        # one slot, in town: everybody's top choice among the jobs
+        "near": vacancy_body("t-alloc-near", "Lagerhelfer Paderborn", "job", PADERBORN,
+                             occupation=warehouse, essential_skills=skills, slots=1,
+                             employer_id=employer),
+        # the same job 15 km away: a close second
+        "far": vacancy_body("t-alloc-far", "Lagerhelfer Delbrück", "job", DELBRUECK,
+                            occupation=warehouse, essential_skills=skills, slots=1,
+                            employer_id=employer),
+        # an apprenticeship asking German B2: a hard gate
+        "b2": vacancy_body("t-alloc-b2", "Ausbildung Fachlagerist Paderborn",
+                           "apprenticeship", PADERBORN, occupation=warehouse, slots=2,
+                           languages=[{"lang": "de", "level": "B2"}], employer_id=employer)}
+    out = {}
+    for key, body in bodies.items():
+        response = client.post("/vacancies", json=body, headers=world.auth("admin"))
+        assert response.status_code == 201, response.text
+        out[key] = response.json()["id"]
+    return out
+
+
+def _person(client: TestClient, world: World, coach: dict[str, str], key: str, native: str,
+            german: str, skills: tuple[str, ...]) -> str:
+    body = candidate_body(
+        f"t-alloc-{key}", f"Alloc {key.title()}", PADERBORN, travel_radius_km=30,
+        languages=[{"lang": native, "level": "native"}, {"lang": "de", "level": german}],
+        skills=[{"concept": s, "source": "coach_verified", "evidence": "Praktikum"}
+                for s in world.vocab.skills(*skills)])
+    response = client.post("/candidates", json=body, headers=coach)
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
+@pytest.fixture(scope="module")
+def cohort(client: TestClient, world: World, engine: Engine) -> Iterator[Cohort]:
+    with engine.connection() as conn:
+        centre = upsert_organisation(conn, "Integrationszentrum Paderborn", "centre",
+                                     "t-alloc-centre")
+        employer = upsert_organisation(conn, "Lager Ostwestfalen GmbH", "employer",
+                                       "t-alloc-employer")
+        token = issue_token(conn, create_user(conn, "Paula Coach", "coach", centre), "tests")
+    coach = {"Authorization": f"Bearer {token}"}
+    vacancies = _vacancies(client, world, employer)
+    people = {
+        # every warehouse skill, German B1: fails the apprenticeship's B2 gate
+        "amir": _person(client, world, coach, "amir", "ar", "B1", WAREHOUSE),
+        # four of six, German B2
+        "oksana": _person(client, world, coach, "oksana", "uk", "B2", WAREHOUSE[:4]),
+        "dawit": _person(client, world, coach, "dawit", "ti", "B2", WAREHOUSE[1:]),
+    }
+    yield Cohort(centre, coach, world.auth("coach_a"), vacancies, people)
+    with engine.connection() as conn:
+        conn.execute("UPDATE reservation SET released_at = now() WHERE released_at IS NULL"
+                     " AND candidate_id = ANY(%s)", (list(people.values()),))
+        for vid in vacancies.values():
+            engine.set_vacancy_open(conn, vid, False)
+
+
+def propose(client: TestClient, c: Cohort, keys: list[str], **body: Any) -> dict[str, Any]:
+    response = client.post("/allocations", headers=c.coach, json={
+        "cohort": [c.people[k] for k in keys], **body})
+    assert response.status_code == 201, response.text
+    return dict(response.json())
+
+
+def by_person(c: Cohort, answer: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    names = {cid: key for key, cid in c.people.items()}
+    return {names[a["candidate_id"]]: a for a in answer["assignments"]}
+
+
+def free(engine: Engine, vacancy_id: int) -> int:
+    with engine.connection() as conn:
+        return store.free_vacancies(conn, [vacancy_id]).get(vacancy_id, 0)
+
+
+def test_allocation_beats_greedy_and_names_the_greedy_alternative(
+        client: TestClient, cohort: Cohort) -> None:
+    near, far = cohort.vacancies["near"], cohort.vacancies["far"]
+    answer = propose(client, cohort, ["amir", "oksana"], kinds=["job"],
+                     vacancy_ids=[near, far])
+    got = by_person(cohort, answer)
+    assert {got[k]["place"]["id"] for k in got} == {near, far}  # one slot each, both placed
+    for item in got.values():  # greedily, both want the job in town
+        assert item["greedy"]["place"]["id"] == near and item["greedy"]["chosen_by"] == 2
+    moved = next(item for item in got.values() if item["place"]["id"] == far)
+    assert moved["why"].startswith("the top choice 'Lagerhelfer Paderborn' is full")
+    assert moved["greedy"]["would_get_it"] is False and moved["rank"] == 2
+    stays = next(item for item in got.values() if item["place"]["id"] == near)
+    assert stays["why"] == "the candidate's top choice" and stays["greedy"]["would_get_it"]
+    summary = answer["summary"]
+    assert summary["probability_source"] == "uncalibrated score"
+    assert summary["allocation"]["slots_over_capacity"] == 0
+    assert summary["greedy"]["slots_over_capacity"] == 1
+    assert summary["greedy"]["candidates_beyond_capacity"] == 1
+    assert summary["allocation"]["candidates_placed"] == 2
+    assert summary["greedy"]["candidates_placed"] == 1
+    assert summary["allocation"]["expected_placements"] == pytest.approx(
+        sum(item["probability"] for item in got.values()), abs=1e-3)
+    assert summary["allocation"]["expected_placements"] > \
+        summary["greedy"]["expected_placements"]
+    assert answer["status"] == "proposed" and answer["organisation_id"] == cohort.centre
+
+
+def test_hard_gates_and_preferences_are_respected(client: TestClient, cohort: Cohort) -> None:
+    b2, near = cohort.vacancies["b2"], cohort.vacancies["near"]
+    answer = propose(client, cohort, ["amir", "oksana"], kinds=["apprenticeship"],
+                     vacancy_ids=[b2])
+    got = by_person(cohort, answer)
+    assert got["oksana"]["place"]["id"] == b2
+    assert got["amir"]["place"] is None  # German B1 < B2: never on the apprenticeship
+    assert "nothing of the kinds asked is in the candidate's match list" in got["amir"]["why"]
+    # Dawit excludes the job in town: he never gets it, even alone with a free slot
+    answer = propose(client, cohort, ["dawit"], kinds=["job"], preferences=[
+        {"candidate_id": cohort.people["dawit"], "exclude_vacancies": [near]}])
+    assert by_person(cohort, answer)["dawit"]["place"]["id"] == cohort.vacancies["far"]
+    # a per-candidate kind preference narrows what they may be given
+    answer = propose(client, cohort, ["oksana"], preferences=[
+        {"candidate_id": cohort.people["oksana"], "kinds": ["apprenticeship"]}])
+    assert by_person(cohort, answer)["oksana"]["place"]["kind"] == "apprenticeship"
+
+
+def test_fairness_is_reported_and_an_impossible_share_refused(client: TestClient,
+                                                              cohort: Cohort) -> None:
+    near = cohort.vacancies["near"]
+    answer = propose(client, cohort, ["amir", "oksana"], kinds=["job"],
+                     vacancy_ids=[near, cohort.vacancies["far"]], fairness={"language": 0.5})
+    groups = answer["summary"]["allocation"]["fairness"]["language"]["groups"]
+    assert groups == {"ar": {"members": 1, "placed": 1, "share": 1.0, "required": 1},
+                      "uk": {"members": 1, "placed": 1, "share": 1.0, "required": 1}}
+    assert answer["settings"]["fairness"] == {"language": 0.5}
+    # one slot for two languages, each to be placed: no assignment does it
+    response = client.post("/allocations", headers=cohort.coach, json={
+        "cohort": [cohort.people["amir"], cohort.people["oksana"]], "kinds": ["job"],
+        "vacancy_ids": [near], "fairness": {"language": 1}})
+    assert response.status_code == 422
+    assert response.json()["detail"].startswith("fairness: no assignment")
+
+
+def test_accept_reserves_a_second_overlapping_accept_gets_409_release_gives_back(
+        client: TestClient, cohort: Cohort, engine: Engine) -> None:
+    near, far = cohort.vacancies["near"], cohort.vacancies["far"]
+    asked = {"kinds": ["job"], "vacancy_ids": [near, far]}
+    first = propose(client, cohort, ["amir", "oksana"], **asked)
+    second = propose(client, cohort, ["dawit"], **asked)  # made while both slots are free
+    assert by_person(cohort, second)["dawit"]["place"]["id"] == near
+    assert (free(engine, near), free(engine, far)) == (1, 1)
+
+    accepted = client.post(f"/allocations/{first['id']}/accept", headers=cohort.coach)
+    assert accepted.status_code == 200, accepted.text
+    made = accepted.json()["reservations"]
+    assert sorted(r["vacancy_id"] for r in made) == sorted([near, far])
+    assert (free(engine, near), free(engine, far)) == (0, 0)
+    again = client.post(f"/allocations/{first['id']}/accept", headers=cohort.coach)
+    assert again.status_code == 409 and "accepted already" in again.json()["detail"]
+
+    reservations = scalar(engine, "SELECT count(*) FROM reservation")
+    clash = client.post(f"/allocations/{second['id']}/accept", headers=cohort.coach)
+    assert clash.status_code == 409
+    assert f"vacancy {near} 'Lagerhelfer Paderborn' has 0 free, 1 needed" in \
+        clash.json()["detail"]
+    assert scalar(engine, "SELECT count(*) FROM reservation") == reservations  # nothing
+    assert client.get(f"/allocations/{second['id']}", headers=cohort.coach).json()[
+        "status"] == "proposed"
+    shown = client.get(f"/allocations/{first['id']}", headers=cohort.coach).json()
+    assert shown["status"] == "accepted"
+    assert all(a["reservation"]["active"] for a in shown["assignments"])
+
+    # a full place is no longer offered: a new proposal leaves Dawit without a job
+    assert by_person(cohort, propose(client, cohort, ["dawit"], **asked))["dawit"][
+        "place"] is None
+
+    held = next(r for r in made if r["vacancy_id"] == near)
+    assert client.delete(f"/reservations/{held['id']}", headers=cohort.other_coach) \
+        .status_code == 404  # another centre's coach does not find it
+    released = client.delete(f"/reservations/{held['id']}", headers=cohort.coach)
+    assert released.status_code == 200 and released.json()["released_at"]
+    assert free(engine, near) == 1
+    assert client.delete(f"/reservations/{held['id']}", headers=cohort.coach) \
+        .status_code == 409
+    retry = client.post(f"/allocations/{second['id']}/accept", headers=cohort.coach)
+    assert retry.status_code == 200, retry.text
+    assert free(engine, near) == 0
+    for r in made + retry.json()["reservations"]:
+        client.delete(f"/reservations/{r['id']}", headers=cohort.coach)
+    assert (free(engine, near), free(engine, far)) == (1, 1)
+
+
+def test_two_accepts_racing_for_one_slot_exactly_one_wins(
+        client: TestClient, cohort: Cohort, engine: Engine) -> None:
+    near = cohort.vacancies["near"]
+    ids = [propose(client, cohort, [key], kinds=["job"], vacancy_ids=[near])["id"]
+           for key in ("amir", "oksana")]
+    start = threading.Barrier(2)
+    results: dict[int, str] = {}
+
+    def accept(aid: int) -> None:
+        start.wait()
+        try:
+            with engine.connection() as conn:
+                store.accept(conn, aid, None)
+            results[aid] = "won"
+        except ConflictError as exc:
+            results[aid] = str(exc)
+
+    threads = [threading.Thread(target=accept, args=(aid,)) for aid in ids]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert sorted(results.values())[-1] == "won"
+    assert list(results.values()).count("won") == 1, results
+    loser = next(v for v in results.values() if v != "won")
+    assert "has 0 free, 1 needed" in loser
+    active = scalar(engine, "SELECT count(*) FROM reservation WHERE vacancy_id = %s"
+                    " AND released_at IS NULL", near)
+    assert active == 1 and free(engine, near) == 0
+    with engine.connection() as conn:
+        conn.execute("UPDATE reservation SET released_at = now() WHERE vacancy_id = %s"
+                     " AND released_at IS NULL", (near,))
+
+
+@pytest.mark.parametrize(("body", "field", "words"), [
+    ({"cohort": []}, "body.cohort", "at least 1"),
+    ({"cohort": [f"cand_{i}" for i in range(2001)]}, "body.cohort", "at most 2,000"),
+    ({"cohort": ["cand_nobody"]}, "cohort.0", "unknown candidate 'cand_nobody'"),
+    ({"cohort": ["{amir}", "{amir}"]}, "body.cohort", "listed more than once"),
+    ({"cohort": ["{amir}"], "fairness": {"language": 1.5}}, "body.fairness.language",
+     "less than or equal to 1"),
+    ({"cohort": ["{amir}"], "fairness": {"centre": -0.1}}, "body.fairness.centre",
+     "greater than or equal to 0"),
+    ({"cohort": ["{amir}"], "kinds": ["castle"]}, "body.kinds.0", "'job'"),
+    ({"cohort": ["{amir}"], "preferences": [{"candidate_id": "cand_x"}]}, "body",
+     "not in the cohort"),
+])
+def test_bad_input_is_refused_naming_the_field(client: TestClient, cohort: Cohort,
+                                               engine: Engine, body: dict[str, Any],
+                                               field: str, words: str) -> None:
+    sent = {k: [x.format(**cohort.people) if isinstance(x, str) else x for x in v]
+            if k == "cohort" else v for k, v in body.items()}
+    before = scalar(engine, "SELECT count(*) FROM allocation")
+    response = client.post("/allocations", json=sent, headers=cohort.coach)
+    assert response.status_code == 422, response.text
+    assert scalar(engine, "SELECT count(*) FROM allocation") == before
+    detail = response.json()["detail"]
+    assert detail.startswith(field) or field in detail, detail
+    assert words in detail, detail
+
+
+def test_scope_another_centres_candidate_or_proposal_is_unknown(
+        client: TestClient, cohort: Cohort, world: World) -> None:
+    response = client.post("/allocations", headers=cohort.coach,
+                           json={"cohort": [world.candidates["olena"]]})
+    assert response.status_code == 422 and "unknown candidate" in response.json()["detail"]
+    mine = propose(client, cohort, ["amir"])
+    for who in ("coach_a", "employer_1", "migrant"):
+        got = client.get(f"/allocations/{mine['id']}", headers=world.auth(who))
+        assert got.status_code == (404 if who == "coach_a" else 403), (who, got.text)
+    assert client.get(f"/allocations/{mine['id']}", headers=world.auth("admin")) \
+        .status_code == 200
+    assert client.post("/allocations", headers=world.auth("employer_1"), json={
+        "cohort": [cohort.people["amir"]]}).status_code == 403
