@@ -6,9 +6,12 @@ The hidden truth (`Truth`): how likely a contacted candidate gets an interview, 
 interviewed one the place, from
     u = Σ β_kind,f · feature_f  +  taste[kind, region]  +  motivation[list]  +  noise
     P(interview) = σ(a_kind + u),   P(placed | interview) = σ(b + c·u)
-β differs from the hand-set weights (employers weigh German and experience more than the
-score does); the employers' taste for a region and the candidate's motivation are things
-the score does not see; the noise is per pair.
+β differs from the hand-set weights on purpose (`TRUE_BETA`: employers weigh German and
+experience far more than the score does and the profile cosine not at all; apprenticeships
+and placements weigh distance), so the benchmark can tell whether learning finds it; how
+far a learned ranking can get is bounded by that choice (the benchmark reports the
+ceiling: β itself as weights). The employers' taste for a region and the candidate's
+motivation are things the score does not see; the noise is per pair.
 
 The logged history (`Simulator.history`): each list shown best first by the weights in
 use (the hand-set ones), the coach looks at rank r with probability r^-η (position bias)
