@@ -14,6 +14,7 @@ from sklearn.exceptions import NotFittedError
 
 from matcher.recognition.eqf_table import EqfEntry, EqfTable, project_table, read_eqf_csv
 from matcher.recognition.estimator import EqfLevelEstimator
+from matcher.recognition.grammar import Grammar, grammar_data
 from matcher.recognition.qualification_types import estimate_level, infer_type
 from matcher.recognition.recogniser import eqf_level, experience_confidence
 from matcher.recognition.regulation import RegulationProfile
@@ -240,8 +241,9 @@ def test_text_model_answers_when_no_table_row_and_no_type() -> None:
     titles, levels = zip(*TOY, strict=True)
     estimator = EqfLevelEstimator().fit(list(titles), list(levels))
     table = EqfTable([EqfEntry("toy", "Slovenia", "Master degree", 7)])
+    no_words = Grammar({**grammar_data(), "terms": []}, frameworks=[])  # reads no type
     found = eqf_level(QualificationFields(title="Bachelor of Science in Chemistry"), table,
-                      estimator)
+                      estimator, grammar=no_words)
     assert (found["level"], found["method"], found["estimated"]) == (6, "text_model", True)
     assert 0.5 <= found["evidence"]["probability"] <= 1.0
 

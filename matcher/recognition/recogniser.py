@@ -13,6 +13,7 @@ from matcher.concepts import Concepts
 from matcher.domain import EVIDENCED
 from matcher.recognition.eqf_table import EqfEntry, EqfTable
 from matcher.recognition.estimator import EqfLevelEstimator, training_rows
+from matcher.recognition.grammar import Grammar, Reading, shipped_grammar
 from matcher.recognition.procedure import Destination, destination_of
 from matcher.recognition.qualification_types import core_title, estimate_level, infer_type
 from matcher.recognition.regulation import RegulationProfile
@@ -50,43 +51,68 @@ def experience_confidence(years: float) -> float:
 
 
 def eqf_level(q: QualificationFields, table: EqfTable, estimator: EqfLevelEstimator | None,
-              model_first: float = MODEL_FIRST) -> dict[str, Any]:
+              model_first: float = MODEL_FIRST, grammar: Grammar | None = None,
+              ) -> dict[str, Any]:
     """The EQF level with the evidence for it; `method` says where it came from: the given
-    level, a reference-table row, the text model (when at least `model_first` sure), the
-    type and duration rules, the text model (at least `MODEL_LAST` sure), or duration."""
+    level, a reference-table row, the grammar (a framework level, a worker's grade, a
+    professional body: `grammar`; a degree or certificate name with its duration and the
+    origin country's framework: `type_and_duration`), the text model (when at least
+    `model_first` sure and surer than the grammar), the text model alone (at least
+    `MODEL_LAST` sure), or duration. "unknown" only when no word bears on the level."""
     if q.eqf_level is not None:
         return {"level": q.eqf_level, "method": "given", "estimated": False}
     hit = table.lookup(q.country, q.title)
     if hit is not None:
-        entry, score, levels = hit
-        evidence: dict[str, Any] = {
-            "source": entry.source, "country": entry.country,
-            "qualification": entry.qualification, "native_title": entry.native_title,
-            "match": round(score / 100, 3)}
-        if len(levels) > 1:
-            evidence["levels_in_table"] = levels
-            evidence["note"] = "the table lists this title at several levels; the lowest"
-        return {"level": entry.eqf_level, "method": "table", "estimated": False,
-                "evidence": evidence}
-    qtype = q.type or infer_type(q.title)
-    rule = estimate_level(qtype, q.duration_years) if qtype else None
+        return _table_answer(*hit)
+    if q.type:
+        return _given_type(q.type, q.duration_years)
+    reading = (grammar or shipped_grammar()).read(q.title, q.country, q.duration_years)
     if estimator is not None:
         proba = estimator.predict_proba([q.title])[0]
         best = int(np.argmax(proba))
-        if proba[best] >= model_first or (rule is None and proba[best] >= MODEL_LAST):
+        sure = float(proba[best])
+        if (sure >= model_first and (reading is None or sure > reading.confidence)) or (
+                reading is None and sure >= MODEL_LAST):
             return {"level": int(estimator.classes_[best]), "method": "text_model",
-                    "estimated": True, "evidence": {"probability": round(float(
-                        proba[best]), 3)}}
-    if rule is not None:
-        return {"level": rule[0], "method": "type_and_duration", "estimated": True,
-                "evidence": {"type": qtype, "type_from": "given" if q.type else "title",
-                             "duration_years": q.duration_years, "rule": rule[1]}}
-    rule = estimate_level(None, q.duration_years)
-    if rule is not None:
-        return {"level": rule[0], "method": "duration", "estimated": True,
-                "evidence": {"rule": rule[1]}}
+                    "estimated": True, "confidence": round(sure, 3),
+                    "evidence": {"probability": round(sure, 3)}}
+    if reading is not None:
+        return _grammar_answer(reading)
     return {"level": None, "method": "unknown", "estimated": True,
-            "evidence": {"rule": "no table entry, type or duration to go on"}}
+            "evidence": {"rule": "no table entry, and no word of the title bears on the "
+                         "level (no degree, certificate, framework level, grade or duration)"}}
+
+
+def _table_answer(entry: EqfEntry, score: float, levels: list[int]) -> dict[str, Any]:
+    evidence: dict[str, Any] = {
+        "source": entry.source, "country": entry.country,
+        "qualification": entry.qualification, "native_title": entry.native_title,
+        "match": round(score / 100, 3)}
+    if len(levels) > 1:
+        evidence["levels_in_table"] = levels
+        evidence["note"] = "the table lists this title at several levels; the lowest"
+    return {"level": entry.eqf_level, "method": "table", "estimated": False,
+            "evidence": evidence}
+
+
+def _given_type(qtype: str, years: float | None) -> dict[str, Any]:
+    """The type as given, adjusted by the duration (the type and duration rules)."""
+    level, rule = estimate_level(qtype, years) or (None, "")
+    return {"level": level, "method": "type_and_duration", "estimated": True,
+            "evidence": {"type": qtype, "type_from": "given", "duration_years": years,
+                         "rule": rule}}
+
+
+def _grammar_answer(reading: Reading) -> dict[str, Any]:
+    evidence = reading.evidence()
+    if reading.kind == "type" and reading.qtype:
+        evidence = {"type": reading.qtype, "type_from": "title",
+                    "duration_years": evidence.pop("duration_years", None), **evidence}
+        method = "type_and_duration"
+    else:
+        method = "grammar" if reading.words else "duration"
+    return {"level": reading.level, "method": method, "estimated": True,
+            "confidence": round(reading.confidence, 3), "evidence": evidence}
 
 
 class Recogniser:

@@ -1,0 +1,164 @@
+"""EQF levels of qualification mentions, per method (grammar, table, text model, combined)
+and per language.
+
+1. The Europass table (../shared/data/recognition), held out by country: 5 folds grouped
+   by country (as `benchmarks/recognition.py`), so every test country is unseen by the
+   table and the text model (fitted on the other countries' rows plus the project table).
+2. The project's development set of qualification mentions
+   (training/data/qualification_mentions.csv), 5-fold cross-validated: the text model is
+   fitted on the project table plus the other folds. The grammar is hand-written and was
+   tuned while writing the set, so its figure on the set is not an independent one.
+3. Held-out mentions, when a file is given (`--mentions PATH`, CSV with `mention` and
+   `eqf_level`, optional `lang` and `country`): never used for fitting or tuning.
+
+Accuracy and within-one are over all rows (an unanswered row counts as wrong);
+`answered` is the share of rows with a level.
+
+    python -m benchmarks.eqf_levels [--mentions PATH] [--out benchmarks/results/eqf_levels.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from sklearn.model_selection import GroupKFold, StratifiedKFold
+
+from matcher.recognition.eqf_table import EqfEntry, EqfTable, project_table, read_eqf_csv
+from matcher.recognition.estimator import EqfLevelEstimator, training_rows
+from matcher.recognition.grammar import Grammar
+from matcher.recognition.recogniser import MODEL_FIRST, eqf_level
+from matcher.schemas import QualificationFields
+
+ROOT = Path(__file__).resolve().parents[1]
+EUROPASS = ROOT.parent / "shared" / "data" / "recognition" / "europass_qualifications_eqf.csv"
+DEV_SET = ROOT / "training" / "data" / "qualification_mentions.csv"
+RESULTS = ROOT / "benchmarks" / "results"
+METHODS = ("grammar", "table", "text_model", "combined")
+Row = tuple[str, str | None, int, str]  # mention, country, level, group (language/country)
+
+
+def scores(pred: Sequence[int | None], gold: Sequence[int]) -> dict[str, float]:
+    n = len(gold)
+    answered = [(p, g) for p, g in zip(pred, gold, strict=True) if p is not None]
+    return {"n": n, "answered": round(len(answered) / max(1, n), 4),
+            "accuracy": round(sum(p == g for p, g in answered) / max(1, n), 4),
+            "within_one": round(sum(abs(p - g) <= 1 for p, g in answered) / max(1, n), 4)}
+
+
+def predict(test: list[Row], fit_titles: list[str], fit_levels: list[int],
+            table_rows: list[EqfEntry], grammar: Grammar) -> dict[str, list[int | None]]:
+    """Each method's level for each test row."""
+    model = EqfLevelEstimator().fit(fit_titles, fit_levels)
+    table = EqfTable(table_rows)
+    out: dict[str, list[int | None]] = defaultdict(list)
+    for text, country, _, _ in test:
+        reading = grammar.read(text, country)
+        out["grammar"].append(reading.level if reading else None)
+        hit = table.lookup(country, text)
+        out["table"].append(hit[0].eqf_level if hit else None)
+        out["text_model"].append(int(model.predict([text])[0]))
+        q = QualificationFields(title=text[:300], country=country)
+        out["combined"].append(eqf_level(q, table, model, MODEL_FIRST, grammar)["level"])
+    return out
+
+
+def summarise(rows: list[Row], preds: dict[str, list[int | None]]) -> dict[str, object]:
+    gold = [r[2] for r in rows]
+    groups: dict[str, list[int]] = defaultdict(list)
+    for i, row in enumerate(rows):
+        groups[row[3]].append(i)
+    return {
+        "all": {m: scores(preds[m], gold) for m in METHODS},
+        "per_group": {g: {m: scores([preds[m][i] for i in idx], [gold[i] for i in idx])
+                          for m in ("grammar", "combined")}
+                      for g, idx in sorted(groups.items())}}
+
+
+def cross_validate(rows: list[Row], folds: list[tuple[list[int], list[int]]],
+                   extra_fit: Callable[[list[Row]], tuple[list[str], list[int]]],
+                   table_rows: Callable[[list[Row]], list[EqfEntry]],
+                   ) -> dict[str, list[int | None]]:
+    grammar = Grammar()
+    preds: dict[str, list[int | None]] = {m: [None] * len(rows) for m in METHODS}
+    for fit_idx, test_idx in folds:
+        fit = [rows[i] for i in fit_idx]
+        titles, levels = extra_fit(fit)
+        found = predict([rows[i] for i in test_idx], titles, levels, table_rows(fit), grammar)
+        for m in METHODS:
+            for i, level in zip(test_idx, found[m], strict=True):
+                preds[m][i] = level
+    return preds
+
+
+def project_fit(fit: list[Row]) -> tuple[list[str], list[int]]:
+    titles, levels = training_rows(project_table())
+    return titles + [r[0] for r in fit], levels + [r[2] for r in fit]
+
+
+def europass() -> dict[str, object]:
+    entries, _ = read_eqf_csv(EUROPASS)
+    rows: list[Row] = [(e.qualification, e.country, e.eqf_level, e.country) for e in entries]
+    groups = [e.country for e in entries]
+    folds = [(list(a), list(b)) for a, b in GroupKFold(n_splits=5).split(
+        rows, [r[2] for r in rows], groups)]
+    by_title = {(e.qualification, e.country): e for e in entries}
+
+    def table(fit: list[Row]) -> list[EqfEntry]:
+        return [by_title[(r[0], r[1] or "")] for r in fit] + project_table()
+
+    preds = cross_validate(rows, folds, project_fit, table)
+    out = summarise(rows, preds)
+    return {"rows": len(rows), "split": "GroupKFold(5) by country", **out}
+
+
+def read_mentions(path: Path) -> list[Row]:
+    with path.open(encoding="utf-8") as handle:
+        return [(r["mention"], r.get("country") or None, int(r["eqf_level"]),
+                 r.get("lang") or "?") for r in csv.DictReader(handle)]
+
+
+def dev_set() -> dict[str, object]:
+    rows = read_mentions(DEV_SET)
+    folds = [(list(a), list(b)) for a, b in StratifiedKFold(5, shuffle=True, random_state=0)
+             .split(rows, [r[3] for r in rows])]
+    preds = cross_validate(rows, folds, project_fit, lambda fit: project_table())
+    return {"rows": len(rows), "split": "StratifiedKFold(5) by language, seed 0",
+            **summarise(rows, preds)}
+
+
+def held_out(path: Path) -> dict[str, object]:
+    rows = read_mentions(path)
+    titles, levels = training_rows(project_table())
+    dev = read_mentions(DEV_SET)
+    found = predict(rows, titles + [r[0] for r in dev], levels + [r[2] for r in dev],
+                    project_table(), Grammar())
+    return {"rows": len(rows), "file": str(path), **summarise(rows, found)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--mentions", type=Path, help="held-out mentions (CSV)")
+    parser.add_argument("--out", type=Path, default=RESULTS / "eqf_levels.json")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    results: dict[str, object] = {
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "europass_by_country": europass(), "dev_set_cv": dev_set()}
+    if args.mentions:
+        results["held_out_mentions"] = held_out(args.mentions)
+    results["seconds"] = round(time.perf_counter() - started, 1)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
+    print(json.dumps(results, indent=1, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
