@@ -6,9 +6,11 @@ what a recognition adviser asks first:
 - the reference occupation(s), linked from the title, with confidence;
 - an EQF level with its evidence: the given level; else a country → qualification row of
   a reference table (the Europass export format; the project ships its own table for
-  frequent countries of origin, `matcher/data/recognition/`); else an *estimate* from the
-  qualification type and duration (the type read off the title in ten languages when not
-  given); else a text model fitted on the reference tables (`EqfLevelEstimator`);
+  frequent countries of origin, `matcher/data/recognition/`); else an *estimate* read by
+  a grammar of qualification mentions in ten languages (degree names, framework levels,
+  worker grades, GCSE grades, professional bodies, durations; combined with the origin
+  country's framework), with its words, rule and confidence; else, when surer, a text
+  model fitted on the reference tables (`EqfLevelEstimator`);
 - whether the occupation is regulated in the destination country (a per-country profile,
   Germany first, then ESCO's regulated-profession note), so needs formal recognition;
 - the skills the qualification evidences (source `qualification`) and the gap to the
@@ -18,7 +20,8 @@ Prior learning: work experience (title + years → occupation → its skills, wi
 confidence that grows with the years) and qualifications both become candidate skills
 with their source, so every match says how each matched skill is evidenced.
 
-Its modules: `qualification_types` (the type and level a title names), `eqf_table`
+Its modules: `qualification_types` (the type and level a title names), `grammar` (the
+EQF level read from a mention's words), `eqf_table`
 (reference tables), `estimator` (the text model), `regulation` (regulated professions per
 destination country), `recogniser` (all of it for one qualification).
 """
