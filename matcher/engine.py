@@ -77,11 +77,13 @@ class Engine:
         self.scorer = Scorer(concepts, weights)
         with db.connection() as conn:
             self.recogniser = self._recogniser(conn)
-        self.matcher = Matcher(concepts, self.scorer, self.recogniser.profile,
-                               settings.hnsw_ef_search, settings.relevance_floor,
-                               settings.short_list, ranked_by,
-                               calibration.for_weights(self.scorer.weights)
-                               if calibration else None)
+            self.matcher = Matcher(concepts, self.scorer, self.recogniser.profile,
+                                   settings.hnsw_ef_search, settings.relevance_floor,
+                                   settings.short_list, ranked_by,
+                                   calibration.for_weights(self.scorer.weights)
+                                   if calibration else None)
+            if lists.rank_with(conn, self.matcher):  # stored lists were ranked otherwise
+                log.info("match lists: ranked otherwise than the stored ones, all stale")
 
     # --- recognition --------------------------------------------------------------------------
     def _recogniser(self, conn: psycopg.Connection) -> Recogniser:

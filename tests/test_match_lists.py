@@ -269,3 +269,25 @@ def test_a_change_committed_while_a_list_was_computed_leaves_it_stale(
         assert lists.keep(conn, made)
     with engine.connection() as conn:
         assert store.fresh(conn, candidate, variant.key, 3600, 0, 20) is None
+
+
+def test_an_engine_ranking_otherwise_makes_every_list_stale(
+        client: TestClient, engine: Engine, world: World, depot: dict[str, Any],
+        candidate: str) -> None:
+    read(client, world, candidate)
+    assert read_stored(engine, candidate) is not None
+    # a restart ranking the same way keeps the stored lists
+    Engine(engine.settings, engine.db, engine.concepts, engine.scorer.weights,
+           engine.matcher.ranked_by, engine.matcher.calibration)
+    assert read_stored(engine, candidate) is not None
+    # one with other weights (a learned ranker switched on, say) does not
+    other = {kind: {**w, "distance": w["distance"] + 0.2}
+             for kind, w in engine.scorer.weights.items()}
+    restarted = Engine(engine.settings, engine.db, engine.concepts, other)
+    try:
+        assert lists.ranking(restarted.matcher) != lists.ranking(engine.matcher)
+        assert read_stored(engine, candidate) is None
+        assert read(client, world, candidate)["freshness"]["from_store"] is False
+    finally:
+        with engine.connection() as conn:  # the app's own engine ranks the lists again
+            assert lists.rank_with(conn, engine.matcher)

@@ -16,6 +16,8 @@ read finds them fresh:
   queues (until that job has run, at most MATCHER_MATCH_LIST_MAX_AGE, a list may lack a
   vacancy the import added);
 - courses written: every list is stale (the course plans).
+- the engine started ranking otherwise (other weights, learned or hand-set, another
+  relevance floor or score calibration): every list is stale (`rank_with`).
 What no change tracks (course dates passing, the counts of a short list's reasons, a
 candidate the vacancy's shortlist did not reach) is bounded by the max age.
 """
@@ -23,6 +25,7 @@ candidate the vacancy's shortlist did not reach) is bounded by the max age.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -107,6 +110,21 @@ def compute(conn: psycopg.Connection, matcher: Matcher, candidate_id: str,
     extra_json = to_json(extra).decode()
     digest = hashlib.sha256("\n".join([extra_json, *(e[2] for e in entries)]).encode())
     return Computed(candidate_id, variant, src, entries, extra_json, digest.hexdigest()[:32])
+
+
+def ranking(matcher: Matcher) -> str:
+    """A fingerprint of how `matcher` ranks and explains a list besides the data: the weights
+    per kind and which ranked them, the relevance floor, the score calibration."""
+    calibration = matcher.calibration
+    spec = {"weights": matcher.scorer.weights, "ranked_by": matcher.ranked_by,
+            "floor": matcher.floor, "calibration": calibration.meta if calibration else None}
+    return hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def rank_with(conn: psycopg.Connection, matcher: Matcher) -> bool:
+    """Lists computed from now on are ranked by `matcher`: when that differs from how the
+    stored ones were, they are all stale. True when it differed."""
+    return store.rank_with(conn, ranking(matcher))
 
 
 def window(conn: psycopg.Connection, matcher: Matcher, candidate_id: str, variant: Variant,
@@ -232,5 +250,5 @@ def refresh(connect: Connect, matcher: Matcher, params: dict[str, Any],
 
 
 __all__ = ["MATCH_REFRESH", "Answer", "Computed", "Variant", "candidate_written", "compute",
-           "courses_written", "etag", "fitting", "keep", "refresh", "vacancies_written",
-           "window"]
+           "courses_written", "etag", "fitting", "keep", "rank_with", "ranking", "refresh",
+           "vacancies_written", "window"]

@@ -121,6 +121,14 @@ def touch_all(conn: psycopg.Connection) -> None:
     conn.execute("UPDATE match_list_epoch SET n = n + 1")
 
 
+def rank_with(conn: psycopg.Connection, ranking: str) -> bool:
+    """Record the ranking (a fingerprint) the lists are computed with from now on; when it
+    differs from the last one, every stored list is stale. True when it differed."""
+    changed = conn.execute("UPDATE match_list_epoch SET n = n + 1, ranking = %s"
+                           " WHERE ranking <> %s", (ranking, ranking)).rowcount
+    return bool(changed)
+
+
 def holders(conn: psycopg.Connection, vacancy_ids: list[int]) -> list[str]:
     """Candidates with a stored list holding any of these vacancies."""
     return [r[0] for r in conn.execute(
@@ -158,5 +166,5 @@ def variants_to_refresh(conn: psycopg.Connection, candidate_id: str) -> list[str
             ORDER BY l.variant""", (candidate_id, IN_USE))]
 
 
-__all__ = ["Source", "Stored", "any_lists", "fresh", "holders", "source", "store", "touch",
-           "touch_all", "variants_to_refresh", "with_lists"]
+__all__ = ["Source", "Stored", "any_lists", "fresh", "holders", "rank_with", "source", "store",
+           "touch", "touch_all", "variants_to_refresh", "with_lists"]
