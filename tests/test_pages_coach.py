@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,8 +17,10 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from matcher.engine import Engine
+from matcher.learning.calibration import load_calibration
 from tests.conftest import World
 from tests.test_pages_sign_in import form_csrf, new_code, sign_in
+from training.fit_match_ranker import main as fit_match_ranker
 
 COOK = "http://data.europa.eu/esco/occupation/90f75f67-495d-49fa-ab57-2f320e251d7e"
 TEXT = "кухар у ресторані, готувати овочі до приготування страв, 5 років"
@@ -248,6 +251,28 @@ def test_matches_explained_and_an_outcome_recorded(coach: Browser, engine: Engin
     plan = coach.get(f"/coach/candidates/{person}/courses",
                      params={"vacancy": vacancy.group(1)})
     assert plan.status_code == 200 and "Towards the vacancy" in plan.text
+
+
+def test_matches_say_the_chance_of_an_interview_once_calibrated(
+        coach: Browser, engine: Engine, person: str, tmp_path: Path) -> None:
+    url = f"/coach/candidates/{person}/matches"
+    assert "similar candidates" not in coach.get(url).text, "no calibration, no chance"
+    fit_match_ranker(["--outcomes", "simulated", "--n", "3000",
+                      "--ranker", str(tmp_path / "r.json"),
+                      "--calibration", str(tmp_path / "c.json")])
+    calibration = load_calibration(tmp_path / "c.json")
+    assert calibration is not None
+    engine.matcher.calibration = calibration.for_weights(engine.scorer.weights)
+    try:
+        page = coach.get(url).text
+    finally:
+        engine.matcher.calibration = None
+    said = re.findall(r"(About \d in 10|Fewer than 1 in 20|More than 19 in 20) similar "
+                      r"candidates got an interview", page)
+    unsure = page.count("Chance of an interview: not sure yet")
+    cards = page.count('class="card match"')
+    assert said, "a calibrated score reads as a chance"
+    assert len(said) + unsure == cards, "every match card says its chance, or that it is unsure"
 
 
 def test_sign_in_card_export_and_erasure(coach: Browser, engine: Engine, app: FastAPI,

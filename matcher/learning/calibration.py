@@ -147,6 +147,11 @@ def load_calibration(path: Path | str | None) -> ScoreCalibration | None:
 WORDS = {"interview": "got an interview", "placement": "were placed"}
 
 
+def in_ten(probability: float) -> int:
+    """1 to 9: how many in 10, rounded half up (as the pages' templates round too)."""
+    return max(1, min(9, int(probability * 10 + 0.5)))
+
+
 def chance_phrase(probability: float | None, step: str = "interview") -> str:
     """How a person reads a probability: "about 3 in 10 similar candidates got an
     interview"; "not sure" without one."""
@@ -157,7 +162,7 @@ def chance_phrase(probability: float | None, step: str = "interview") -> str:
         return f"fewer than 1 in 20 similar candidates {did}"
     if probability > 0.95:
         return f"more than 19 in 20 similar candidates {did}"
-    return f"about {max(1, min(9, round(probability * 10)))} in 10 similar candidates {did}"
+    return f"about {in_ten(probability)} in 10 similar candidates {did}"
 
 
 def chance(calibration: ScoreCalibration, kind: str, score: float,
