@@ -243,3 +243,10 @@ def test_development_set_is_well_formed() -> None:
         with ESCO_OCCUPATIONS.open(encoding="utf-8") as handle:
             known = {r["conceptUri"] for r in csv.DictReader(handle)}
         assert uris <= known
+
+
+def test_years_of_experience_are_not_a_programmes_length(grammar: Grammar) -> None:
+    assert grammar.read("3 years experience as welder") is None
+    assert grammar.read("водитель категории С, 2 года стажа") is None
+    hnd = grammar.read("5 years' experience, HND")
+    assert hnd is not None and hnd.level == 5 and "duration_years" not in hnd.extra

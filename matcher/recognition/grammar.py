@@ -22,49 +22,26 @@ from importlib import resources
 from typing import Any
 
 from matcher.recognition.eqf_table import EqfEntry, project_table, read_eqf_csv
+from matcher.recognition.grammar_patterns import (
+    ALTERNATIVES,
+    BAC_PLUS,
+    DURATION,
+    DURATION_WORDS,
+    ENTRY_LEVEL,
+    EXPERIENCE,
+    GCSE_GRADE,
+    GRADE,
+    LEVEL,
+    MONTHS,
+    NUMBER_WORDS,
+    ROMAN,
+    SCHOOL_YEAR,
+    UK,
+    UK_SIGNS,
+)
 from skills_taxonomy.text import fold
 
 FRAMEWORKS_TABLE = "national_frameworks"
-UK = frozenset({"united kingdom", "uk", "england", "wales", "northern ireland", "great britain",
-                "gb"})
-# Words that put a bare "level N" in the UK's RQF (Ofqual's naming of qualifications).
-UK_SIGNS = re.compile(r"(?<!\w)(?:nvq|svq|qcf|rqf|btec|city (?:and )?guilds|gcse|aat|cipd|"
-                      r"ofqual|level \d+ (?:extended |subsidiary )?(?:diploma|certificate|award)"
-                      r"(?: in)?|level \d+ in)(?!\w)")
-ALTERNATIVES = re.compile(r"(?<!\w)(?:or|oder|або|или|او|أو|یا|يا|hoac|hoặc|veya|ya da|ou)"
-                          r"(?!\w)|/|或")
-_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "half": 0.5,
-                 "ein": 1, "zwei": 2, "drei": 3, "vier": 4, "funf": 5, "один": 1, "одна": 1,
-                 "два": 2, "дві": 2, "три": 3, "чотири": 4, "четыре": 4, "пять": 5,
-                 "п'ять": 5, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "bir": 1, "iki": 2,
-                 "uc": 3, "dort": 4, "bes": 5, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
-                 "五": 5}
-_NUM = r"(\d+(?:[.,]\d+)?|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
-DURATION = re.compile(
-    r"(?<![\w.])" + _NUM + r"(?:\s*-\s*|\s+)?(?:年|(?:years?|yrs?|yr|jahre?n?|jahrig\w*|"
-    r"рок\w*|рік|років|год\w*|лет|سنة|سنوات|سال|nam|yil\w*|yıl\w*|ans?|annees?)"
-    r"(?![^\W\d]))")
-MONTHS = re.compile(r"(?<![\w.])(\d+)\s*(?:months?|monate?n?|місяц\w*|месяц\w*|شهر|اشهر|"
-                    r"أشهر|ماه|thang|个月|ay)(?![^\W\d])")
-DURATION_WORDS = {"سنتين": 2.0, "سنتان": 2.0, "عامين": 2.0}
-LEVEL = re.compile(
-    r"(?<![^\W\d_])(?P<name>rqf|nvq|svq|qcf|cqfw|scqf|eqf|eqr|dqr|nqr|nqf|tyc|level|niveau|"
-    r"seviye|рівень|рівня|уровень|уровня|trinh đo)\s*(?:level\s*|квалификации\s*|"
-    r"кваліфікації\s*|нрк\s*)?[-:]?\s*"
-    r"(?P<n>\d{1,2}|[ivx]{1,4})(?![^\W_])"
-    r"|(?<!\w)(?P<n2>\d)(?:st|nd|rd|th)?\s+(?P<name2>level|seviye|рівень|уровень)(?!\w)")
-GRADE = re.compile(r"(?<!\w)(?P<n>\d)(?:\s*-\s*(?P<m>\d))?\s*(?:-?(?:го|й|ого|ий|та|ти)\s*)?"
-                   r"(?:кваліфікаційн\w*\s*|квалификационн\w*\s*)?(?:розряд|разряд)\w*"
-                   r"|(?<!\w)(?:розряд|разряд)\w*\s*(?P<n2>\d)"
-                   r"|(?<!\w)bac\s*(?P<n3>[1-7])\s*7(?!\w)")
-SCHOOL_YEAR = re.compile(r"(?<!\w)(?:grade|class|klasse|клас\w*|класс\w*|صنف|الصف|lop|lớp)\s*"
-                         r"(?P<n>\d{1,2})(?!\w)|(?<!\w)(?P<n2>\d{1,2})\s*(?:th|st|nd|rd)?\s*"
-                         r"(?:grade|клас\w*|класс\w*|پاس)(?!\w)")
-GCSE_GRADE = re.compile(r"(?:grades?|at)\s*(?P<g>a\*|[a-g]|[1-9])(?![a-z0-9])|"
-                        r"(?P<r>a\*?\s*(?:-|–|to)\s*c|9\s*(?:-|–|to)\s*4|4\s*(?:-|–|to)\s*9)")
-BAC_PLUS = re.compile(r"bac\s*\+\s*(\d)")
-ENTRY_LEVEL = re.compile(r"(?<!\w)entry level\s*[1-3]?(?!\w)")
-ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8}
 
 
 @dataclass(frozen=True)
@@ -75,6 +52,7 @@ class Term:
     confidence: float
     source: str
     pattern: re.Pattern[str]
+    probe: str  # a literal the folded text must hold for the pattern to match
 
 
 @dataclass
@@ -119,6 +97,10 @@ def _word_pattern(word: str) -> re.Pattern[str]:
     return re.compile(r"(?<![^\W_])" + front + body + r"(?![^\W_])")
 
 
+def _probe(word: str) -> str:
+    return max((fold(t.rstrip("*")) for t in word.split()), key=len, default="")
+
+
 @lru_cache(maxsize=1)
 def grammar_data() -> dict[str, Any]:
     path = resources.files("matcher") / "data" / "recognition" / "qualification_grammar.json"
@@ -149,7 +131,7 @@ class Grammar:
         data = data or grammar_data()
         self.sources: dict[str, str] = data["sources"]
         self.terms = [Term(word, t["eqf"], t["type"], t["confidence"], t["source"],
-                           _word_pattern(word))
+                           _word_pattern(word), _probe(word))
                       for t in data["terms"] for word in t["words"]]
         self.schemes = {name: scheme for scheme in data["frameworks"]
                         for name in [scheme["id"], *scheme["words"]]}
@@ -216,6 +198,8 @@ class Grammar:
     def _terms(self, folded: str, raw: str) -> list[Reading]:
         hits: list[tuple[int, int, Term]] = []
         for term in self.terms:
+            if term.probe not in folded:
+                continue
             for m in term.pattern.finditer(folded):
                 hits.append((m.start(), m.end(), term))
         hits.sort(key=lambda h: (-(h[1] - h[0]), -h[2].confidence))
@@ -300,6 +284,8 @@ class Grammar:
         out = []
         for m in GRADE.finditer(folded):
             grade = int(m.group("n") or m.group("n2") or m.group("n3"))
+            if not 1 <= grade <= 8:
+                continue
             low, high = {1: (2, 2), 2: (2, 2), 3: (3, 3), 4: (3, 4), 5: (4, 4),
                          6: (4, 4)}.get(grade, (4, 5))
             out.append(Reading(low, 0.85, f"worker grade {grade}: EQF {low}"
@@ -334,12 +320,13 @@ class Grammar:
         for word, years in DURATION_WORDS.items():
             if word in folded:
                 return years
-        m = DURATION.search(folded)
+        m = next((m for m in DURATION.finditer(folded)
+                  if not EXPERIENCE.match(folded[m.end():])), None)
         if m is None:
             months = MONTHS.search(folded)
             return round(int(months.group(1)) / 12, 2) if months else None
         text = m.group(1)
-        value = _NUMBER_WORDS.get(text)
+        value = NUMBER_WORDS.get(text)
         years = float(value) if value is not None else float(text.replace(",", "."))
         return years if 0 < years <= 15 else None
 

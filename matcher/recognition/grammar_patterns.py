@@ -1,0 +1,52 @@
+"""The patterns of the qualification grammar that read numbers and small words in code
+rather than from the word lists: framework levels, worker grades, school years, GCSE
+grades, "bac+N", durations in years and months, alternatives ("or", "/", "或")."""
+
+from __future__ import annotations
+
+import re
+
+UK = frozenset({"united kingdom", "uk", "england", "wales", "northern ireland", "great britain",
+                "gb"})
+# Words that put a bare "level N" in the UK's RQF (Ofqual's naming of qualifications).
+UK_SIGNS = re.compile(r"(?<!\w)(?:nvq|svq|qcf|rqf|btec|city (?:and )?guilds|gcse|aat|cipd|"
+                      r"ofqual|level \d+ (?:extended |subsidiary )?(?:diploma|certificate|award)"
+                      r"(?: in)?|level \d+ in)(?!\w)")
+ALTERNATIVES = re.compile(r"(?<!\w)(?:or|oder|або|или|او|أو|یا|يا|hoac|hoặc|veya|ya da|ou)"
+                          r"(?!\w)|/|或")
+NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "half": 0.5,
+                 "ein": 1, "zwei": 2, "drei": 3, "vier": 4, "funf": 5, "один": 1, "одна": 1,
+                 "два": 2, "дві": 2, "три": 3, "чотири": 4, "четыре": 4, "пять": 5,
+                 "п'ять": 5, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "bir": 1, "iki": 2,
+                 "uc": 3, "dort": 4, "bes": 5, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
+                 "五": 5}
+_NUM = r"(\d+(?:[.,]\d+)?|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
+DURATION = re.compile(
+    r"(?<![\w.])" + _NUM + r"(?:\s*-\s*|\s+)?(?:年|(?:years?|yrs?|yr|jahre?n?|jahrig\w*|"
+    r"рок\w*|рік|років|год\w*|лет|سنة|سنوات|سال|nam|yil\w*|yıl\w*|ans?|annees?)"
+    r"(?![^\W\d]))")
+MONTHS = re.compile(r"(?<![\w.])(\d+)\s*(?:months?|monate?n?|місяц\w*|месяц\w*|شهر|اشهر|"
+                    r"أشهر|ماه|thang|个月|ay)(?![^\W\d])")
+DURATION_WORDS = {"سنتين": 2.0, "سنتان": 2.0, "عامين": 2.0}
+LEVEL = re.compile(
+    r"(?<![^\W\d_])(?P<name>rqf|nvq|svq|qcf|cqfw|scqf|eqf|eqr|dqr|nqr|nqf|tyc|level|niveau|"
+    r"seviye|рівень|рівня|уровень|уровня|trinh đo)\s*(?:level\s*|квалификации\s*|"
+    r"кваліфікації\s*|нрк\s*)?[-:]?\s*"
+    r"(?P<n>\d{1,2}|[ivx]{1,4})(?![^\W_])"
+    r"|(?<!\w)(?P<n2>\d)(?:st|nd|rd|th)?\s+(?P<name2>level|seviye|рівень|уровень)(?!\w)")
+GRADE = re.compile(r"(?<!\w)(?P<n>\d)(?:\s*-\s*(?P<m>\d))?\s*(?:-?(?:го|й|ого|ий|та|ти)\s*)?"
+                   r"(?:кваліфікаційн\w*\s*|квалификационн\w*\s*)?(?:розряд|разряд)\w*"
+                   r"|(?<!\w)(?:розряд|разряд)\w*\s*(?P<n2>\d)"
+                   r"|(?<!\w)bac\s*(?P<n3>[1-7])\s*7(?!\w)")
+SCHOOL_YEAR = re.compile(r"(?<!\w)(?:grade|class|klasse|клас\w*|класс\w*|صنف|الصف|lop|lớp)\s*"
+                         r"(?P<n>\d{1,2})(?!\w)|(?<!\w)(?P<n2>\d{1,2})\s*(?:th|st|nd|rd)?\s*"
+                         r"(?:grade|клас\w*|класс\w*|پاس)(?!\w)")
+GCSE_GRADE = re.compile(r"(?:grades?|at)\s*(?P<g>a\*|[a-g]|[1-9])(?![a-z0-9])|"
+                        r"(?P<r>a\*?\s*(?:-|–|to)\s*c|9\s*(?:-|–|to)\s*4|4\s*(?:-|–|to)\s*9)")
+BAC_PLUS = re.compile(r"bac\s*\+\s*(\d)")
+ENTRY_LEVEL = re.compile(r"(?<!\w)entry level\s*[1-3]?(?!\w)")
+ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8}
+# Years of work ("2 года стажа", "5 years' experience") are not a programme's length.
+EXPERIENCE = re.compile(r"^\W*(?:\w+\s+){0,2}?(?:experience|erfahrung|berufserfahrung|стаж\w*|"
+                        r"досвід\w*|опыт\w*|خبرة|سابقه|تجربه|kinh nghiem|经验|deneyim\w*|"
+                        r"experience\w*)")
