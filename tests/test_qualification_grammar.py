@@ -250,3 +250,10 @@ def test_years_of_experience_are_not_a_programmes_length(grammar: Grammar) -> No
     assert grammar.read("водитель категории С, 2 года стажа") is None
     hnd = grammar.read("5 years' experience, HND")
     assert hnd is not None and hnd.level == 5 and "duration_years" not in hnd.extra
+
+
+@pytest.mark.parametrize("mention", ["BSc/MSc in Chemistry", "本科或硕士学历",
+                                     "бакалавр або магістр", "lisans veya yüksek lisans"])
+def test_alternatives_in_any_language(grammar: Grammar, mention: str) -> None:
+    found = grammar.read(mention)
+    assert found is not None and found.level == 6 and found.extra["also_read"] == [7]

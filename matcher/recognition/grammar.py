@@ -169,7 +169,7 @@ class Grammar:
             reading = Reading(level, 0.35, f"a programme of {years:g} years of unknown type",
                               "type", [], "project")
         else:
-            reading = self._choose(found, folded)
+            reading = self._choose(found, raw)
             self._national(reading, country)
             self._duration(reading, years)
         if years is not None:
@@ -181,13 +181,13 @@ class Grammar:
         reading.source = self.sources.get(reading.source, reading.source)
         return reading
 
-    def _choose(self, found: list[Reading], folded: str) -> Reading:
-        """The surest reading; of readings about as sure, the lowest where the mention
-        lists alternatives ("HNC or degree": the minimum asked), else the highest."""
+    def _choose(self, found: list[Reading], raw: str) -> Reading:
+        """The surest reading; of equally sure ones, the lowest where the mention lists
+        alternatives ("HNC or degree", "BSc/MSc": the minimum asked), else the highest."""
         best = max(r.confidence for r in found)
         close = [r for r in found if r.confidence >= best - 1e-9]
         if len({r.level for r in close}) > 1:
-            alternatives = bool(ALTERNATIVES.search(folded))
+            alternatives = bool(ALTERNATIVES.search(raw))
             chosen = (min if alternatives else max)(close, key=lambda r: (r.level, r.confidence))
             chosen.extra["also_read"] = sorted({r.level for r in close} - {chosen.level})
             chosen.extra["of_several"] = "the lowest of alternatives" if alternatives else \
