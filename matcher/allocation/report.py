@@ -14,10 +14,12 @@ from matcher.allocation.solver import Greedy, Solution
 
 def _groups(problem: Problem, placed: np.ndarray, dimension: str) -> dict[str, Any]:
     required = problem.required(dimension) if dimension in problem.min_share else {}
+    with_edge = set(problem.cand.tolist())
     out: dict[str, Any] = {}
     for i, group in enumerate(problem.groups[dimension]):
-        row = out.setdefault(group, {"members": 0, "placed": 0})
+        row = out.setdefault(group, {"members": 0, "with_options": 0, "placed": 0})
         row["members"] += 1
+        row["with_options"] += int(i in with_edge)
         row["placed"] += int(placed[i])
     for group, row in out.items():
         row["share"] = round(row["placed"] / row["members"], 4)
@@ -27,8 +29,9 @@ def _groups(problem: Problem, placed: np.ndarray, dimension: str) -> dict[str, A
 
 
 def fairness(problem: Problem, placed: np.ndarray) -> dict[str, Any]:
-    """Per fairness dimension and group: members, placed, share placed (and the number
-    required, when the dimension has a minimum share); the lowest share."""
+    """Per fairness dimension and group: members, those with any place they may be
+    given, placed, share placed (and the number required, when the dimension has a
+    minimum share); the lowest share."""
     out: dict[str, Any] = {}
     for dimension in sorted(problem.groups):
         groups = _groups(problem, placed, dimension)
@@ -47,10 +50,13 @@ def summary(problem: Problem, solution: Solution, greedy: Greedy) -> dict[str, A
     greedy_load = np.bincount(problem.place[top[top >= 0]], minlength=len(problem.places))
     counted = np.minimum(greedy_load, cap)
     gain = (solution.expected / greedy.expected - 1) if greedy.expected > 0 else None
+    options = np.bincount(problem.cand, minlength=len(problem.candidates))
     return {
         "probability_source": problem.probability_source,
         "candidates": len(problem.candidates), "places": len(problem.places),
         "edges": int(len(problem.cand)), "free_slots": int(cap.sum()),
+        "candidates_with_options": int((options > 0).sum()),
+        "candidates_with_one_option": int((options == 1).sum()),
         "solver": {"status": solution.status, "seconds": round(solution.seconds, 3)},
         "allocation": {"expected_placements": round(solution.expected, 3),
                        "candidates_placed": int((given >= 0).sum()),
