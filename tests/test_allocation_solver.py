@@ -189,3 +189,20 @@ def test_any_probability_callable_plugs_in() -> None:
     solution = solve(problem)
     assert problem.places[solution.places(problem)[0]].title == "C"
     assert solution.expected == pytest.approx(0.95)
+
+
+def test_a_score_calibration_plugs_in_where_it_is_sure() -> None:
+    from matcher.allocation.service import CALIBRATED, probability_of
+    from matcher.learning.calibration import Curve, ScoreCalibration
+
+    assert probability_of(None).source == "uncalibrated score"
+    # jobs: a placement curve fitted on scores 0.4 .. 0.9; no curve for placements
+    calibration = ScoreCalibration({"job": {"placement": Curve((0.4, 0.9), (0.1, 0.5))}})
+    probability = probability_of(calibration)
+    assert probability.source == CALIBRATED
+    assert probability.of("job", 0.65) == pytest.approx(0.3)  # on the curve
+    assert probability.of("job", 0.2) == pytest.approx(0.2)  # outside it: not sure
+    assert probability.of("placement", 0.7) == pytest.approx(0.7)  # no curve for the kind
+    p1, p2 = Place("job", 1, "J", 1), Place("placement", 2, "P", 1)
+    problem = build_problem(["x"], {"x": [Option(p1, 0.9), Option(p2, 0.6)]}, probability)
+    assert problem.places[solve(problem).places(problem)[0]].title == "P"  # 0.6 > 0.5

@@ -39,11 +39,10 @@ from skills_taxonomy.errors import InvalidInputError
 CALIBRATED = "calibrated placement probability where sure, else uncalibrated score"
 
 
-def probability_of(matcher: Matcher) -> Probability:
-    """The engine's placement probability: its calibration's (`matcher.calibration`,
-    when one is configured and sure for the kind and score), else the uncalibrated
-    score."""
-    calibration = getattr(matcher, "calibration", None)
+def probability_of(calibration: Any | None) -> Probability:
+    """The placement probability: a score calibration's (`matcher.learning.calibration.
+    ScoreCalibration`, the engine's `matcher.calibration` when one is configured) where it
+    is sure for the kind and score, else the uncalibrated score."""
     if calibration is None:
         return UNCALIBRATED
 
@@ -207,7 +206,8 @@ def propose(conn: psycopg.Connection, matcher: Matcher, request: AllocationIn,
     """Allocate the cohort. `organisation_id`: a coach's centre (its candidates only);
     None for an admin (any). Bad input raises InvalidInputError naming the field."""
     found = gather(conn, matcher, request, organisation_id, today)
-    return allocate(request, found, probability or probability_of(matcher), organisation_id)
+    return allocate(request, found, probability or probability_of(
+        getattr(matcher, "calibration", None)), organisation_id)
 
 __all__ = ["CALIBRATED", "Gathered", "Proposal", "allocate", "check_cohort", "gather",
            "probability_of", "propose"]
