@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
 from matcher.recognition.eqf_table import EqfTable, project_table, read_eqf_csv
 from matcher.recognition.estimator import EqfLevelEstimator, shipped_estimator
@@ -18,6 +19,7 @@ from matcher.recognition.qualification_types import TYPE_EQF
 from matcher.recognition.recogniser import eqf_level
 from matcher.schemas import QualificationFields
 from skills_taxonomy.text import fold
+from tests.conftest import World
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "matcher" / "data" / "recognition"
@@ -257,3 +259,20 @@ def test_years_of_experience_are_not_a_programmes_length(grammar: Grammar) -> No
 def test_alternatives_in_any_language(grammar: Grammar, mention: str) -> None:
     found = grammar.read(mention)
     assert found is not None and found.level == 6 and found.extra["also_read"] == [7]
+
+
+# --- through the API, as a coach sees it -------------------------------------------------------
+def test_the_examples_through_the_recognition_route(client: TestClient, world: World) -> None:
+    cook = client.post("/recognition/qualification", headers=world.auth("coach_a"), json={
+        "title": "диплом кухаря 4 розряду", "country": "Ukraine", "lang": "uk"})
+    assert cook.status_code == 200, cook.text
+    eqf = cook.json()["eqf"]
+    assert (eqf["level"], eqf["method"], eqf["estimated"]) == (3, "grammar", True)
+    assert eqf["evidence"]["words"] == ["4 розряду"] and eqf["evidence"]["range"] == [3, 4]
+    assert eqf["confidence"] == eqf["evidence"]["confidence"]
+    pharmacy = client.post("/recognition/qualification", headers=world.auth("coach_a"), json={
+        "title": "bachelor of pharmacy", "country": "Syria", "lang": "en"})
+    assert pharmacy.status_code == 200, pharmacy.text
+    eqf = pharmacy.json()["eqf"]
+    assert (eqf["level"], eqf["method"]) == (6, "type_and_duration")
+    assert eqf["evidence"]["framework_row"]["table"] == "national_frameworks"
