@@ -22,7 +22,7 @@ from matcher.engine import Engine
 from matcher.errors import ConflictError
 from matcher.store import allocations as store
 from matcher.store.auth import create_user, issue_token, upsert_organisation
-from tests.conftest import World, candidate_body, scalar, vacancy_body
+from tests.conftest import World, candidate_body, course_body, scalar, vacancy_body
 
 PADERBORN = {"town": "Paderborn", "lat": 51.7191, "lon": 8.7575}
 DELBRUECK = {"town": "Delbrück", "lat": 51.7665, "lon": 8.5661}  # 15 km west
@@ -33,6 +33,7 @@ WAREHOUSE = ("receive goods", "put away goods", "pick orders", "pack goods",
 @dataclass
 class Cohort:
     centre: int
+    course: int
     coach: dict[str, str]
     other_coach: dict[str, str]
     vacancies: dict[str, int]
@@ -92,8 +93,16 @@ def cohort(client: TestClient, world: World, engine: Engine) -> Iterator[Cohort]
         "oksana": _person(client, world, coach, "oksana", "uk", "B2", WAREHOUSE[:4]),
         "dawit": _person(client, world, coach, "dawit", "ti", "B2", WAREHOUSE[1:]),
     }
-    yield Cohort(centre, coach, world.auth("coach_a"), vacancies, people)
+    # a course teaching two warehouse skills, one seat, in Paderborn (deleted at the end:
+    # courses cannot be closed, and other tests count the courses a candidate cannot take)
+    course = client.post("/courses", headers=coach, json=course_body(
+        "t-alloc-course", "Lagerlogistik kompakt", world.vocab.skills(
+            "operate pallet trucks", "load goods for dispatch"), location=PADERBORN, seats=1,
+        provider="VHS Paderborn"))
+    assert course.status_code == 201, course.text
+    yield Cohort(centre, course.json()["id"], coach, world.auth("coach_a"), vacancies, people)
     with engine.connection() as conn:
+        conn.execute("DELETE FROM course WHERE id = %s", (course.json()["id"],))
         conn.execute("UPDATE reservation SET released_at = now() WHERE released_at IS NULL"
                      " AND candidate_id = ANY(%s)", (list(people.values()),))
         for vid in vacancies.values():
@@ -161,6 +170,28 @@ def test_hard_gates_and_preferences_are_respected(client: TestClient, cohort: Co
     answer = propose(client, cohort, ["oksana"], preferences=[
         {"candidate_id": cohort.people["oksana"], "kinds": ["apprenticeship"]}])
     assert by_person(cohort, answer)["oksana"]["place"]["kind"] == "apprenticeship"
+
+
+def test_course_seats_are_allocated_and_reserved(client: TestClient, cohort: Cohort,
+                                                 engine: Engine) -> None:
+    answer = propose(client, cohort, ["oksana", "dawit"], kinds=["course"],
+                     course_ids=[cohort.course])
+    got = by_person(cohort, answer)
+    placed = [k for k, item in got.items() if item["place"] is not None]
+    assert len(placed) == 1  # one seat
+    seat = got[placed[0]]["place"]
+    assert seat == {"type": "course", "kind": "course", "id": cohort.course,
+                    "title": "Lagerlogistik kompakt", "free": 1}
+    accepted = client.post(f"/allocations/{answer['id']}/accept", headers=cohort.coach)
+    assert accepted.status_code == 200, accepted.text
+    [made] = accepted.json()["reservations"]
+    assert made["course_id"] == cohort.course and made["vacancy_id"] is None
+    with engine.connection() as conn:
+        assert store.free_courses(conn, [cohort.course]) == {cohort.course: 0}
+    assert client.delete(f"/reservations/{made['id']}", headers=cohort.coach) \
+        .status_code == 200
+    with engine.connection() as conn:
+        assert store.free_courses(conn, [cohort.course]) == {cohort.course: 1}
 
 
 def test_fairness_is_reported_and_an_impossible_share_refused(client: TestClient,

@@ -100,8 +100,12 @@ def _found(conn: psycopg.Connection, matcher: Matcher, cid: str, kinds: list[str
                     for m in listed], [])
     if courses:
         cand = listed[0].candidate if listed else matcher.candidate(conn, cid)
+        # the targets `Matcher.courses_for` reads: the occupations the candidate wants,
+        # else those of their best matches (of the kinds asked; of any, for courses only)
+        best = listed if kinds else [] if cand.wanted else \
+            matcher.matches_for(conn, cid, why=False).matches
         targets = list(cand.wanted) or list(dict.fromkeys(
-            m.vacancy.occupation for m in listed[:5] if m.vacancy.occupation))
+            m.vacancy.occupation for m in best[:5] if m.vacancy.occupation))
         items, _ = matcher.advisor.courses_for(conn, cand, targets, "en", today)
         found.courses = [(COURSE, int(c["id"]), str(c["title"]), float(c["relevance"]))
                          for c in items]
