@@ -126,10 +126,12 @@ def eqf_benchmark() -> dict[str, object]:
 
 
 def occupation_benchmark(normalizer: Normalizer) -> dict[str, object]:
-    """The recogniser's ranking (title and its core) against linking the bare title, on
-    the same rows; plus how often the recogniser names an occupation, and how often the
-    one it names is right. The language of each title is detected, as in use."""
-    recogniser = Recogniser(Concepts(normalizer), EqfTable([]), RegulationProfile("DE"))
+    """The recogniser's ranking (title and its core, weighed by the title's EQF level)
+    against linking the bare title, on the same rows; plus how often the recogniser names
+    an occupation, and how often the one it names is right. The language of each title is
+    detected, as in use."""
+    recogniser = Recogniser(Concepts(normalizer), EqfTable(project_table()),
+                            RegulationProfile("DE"))
     with TITLES.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     out: dict[str, object] = {}
@@ -139,8 +141,10 @@ def occupation_benchmark(normalizer: Normalizer) -> dict[str, object]:
             if method == "bare_title":
                 ranked = [(m.concept, m.score) for m in normalizer.link_occupations(
                     row["title"], top_k=10, abstain=False)]
-            else:
-                ranked = recogniser.occupations(row["title"], None, top_k=10)
+            else:  # as `Recogniser.recognise` does: weighed by the title's EQF level
+                level = recogniser.eqf(QualificationFields(title=row["title"],
+                                                           country=row["country"]))["level"]
+                ranked = recogniser.occupations(row["title"], None, top_k=10, level=level)
             ids = [uri for uri, _ in ranked]
             gold = row["occupation_id"]
             rank = ids.index(gold) + 1 if gold in ids else 0

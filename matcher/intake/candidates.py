@@ -124,7 +124,7 @@ def _qualified(recogniser: Recogniser, data: CandidateIn, content_skills: dict[
     rows = []
     for i, q in enumerate(data.qualifications):
         eqf = recogniser.eqf(q)
-        ranked = recogniser.occupations(q.title, data.lang)
+        ranked = recogniser.occupations(q.title, data.lang, level=eqf["level"])
         certain = recogniser.certainty(ranked, q.title) is not None
         report.title(f"qualifications[{i}].title", q.title, ranked[0][0] if certain else None,
                      "reference occupation")

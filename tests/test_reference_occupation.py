@@ -1,0 +1,32 @@
+"""A qualification's reference occupation suits its level and its subject: a bachelor of
+pharmacy makes a pharmacist, not a pharmacy technician (usually a level below) nor a
+pharmacy lecturer (who teaches). Full ESCO's occupations and ISCO codes."""
+
+from __future__ import annotations
+
+import pytest
+
+from matcher.concepts import Concepts
+from matcher.recognition.eqf_table import EqfTable, project_table
+from matcher.recognition.recogniser import Recogniser
+from matcher.recognition.regulation import RegulationProfile
+from skills_taxonomy.normalize import Normalizer
+
+
+@pytest.fixture(scope="module")
+def recogniser(esco: Normalizer) -> Recogniser:
+    return Recogniser(Concepts(esco), EqfTable(project_table()), RegulationProfile("DE"))
+
+
+def test_an_occupation_suits_the_qualifications_level_and_subject(
+        recogniser: Recogniser) -> None:
+    taxonomy = recogniser.concepts.taxonomy
+    by_label = {c.preferred_label("en"): uri for uri, c in taxonomy.concepts.items()}
+    pharmacist, technician, lecturer = (by_label[name] for name in (
+        "pharmacist", "pharmacy technician", "pharmacy lecturer"))
+    assert recogniser.suits(pharmacist, 6, teaching=False) == 1.0
+    assert recogniser.suits(technician, 6, teaching=False) < 1.0  # usually EQF 5
+    assert recogniser.suits(technician, 5, teaching=False) == 1.0
+    assert recogniser.suits(lecturer, 6, teaching=False) < 1.0  # teaches; not said
+    assert recogniser.suits(lecturer, 6, teaching=True) == 1.0
+    assert recogniser.suits(pharmacist, None, teaching=False) == 1.0  # level unknown
