@@ -21,7 +21,8 @@ A fairness variant asks each first language for at least the cohort's overall sh
 placed, lowered by 0.01 until an assignment meets it.
 
 Options (edges) come from the engine's own match lists (`Matcher.matches_for`), as for
-`POST /allocations`; `match_lists_s` is how long computing them took for the cohort,
+`POST /allocations` (two worker threads, `matcher.allocation.service.WORKERS`);
+`match_lists_s` is how long computing them took for the cohort,
 `seconds` the exact solve (building the sparse problem, HiGHS, reading the answer).
 Placement probability: the uncalibrated score (see `matcher.allocation.problem`).
 
@@ -185,7 +186,7 @@ def demo(args: argparse.Namespace) -> dict[str, Any]:
                              ("with_courses", [*VACANCY_KINDS, "course"])):
             request = AllocationIn(cohort=cohort, kinds=kinds)
             with engine.connection() as conn:
-                found = gather(conn, engine.matcher, request)
+                found = gather(conn, engine.matcher, request, connect=engine.connection)
             out[label] = figures(request, found)
             print(label, json.dumps({k: v for k, v in out[label].items()
                                      if k != "fairness"}), flush=True)
@@ -238,7 +239,7 @@ def scale(args: argparse.Namespace) -> dict[str, Any]:
         setup_s = time.perf_counter() - started
         request = AllocationIn(cohort=cohort, kinds=VACANCY_KINDS)
         with engine.connection() as conn:
-            found = gather(conn, engine.matcher, request)
+            found = gather(conn, engine.matcher, request, connect=engine.connection)
         out: dict[str, Any] = {
             "data": f"scale: {len(cohort):,} candidates, {len(vacancies):,} vacancies "
                     f"({sum(v.slots for v in vacancies):,} slots), full ESCO, 80 towns",

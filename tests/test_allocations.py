@@ -18,6 +18,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from matcher.allocation.schemas import AllocationIn
+from matcher.allocation.service import gather
 from matcher.engine import Engine
 from matcher.errors import ConflictError
 from matcher.store import allocations as store
@@ -258,6 +260,17 @@ def test_accept_reserves_a_second_overlapping_accept_gets_409_release_gives_back
     for r in made + retry.json()["reservations"]:
         client.delete(f"/reservations/{r['id']}", headers=cohort.coach)
     assert (free(engine, near), free(engine, far)) == (1, 1)
+
+
+def test_match_lists_computed_in_threads_give_the_same_options(cohort: Cohort,
+                                                               engine: Engine) -> None:
+    request = AllocationIn(cohort=list(cohort.people.values()), kinds=["job", "course"])
+    with engine.connection() as conn:
+        alone = gather(conn, engine.matcher, request)
+        threaded = gather(conn, engine.matcher, request, connect=engine.connection,
+                          workers=2)
+    assert threaded.options == alone.options
+    assert sum(len(o) for o in alone.options.values()) >= 6  # two jobs each, a course
 
 
 def test_two_accepts_racing_for_one_slot_exactly_one_wins(

@@ -41,7 +41,8 @@ def allocate(body: AllocationIn, who: CurrentUser, engine: EngineDep, conn: Conn
     fairness shares; each assignment says why, and what greedy matching would give."""
     require(who, "admin", "coach")
     proposal = propose(conn, engine.matcher, body,
-                       who.organisation_id if who.role == "coach" else None)
+                       who.organisation_id if who.role == "coach" else None,
+                       connect=engine.connection)
     aid, _ = store.save_proposal(conn, proposal.organisation_id, who.user_id,
                                  proposal.settings, proposal.summary, proposal.assignments)
     return store.read_proposal(conn, aid)
