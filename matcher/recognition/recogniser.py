@@ -160,8 +160,9 @@ class Recogniser:
     def occupations(self, title: str, lang: str | None, top_k: int = 3,
                     level: int | None = None) -> list[tuple[str, float]]:
         """Occupations for the whole title and for its core (generic qualification words
-        removed); each occupation keeps its better score, weighed by how well it suits a
-        qualification of EQF `level` (`suits`)."""
+        removed), each with its better linking score, ordered by that score weighed by how
+        well the occupation suits a qualification of EQF `level` (`suits`). The scores stay
+        the linking scores: how sure the link is does not change with the order."""
         best: dict[str, float] = {}
         core = core_title(title)
         for text in dict.fromkeys([title] + ([core] if core and core != fold(title) else [])):
@@ -169,8 +170,8 @@ class Recogniser:
                     text, lang, top_k=max(top_k, SUITS_DEPTH), abstain=False):
                 best[m.concept] = max(best.get(m.concept, 0.0), m.score)
         teaching = any(word in fold(title) for word in TEACHING_WORDS)
-        suited = {uri: score * self.suits(uri, level, teaching) for uri, score in best.items()}
-        return sorted(suited.items(), key=lambda kv: -kv[1])[:top_k]
+        return sorted(best.items(), key=lambda kv: -kv[1] * self.suits(kv[0], level, teaching)
+                      )[:top_k]
 
     def suits(self, occupation: str, level: int | None, teaching: bool) -> float:
         """How well an occupation suits a qualification: less the further its usual EQF
