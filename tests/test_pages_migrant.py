@@ -12,7 +12,9 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from api.pages.migrant_views import recognition_view
 from matcher.engine import Engine
+from matcher.schemas import QualificationFields
 from tests.conftest import KOELN, World, candidate_body, scalar
 from tests.test_pages_sign_in import form_csrf, new_code, sign_in
 
@@ -166,3 +168,19 @@ def test_the_apis_me_stays_json(client: TestClient, world: World) -> None:
     """/me alone is the API's "who am I" (the migrant's start page is /me/home)."""
     assert client.get("/me").json()["detail"]
     assert client.get("/me", headers=world.auth("migrant")).json()["role"] == "migrant"
+
+
+def test_recognition_says_the_destination_and_the_steps(amal: TestClient,
+                                                        engine: Engine) -> None:
+    page = amal.get("/me/recognition?lang=en").text
+    assert re.search(r"<dt>Country</dt>\s*<dd>Germany</dd>", page)
+    assert "in Germany" not in page, "said of the destination, not of one country"
+    assert "ألمانيا" in amal.get("/me/recognition?lang=ar").text
+    # a qualification with a reference occupation: the procedure's steps, marked English
+    result = engine.recogniser.recognise(QualificationFields(title="диплом кухаря 4 розряду"),
+                                         "uk")
+    view = recognition_view(result, engine.concepts, "uk")
+    assert view["occupation"] and len(view["steps"]) >= 2
+    assert {step.lang for step in view["steps"]} == {"en"}
+    assert [step.text for step in view["steps"]] == [s["step"] for s in
+                                                     result["procedure"]["steps"]]

@@ -20,7 +20,7 @@ PERMITS = {"none": N_("No work permit yet"), "pending": N_("Work permit applied 
            "restricted": N_("Work permit with restrictions"),
            "full": N_("Full work permit")}
 RECOGNITION = {"applied": N_("recognition applied for"),
-               "partial": N_("partly recognised"), "full": N_("recognised in Germany")}
+               "partial": N_("partly recognised"), "full": N_("fully recognised")}
 LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2", "native")
 PER_PAGE = 10  # candidates shown per page of a vacancy
 

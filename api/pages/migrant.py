@@ -20,6 +20,7 @@ from api.pages.migrant_views import (
     KINDS,
     Term,
     course_view,
+    destination_name,
     job_view,
     label_of,
     my_skills,
@@ -129,7 +130,8 @@ def recognition_page(page: PageDep) -> HTMLResponse:
         audit(conn, page.who, "candidate.qualifications", cid)
         found = engine.recognise_qualifications(conn, cid, lang)
     items = [recognition_view(result, engine.concepts, lang) for result in found]
-    return render(page, "recognition.html", items=items)
+    return render(page, "recognition.html", items=items,
+                  destination=destination_name(engine.recogniser.profile.country, lang))
 
 
 router.include_router(migrant_data.router)

@@ -190,11 +190,17 @@ def course_view(item: dict[str, Any], targets: dict[str, str], concepts: Concept
 
 
 # --- recognition --------------------------------------------------------------------------
+def destination_name(code: str, reader: str) -> str:
+    """The destination country (a code) in the reader's language."""
+    return str(_locale(reader).territories.get(code, code))
+
+
 def recognition_view(result: dict[str, Any], concepts: Concepts, lang: str,
                      ) -> dict[str, Any]:
     """One qualification's recognition: reference occupation, EQF level and how it was
     found, regulated or not (and whether work without recognition is possible), the
-    status, the authority, the compensation measure, and what remains to learn."""
+    status, the authority, the compensation measure, what remains to learn, and the
+    procedure's steps (written in English: marked so)."""
     reference = result.get("reference_occupation")
     regulation = result.get("regulation") or {}
     eqf = result.get("eqf") or {}
@@ -215,4 +221,6 @@ def recognition_view(result: dict[str, Any], concepts: Concepts, lang: str,
         "compensation": recognition.get("compensation"),
         "gap": [label_of(concepts, g["skill"], lang)
                 for g in result.get("gap_for_candidate", [])][:10],
+        "steps": [Term(s["step"], "en") for s in (result.get("procedure") or {}).get(
+            "steps", [])],
     }
