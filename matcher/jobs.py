@@ -1,4 +1,5 @@
-"""Background work: imports too slow for a request, done by a worker beside the API.
+"""Background work: imports and allocations too slow for a request, done by a worker
+beside the API.
 
 `queue_vacancy_import` checks a file at once (a bad row is refused before anything is
 queued) and queues it; a `JobWorker` thread — one in each API process, or a separate
@@ -6,7 +7,9 @@ queued) and queues it; a `JobWorker` thread — one in each API process, or a se
 them chunk by chunk with progress, and writes them whole: the vacancies and the job's
 "done" commit in one transaction, so an import still lands whole or not at all, however
 many workers run and whichever of them dies. `match_refresh` jobs, queued by writes,
-compute again the stored match lists those writes made stale (`matcher.match.lists`).
+compute again the stored match lists those writes made stale (`matcher.match.lists`);
+`allocation` jobs allocate a large cohort (`matcher.allocation`) and store the proposal
+with the job's end.
 """
 
 from __future__ import annotations
@@ -18,16 +21,20 @@ from typing import Any
 
 import psycopg
 
+from matcher.allocation.schemas import AllocationIn
+from matcher.allocation.service import propose
 from matcher.engine import Engine
 from matcher.errors import ImportRowsError, MatcherError
 from matcher.match import lists
 from matcher.schemas import VacancyIn
+from matcher.store import allocations
 from matcher.store import jobs as store
 from skills_taxonomy.errors import InvalidInputError
 
 log = logging.getLogger(__name__)
 
 VACANCY_IMPORT = "vacancy_import"
+ALLOCATION = "allocation"
 POLL_SECONDS = 1.0  # how often an idle worker looks for queued jobs
 
 
@@ -79,8 +86,31 @@ def run_match_refresh(engine: Engine, job: store.Job, _payload: bytes) -> None:
         store.finish(conn, job.id, answer)
 
 
+def queue_allocation(engine: Engine, user_id: int, organisation_id: int | None,
+                     request: AllocationIn) -> store.Job:
+    """A cohort (already checked: its candidates exist and are the coach's) queued for a
+    worker; `organisation_id`: the coach's centre, None for an admin."""
+    with engine.connection() as conn:
+        return store.enqueue(conn, ALLOCATION, user_id, request.model_dump_json().encode(),
+                             {"organisation_id": organisation_id}, len(request.cohort))
+
+
+def run_allocation(engine: Engine, job: store.Job, payload: bytes) -> None:
+    """Allocate and store the proposal; the proposal and the job's end commit together."""
+    request = AllocationIn.model_validate_json(payload)
+    with engine.connection() as conn:
+        proposal = propose(conn, engine.matcher, request, job.params["organisation_id"],
+                           connect=engine.connection)
+        aid, _ = allocations.save_proposal(conn, proposal.organisation_id, job.user_id,
+                                           proposal.settings, proposal.summary,
+                                           proposal.assignments)
+        store.finish(conn, job.id, {"allocation_id": aid, "url": f"/allocations/{aid}",
+                                    "summary": proposal.summary})
+
+
 HANDLERS: dict[str, Callable[[Engine, store.Job, bytes], None]] = {
-    VACANCY_IMPORT: run_vacancy_import, lists.MATCH_REFRESH: run_match_refresh}
+    VACANCY_IMPORT: run_vacancy_import, lists.MATCH_REFRESH: run_match_refresh,
+    ALLOCATION: run_allocation}
 
 
 class JobWorker:
@@ -165,5 +195,5 @@ class JobWorker:
             store.fail(conn, job.id, error)
 
 
-__all__ = ["JobWorker", "links_text", "queue_vacancy_import", "run_match_refresh",
-           "run_vacancy_import"]
+__all__ = ["ALLOCATION", "JobWorker", "links_text", "queue_allocation", "queue_vacancy_import",
+           "run_allocation", "run_match_refresh", "run_vacancy_import"]

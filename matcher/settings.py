@@ -89,6 +89,9 @@ class Settings(BaseSettings):
         120.0, ge=2, description="a running background job whose worker has not beaten for "
                                  "this long is taken to have lost it (a killed process) and is "
                                  "queued again")
+    sync_allocation_candidates: int = Field(
+        200, ge=0, description="a cohort larger than this is allocated by a background job "
+                               "(POST /allocations answers 202 at once)")
     sync_link_rows: int = Field(
         50, ge=0, description="an import with more rows to link (free text, titles) than "
                               "this runs as a background job and is answered 202 at once")

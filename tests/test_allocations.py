@@ -25,6 +25,7 @@ from matcher.errors import ConflictError
 from matcher.store import allocations as store
 from matcher.store.auth import create_user, issue_token, upsert_organisation
 from tests.conftest import World, candidate_body, course_body, scalar, vacancy_body
+from tests.test_jobs import wait_for
 
 PADERBORN = {"town": "Paderborn", "lat": 51.7191, "lon": 8.7575}
 DELBRUECK = {"town": "Delbrück", "lat": 51.7665, "lon": 8.5661}  # 15 km west
@@ -347,3 +348,36 @@ def test_scope_another_centres_candidate_or_proposal_is_unknown(
         .status_code == 200
     assert client.post("/allocations", headers=world.auth("employer_1"), json={
         "cohort": [cohort.people["amir"]]}).status_code == 403
+
+
+def test_a_large_cohort_is_allocated_by_a_background_job(
+        client: TestClient, cohort: Cohort, engine: Engine, world: World) -> None:
+    """`Prefer: respond-async` (or more candidates than MATCHER_SYNC_ALLOCATION_CANDIDATES):
+    a bad cohort is refused at once, nothing queued; a good one is answered 202 with a job
+    whose result names the stored proposal, the same one a synchronous call gives."""
+    jobs = "SELECT count(*) FROM job WHERE kind = 'allocation'"
+    before = scalar(engine, jobs)
+    refused = client.post("/allocations", headers={**cohort.coach, "Prefer": "respond-async"},
+                          json={"cohort": [world.candidates["olena"]]})
+    assert refused.status_code == 422 and "unknown candidate" in refused.json()["detail"]
+    assert scalar(engine, jobs) == before
+    body = {"cohort": [cohort.people["amir"], cohort.people["oksana"]], "kinds": ["job"],
+            "vacancy_ids": [cohort.vacancies["near"], cohort.vacancies["far"]]}
+    queued = client.post("/allocations", headers={**cohort.coach, "Prefer": "respond-async"},
+                         json=body)
+    assert queued.status_code == 202, queued.text
+    assert queued.headers["Preference-Applied"] == "respond-async"
+    job = wait_for(client, queued.headers["Location"], cohort.coach)
+    assert job["state"] == "done", job
+    stored = client.get(job["result"]["url"], headers=cohort.coach)
+    assert stored.status_code == 200
+    answer = stored.json()
+    assert answer["id"] == job["result"]["allocation_id"]
+    assert answer["organisation_id"] == cohort.centre and answer["status"] == "proposed"
+    direct = propose(client, cohort, ["amir", "oksana"], kinds=["job"],
+                     vacancy_ids=body["vacancy_ids"])
+    assert {(a["candidate_id"], a["place"]["id"]) for a in answer["assignments"]} == \
+        {(a["candidate_id"], a["place"]["id"]) for a in direct["assignments"]}
+    # another centre's coach cannot follow the job
+    assert client.get(queued.headers["Location"],
+                      headers=world.auth("coach_a")).status_code == 404

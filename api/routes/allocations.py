@@ -7,15 +7,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, status
+from fastapi import APIRouter, Path, Request, status
+from fastapi.responses import JSONResponse
 
-from api.deps import Conn, CurrentUser, EngineDep, RateLimited
+from api.deps import Conn, CurrentUser, EngineDep, RateLimited, wake_workers
 from api.responses import allocations as a
 from api.responses.common import answers
+from api.responses.jobs import JobQueued
 from matcher.access import require
 from matcher.allocation.schemas import AllocationIn
-from matcher.allocation.service import propose
+from matcher.allocation.service import check_cohort, propose
 from matcher.errors import NotFoundError
+from matcher.jobs import queue_allocation
 from matcher.store import allocations as store
 from matcher.store.auth import Principal
 from matcher.store.candidates import candidate_org
@@ -31,18 +34,35 @@ def _scope(conn: Any, who: Principal, allocation_id: int) -> None:
         raise NotFoundError(f"allocation {allocation_id} not found")
 
 
+ALLOCATE_ANSWERS = answers(a.Allocation, 403, body=True)
+ALLOCATE_ANSWERS["responses"][202] = {
+    "model": JobQueued, "description": "Queued as a background job (a cohort of more than "
+    "`MATCHER_SYNC_ALLOCATION_CANDIDATES`, or `Prefer: respond-async`): follow it at "
+    "`Location`; when done, its result names the proposal (`allocation_id`)"}
+
+
 @router.post("/allocations", status_code=status.HTTP_201_CREATED, dependencies=[RateLimited],
-             **answers(a.Allocation, 403, body=True))
-def allocate(body: AllocationIn, who: CurrentUser, engine: EngineDep, conn: Conn,
-             ) -> dict[str, Any]:
+             **ALLOCATE_ANSWERS)
+def allocate(body: AllocationIn, request: Request, who: CurrentUser, engine: EngineDep,
+             conn: Conn) -> Any:
     """Propose an allocation of the cohort's candidates to open places (vacancies'
     slots, with `kinds` including `course` also course seats) that maximises the
     expected number of placements under free capacity, hard gates, preferences and any
-    fairness shares; each assignment says why, and what greedy matching would give."""
+    fairness shares; each assignment says why, and what greedy matching would give.
+    A large cohort (its match lists take about 30 ms a candidate) is checked at once,
+    queued and answered 202 with a job to follow (`GET /jobs/{id}`)."""
     require(who, "admin", "coach")
-    proposal = propose(conn, engine.matcher, body,
-                       who.organisation_id if who.role == "coach" else None,
-                       connect=engine.connection)
+    centre = who.organisation_id if who.role == "coach" else None
+    asked = "respond-async" in request.headers.get("prefer", "").lower()
+    if asked or len(body.cohort) > engine.settings.sync_allocation_candidates:
+        check_cohort(conn, body.cohort, centre)  # a bad cohort is refused before queueing
+        job = queue_allocation(engine, who.user_id, centre, body)
+        wake_workers(request.app)
+        url = f"/jobs/{job.id}"
+        headers = {"Location": url, **({"Preference-Applied": "respond-async"} if asked else {})}
+        return JSONResponse({**job.as_dict(), "status_url": url}, status_code=202,
+                            headers=headers)
+    proposal = propose(conn, engine.matcher, body, centre, connect=engine.connection)
     aid, _ = store.save_proposal(conn, proposal.organisation_id, who.user_id,
                                  proposal.settings, proposal.summary, proposal.assignments)
     return store.read_proposal(conn, aid)
