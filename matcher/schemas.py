@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -99,6 +100,20 @@ class Model(BaseModel):
 class LanguageLevel(Model):
     lang: LangCode
     level: Cefr
+
+
+def _one_level_each(levels: list[LanguageLevel]) -> list[LanguageLevel]:
+    """A language named twice would be two answers to one question: refused, naming it."""
+    seen: set[str] = set()
+    for item in levels:
+        if item.lang in seen:
+            raise ValueError(f"{item.lang} is listed twice; give each language once, with "
+                             "its level")
+        seen.add(item.lang)
+    return levels
+
+
+Languages = Annotated[list[LanguageLevel], AfterValidator(_one_level_each)]
 
 
 class Location(Model):
@@ -191,7 +206,7 @@ class CandidateIn(Model):
     external_id: ExternalId
     organisation_id: int | None = Field(None, description="admins only; coaches: their own")
     personal: Personal
-    languages: list[LanguageLevel] = Field(default_factory=list, max_length=20)
+    languages: Languages = Field(default_factory=list, max_length=20)
     location: Location
     travel_radius_km: float = Field(30, ge=0, le=1_000)
     work_permit: Permit
@@ -214,7 +229,7 @@ class VacancyIn(Model):
     optional_skills: list[ConceptId] = Field(default_factory=list, max_length=100)
     essential_skills_text: ShortText | None = None
     optional_skills_text: ShortText | None = None
-    languages: list[LanguageLevel] = Field(default_factory=list, max_length=10)
+    languages: Languages = Field(default_factory=list, max_length=10)
     location: Location
     slots: int = Field(1, ge=1, le=10_000)
     start_date: dt.date | None = None

@@ -126,6 +126,13 @@ BAD_BODIES: dict[str, tuple[Case, str]] = {
         "candidate_id": w.candidates["amal"], "vacancy_id": w.vacancies["cook_job"],
         "status": "hired"}), "status"),
     "body is a list": (lambda w: ("coach_a", "POST", "/candidates", [_candidate()]), "body"),
+    # one row per person and language: a language given twice was once a 500
+    "language twice (candidate)": (lambda w: ("coach_a", "POST", "/candidates", _candidate(
+        languages=[{"lang": "de", "level": "B1"}, {"lang": "de", "level": "native"}])),
+        "de is listed twice"),
+    "language twice (vacancy)": (lambda w: ("employer_1", "POST", "/vacancies", _vacancy(
+        w, languages=[{"lang": "de", "level": "B1"}, {"lang": "de", "level": "B2"}])),
+        "de is listed twice"),
     "migrant user without candidate": (lambda w: ("admin", "POST", "/users", {
         "name": "Niemand", "role": "migrant"}), "candidate_id"),
     # PostgreSQL cannot store NUL characters: refused up front, not a failed query (500).
