@@ -30,6 +30,7 @@ from skills_taxonomy.text import (
     fold,
     has_unspaced_script,
     is_unspaced_char,
+    persian_keys,
     segments,
     skeleton,
     words,
@@ -224,7 +225,8 @@ class Linker:
         return [
             self._rank_one(text, spans_per_text[i], qvec[bounds[i]:bounds[i + 1]],
                            centroid_sim[bounds[i]:bounds[i + 1]], desc_sim[i],
-                           lex_entry[bounds[i]:bounds[i + 1]], ml[i], routes[i], top_k)
+                           lex_entry[bounds[i]:bounds[i + 1]], ml[i], routes[i], top_k,
+                           langs[i])
             for i, text in enumerate(texts)
         ]
 
@@ -279,19 +281,20 @@ class Linker:
                 return row
         return int(rows[0]) if len(rows) else 0
 
-    def _exact(self, text: str) -> dict[int, tuple[float, Span, int]]:
+    def _exact(self, text: str, lang: str | None = None) -> dict[int, tuple[float, Span, int]]:
         """Concepts with a label that occurs verbatim (after folding) in the text: as
-        written, without Arabic clitics, or as the consonant skeleton of a transliteration
-        of an Arabic-script label; with the strength, the span and the label entry."""
+        written, without Arabic clitics, in Persian also without plural and infinitive
+        endings, or as the consonant skeleton of a transliteration of an Arabic-script
+        label; with the strength, the span and the label entry."""
         found: dict[int, tuple[float, Span, int]] = {}
         index = self.index
         for span, key in candidate_keys(text):
             keys: tuple[str, ...] = (key,)
             hits = {c: -1 for c in index.exact.get(key, ())}
             if not has_unspaced_script(key):
-                light = arabic_light(key)
-                if light != key:
-                    keys = (key, light)
+                lights = [arabic_light(key)] + (persian_keys(key) if lang == "fa" else [])
+                for light in dict.fromkeys(k for k in lights if k and k != key):
+                    keys = (*keys, light)
                     hits.update({c: -1 for c in index.exact.get(light, ()) if c not in hits})
                 if key.isascii() and len(key.split()) <= 2:
                     for e in index.skeletons.get(skeleton(key), ()):
@@ -311,12 +314,12 @@ class Linker:
     def _rank_one(self, text: str, spans: list[Span], qvec: np.ndarray,
                   centroid_sim: np.ndarray, desc_text: np.ndarray, lex_rows,
                   ml: tuple[np.ndarray, np.ndarray] | None, route: str, top_k: int,
-                  ) -> list[Candidate]:
+                  lang: str | None = None) -> list[Candidate]:
         idx = self.index
         cent_text = centroid_sim[0]
         cent_phrase = centroid_sim.max(axis=0)
         lex, lex_best = self._lexical(lex_rows, route)
-        exact = self._exact(text)
+        exact = self._exact(text, lang)
         shortlist = {*exact}
         sources = [(cent_text, SHORTLIST), (cent_phrase, SHORTLIST),
                    (desc_text, SHORTLIST // 2), (lex, SHORTLIST)]

@@ -201,6 +201,43 @@ def arabic_light(key: str) -> str:
     return " ".join(out)
 
 
+# Persian: the plural suffix (ها, های; after the zero-width non-joiner, which folding drops,
+# or as a word of its own) and the infinitive's ن after its past stem (پختن "to cook" →
+# پخت "cooking", as labels name the activity). Stripped only where three letters remain.
+_PERSIAN_PLURALS = ("هاي", "ها")
+
+
+def persian_light(key: str, infinitives: bool = True) -> str:
+    """A folded Persian text with plurals (and, unless told not to, infinitive endings)
+    cut: a further exact-match key, so "پختن غذا" finds the label "پخت غذا" and "ظرف‌ها"
+    finds "ظرف"."""
+    out = []
+    for word in key.split():
+        if word in _PERSIAN_PLURALS:
+            continue
+        for suffix in _PERSIAN_PLURALS:
+            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+                word = word[:-len(suffix)]
+                break
+        else:
+            if infinitives and len(word) >= 4 and word.endswith(("تن", "دن")):
+                word = word[:-1]
+        out.append(word)
+    return " ".join(out)
+
+
+def persian_keys(key: str) -> list[str]:
+    """Further exact-match keys of a folded Persian text: without plural (and infinitive)
+    endings, and for two words also in the other order, as Persian says the same activity
+    both ways ("شستن ظرف" washing dishes, "ظرف شستن" dish-washing)."""
+    keys = [persian_light(key), persian_light(key, infinitives=False)]
+    for two in (key, *keys):
+        words = two.split()
+        if len(words) == 2:
+            keys.append(f"{words[1]} {words[0]}")
+    return keys
+
+
 def transliterate(text: str) -> str:
     """A folded Latin rendering of text in another script ("кухар" → "kukhar")."""
     from anyascii import anyascii

@@ -25,7 +25,15 @@ from skills_taxonomy.project_labels import (
     merge_project_labels,
     read_label_file,
 )
-from skills_taxonomy.text import arabic_light, fold, repair, skeleton, transliterate
+from skills_taxonomy.text import (
+    arabic_light,
+    fold,
+    persian_keys,
+    persian_light,
+    repair,
+    skeleton,
+    transliterate,
+)
 from tests.conftest import SHARED, needs_shared
 
 COOK = "http://data.europa.eu/esco/occupation/90f75f67-495d-49fa-ab57-2f320e251d7e"
@@ -80,6 +88,14 @@ def test_arabic_clitics_are_stripped_for_matching() -> None:
     assert arabic_light(fold("والطبخ")) == fold("طبخ")
     assert arabic_light(fold("بالمطعم")) == fold("مطعم")
     assert arabic_light(fold("ولد")) == fold("ولد")  # too short to carry a clitic
+
+
+def test_persian_plurals_infinitives_and_word_order_are_matched() -> None:
+    assert persian_light(fold("پختن غذا")) == fold("پخت غذا")  # the infinitive's ن
+    assert persian_light(fold("ظرف‌ها")) == fold("ظرف")  # the plural, after a ZWNJ
+    assert persian_light(fold("ظرف ها")) == fold("ظرف")  # ... or as a word of its own
+    assert persian_light(fold("تن")) == fold("تن")  # too short to carry an ending
+    assert fold("ظرف شستن") in persian_keys(fold("شستن ظرف‌ها"))
 
 
 # --- the project's label files ------------------------------------------------------------------
@@ -176,6 +192,7 @@ EVERYDAY = [
     ("nấu ăn, rửa bát", "use cooking techniques"),
     ("yemek pişirmek ve sebze doğramak", "prepare vegetables"),
     ("با لیفتراک کار کردم", "operate a forklift"),
+    ("پختن غذا", "use cooking techniques"),  # the label says "پخت غذا"
     ("会开叉车", "operate a forklift"),
     ("умею водить погрузчик", "operate a forklift"),
 ]
