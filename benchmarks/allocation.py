@@ -44,12 +44,18 @@ import time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from api.demo import load_demo
-from matcher.allocation.problem import UNCALIBRATED, Option, Place, build_problem
+from matcher.allocation.problem import UNCALIBRATED, Option, Place, Probability, build_problem
 from matcher.allocation.schemas import AllocationIn
-from matcher.allocation.service import Gathered, allocate, gather
+from matcher.allocation.service import Gathered, allocate, gather, probability_of
 from matcher.allocation.solver import greedy, solve
+from matcher.domain import KINDS
 from matcher.engine import Engine
+from matcher.learning.calibration import ScoreCalibration, fit_calibration, from_artefact
+from matcher.learning.features import lists_from_matcher, scores
+from matcher.learning.simulator import Simulator
 from matcher.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -61,9 +67,10 @@ ORIGINS = {"ar": 30, "uk": 22, "fa": 10, "tr": 9, "ru": 8, "ti": 6, "ku": 6, "so
            "ps": 4}
 
 
-def figures(request: AllocationIn, found: Gathered) -> dict[str, Any]:
+def figures(request: AllocationIn, found: Gathered,
+            probability: Probability = UNCALIBRATED) -> dict[str, Any]:
     """The allocation of a gathered cohort beside greedy, as the benchmark reports it."""
-    proposal = allocate(request, found, UNCALIBRATED)
+    proposal = allocate(request, found, probability)
     s = proposal.summary
     a, g = s["allocation"], s["greedy"]
     return {
@@ -174,6 +181,26 @@ def synthetic_dense(candidates: int, places: int, per_candidate: int, seed: int,
             "allocation_expected_placements": round(solution.expected, 3)}
 
 
+def simulated_calibration(engine: Engine, cohort: list[str]) -> ScoreCalibration:
+    """A placement calibration fitted on simulated outcomes of the cohort's own match lists
+    (`matcher.learning.simulator`: every pair contacted once, three draws): what the
+    engine would use with MATCHER_SCORE_CALIBRATION once real outcomes exist. A stand-in
+    for those, not a measurement of them."""
+    with engine.connection() as conn:
+        lists = lists_from_matcher(conn, engine.matcher, cohort)
+    weights = engine.scorer.weights
+    score = np.tile(scores(lists, weights), 3)
+    gain = np.concatenate([Simulator(lists, seed=s).full_outcomes() for s in range(3)])
+    kind = np.tile(lists.kind, 3)
+    by_kind = {name: kind == k for k, name in enumerate(KINDS)}
+    artefact = fit_calibration(
+        {name: score[m] for name, m in by_kind.items()},
+        {name: {"interview": gain[m] >= 1, "placement": gain[m] >= 2}
+         for name, m in by_kind.items()},
+        weights, {name: "hand-set weights" for name in KINDS}, "simulated")
+    return from_artefact(artefact)
+
+
 def demo(args: argparse.Namespace) -> dict[str, Any]:
     tmp = Path(tempfile.mkdtemp(prefix="alloc-demo-"))
     engine = Engine.start(Settings(data_dir=ROOT / "var" / "demo", pgdata=tmp / "pgdata"))
@@ -192,6 +219,11 @@ def demo(args: argparse.Namespace) -> dict[str, Any]:
                                      if k != "fairness"}), flush=True)
             if label == "vacancies":
                 out["fair_language"] = fair_variant(found, out[label], kinds)
+                calibrated = probability_of(simulated_calibration(engine, cohort))
+                out["vacancies_simulated_calibration"] = {
+                    **figures(request, found, calibrated),
+                    "probability_source": "placement calibration fitted on simulated "
+                                          "outcomes of these lists"}
         return out
     finally:
         engine.close()
