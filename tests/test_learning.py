@@ -16,6 +16,8 @@ from fastapi.testclient import TestClient
 
 from matcher.engine import Engine
 from matcher.learning.calibration import (
+    MIN_REGION_OUTCOMES,
+    chance,
     chance_phrase,
     fit_curve,
     from_artefact,
@@ -129,6 +131,26 @@ def test_too_few_outcomes_is_not_sure() -> None:
     assert chance_phrase(None).startswith("not sure")
     assert chance_phrase(0.3) == "about 3 in 10 similar candidates got an interview"
     assert chance_phrase(0.02, "placement") == "fewer than 1 in 20 similar candidates were placed"
+
+
+def test_a_region_with_few_outcomes_is_not_sure(fitted: dict[str, Any]) -> None:
+    """The artefact counts each region's outcomes per kind: a vacancy in a region the
+    calibration hardly saw gets "not sure", one in a well-covered region a chance."""
+    outcomes = fitted["outcomes"]
+    assert outcomes.region is not None
+    artefact = calibration_on(outcomes, WEIGHTS, {k: HAND_SET for k in WEIGHTS})
+    counted = artefact["kinds"]["job"]["regions"]
+    assert sum(counted.values()) == artefact["kinds"]["job"]["outcomes"]
+    calibration = from_artefact(artefact)
+    covered = max(counted, key=lambda r: counted[r])
+    assert counted[covered] >= MIN_REGION_OUTCOMES
+    assert calibration.probability("job", "interview", 0.5, region=covered) is not None
+    assert calibration.probability("job", "interview", 0.5) is not None  # region unknown
+    assert calibration.probability("job", "interview", 0.5, region="Nowhere") is None
+    thin = from_artefact({**artefact, "kinds": {**artefact["kinds"], "job": {
+        **artefact["kinds"]["job"], "regions": {covered: MIN_REGION_OUTCOMES - 1}}}})
+    assert thin.probability("job", "interview", 0.5, region=covered) is None
+    assert chance(calibration, "job", 0.5, region="Nowhere")["probability"] is None
 
 
 def _artefact(use: bool) -> dict[str, Any]:

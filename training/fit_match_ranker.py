@@ -55,10 +55,12 @@ def calibration_on(outcomes: Outcomes, weights: dict[str, dict[str, float]],
     """The calibration artefact fitted on these outcomes, scored by `weights`."""
     score = outcomes.scores(weights)
     mine = {kind: outcomes.kind == k for k, kind in enumerate(KINDS)}
+    region = outcomes.region
     return fit_calibration({kind: score[m] for kind, m in mine.items()},
                            {kind: {s: v[m] for s, v in steps_of(outcomes).items()}
                             for kind, m in mine.items()}, weights, ranked_by,
-                           outcomes.source)
+                           outcomes.source,
+                           None if region is None else {k: region[m] for k, m in mine.items()})
 
 
 def calibration_report(calibration: ScoreCalibration, outcomes: Outcomes,

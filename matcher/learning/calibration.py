@@ -5,8 +5,9 @@ weights that rank the kind (the artefact records them; a kind scored by other we
 not sure), saved as JSON (`FORMAT`), and phrased for people by `chance_phrase`.
 
 "Not sure" (None) where the evidence is thin: a kind with fewer than `MIN_OUTCOMES`
-outcomes or fewer than `MIN_POSITIVE` of the step, or a score outside the range the
-outcomes covered.
+outcomes or fewer than `MIN_POSITIVE` of the step, a score outside the range the
+outcomes covered, or a region (the vacancy's town) with fewer than `MIN_REGION_OUTCOMES`
+outcomes of the kind when the artefact counted regions.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ FORMAT = "matcher-score-calibration/1"
 STEPS = ("interview", "placement")
 MIN_OUTCOMES = 200
 MIN_POSITIVE = 10
+MIN_REGION_OUTCOMES = 30  # a region with fewer outcomes of the kind is not sure
 MARGIN = 0.05  # a score this far outside the fitted range still reads the nearest end
 
 
@@ -48,20 +50,29 @@ class ScoreCalibration:
 
     def __init__(self, curves: dict[str, dict[str, Curve]],
                  weights: dict[str, dict[str, float]] | None = None,
-                 meta: dict[str, Any] | None = None) -> None:
+                 meta: dict[str, Any] | None = None,
+                 regions: dict[str, dict[str, int]] | None = None) -> None:
         self.curves = curves
         self.weights = weights or {}
         self.meta = meta or {}
+        self.regions = regions or {}  # kind -> region -> outcomes fitted on
 
-    def probability(self, kind: str, step: str, score: float) -> float | None:
+    def probability(self, kind: str, step: str, score: float,
+                    region: str | None = None) -> float | None:
+        """The chance of `step`, or None where the evidence is thin (module docstring);
+        `region` (the vacancy's town) is checked when the artefact counted regions."""
         curve = self.curves.get(kind, {}).get(step)
-        return None if curve is None else curve(score)
+        counted = self.regions.get(kind)
+        if curve is None or (region is not None and counted is not None
+                             and counted.get(region, 0) < MIN_REGION_OUTCOMES):
+            return None
+        return curve(score)
 
     def for_weights(self, weights: dict[str, dict[str, float]]) -> ScoreCalibration:
         """Only the kinds whose scores come from the weights the curves were fitted on."""
         return ScoreCalibration({k: c for k, c in self.curves.items()
                                  if self.weights.get(k) == weights.get(k)}, self.weights,
-                                self.meta)
+                                self.meta, self.regions)
 
 
 def fit_curve(score: np.ndarray, happened: np.ndarray) -> Curve | None:
@@ -75,13 +86,18 @@ def fit_curve(score: np.ndarray, happened: np.ndarray) -> Curve | None:
 
 def fit_calibration(scores: dict[str, np.ndarray], steps: dict[str, dict[str, np.ndarray]],
                     weights: dict[str, dict[str, float]], scored_by: dict[str, str],
-                    source: str) -> dict[str, Any]:
+                    source: str, regions: dict[str, np.ndarray] | None = None,
+                    ) -> dict[str, Any]:
     """The artefact: per kind (scores of its contacted pairs under `weights`, and per step
-    whether it happened) a curve per step, or a note on why it is not sure."""
+    whether it happened) a curve per step, or a note on why it is not sure; with
+    `regions` (each outcome's region), how many outcomes each region had."""
     kinds: dict[str, Any] = {}
     for kind, score in scores.items():
         entry: dict[str, Any] = {"outcomes": len(score), "weights": weights[kind],
                                  "scored_by": scored_by[kind], "steps": {}}
+        if regions is not None:
+            names, counts = np.unique(regions[kind].astype(str), return_counts=True)
+            entry["regions"] = {str(n): int(c) for n, c in zip(names, counts, strict=True)}
         for step in STEPS:
             happened = steps[kind][step]
             curve = fit_curve(score, happened)
@@ -111,11 +127,15 @@ def evaluate(calibration: ScoreCalibration, kind: str, step: str, score: np.ndar
 def from_artefact(data: dict[str, Any]) -> ScoreCalibration:
     curves: dict[str, dict[str, Curve]] = {}
     weights: dict[str, dict[str, float]] = {}
+    regions: dict[str, dict[str, int]] = {}
     for kind, entry in data["kinds"].items():
         weights[kind] = entry["weights"]
         curves[kind] = {step: Curve(tuple(c["x"]), tuple(c["y"]))
                         for step, c in entry["steps"].items() if "x" in c}
-    return ScoreCalibration(curves, weights, {k: v for k, v in data.items() if k != "kinds"})
+        if "regions" in entry:
+            regions[kind] = {str(r): int(n) for r, n in entry["regions"].items()}
+    return ScoreCalibration(curves, weights, {k: v for k, v in data.items() if k != "kinds"},
+                            regions)
 
 
 def save_calibration(artefact: dict[str, Any], path: Path) -> None:
@@ -166,9 +186,9 @@ def chance_phrase(probability: float | None, step: str = "interview") -> str:
 
 
 def chance(calibration: ScoreCalibration, kind: str, score: float,
-           step: str = "interview") -> dict[str, Any]:
+           step: str = "interview", region: str | None = None) -> dict[str, Any]:
     """What a match answer carries: the probability (null: not sure) and its phrase."""
-    p = calibration.probability(kind, step, score)
+    p = calibration.probability(kind, step, score, region)
     return {"step": step, "probability": None if p is None else round(p, 3),
             "phrase": chance_phrase(p, step)}
 

@@ -30,6 +30,7 @@ class Outcomes:
     optional_applies: np.ndarray
     source: str  # simulated | recorded
     dates: tuple[str, str] | None = None
+    region: np.ndarray | None = None  # each outcome's region (the vacancy's town)
 
     def __len__(self) -> int:
         return len(self.kind)
@@ -45,7 +46,8 @@ class Outcomes:
     def subset(self, mask: np.ndarray) -> Outcomes:
         return Outcomes(self.features[mask], self.kind[mask], self.group[mask],
                         self.gain[mask], self.propensity[mask], self.optional_applies[mask],
-                        self.source, self.dates)
+                        self.source, self.dates,
+                        None if self.region is None else self.region[mask])
 
     def as_lists(self) -> MatchLists:
         """The outcomes as lists (each group's rows, groups renumbered in order), sorted
@@ -75,7 +77,8 @@ def from_history(lists: MatchLists, history: History) -> Outcomes:
     items = history.item
     gain = history.interview.astype(int) + history.placed.astype(int)
     return Outcomes(lists.features[items], lists.kind[items], history.list_id, gain,
-                    history.propensity, lists.optional_applies[items], "simulated")
+                    history.propensity, lists.optional_applies[items], "simulated",
+                    region=np.array(lists.regions)[lists.region[items]])
 
 
 def first(history: History, n: int) -> History:
@@ -114,7 +117,8 @@ def from_recorded(rows: list[dict[str, Any]]) -> Outcomes:
                              dtype=int),
                     np.array([gains[k] for k in keys], dtype=int), np.ones(len(keys)),
                     np.array([bool(pairs[k].get("has_optional", True)) for k in keys]),
-                    "recorded", (when[0], when[-1]) if when else None)
+                    "recorded", (when[0], when[-1]) if when else None,
+                    np.array([str(pairs[k].get("town") or "") for k in keys]))
 
 
 def _day(value: Any) -> dt.date:

@@ -256,7 +256,7 @@ class Matcher:
             item = self.scorer.explain(m.scored, m.candidate, lang, with_evidence)
             if self.calibration is not None:
                 item["interview_chance"] = chance(self.calibration, m.vacancy.kind,
-                                                  m.scored.score)
+                                                  m.scored.score, region=m.vacancy.town)
             missing = item["missing_essential"]
             assert isinstance(missing, list)
             missing.extend({"skill": s, "label": explainer.skill_label(s, lang),

@@ -45,10 +45,11 @@ def list_outcomes(conn: psycopg.Connection, candidate_id: str | None,
 def training_outcomes(conn: psycopg.Connection) -> list[dict[str, Any]]:
     """Every recorded outcome with what a learner needs (`matcher.learning.outcomes`):
     the vacancy's kind, the pair's score features when it was recorded, whether the
-    vacancy asks for optional skills (the optional feature's weight is 0 if not), when."""
+    vacancy asks for optional skills (the optional feature's weight is 0 if not), when,
+    and the vacancy's town (the region a calibration counts outcomes by)."""
     return conn.cursor(row_factory=dict_row).execute(
         "SELECT o.candidate_id, o.vacancy_id, v.kind::text AS kind, o.status::text AS status,"
-        " o.reason, o.match -> 'features' AS features, o.recorded_at,"
+        " o.reason, o.match -> 'features' AS features, o.recorded_at, v.town,"
         " EXISTS (SELECT 1 FROM vacancy_skill s WHERE s.vacancy_id = o.vacancy_id"
         "         AND NOT s.essential) AS has_optional"
         " FROM outcome o JOIN vacancy v ON v.id = o.vacancy_id ORDER BY o.id").fetchall()
