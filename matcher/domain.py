@@ -105,6 +105,7 @@ class VacancyFacts:
     town: str
     vector: np.ndarray | None
     slots: int = 1
+    reserved: int = 0  # slots held by active reservations (cohort allocation)
     start_date: str | None = None
     regulated: bool = False
     accepts_in_process: bool = False

@@ -381,3 +381,30 @@ def test_a_large_cohort_is_allocated_by_a_background_job(
     # another centre's coach cannot follow the job
     assert client.get(queued.headers["Location"],
                       headers=world.auth("coach_a")).status_code == 404
+
+
+def test_match_lists_show_the_free_slots_as_places_are_reserved(
+        client: TestClient, cohort: Cohort) -> None:
+    """A coach reading a candidate's matches sees a slot another coach's allocation took:
+    the stored list is stale at the accept and at the release."""
+    near = cohort.vacancies["near"]
+
+    def shown(key: str) -> tuple[int, int, bool]:
+        answer = client.get(f"/candidates/{cohort.people[key]}/matches",
+                            params={"kind": "job", "limit": 100}, headers=cohort.coach)
+        assert answer.status_code == 200, answer.text
+        body = answer.json()
+        [item] = [i for i in body["items"] if i["vacancy"]["id"] == near]
+        return item["vacancy"]["slots"], item["vacancy"]["free_slots"], \
+            body["freshness"]["from_store"]
+
+    assert shown("dawit")[:2] == (1, 1)
+    assert shown("dawit")[2], "the second read answers from the stored list"
+    proposal = propose(client, cohort, ["amir"], kinds=["job"], vacancy_ids=[near])
+    accepted = client.post(f"/allocations/{proposal['id']}/accept", headers=cohort.coach)
+    assert accepted.status_code == 200, accepted.text
+    assert shown("dawit") == (1, 0, False)  # stale at once, computed again
+    [held] = accepted.json()["reservations"]
+    assert client.delete(f"/reservations/{held['id']}", headers=cohort.coach) \
+        .status_code == 200
+    assert shown("dawit")[:2] == (1, 1)

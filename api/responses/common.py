@@ -190,6 +190,8 @@ class VacancySummary(Out):
     occupation_label: str | None = Field(
         None, description="the occupation's label in the reader's language")
     slots: int | None = None
+    free_slots: int | None = Field(
+        None, description="slots not reserved by an accepted cohort allocation")
     start_date: str | None = None
     regulated: bool | None = None
 

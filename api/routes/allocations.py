@@ -19,6 +19,7 @@ from matcher.allocation.schemas import AllocationIn
 from matcher.allocation.service import check_cohort, propose
 from matcher.errors import NotFoundError
 from matcher.jobs import queue_allocation
+from matcher.match import lists
 from matcher.store import allocations as store
 from matcher.store.auth import Principal
 from matcher.store.candidates import candidate_org
@@ -81,6 +82,7 @@ def accept(allocation_id: Id, who: CurrentUser, conn: Conn) -> dict[str, Any]:
     closed meanwhile) none."""
     _scope(conn, who, allocation_id)
     made = store.accept(conn, allocation_id, who.user_id)
+    lists.places_reserved(conn, [r["vacancy_id"] for r in made if r["vacancy_id"]])
     return {"id": allocation_id, "status": "accepted", "reservations": made}
 
 
@@ -91,4 +93,7 @@ def release(reservation_id: Id, who: CurrentUser, conn: Conn) -> dict[str, Any]:
     cid = store.reservation_candidate(conn, reservation_id)
     if cid is None or (who.role == "coach" and candidate_org(conn, cid) != who.organisation_id):
         raise NotFoundError(f"reservation {reservation_id} not found")
-    return store.release(conn, reservation_id, who.user_id)
+    released = store.release(conn, reservation_id, who.user_id)
+    if released["vacancy_id"]:
+        lists.places_reserved(conn, [released["vacancy_id"]])
+    return released

@@ -200,6 +200,16 @@ def vacancies_written(conn: psycopg.Connection, matcher: Matcher, vacancy_ids: l
         _queue(conn, in_use, [])
 
 
+def places_reserved(conn: psycopg.Connection, vacancy_ids: list[int]) -> None:
+    """In the write's transaction: a reservation made or released changes the free slots
+    the lists holding these vacancies show; they are stale, and refreshed."""
+    if vacancy_ids and store.any_lists(conn):
+        held = store.holders(conn, vacancy_ids)
+        store.touch(conn, held)
+        if held:
+            _queue(conn, held, [])
+
+
 def courses_written(conn: psycopg.Connection) -> None:
     """Course plans may change in any list: every list is stale (read again on demand)."""
     store.touch_all(conn)
@@ -250,5 +260,5 @@ def refresh(connect: Connect, matcher: Matcher, params: dict[str, Any],
 
 
 __all__ = ["MATCH_REFRESH", "Answer", "Computed", "Variant", "candidate_written", "compute",
-           "courses_written", "etag", "fitting", "keep", "rank_with", "ranking", "refresh",
-           "vacancies_written", "window"]
+           "courses_written", "etag", "fitting", "keep", "places_reserved", "rank_with",
+           "ranking", "refresh", "vacancies_written", "window"]

@@ -40,9 +40,12 @@ MATCH_COVERAGE = 0.75  # essential coverage from which a vacancy counts as a mat
 
 
 def vacancy_summary(v: VacancyFacts) -> dict[str, Any]:
+    """`free_slots`: the slots no accepted allocation has reserved, so a coach sees a
+    place already taken before sending someone to it."""
     return {"id": v.id, "title": v.title, "kind": v.kind, "town": v.town,
             "employer_id": v.employer_id, "occupation": v.occupation, "slots": v.slots,
-            "start_date": v.start_date, "regulated": v.regulated}
+            "free_slots": max(0, v.slots - v.reserved), "start_date": v.start_date,
+            "regulated": v.regulated}
 
 
 @dataclass

@@ -217,13 +217,15 @@ def load_vacancy_facts(conn: psycopg.Connection, ids: list[int]) -> dict[int, Va
     facts: dict[int, VacancyFacts] = {}
     for r in conn.cursor(row_factory=dict_row).execute(
             "SELECT id, kind::text AS kind, title, employer_id, occupation_uri, lat, lon, town,"
-            " embedding, slots, start_date, regulated, accepts_in_process, min_eqf"
-            " FROM vacancy WHERE id = ANY(%s)", (ids,), binary=True):  # vectors: 15x faster
+            " embedding, slots, start_date, regulated, accepts_in_process, min_eqf,"
+            " (SELECT count(*) FROM reservation r WHERE r.vacancy_id = v.id"
+            "  AND r.released_at IS NULL) AS reserved"
+            " FROM vacancy v WHERE id = ANY(%s)", (ids,), binary=True):  # vectors: 15x faster
         facts[r["id"]] = VacancyFacts(
             id=r["id"], kind=r["kind"], title=r["title"], employer_id=r["employer_id"],
             occupation=r["occupation_uri"], essential=[], optional=[], languages={},
             lat=r["lat"], lon=r["lon"], town=r["town"], vector=to_array(r["embedding"]),
-            slots=r["slots"],
+            slots=r["slots"], reserved=r["reserved"],
             start_date=r["start_date"].isoformat() if r["start_date"] else None,
             regulated=r["regulated"], accepts_in_process=r["accepts_in_process"],
             min_eqf=r["min_eqf"])
