@@ -121,12 +121,13 @@ class Engine:
     def vacancy_candidates(self, conn: psycopg.Connection, who: Principal, vacancy_id: int,
                            employer: int, offset: int, limit: int, lang: str,
                            audited: list[str] | None = None,
-                           ) -> tuple[list[dict[str, Any]], int]:
-        """A window of the candidates for a vacancy, best first, explained, and how many
-        there are. Coaches see their centre's; an employer sees pseudonymised profiles
-        (no name, contact or the person's own words) unless the candidate consented to
-        them. Every read of a name is audited: on `conn`, or, given `audited` (`conn` is
-        read only, e.g. a replica's), listed there for the caller to audit on the primary."""
+                           ) -> tuple[list[dict[str, Any]], int, str | None]:
+        """A window of the candidates for a vacancy, best first, explained, how many there
+        are, and which ranked them (None for none). Coaches see their centre's; an
+        employer sees pseudonymised profiles (no name, contact or the person's own words)
+        unless the candidate consented to them. Every read of a name is audited: on
+        `conn`, or, given `audited` (`conn` is read only, e.g. a replica's), listed there
+        for the caller to audit on the primary."""
         scope = who.organisation_id if who.role == "coach" else None
         found = self.matcher.candidates_for(conn, vacancy_id, scope)
         window = found[offset:offset + limit]
@@ -147,7 +148,8 @@ class Engine:
                 else:
                     audited.append(cid)
             items.append(item)
-        return items, len(found)
+        return items, len(found), self.matcher.ranking([found[0].vacancy.kind]) if found \
+            else None
 
     def recognise_qualifications(self, conn: psycopg.Connection, candidate_id: str,
                                  lang: str, destination: str | None = None,

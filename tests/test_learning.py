@@ -186,6 +186,9 @@ def test_a_match_list_names_what_ranked_it(engine: Engine, client: TestClient,
     answer = client.get(f"/candidates/{amal}/matches", headers=world.auth("coach_a")).json()
     assert answer["ranked_by"] == HAND_SET
     assert all("interview_chance" not in item for item in answer["items"])
+    candidates = client.get(f"/vacancies/{world.vacancies['cook_job']}/matches",
+                            headers=world.auth("employer_1")).json()
+    assert candidates["items"] and candidates["ranked_by"] == HAND_SET
 
     main(["--outcomes", "simulated", "--n", "3000", "--ranker", str(tmp_path / "r.json"),
           "--calibration", str(tmp_path / "c.json")])

@@ -80,7 +80,7 @@ def vacancy(vacancy_id: int, page: PageDep, p: str | None = None,
         employer = vacancy_scope(conn, who, vacancy_id)
         details = read_vacancy(conn, engine.concepts, vacancy_id, lang)
         start = (number - 1) * PER_PAGE
-        found, total = engine.vacancy_candidates(conn, who, vacancy_id, employer, start,
+        found, total, _ = engine.vacancy_candidates(conn, who, vacancy_id, employer, start,
                                                  PER_PAGE, lang)
         candidates = []
         for rank, item in enumerate(found, start + 1):

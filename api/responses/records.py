@@ -88,6 +88,8 @@ class CandidateMatch(Explained):
 
 class CandidateMatchPage(Page):
     items: list[CandidateMatch]
+    ranked_by: str | None = Field(
+        None, description='which ranked the list: "hand-set weights" or "learned ranker v…"')
 
 
 # --- courses -----------------------------------------------------------------------------------

@@ -142,13 +142,13 @@ def matches(vacancy_id: int, who: CurrentUser, engine: EngineDep, tx: Tx,
     require(who, "admin", "coach", "employer")
     audited: list[str] = []  # whose names were read: audited on the primary
 
-    def listed(conn: psycopg.Connection) -> tuple[list[dict[str, Any]], int]:
+    def listed(conn: psycopg.Connection) -> tuple[list[dict[str, Any]], int, str | None]:
         audited.clear()  # a read the replica could not answer runs again on the primary
         employer = vacancy_scope(conn, who, vacancy_id)
         return engine.vacancy_candidates(conn, who, vacancy_id, employer, offset, limit,
                                          lang or "en", audited)
 
-    items, total = engine.read(listed)  # on a read replica when there is one
+    items, total, ranked_by = engine.read(listed)  # on a read replica when there is one
     for cid in audited:
         audit(tx.conn, who, "candidate.match_read", cid, vacancy_id=vacancy_id)
-    return as_sent(page(items, total, limit, offset))
+    return as_sent({**page(items, total, limit, offset), "ranked_by": ranked_by})
