@@ -73,7 +73,7 @@ def test_a_german_free_text_vacancy_gets_its_occupation_and_skills(
         client: TestClient, world: World) -> None:
     body = vacancy_body("t-ml-kantine", "Koch / Köchin (m/w/d) für Kantine", "job", KOELN,
                         essential_skills_text="Suppen und Soßen kochen, Gemüse putzen und "
-                                              "schneiden, Küche sauber halten")
+                                              "schneiden, Küche sauber halten, Deutsch B1")
     created = client.post("/vacancies", json=body, headers=world.auth("employer_1"))
     assert created.status_code == 201, created.text
     vid = created.json()["id"]
@@ -82,6 +82,11 @@ def test_a_german_free_text_vacancy_gets_its_occupation_and_skills(
     linked = {s["skill"] for s in vacancy["essential_skills"]}
     assert len(linked & _cooking_skills(world)) >= 2, linked
     assert vacancy["linking"]["statements"][0]["lang"] == "de"
+    # "Deutsch B1" is a language requirement, which the candidates' languages meet, not a
+    # skill to link
+    assert vacancy["languages"] == [{"lang": "de", "level": "B1"}]
+    assert "Deutsch" not in vacancy["essential_skills_text"]
+    assert not [s for s in vacancy["essential_skills"] if "German" in s["label"]]
     client.patch(f"/vacancies/{vid}", json={"is_open": False},
                  headers=world.auth("employer_1"))
 

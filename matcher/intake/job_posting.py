@@ -45,7 +45,7 @@ from pydantic import ValidationError
 
 from matcher.intake import json_ld as ld
 from matcher.intake.html_text import html_to_text, text_to_html
-from matcher.intake.language_levels import language_needs
+from matcher.intake.language_levels import take_languages
 from matcher.intake.places import Place, place_named
 from matcher.schemas import VacancyIn
 from skills_taxonomy.errors import InvalidInputError
@@ -179,7 +179,7 @@ def _requirements(props: dict[str, Any], row: PostingRow) -> None:
                 if uri:
                     ids.append(uri)
                 elif text:
-                    texts.append(_without_languages(text, languages))
+                    texts.append(take_languages(text, languages))
         text = "; ".join(t for t in texts if t)
         if essential:
             row.set("essential_skills", ids or None, "skills")
@@ -189,15 +189,6 @@ def _requirements(props: dict[str, Any], row: PostingRow) -> None:
             row.set("optional_skills_text", text or None, "responsibilities")
     row.set("languages", [{"lang": k, "level": v} for k, v in languages.items()] or None,
             "qualifications")
-
-
-def _without_languages(text: str, found: dict[str, str]) -> str:
-    """The text with its language requirements ("Deutsch B1") taken out into `found`."""
-    needs = language_needs(text)
-    for need in reversed(needs):
-        found.setdefault(need.lang, need.level)
-        text = text[:need.start] + " " + text[need.end:]
-    return re.sub(r"\s+", " ", text).strip(" ,;:/-–()") if needs else text
 
 
 def _location(value: Any, row: PostingRow) -> None:

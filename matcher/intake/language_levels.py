@@ -77,4 +77,14 @@ def language_needs(text: str) -> list[LanguageNeed]:
     return list(found.values())
 
 
-__all__ = ["LanguageNeed", "language_needs"]
+def take_languages(text: str, found: dict[str, str]) -> str:
+    """The text with its language requirements ("Deutsch B1") taken out into `found`
+    (language -> level; a language already there keeps its level)."""
+    needs = language_needs(text)
+    for need in reversed(needs):
+        found.setdefault(need.lang, need.level)
+        text = text[:need.start] + " " + text[need.end:]
+    return re.sub(r"\s+", " ", text).strip(" ,;:/-–()") if needs else text
+
+
+__all__ = ["LanguageNeed", "language_needs", "take_languages"]

@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from matcher.concepts import Concepts, linked
+from matcher.intake.language_levels import take_languages
 from matcher.linking_report import LinkingReport
 from matcher.recognition.regulation import RegulationProfile
-from matcher.schemas import VacancyIn
+from matcher.schemas import LanguageLevel, VacancyIn
 from skills_taxonomy.model import ConceptKind
 
 # How much each part of a vacancy pulls its profile vector.
@@ -38,9 +39,27 @@ def check_vacancy(concepts: Concepts, v: VacancyIn) -> None:
     concepts.check_all(v.prerequisites, ConceptKind.SKILL, "prerequisites")
 
 
+def languages_from_text(v: VacancyIn) -> VacancyIn:
+    """A requirement written into the skills text ("Deutsch B1", "gute Englischkenntnisse
+    (A2)") becomes a language requirement (unless the vacancy states that language
+    already), not a skill to link: the candidate's languages then meet it."""
+    found: dict[str, str] = {}
+    texts = {name: take_languages(text, found) or None for name in
+             ("essential_skills_text", "optional_skills_text")
+             if (text := getattr(v, name))}
+    if not found:
+        return v
+    given = {item.lang for item in v.languages}
+    extra = [LanguageLevel.model_validate({"lang": lang, "level": level})
+             for lang, level in found.items() if lang not in given]
+    return v.model_copy(update={**texts, "languages": [*v.languages, *extra]})
+
+
 def prepare_vacancies(concepts: Concepts, items: list[VacancyIn],
                       profile: RegulationProfile) -> list[PreparedVacancy]:
-    """Link the free text of already checked vacancies (`check_vacancy`)."""
+    """Link the free text of already checked vacancies (`check_vacancy`); language
+    requirements in it become languages (`languages_from_text`)."""
+    items = [languages_from_text(v) for v in items]
     texts: list[tuple[int, bool, str]] = [
         (row, essential, text) for row, v in enumerate(items)
         for essential, text in ((True, v.essential_skills_text), (False, v.optional_skills_text))
