@@ -9,16 +9,23 @@ hierarchy, and the persisted copy of the taxonomy in PostgreSQL.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
+from babel import Locale
 from scipy import sparse
 
 from skills_taxonomy.errors import InvalidInputError
 from skills_taxonomy.language import detect_language
 from skills_taxonomy.model import ConceptKind
 from skills_taxonomy.normalize import Mention, Normalizer, Statement
+
+# ESCO's language skills: the language's English name, alone or in one of four phrasings
+LANGUAGE_SKILL = re.compile(
+    r"(?:understand (?:spoken|written) |speak |write |interact verbally in )?([A-Z][\w ]*)")
 
 
 @dataclass(frozen=True)
@@ -99,6 +106,22 @@ class Concepts:
 
     def optional_skills(self, occupation: str) -> list[str]:
         return self.taxonomy.optional_skills(occupation)
+
+    @cached_property
+    def language_skills(self) -> dict[str, str]:
+        """ESCO's language skills ("German", "understand spoken German", "write German",
+        "interact verbally in German"…) → the language's code: a candidate's stated level
+        of that language evidences them, as "gute Deutschkenntnisse" links to "German"."""
+        names = {str(name).casefold(): code for code, name in Locale("en").languages.items()
+                 if code.isalpha()}
+        out: dict[str, str] = {}
+        for uri, concept in self.taxonomy.concepts.items():
+            if concept.kind is ConceptKind.SKILL:
+                found = LANGUAGE_SKILL.fullmatch(concept.preferred_label("en"))
+                code = names.get(found.group(1).casefold()) if found else None
+                if code:
+                    out[uri] = code
+        return out
 
     def related(self, uri: str) -> frozenset[str]:
         """Skills one step away in the hierarchy: broader, narrower, and siblings

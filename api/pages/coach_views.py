@@ -29,7 +29,8 @@ MEASURE_WORDS = {"adaptation_course": N_("adaptation course"),
 SOURCE_WORDS = {"coach_verified": N_("confirmed by a coach"),
                 "self_declared": N_("said by the person"),
                 "qualification": N_("from a qualification"),
-                "work_experience": N_("from work experience"), "course": N_("after a course")}
+                "work_experience": N_("from work experience"), "course": N_("after a course"),
+                "language": N_("from the language level they stated")}
 KIND_WORDS = {"job": N_("Job"), "apprenticeship": N_("Apprenticeship"),
               "placement": N_("Placement")}
 KIND_TABS = (("", N_("All")), ("job", N_("Jobs")), ("apprenticeship", N_("Apprenticeships")),

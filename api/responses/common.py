@@ -205,7 +205,9 @@ class Feature(Out):
 class MatchedSkill(Out):
     """A skill the candidate has, or earns credit for through a related or similar skill
     (`partial`: via another skill, or credited below 0.5 — an optional skill; an essential
-    one credited below 0.5 is listed as missing instead, never as both)."""
+    one credited below 0.5 is listed as missing instead, never as both). `via`: exact,
+    related, similar, or language (a language skill met by the level the candidate
+    stated)."""
 
     skill: str
     label: str

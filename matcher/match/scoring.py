@@ -18,6 +18,8 @@ A skill's credit is the confidence of its best evidence when the candidate has i
 `matcher.recognition` derives it), else partial credit for the closest skill they have:
 0.5 for a neighbour in the hierarchy (broader, narrower, sibling), or up to 0.5 by vector
 similarity (from 0 at cosine 0.6 to 0.5 at cosine 0.9), times that skill's confidence. A
+language skill of ESCO ("German", "write German") is credited from the candidate's stated
+level of the language when that gives more (`LANGUAGE_CREDIT`: B1 0.7, C1 1). A
 vacancy with no essential skills gives full credit for that feature; one with no optional
 skills leaves the optional feature out of the mean (its weight is 0 for that pair).
 
@@ -70,6 +72,10 @@ APTITUDE_FROM, APTITUDE_FULL = 0.35, 0.8
 # EVIDENCED (from matcher.domain): an essential skill credited below it is missing,
 # and course plans close it.
 PARTIAL_CREDIT = 0.5
+# A language skill of ESCO ("German", "write German"…) credited from the candidate's stated
+# level of that language: B1 counts as evidenced, A1 and A2 only partly.
+LANGUAGE_CREDIT = {"A1": 0.3, "A2": 0.45, "B1": 0.7, "B2": 0.85, "C1": 1.0, "C2": 1.0,
+                   "native": 1.0}
 SIMILAR_FROM, SIMILAR_FULL = 0.6, 0.9
 EXPERIENCE_FULL_YEARS = 3.0
 QUALIFICATION_CREDIT = 0.8
@@ -215,7 +221,8 @@ class Scorer:
         owned = list(cand.skills)
         strength = {s: cand.strength(s) for s in owned}
         if not owned or not wanted:
-            return [SkillCredit(s, 0.0, "none", None) for s in wanted], np.zeros(len(wanted))
+            return ([self._language(s, cand, SkillCredit(s, 0.0, "none", None))
+                     for s in wanted], np.zeros(len(wanted)))
         sims = self.concepts.matrix(wanted) @ self.concepts.matrix(owned).T
         # similar: the candidate's closest skill, scaled by its similarity and confidence
         closest = sims.argmax(axis=1)
@@ -235,8 +242,17 @@ class Scorer:
             if similar[i] > best.credit:
                 best = SkillCredit(skill, round(float(similar[i]), 4), "similar",
                                    owned[int(closest[i])])
-            out.append(best)
+            out.append(self._language(skill, cand, best))
         return out, best_cos
+
+    def _language(self, skill: str, cand: CandidateFacts, best: SkillCredit) -> SkillCredit:
+        """A language skill's credit from the candidate's level of the language, when
+        that is higher than what their skills give."""
+        lang = self.concepts.language_skills.get(skill)
+        credit = LANGUAGE_CREDIT.get(cand.languages.get(lang or "", ""), 0.0)
+        if credit > best.credit:
+            return SkillCredit(skill, credit, "language", None)
+        return best
 
     def experience(self, occupation: str | None, cand: CandidateFacts) -> float:
         if not occupation:
@@ -334,8 +350,13 @@ class Scorer:
             item: dict[str, object] = {
                 "skill": credit.skill, "label": self.concepts.label(credit.skill, lang),
                 "essential": essential, "credit": credit.credit, "via": credit.via,
-                **({"partial": True} if credit.via != "exact" or credit.credit < EVIDENCED
-                   else {}), **source}
+                **({"partial": True} if credit.via not in ("exact", "language")
+                   or credit.credit < EVIDENCED else {}), **source}
+            if credit.via == "language":  # the level the candidate stated
+                lang = self.concepts.language_skills[credit.skill]
+                item["evidence"] = [{"source": "language", "confidence": credit.credit,
+                                     **({"evidence": f"{lang} {cand.languages[lang]}"}
+                                        if with_evidence else {})}]
             if credit.matched:
                 item["evidence"] = [
                     {"source": e.source, "confidence": round(e.confidence, 4),
