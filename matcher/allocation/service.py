@@ -36,6 +36,7 @@ from matcher.allocation.report import summary
 from matcher.allocation.schemas import AllocationIn, CandidatePreference
 from matcher.allocation.solver import greedy, solve
 from matcher.domain import KINDS
+from matcher.learning.calibration import ScoreCalibration
 from matcher.match.matcher import Matcher
 from matcher.store import allocations as store
 from skills_taxonomy.errors import InvalidInputError
@@ -45,7 +46,7 @@ WORKERS = 2  # threads computing the cohort's match lists, each on its own conne
 Connect = Callable[[], AbstractContextManager[psycopg.Connection]]
 
 
-def probability_of(calibration: Any | None) -> Probability:
+def probability_of(calibration: ScoreCalibration | None) -> Probability:
     """The placement probability: a score calibration's (`matcher.learning.calibration.
     ScoreCalibration`, the engine's `matcher.calibration` when one is configured) where it
     is sure for the kind and score, else the uncalibrated score."""
@@ -238,7 +239,7 @@ def propose(conn: psycopg.Connection, matcher: Matcher, request: AllocationIn,
     field."""
     found = gather(conn, matcher, request, organisation_id, today, connect)
     return allocate(request, found, probability or probability_of(
-        getattr(matcher, "calibration", None)), organisation_id)
+        matcher.calibration), organisation_id)
 
 __all__ = ["CALIBRATED", "Gathered", "Proposal", "allocate", "check_cohort", "gather",
            "probability_of", "propose"]
