@@ -12,8 +12,10 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from api.pages.migrant_views import recognition_view
+from api.pages.migrant_views import job_view, recognition_view
+from matcher.domain import CandidateFacts, VacancyFacts
 from matcher.engine import Engine
+from matcher.match.matcher import Match
 from matcher.schemas import QualificationFields
 from tests.conftest import KOELN, World, candidate_body, scalar
 from tests.test_pages_sign_in import form_csrf, new_code, sign_in
@@ -184,3 +186,13 @@ def test_recognition_says_the_destination_and_the_steps(amal: TestClient,
     assert {step.lang for step in view["steps"]} == {"en"}
     assert [step.text for step in view["steps"]] == [s["step"] for s in
                                                      result["procedure"]["steps"]]
+
+
+def test_a_job_whose_places_are_all_reserved_says_so(engine: Engine) -> None:
+    cand = CandidateFacts("c", 50.9, 6.9, 30, {}, {"de": "B1"}, {}, set(), None)
+    item = {"matched_skills": [], "missing_essential": [], "language_gap": []}
+    for reserved, full in ((0, False), (1, False), (2, True)):
+        vac = VacancyFacts(1, "job", "Koch", 1, None, [], [], {}, 50.9, 6.9, "Köln", None,
+                           slots=2, reserved=reserved)
+        view = job_view(Match(cand, vac, None), item, engine.concepts, "en", {}, {})  # type: ignore[arg-type]
+        assert view["full"] is full
