@@ -45,12 +45,15 @@ def links_text(item: VacancyIn) -> bool:
 
 
 def queue_vacancy_import(engine: Engine, user_id: int | None, body: bytes, fmt: str,
-                         employers: list[int]) -> store.Job:
+                         employers: list[int], rows: list[int] | None = None) -> store.Job:
     """A file already checked (`Engine.check_vacancy_import`) queued for a worker, with
-    the employer each row was checked against."""
+    the employer each row was checked against; `rows`: each row's number as the sender's
+    file numbers it (a spreadsheet's), for the answer's warnings."""
+    params: dict[str, Any] = {"format": fmt, "employers": employers}
+    if rows is not None:
+        params["rows"] = rows
     with engine.connection() as conn:
-        return store.enqueue(conn, VACANCY_IMPORT, user_id, body,
-                             {"format": fmt, "employers": employers}, len(employers))
+        return store.enqueue(conn, VACANCY_IMPORT, user_id, body, params, len(employers))
 
 
 def run_vacancy_import(engine: Engine, job: store.Job, payload: bytes) -> None:
@@ -195,5 +198,5 @@ class JobWorker:
             store.fail(conn, job.id, error)
 
 
-__all__ = ["ALLOCATION", "JobWorker", "links_text", "queue_allocation", "queue_vacancy_import",
-           "run_allocation", "run_match_refresh", "run_vacancy_import"]
+__all__ = ["ALLOCATION", "VACANCY_IMPORT", "JobWorker", "links_text", "queue_allocation",
+           "queue_vacancy_import", "run_allocation", "run_match_refresh", "run_vacancy_import"]

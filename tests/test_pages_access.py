@@ -14,6 +14,8 @@ from fastapi.testclient import TestClient
 
 from api.pages.web import is_page
 from matcher.engine import Engine
+from matcher.jobs import VACANCY_IMPORT
+from matcher.store import jobs
 from tests.conftest import World, app_routes
 from tests.test_pages_sign_in import new_code, sign_in
 
@@ -44,6 +46,7 @@ GET = {
     "/employer/vacancies/example.csv": EMPLOYER,
     "/employer/vacancies/new": EMPLOYER,
     "/employer/vacancies/upload": EMPLOYER,
+    "/employer/vacancies/upload/{job_id}": EMPLOYER_RECORD,  # employer 1's upload
     "/employer/vacancies/{vacancy_id}": EMPLOYER_RECORD,
     "/me/": {**dict.fromkeys(ROLES, 303)},
     "/me/home": MIGRANT,
@@ -69,9 +72,23 @@ def browsers(app: FastAPI, engine: Engine, world: World) -> Iterator[dict[str, T
     yield found
 
 
+UPLOAD: dict[str, int] = {}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def upload_job(engine: Engine, world: World) -> None:
+    """A finished CSV upload of employer 1, whose page the table opens."""
+    with engine.connection() as conn:
+        job = jobs.enqueue(conn, VACANCY_IMPORT, world.user_ids["employer_1"], b"",
+                           {"format": "csv", "employers": [], "rows": []}, 0)
+        jobs.finish(conn, job.id, {"imported": 0, "created": 0, "updated": 0, "ids": [],
+                                   "needs_review": 0, "warnings": []})
+    UPLOAD["job"] = job.id
+
+
 def filled(path: str, world: World) -> str:
     return path.format(candidate_id=world.candidates["olena"],
-                       vacancy_id=world.vacancies["cook_job"])
+                       vacancy_id=world.vacancies["cook_job"], job_id=UPLOAD["job"])
 
 
 def test_every_page_route_says_who_may_open_it(app: FastAPI) -> None:

@@ -7,6 +7,7 @@ test (`tests/browser/test_employer.py`) walks the same flow in Chromium."""
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -299,6 +300,37 @@ def test_the_example_csv_uploads_and_semicolons_work_too(engine: Engine, own: Ow
     broken = upload(own.client, "title\nK\xf6ln".encode("latin-1"))
     assert broken.status_code == 422 and "CSV UTF-8" in broken.text
     assert vacancies_of(engine, own.employer_id) == 3
+
+
+def test_a_csv_with_much_free_text_is_imported_by_a_job_with_its_progress(
+        engine: Engine, own: Own) -> None:
+    """More rows to link than MATCHER_SYNC_LINK_ROWS: checked at once, then a page that
+    refreshes itself until the background job has saved them all (here the limit is 2)."""
+    rows = "\n".join(f"big-{i},job,Küchenhilfe {i},Gemüse schneiden; Geschirr spülen,"
+                     f"de:A2,Bonn" for i in range(4))
+    body = f"external_id,kind,title,essential_skills_text,languages,town\n{rows}\n".encode()
+    limit = engine.settings.sync_link_rows
+    engine.settings.sync_link_rows = 2
+    try:
+        answer = own.client.http.post(
+            "/employer/vacancies/upload", data={"csrf": own.client.csrf},
+            files={"file": ("vacancies.csv", body, "text/csv")}, follow_redirects=False)
+    finally:
+        engine.settings.sync_link_rows = limit
+    assert answer.status_code == 303, answer.text
+    page_url = answer.headers["location"]
+    assert re.fullmatch(r"/employer/vacancies/upload/\d+", page_url)
+    deadline = time.monotonic() + 60
+    while True:
+        page = own.client.http.get(page_url)
+        assert page.status_code == 200
+        if "4 vacancies saved" in page.text:
+            break
+        assert 'http-equiv="refresh"' in page.text and "Your file is being read" in page.text
+        assert time.monotonic() < deadline, "the upload job did not end"
+        time.sleep(0.3)
+    assert 'http-equiv="refresh"' not in page.text
+    assert vacancies_of(engine, own.employer_id) == 4
 
 
 def test_a_form_with_errors_keeps_what_the_person_ticked(engine: Engine, own: Own) -> None:
