@@ -83,7 +83,8 @@ class Explainer:
         if higher == len(holders):
             return full + _plural(higher, "candidate", "candidates") + " with a higher fit there"
         lower = len(holders) - higher
-        parts = [f"{higher} with a higher fit there"] if higher else []
+        parts = [_plural(higher, "candidate", "candidates") + " with a higher fit there"] \
+            if higher else []
         because = ("their group's minimum share or their other places being further behind"
                    f" ({self._shares()})" if self.p.min_share
                    else "their other places being further behind")
