@@ -133,9 +133,16 @@ def project_table() -> list[EqfEntry]:
         return read_eqf_csv(file, PROJECT_TABLE)[0]
 
 
-def _country(name: str | None) -> str:
+# Names a country goes by besides the one the tables use (folded: no accents or case).
+COUNTRY_ALIASES = {"turkey": "turkiye", "viet nam": "vietnam", "russian federation": "russia",
+                   "syrian arab republic": "syria"}
+
+
+def country_key(name: str | None) -> str:
+    """A country as the tables are looked up by: folded, its usual other names mapped to
+    one ("Turkey", "Türkiye" → "turkiye")."""
     folded = fold(name or "")
-    return {"turkey": "türkiye", "turkiye": "türkiye"}.get(folded, folded)
+    return COUNTRY_ALIASES.get(folded, folded)
 
 
 class EqfTable:
@@ -147,14 +154,14 @@ class EqfTable:
         for entry in entries:
             titles = [entry.qualification] + ([entry.native_title] if entry.native_title else [])
             for title in titles:
-                self._by_country.setdefault(_country(entry.country), []).append(
+                self._by_country.setdefault(country_key(entry.country), []).append(
                     (fold(title), entry))
 
     def lookup(self, country: str | None, title: str,
                ) -> tuple[EqfEntry, float, list[int]] | None:
         """The best-matching row, its match score, and every level the table gives that
         title (a table may list one title at several levels; the lowest is returned)."""
-        rows = self._by_country.get(_country(country), [])
+        rows = self._by_country.get(country_key(country), [])
         wanted = fold(title)
         scored = [(100.0 if folded == wanted else fuzz.token_set_ratio(folded, wanted),
                    folded, entry) for folded, entry in rows]

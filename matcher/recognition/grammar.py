@@ -21,7 +21,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from matcher.recognition.eqf_table import EqfEntry, project_table, read_eqf_csv
+from matcher.recognition.eqf_table import EqfEntry, country_key, project_table, read_eqf_csv
 from matcher.recognition.grammar_patterns import (
     ALTERNATIVES,
     BAC_PLUS,
@@ -116,12 +116,6 @@ def national_frameworks() -> list[EqfEntry]:
         return read_eqf_csv(file, FRAMEWORKS_TABLE)[0]
 
 
-def _country(name: str | None) -> str:
-    folded = fold(name or "")
-    return {"turkey": "turkiye", "türkiye": "turkiye", "viet nam": "vietnam",
-            "russian federation": "russia", "syrian arab republic": "syria"}.get(folded, folded)
-
-
 class Grammar:
     """Reads the EQF level of one qualification mention; `read` returns None only when
     no word of the mention bears on the level."""
@@ -142,14 +136,14 @@ class Grammar:
         self.by_country: dict[tuple[str, str], list[EqfEntry]] = {}
         self.by_country_all: dict[str, list[EqfEntry]] = {}
         for row in frameworks:
-            self.by_country_all.setdefault(_country(row.country), []).append(row)
+            self.by_country_all.setdefault(country_key(row.country), []).append(row)
             if row.type:
-                self.by_country.setdefault((_country(row.country), row.type), []).append(row)
+                self.by_country.setdefault((country_key(row.country), row.type), []).append(row)
         self.framework_levels: dict[str, dict[int, EqfEntry]] = {}
         for row in frameworks:
             number = re.search(r"level (\d+)", fold(row.qualification))
             if number and "framework" in fold(row.qualification):
-                self.framework_levels.setdefault(_country(row.country), {})[
+                self.framework_levels.setdefault(country_key(row.country), {})[
                     int(number.group(1))] = row
 
     # --- the readings ---------------------------------------------------------------------
@@ -254,7 +248,7 @@ class Grammar:
     def _scheme_level(self, name: str, number: int, folded: str, country: str | None,
                       ) -> tuple[int, float, str, str, EqfEntry | None] | None:
         """(EQF level, confidence, rule, source, national row) of "<framework> level N"."""
-        where = _country(country)
+        where = country_key(country)
         scheme = self.schemes.get(name)
         if scheme is None:  # a bare "level N": the country's framework, the UK's, or EQF
             rows = self.framework_levels.get(where, {})
@@ -338,7 +332,7 @@ class Grammar:
         certificates, whose length varies too much)."""
         if reading.kind != "type" or not reading.qtype or not country:
             return
-        where = _country(country)
+        where = country_key(country)
         said = re.compile(r"(?<!\w)" + re.escape(reading.words[0]) + r"(?!\w)")
         named = [row for row in self.by_country_all.get(where, [])
                  if said.search(fold(row.qualification)) or said.search(fold(
