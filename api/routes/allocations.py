@@ -82,7 +82,7 @@ def accept(allocation_id: Id, who: CurrentUser, conn: Conn) -> dict[str, Any]:
     closed meanwhile) none."""
     _scope(conn, who, allocation_id)
     made = store.accept(conn, allocation_id, who.user_id)
-    lists.places_reserved(conn, [r["vacancy_id"] for r in made if r["vacancy_id"]])
+    lists.listed_vacancies_changed(conn, [r["vacancy_id"] for r in made if r["vacancy_id"]])
     return {"id": allocation_id, "status": "accepted", "reservations": made}
 
 
@@ -95,5 +95,5 @@ def release(reservation_id: Id, who: CurrentUser, conn: Conn) -> dict[str, Any]:
         raise NotFoundError(f"reservation {reservation_id} not found")
     released = store.release(conn, reservation_id, who.user_id)
     if released["vacancy_id"]:
-        lists.places_reserved(conn, [released["vacancy_id"]])
+        lists.listed_vacancies_changed(conn, [released["vacancy_id"]])
     return released

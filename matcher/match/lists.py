@@ -186,23 +186,26 @@ def vacancies_written(conn: psycopg.Connection, matcher: Matcher, vacancy_ids: l
     """In the write's transaction: the lists holding these vacancies are stale, and for
     an open vacancy those of the candidates it fits — found here for a few vacancies,
     by the refresh job for more."""
+    if not is_open:
+        listed_vacancies_changed(conn, vacancy_ids)
+        return
     if not vacancy_ids or not store.any_lists(conn):
         return
     held = store.holders(conn, vacancy_ids)
     store.touch(conn, held)
-    if is_open and len(vacancy_ids) > SYNC_FITS:
+    if len(vacancy_ids) > SYNC_FITS:
         _queue(conn, held, vacancy_ids)
         return
-    fits = fitting(conn, matcher, vacancy_ids) if is_open else []
+    fits = fitting(conn, matcher, vacancy_ids)
     store.touch(conn, fits)
     in_use = store.with_lists(conn, sorted(set(held) | set(fits)))
     if in_use:
         _queue(conn, in_use, [])
 
 
-def places_reserved(conn: psycopg.Connection, vacancy_ids: list[int]) -> None:
-    """In the write's transaction: a reservation made or released changes the free slots
-    the lists holding these vacancies show; they are stale, and refreshed."""
+def listed_vacancies_changed(conn: psycopg.Connection, vacancy_ids: list[int]) -> None:
+    """In the write's transaction: the lists holding these vacancies are stale (a vacancy
+    closed, or its free slots changed by a reservation made or released), and refreshed."""
     if vacancy_ids and store.any_lists(conn):
         held = store.holders(conn, vacancy_ids)
         store.touch(conn, held)
@@ -260,5 +263,5 @@ def refresh(connect: Connect, matcher: Matcher, params: dict[str, Any],
 
 
 __all__ = ["MATCH_REFRESH", "Answer", "Computed", "Variant", "candidate_written", "compute",
-           "courses_written", "etag", "fitting", "keep", "places_reserved", "rank_with",
+           "courses_written", "etag", "fitting", "keep", "listed_vacancies_changed", "rank_with",
            "ranking", "refresh", "vacancies_written", "window"]
