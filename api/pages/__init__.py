@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from api.pages import coach, employer, linking, migrant, signin
+from api.pages import coach, coach_allocation, employer, linking, migrant, signin
 from api.pages.web import PageError, SignInRequired, error_page, is_page, sign_in_redirect
 
 STATIC = Path(__file__).parent / "static"
@@ -42,8 +42,8 @@ class PageGzip:
 def install(app: FastAPI) -> None:
     app.mount("/static", CachedStatic(directory=STATIC), name="static")
     app.add_middleware(PageGzip)
-    for router in (signin.router, linking.router, coach.router, employer.router,
-                   migrant.router):
+    for router in (signin.router, linking.router, coach.router, coach_allocation.router,
+                   employer.router, migrant.router):
         app.include_router(router)
 
     @app.exception_handler(SignInRequired)

@@ -38,7 +38,8 @@ LANG_COOKIE = "matcher_lang"
 SIGN_IN_COOKIE = "matcher_sign_in"  # the CSRF value of the sign-in form, before a session
 # the migrant's start page is /me/home: /me alone is the JSON API's "who am I"
 HOME = {"admin": "/coach", "coach": "/coach", "employer": "/employer", "migrant": "/me/home"}
-_COACH_NAV = [("/coach", N_("Caseload")), ("/coach/candidates/new", N_("New candidate"))]
+_COACH_NAV = [("/coach", N_("Caseload")), ("/coach/candidates/new", N_("New candidate")),
+              ("/coach/allocations", N_("Allocate places"))]
 NAV: dict[str, list[tuple[str, str]]] = {
     "admin": _COACH_NAV, "coach": _COACH_NAV,
     "employer": [("/employer", N_("My vacancies")),

@@ -1,0 +1,260 @@
+"""The coach's "Allocate places" pages (issue 16): choose a cohort from the caseload,
+see the proposal (who goes where, why, what greedy top-1 would have given, who is left
+without a place, the figures against greedy), accept it (every place reserved, or none:
+a 409 page naming the places filled meanwhile) and release a reservation.
+
+A page only turns answers into HTML: the proposal is made by the functions
+`POST /allocations` calls (`check_cohort`, `propose`, `queue_allocation` for a cohort
+larger than `MATCHER_SYNC_ALLOCATION_CANDIDATES`, followed on a progress page), and read,
+accepted and released by the API's own route functions, with their scopes (a coach:
+their centre's candidates and proposals; an admin: any).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import HTMLResponse, RedirectResponse
+from pydantic import ValidationError
+from starlette.datastructures import FormData
+
+from api.deps import wake_workers
+from api.pages.coach_views import KIND_WORDS, coach, coach_context
+from api.pages.i18n import N_
+from api.pages.web import Form, Page, PageDep, PageError, form_list, form_text
+from api.routes.allocations import Id
+from api.routes.allocations import accept as accept_route
+from api.routes.allocations import allocation as allocation_route
+from api.routes.allocations import release as release_route
+from matcher.allocation.schemas import MAX_COHORT, AllocationIn
+from matcher.allocation.service import CALIBRATED, check_cohort, propose
+from matcher.errors import ConflictError, NotFoundError
+from matcher.jobs import ALLOCATION, queue_allocation
+from matcher.store import allocation_views as views
+from matcher.store import allocations as store
+from matcher.store.auth import Principal, audit
+from matcher.store.caseload import CaseloadFilter, search_caseload
+from matcher.store.jobs import read_job
+from skills_taxonomy.errors import InvalidInputError
+
+router = APIRouter(prefix="/coach", include_in_schema=False)
+KINDS = ("job", "apprenticeship", "placement", "course")
+SHARES = ("0.25", "0.5", "0.75", "1")  # least share of each first language placed
+RECENT = 10  # proposals listed on the form page
+PLACE_WORDS = {**KIND_WORDS, "course": N_("Course")}
+
+
+def _context(page: Page) -> dict[str, Any]:
+    return {**coach_context(page), "place_words": PLACE_WORDS}
+
+
+def _centre(who: Principal) -> int | None:
+    return who.organisation_id if who.role == "coach" else None
+
+
+def _render_form(page: Page, status: int = 200, problem: str | None = None,
+                 q: str = "", chosen: list[str] | None = None,
+                 kinds: list[str] | None = None, share: str = "") -> HTMLResponse:
+    """The cohort form: the centre's candidates (an admin's: all), filtered by name."""
+    who = coach(page)
+    with page.engine.connection() as conn:
+        items, total = search_caseload(conn, _centre(who), CaseloadFilter(name=q),
+                                       MAX_COHORT, 0)
+        for item in items:
+            audit(conn, who, "candidate.list", item["id"])
+        recent = views.recent_proposals(conn, _centre(who), RECENT)
+    return page.render("coach/allocation_new.html", status=status, problem=problem,
+                       items=items, total=total, q=q, chosen=set(chosen or []),
+                       kinds=kinds or ["job", "apprenticeship", "placement"], share=share,
+                       all_kinds=KINDS, shares=SHARES, recent=recent, **_context(page))
+
+
+@router.get("/allocations", response_class=HTMLResponse)
+def allocation_form(page: PageDep, q: Annotated[str, Query(max_length=100)] = "",
+                    ) -> HTMLResponse:
+    """Choose the cohort and the kinds of place; the latest proposals below."""
+    return _render_form(page, q=q.strip())
+
+
+def _cohort(page: Page, form: FormData, q: str) -> list[str]:
+    """The ticked candidates, or every one the filter shows when "all" is ticked."""
+    if form_text(form, "all") != "1":
+        return list(dict.fromkeys(form_list(form, "cohort")))
+    with page.engine.connection() as conn:
+        items, _ = search_caseload(conn, _centre(page.who), CaseloadFilter(name=q),
+                                   MAX_COHORT, 0)
+    return [str(item["id"]) for item in items]
+
+
+class FormProblem(Exception):
+    """What is wrong with the allocation form, in the reader's language."""
+
+
+def _request(page: Page, cohort: list[str], kinds: list[str], share: str) -> AllocationIn:
+    """The API's request body from the form; FormProblem names what is wrong."""
+    if not cohort:
+        raise FormProblem(page._("Choose at least one candidate."))
+    if not kinds or any(k not in KINDS for k in kinds):
+        raise FormProblem(page._("Choose at least one kind of place."))
+    if share and share not in SHARES:
+        raise FormProblem(page._("Choose a share from the list."))
+    try:
+        return AllocationIn(cohort=cohort, kinds=kinds,
+                            fairness={"language": float(share)} if share else {})
+    except ValidationError as exc:
+        detail = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())
+        raise FormProblem(page._("The allocation could not be made: %(why)s",
+                                why=detail)) from exc
+
+
+@router.post("/allocations", response_model=None)
+def allocate(page: PageDep, form: Form) -> HTMLResponse | RedirectResponse:
+    """Make the proposal (or queue it, for a large cohort) and show it."""
+    who = coach(page)
+    engine = page.engine
+    q, share, kinds = form_text(form, "q"), form_text(form, "language_share"), \
+        form_list(form, "kinds")
+    cohort = _cohort(page, form, q)
+    again: dict[str, Any] = {"q": q, "chosen": cohort, "kinds": kinds, "share": share}
+    try:
+        body = _request(page, cohort, kinds, share)
+        with engine.connection() as conn:
+            if len(body.cohort) > engine.settings.sync_allocation_candidates:
+                check_cohort(conn, body.cohort, _centre(who))
+                job = queue_allocation(engine, who.user_id, _centre(who), body)
+                wake_workers(page.request.app)
+                return page.redirect(f"/coach/allocations/jobs/{job.id}")
+            proposal = propose(conn, engine.matcher, body, _centre(who),
+                               connect=engine.connection)
+            aid, _ = store.save_proposal(conn, proposal.organisation_id, who.user_id,
+                                         proposal.settings, proposal.summary,
+                                         proposal.assignments)
+    except FormProblem as exc:
+        return _render_form(page, 422, str(exc), **again)
+    except InvalidInputError as exc:  # a candidate not of the centre, a share no one meets
+        return _render_form(page, 422, page._("The allocation could not be made: %(why)s",
+                                              why=str(exc)), **again)
+    return page.redirect(f"/coach/allocations/{aid}")
+
+
+@router.get("/allocations/jobs/{job_id}", response_model=None)
+def allocation_job(page: PageDep, job_id: Id) -> HTMLResponse | RedirectResponse:
+    """A queued cohort: its progress (the page refreshes itself), then the proposal."""
+    who = coach(page)
+    with page.engine.connection() as conn:
+        job = read_job(conn, job_id)
+    if job is None or job.kind != ALLOCATION or (
+            who.role != "admin" and job.user_id != who.user_id):
+        raise PageError(404, page._("This allocation does not exist or is not yours."))
+    if job.state == "done" and job.result is not None:
+        return page.redirect(f"/coach/allocations/{job.result['allocation_id']}")
+    problem = None
+    if job.state == "failed":
+        problem = page._("The allocation failed and nothing was saved: %(why)s",
+                         why=(job.error or {}).get("detail", ""))
+    return page.render("coach/allocation_job.html", status=422 if problem else 200,
+                       job=job, problem=problem, **_context(page))
+
+
+def _place(place: dict[str, Any] | None, facts: dict[tuple[str, int], dict[str, Any]],
+           ) -> dict[str, Any] | None:
+    return None if place is None else {
+        **place, **facts.get((place["type"], place["id"]), {"by": "", "town": None,
+                                                            "online": False, "free": None})}
+
+
+def _view(page: Page, conn: Any, proposal: dict[str, Any]) -> dict[str, Any]:
+    """The proposal as the page shows it: each assignment with the person's name and
+    the places' employer or provider and town; placed and unplaced apart."""
+    rows = proposal["assignments"]
+    places = [p for a in rows for p in (a.get("place"), (a.get("greedy") or {}).get("place"))
+              if p is not None]
+    facts = views.place_facts(conn, [p["id"] for p in places if p["type"] == "vacancy"],
+                              [p["id"] for p in places if p["type"] == "course"])
+    names = views.people(conn, [a["candidate_id"] for a in rows])
+    for cid in names:
+        audit(conn, page.who, "candidate.list", cid)
+    items = []
+    for a in rows:
+        greedy = a.get("greedy")
+        items.append({**a, **names.get(a["candidate_id"], {"name": None, "town": None}),
+                      "place": _place(a.get("place"), facts),
+                      "greedy": greedy and {**greedy, "place": _place(greedy["place"], facts)}})
+    summary = proposal["summary"]
+    return {"proposal": proposal, "summary": summary,
+            "placed": [i for i in items if i["place"] is not None],
+            "unplaced": [i for i in items if i["place"] is None],
+            "calibrated": summary.get("probability_source") == CALIBRATED,
+            "reserved": sum(1 for i in items if (i.get("reservation") or {}).get("active"))}
+
+
+def _conflict(view: dict[str, Any]) -> dict[str, Any]:
+    """What keeps a proposal from being accepted now: its places short of free capacity
+    or closed (as counted on the page), and its people holding a place already."""
+    wanted: dict[tuple[str, int], list[Any]] = {}
+    for item in view["placed"]:
+        place = item["place"]
+        wanted.setdefault((place["type"], place["id"]), [place, 0])[1] += 1
+    short = [{**place, "needed": n} for place, n in wanted.values()
+             if place["free"] is None or place["free"] < n]
+    return {"short": short}
+
+
+def _show(page: Page, allocation_id: int, status: int = 200, **extra: Any) -> HTMLResponse:
+    who = coach(page)
+    with page.engine.connection() as conn:
+        try:
+            proposal = allocation_route(allocation_id, who, conn)
+        except NotFoundError as exc:
+            raise PageError(404, page._("This allocation does not exist or is not yours."),
+                            ) from exc
+        view = _view(page, conn, proposal)
+        if "conflict" in extra:
+            held = store.holding(conn, [i["candidate_id"] for i in view["placed"]])
+            extra["conflict"] = {**_conflict(view), "held": [
+                i for i in view["placed"] if i["candidate_id"] in held]}
+    return page.render("coach/allocation.html", status=status, **view, **extra,
+                       **_context(page))
+
+
+@router.get("/allocations/{allocation_id}", response_class=HTMLResponse)
+def allocation(page: PageDep, allocation_id: Id, accepted: bool = False,
+               released: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
+               ) -> HTMLResponse:
+    """The proposal: totals against greedy, each person's place and why, those left
+    without one; once accepted, the reservations with a way to release each."""
+    return _show(page, allocation_id, accepted=accepted, released=released)
+
+
+@router.post("/allocations/{allocation_id}/accept", response_model=None)
+def accept(page: PageDep, form: Form, allocation_id: Id) -> HTMLResponse | RedirectResponse:
+    """Reserve every assigned place, or none: a 409 page naming what was filled."""
+    who = coach(page)
+    try:
+        with page.engine.connection() as conn:
+            accept_route(allocation_id, who, conn)
+    except NotFoundError as exc:
+        raise PageError(404, page._("This allocation does not exist or is not yours."),
+                        ) from exc
+    except ConflictError as exc:
+        return _show(page, allocation_id, 409, conflict=True, detail=str(exc))
+    return page.redirect(f"/coach/allocations/{allocation_id}?accepted=true")
+
+
+@router.post("/reservations/{reservation_id}/release", response_model=None)
+def release(page: PageDep, form: Form, reservation_id: Id) -> RedirectResponse:
+    """Give a reserved place back; then the proposal it came from."""
+    who = coach(page)
+    try:
+        with page.engine.connection() as conn:
+            allocation_id = views.reservation_allocation(conn, reservation_id)
+            release_route(reservation_id, who, conn)
+    except NotFoundError as exc:
+        raise PageError(404, page._("This reservation does not exist or is not yours."),
+                        ) from exc
+    except ConflictError as exc:
+        raise PageError(409, page._("This reservation was released already."),
+                        ) from exc
+    back = f"/coach/allocations/{allocation_id}" if allocation_id else "/coach/allocations"
+    return page.redirect(f"{back}?released={reservation_id}")
