@@ -120,7 +120,7 @@ def test_propose_accept_see_the_reservations_and_release_one(setting: Setting,
     assert 'href="/coach/allocations" aria-current="page"' in form.text  # in the navigation
     for name in ("Amir Haddad", "Oksana Bondar", "Dawit Tesfaye"):
         assert name in form.text
-    assert 'data-select-all="cohort"' in form.text and "All 3 candidates shown" in form.text
+    assert 'data-select-all="cohort"' in form.text and "All shown (3)" in form.text
 
     url = propose(setting, ["amir", "oksana"])
     page = setting.coach.get(url)
