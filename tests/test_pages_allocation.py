@@ -134,6 +134,8 @@ def test_propose_accept_see_the_reservations_and_release_one(setting: Setting,
     # both want the job in town; one is moved, and the page says why and what greedy gave
     assert "the top choice 'Lagerhelfer Rostock' is full" in page.text.replace("&#39;", "'")
     assert "chosen by 2 people of the group" in words and "would not have got it" in words
+    # the one moved comes first; the one who keeps their top choice is not told it twice
+    assert words.index("their choice no. 2") < words.index("the same place")
     assert re.search(r"People given a place</th>\s*<td>2</td>\s*<td>1</td>", page.text), \
         "2 placed against greedy's 1"
     assert "left without a place" not in words

@@ -183,7 +183,9 @@ def _view(page: Page, conn: Any, proposal: dict[str, Any]) -> dict[str, Any]:
                       "greedy": greedy and {**greedy, "place": _place(greedy["place"], facts)}})
     summary = proposal["summary"]
     return {"proposal": proposal, "summary": summary,
-            "placed": [i for i in items if i["place"] is not None],
+            # those moved from their own top choice first: what a coach checks
+            "placed": sorted((i for i in items if i["place"] is not None),
+                             key=lambda i: i["rank"] == 1),
             "unplaced": [i for i in items if i["place"] is None],
             "calibrated": summary.get("probability_source") == CALIBRATED,
             "reserved": sum(1 for i in items if (i.get("reservation") or {}).get("active"))}
