@@ -5,8 +5,13 @@ One request, one transaction: `Tx` (and `Conn`, its connection) is opened the fi
 route uses it and committed when the route has returned, before the answer is sent, or
 rolled back when the route raises, so a write and its audit row are stored together or
 not at all. It opens lazily so that a route can link free text (the model runs for a
-while) before it takes a connection from the pool. Authentication reads the token on a
-short connection of its own, before the route runs.
+while) before it takes a connection from the pool.
+
+Authentication reads the token in that same transaction when the route takes `Conn` (its
+connection is taken before it runs anyway): one pooled connection and one transaction
+for the token, the scope check, the read and the audit row. A route that takes `Tx` (it
+may link text first) or no connection (it reads on a replica, or not at all) has the
+token read on a short connection of its own, so that nothing is held while it works.
 """
 
 from __future__ import annotations
@@ -94,10 +99,19 @@ Tx = Annotated[Transaction, Depends(transaction, scope="function")]
 Conn = Annotated[psycopg.Connection, Depends(connection, scope="function")]
 
 
-def current_user(request: Request, engine: EngineDep, credentials: Annotated[
+def takes_connection(request: Request) -> bool:
+    """Whether the request's route takes `Conn`: its transaction is open before it runs."""
+    dependant = getattr(request.scope.get("route"), "dependant", None)
+    return dependant is not None and any(
+        d.call is connection for d in dependant.dependencies)
+
+
+def current_user(request: Request, engine: EngineDep, tx: Tx, credentials: Annotated[
         HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
-    """The token's user. An address with too many failed tokens in the last minute gets
-    429 before its token is looked at (`api/limits.py`); an expired token 401 saying so."""
+    """The token's user, read in the request's transaction when the route takes `Conn`,
+    else on a short connection. An address with too many failed tokens in the last minute
+    gets 429 before its token is looked at (`api/limits.py`); an expired token 401 saying
+    so."""
     unauthorised = {"WWW-Authenticate": "Bearer"}
     if credentials is None:
         raise HTTPException(401, "missing bearer token (Authorization: Bearer <token>)",
@@ -106,7 +120,7 @@ def current_user(request: Request, engine: EngineDep, credentials: Annotated[
     limiter.check_address(address)
     lifetime = TokenLifetime(engine.settings.token_days, engine.settings.migrant_token_days)
     try:
-        with engine.connection() as conn:
+        with tx.use() if takes_connection(request) else engine.connection() as conn:
             who = authenticate(conn, credentials.credentials, lifetime)
     except TokenExpiredError as exc:
         days = lifetime.for_role(str(exc)).days
@@ -210,5 +224,5 @@ def as_sent(body: dict[str, Any]) -> JSONResponse:
 
 __all__ = ["Conn", "CurrentUser", "EngineDep", "ImportFormat", "Lang", "Limit", "Offset",
            "RateLimited", "Transaction", "Tx", "as_sent", "current_user", "get_engine",
-           "import_body", "matches_etag", "page", "upserted", "wake_workers",
+           "import_body", "takes_connection", "matches_etag", "page", "upserted", "wake_workers",
            "with_etag"]

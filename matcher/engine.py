@@ -204,10 +204,12 @@ class Engine:
         with self.db.connection() as conn:
             yield conn
 
-    def read(self, work: Callable[[psycopg.Connection], T]) -> T:
+    def read(self, work: Callable[[psycopg.Connection], T],
+             here: psycopg.Connection | None = None) -> T:
         """`work` (reads only) on a read replica when one is fresh, else on the primary
-        (`Database.read`): for the heavy read paths, match lists and lists."""
-        return self.db.read(work)
+        (`Database.read`; in `here`, the caller's transaction, when given): for the heavy
+        read paths, match lists and lists."""
+        return self.db.read(work, here)
 
     # --- writes -------------------------------------------------------------------------------
     def save_candidate(self, data: CandidateIn, organisation_id: int,

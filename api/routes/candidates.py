@@ -132,7 +132,7 @@ def set_consents(candidate_id: CandidateId, body: ConsentsIn, who: CurrentUser,
 
 @router.get("/{candidate_id}/matches", dependencies=[RateLimited],
             **r.answers(r.VacancyMatchPage, 403, 404, not_modified=True))
-def matches(candidate_id: CandidateId, who: CurrentUser, engine: EngineDep, tx: Tx,
+def matches(candidate_id: CandidateId, who: CurrentUser, engine: EngineDep, conn: Conn,
             kind: Annotated[list[Literal["job", "apprenticeship", "placement"]] | None,
                             Query()] = None,
             limit: Limit = 20, offset: Offset = 0, lang: Lang = None,
@@ -152,18 +152,19 @@ def matches(candidate_id: CandidateId, who: CurrentUser, engine: EngineDep, tx: 
     from the stored list). `ETag` names the window's content: with `If-None-Match` the
     answer is 304 without a body while it is unchanged. A 304 is audited as a read (the
     caller shows the candidate's list again)."""
-    def listed_page(conn: psycopg.Connection) -> lists.Answer:
+    def listed_page(read: psycopg.Connection) -> lists.Answer:
         """Reads only: on a read replica when there is one (`Engine.read`)."""
-        candidate_scope(conn, who, candidate_id)
-        variant = lists.Variant.of(list(kind or []), floor, label_lang(conn, who, lang),
+        candidate_scope(read, who, candidate_id)
+        variant = lists.Variant.of(list(kind or []), floor, label_lang(read, who, lang),
                                    courses)
-        return lists.window(conn, engine.matcher, candidate_id, variant, offset, limit,
+        return lists.window(read, engine.matcher, candidate_id, variant, offset, limit,
                             engine.settings.match_list_max_age)
 
-    answer = engine.read(listed_page)
+    # on a replica, else in the request's one transaction (the token was read in it)
+    answer = engine.read(listed_page, here=conn)
     if answer.computed is not None:
-        lists.keep(tx.conn, answer.computed)  # on the primary, with the audit row
-    audit(tx.conn, who, "candidate.matches", candidate_id)  # the evidence is their words
+        lists.keep(conn, answer.computed)  # on the primary, with the audit row
+    audit(conn, who, "candidate.matches", candidate_id)  # the evidence is their words
     headers = {"ETag": answer.etag, "Cache-Control": "private, no-cache"}
     if if_none_match and matches_etag(if_none_match, answer.etag):
         return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)

