@@ -41,7 +41,9 @@ from matcher.store.auth import (
 _bearer = HTTPBearer(auto_error=False, description="a token from `matcher users add` or the demo")
 
 
-def get_engine(request: Request) -> Engine:
+async def get_engine(request: Request) -> Engine:
+    """Async, as `rate_limited`: FastAPI runs a sync dependency in its threadpool, and the
+    hop there and back costs more than what these do."""
     engine: Engine = request.app.state.engine
     return engine
 
@@ -135,7 +137,7 @@ def current_user(request: Request, engine: EngineDep, tx: Tx, credentials: Annot
 CurrentUser = Annotated[Principal, Depends(current_user)]
 
 
-def rate_limited(request: Request, who: CurrentUser, credentials: Annotated[
+async def rate_limited(request: Request, who: CurrentUser, credentials: Annotated[
         HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> None:
     """For the expensive routes: counts the request against its token's limit (429 past
     it)."""
