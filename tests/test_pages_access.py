@@ -13,9 +13,11 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api.pages.web import is_page
+from matcher.allocation.schemas import AllocationIn
+from matcher.allocation.service import propose
 from matcher.engine import Engine
 from matcher.jobs import VACANCY_IMPORT
-from matcher.store import jobs
+from matcher.store import allocations, jobs
 from tests.conftest import World, app_routes
 from tests.test_pages_sign_in import new_code, sign_in
 
@@ -33,6 +35,11 @@ GET = {
     "/": dict.fromkeys(ROLES, 303),
     "/sign-in": EVERYONE,
     "/coach": COACH,
+    "/coach/allocations": COACH,
+    "/coach/allocations/{allocation_id}": COACH_RECORD,  # centre A's proposal
+    # the job in the table is an upload, not an allocation: no coach's allocation job
+    "/coach/allocations/jobs/{job_id}": {**COACH, "admin": 404, "coach_a": 404,
+                                         "coach_b": 404},
     "/coach/candidates/new": COACH,
     "/coach/candidates/{candidate_id}": COACH_RECORD,
     "/coach/candidates/{candidate_id}/courses": COACH_RECORD,
@@ -84,11 +91,18 @@ def upload_job(engine: Engine, world: World) -> None:
         jobs.finish(conn, job.id, {"imported": 0, "created": 0, "updated": 0, "ids": [],
                                    "needs_review": 0, "warnings": []})
     UPLOAD["job"] = job.id
+    with engine.connection() as conn:  # and a proposal of centre A (nothing reserved)
+        found = propose(conn, engine.matcher, AllocationIn(cohort=[world.candidates["olena"]]),
+                        world.centre_a)
+        UPLOAD["allocation"], _ = allocations.save_proposal(
+            conn, found.organisation_id, world.user_ids["coach_a"], found.settings,
+            found.summary, found.assignments)
 
 
 def filled(path: str, world: World) -> str:
     return path.format(candidate_id=world.candidates["olena"],
-                       vacancy_id=world.vacancies["cook_job"], job_id=UPLOAD["job"])
+                       vacancy_id=world.vacancies["cook_job"], job_id=UPLOAD["job"],
+                       allocation_id=UPLOAD["allocation"], reservation_id=1)
 
 
 def test_every_page_route_says_who_may_open_it(app: FastAPI) -> None:
