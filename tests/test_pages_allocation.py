@@ -149,6 +149,9 @@ def test_propose_accept_see_the_reservations_and_release_one(setting: Setting,
     assert page.text.count("Release this place") == 2
     assert active(engine, setting) == 2
     assert "/accept" not in page.text, "an accepted proposal offers no accept"
+    twice = setting.coach.post(f"{url}/accept", {})
+    assert twice.status_code == 409 and "This proposal was accepted already." in twice.text
+    assert "Nothing was reserved" not in twice.text and active(engine, setting) == 2
 
     held = re.findall(r'action="/coach/reservations/(\d+)/release"', page.text)
     released = setting.coach.post(f"/coach/reservations/{held[0]}/release", {})

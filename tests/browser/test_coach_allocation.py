@@ -23,6 +23,7 @@ def test_allocate_places_for_the_centre(browser: WebDriver, site: Site) -> None:
     browser.find_element(By.ID, "all").click()
     assert all(r.is_selected() for r in rows), "'All' ticks every candidate shown"
     assert axe(browser) == []
+    shot(browser, "coach-allocate")
     click(browser, "form.allocate button[type='submit']")
 
     url = browser.current_url
