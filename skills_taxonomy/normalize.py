@@ -28,6 +28,7 @@ from skills_taxonomy.language import detect_language, scripts_of
 from skills_taxonomy.lexicon import load_lexicon
 from skills_taxonomy.linker import Candidate, Linker
 from skills_taxonomy.model import ConceptKind, Taxonomy
+from skills_taxonomy.roles import role_spans
 from skills_taxonomy.text import repair, segments
 
 MAX_TEXT_CHARS = 10_000
@@ -216,12 +217,16 @@ class Normalizer:
                        for (i, _, _), p in zip(pieces, piece_texts, strict=True)]
         found: list[list[Mention]] = [[] for _ in checked]
         guesses: list[list[Mention]] = [[] for _ in checked]
+        roles = _role_pieces(pieces, piece_texts, piece_langs)
         for kind in kinds:
             lowest = min([POSSIBLE_FLOOR, *(self.threshold_for(kind, route)
                                             for route in self.linkers[kind].fusion.routes)])
-            ranked = self._rank_unique(kind, piece_texts, piece_langs, top_k=30, floor=lowest)
-            for (i, offset, _), piece, piece_lang, cands in zip(
-                    pieces, piece_texts, piece_langs, ranked, strict=True):
+            # occupations are also looked for in the roles a sentence frames ("als Koch")
+            linked = list(zip(pieces, piece_texts, piece_langs, strict=True)) + (
+                roles if kind is ConceptKind.OCCUPATION else [])
+            ranked = self._rank_unique(kind, [t for _, t, _ in linked],
+                                       [lang for _, _, lang in linked], top_k=30, floor=lowest)
+            for ((i, offset, _), piece, piece_lang), cands in zip(linked, ranked, strict=True):
                 found[i] += [self._mention(piece, c, kind, lang, piece_lang).shifted(offset)
                              for c in cands if c.score >= self.threshold_for(kind, c.route)]
                 guesses[i] += [self._mention(piece, c, kind, lang, piece_lang).shifted(offset)
@@ -275,10 +280,21 @@ class Normalizer:
         kind = ConceptKind.OCCUPATION
         checked = [check_text(t, "title") for t in titles]
         written_in = [detect_language(t) for t in checked]
-        ranked = self._rank_unique(kind, checked, written_in, top_k)
+        roles = [[span.text for span in role_spans(t, w)]
+                 for t, w in zip(checked, written_in, strict=True)]
+        texts = checked + [r for title_roles in roles for r in title_roles]
+        langs = written_in + [w for w, title_roles in zip(written_in, roles, strict=True)
+                              for _ in title_roles]
+        ranked = iter(self._rank_unique(kind, texts, langs, top_k))
+        whole = [next(ranked) for _ in checked]
+        # a title that frames a role ("worked as a cook in a restaurant") is ranked as the
+        # role where the role's best occupation is surer than the whole title's
+        best = [max([cands, *(next(ranked) for _ in title_roles)],
+                    key=lambda c: c[0].score if c else -1.0)
+                for cands, title_roles in zip(whole, roles, strict=True)]
         return [[self._mention(title, c, kind, lang, w, whole=True) for c in cands
                  if not abstain or c.score >= self.threshold_for(kind, c.route)]
-                for title, w, cands in zip(checked, written_in, ranked, strict=True)]
+                for title, w, cands in zip(checked, written_in, best, strict=True)]
 
     def _mention(self, text: str, cand: Candidate, kind: ConceptKind, lang: str | None,
                  written_in: str | None, whole: bool = False) -> Mention:
@@ -335,6 +351,18 @@ class RankCache:
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+
+
+Piece = tuple[int, int, int]  # (text number, start, end)
+
+
+def _role_pieces(pieces: list[Piece], texts: list[str], langs: list[str | None],
+                 ) -> list[tuple[Piece, str, str | None]]:
+    """The job roles framed inside each piece (`roles.role_spans`), as pieces of their
+    own: ranked as titles, an exact label of the role is decisive."""
+    return [((i, start + span.start, start + span.end), span.text, lang)
+            for (i, start, _), text, lang in zip(pieces, texts, langs, strict=True)
+            for span in role_spans(text, lang)]
 
 
 def _piece_language(piece: str, text: str, text_lang: str | None,
