@@ -226,5 +226,5 @@ def as_sent(body: dict[str, Any]) -> JSONResponse:
 
 __all__ = ["Conn", "CurrentUser", "EngineDep", "ImportFormat", "Lang", "Limit", "Offset",
            "RateLimited", "Transaction", "Tx", "as_sent", "current_user", "get_engine",
-           "import_body", "takes_connection", "matches_etag", "page", "upserted", "wake_workers",
-           "with_etag"]
+           "import_body", "matches_etag", "page", "takes_connection", "upserted",
+           "wake_workers", "with_etag"]
