@@ -32,6 +32,7 @@ import csv
 import json
 import os
 import platform
+import re
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -42,9 +43,10 @@ from sklearn.model_selection import GroupKFold, StratifiedKFold
 from matcher.recognition.eqf_table import EqfEntry, EqfTable, project_table, read_eqf_csv
 from matcher.recognition.estimator import EqfLevelEstimator, shipped_estimator, training_rows
 from matcher.recognition.grammar import Grammar
-from matcher.recognition.qualification_types import estimate_level, infer_type
+from matcher.recognition.qualification_types import estimate_level
 from matcher.recognition.recogniser import MODEL_FIRST, MODEL_LAST, eqf_level
 from matcher.schemas import QualificationFields
+from skills_taxonomy.text import fold
 
 ROOT = Path(__file__).resolve().parents[1]
 EUROPASS = ROOT.parent / "shared" / "data" / "recognition" / "europass_qualifications_eqf.csv"
@@ -63,6 +65,56 @@ def scores(pred: Sequence[int | None], gold: Sequence[int]) -> dict[str, float]:
             "within_one": round(sum(abs(p - g) <= 1 for p, g in answered) / max(1, n), 4)}
 
 
+# The type keywords of the chain before the grammar, frozen here so that the "before" rows
+# (and `benchmarks.recognition`'s type rules) measure that chain, as the figures beside
+# today's always did. The engine no longer has this list: it reads the types with the
+# grammar's words (`matcher.recognition.grammar.infer_type`).
+BEFORE_TYPE_KEYWORDS: list[tuple[str, tuple[str, ...]]] = [
+    # Phrases holding a higher type's keyword ("спеціаліст", "master") that name a lower one.
+    ("short_cycle", ("молодшого спеціаліста", "молодший спеціаліст", "младшего специалиста",
+                     "младший специалист", "master craftsman", "master craftsperson")),
+    ("doctorate", ("doctor", "doctorate", "phd", "ph.d", "doktor", "promotion", "кандидат наук",
+                   "доктор наук", "доктор філософії", "دكتوراه", "دکتری", "دکترا", "tiến sĩ",
+                   "博士", "doktora")),
+    ("master", ("master", "magister", "магістр", "магистр", "спеціаліст", "специалист",
+                "ماجستير", "كارشناسی ارشد", "کارشناسی ارشد", "thạc sĩ", "硕士", "yüksek lisans",
+                "msc", "m.sc", "mba")),
+    ("bachelor", ("bachelor", "бакалавр", "بكالوريوس", "ليسانس", "کارشناسی", "cử nhân",
+                  "kỹ sư", "学士", "本科", "lisans", "licence", "bsc", "b.sc", "diplom-ingenieur",
+                  "engineer degree", "university degree")),
+    ("short_cycle", ("institute diploma", "معهد", "دبلوم", "associate", "junior specialist",
+                     "молодший спеціаліст", "молодшого спеціаліста", "технікум", "техникум",
+                     "коледж", "колледж", "cao đẳng", "大专", "专科", "ön lisans", "hnd",
+                     "higher national", "کاردانی", "فوق دیپلم", "short-cycle", "fachschule",
+                     "meister", "techniker")),
+    ("vocational_secondary", ("vocational", "qualified worker", "кваліфікованого робітника",
+                              "квалифицированного рабочего", "профтехучилище", "مهني",
+                              "صناعي", "فني", "trung cấp", "sơ cấp", "职业", "技校", "中专",
+                              "meslek lisesi", "fenni", "فنی و حرفه", "هنرستان", "trade test",
+                              "ausbildung", "berufsausbildung", "apprenticeship", "certificate iii",
+                              "certificate ii")),
+    ("upper_secondary", ("secondary school", "high school", "baccalaureate", "abitur",
+                         "الثانوية", "ثانوية", "دیپلم", "повна загальна середня",
+                         "атестат", "trung học phổ thông", "高中", "lise", "waec", "ssce")),
+    ("lower_secondary", ("lower secondary", "preparatory", "الإعدادية", "اعدادية",
+                         "базова середня", "trung học cơ sở", "初中", "ortaokul")),
+    ("primary", ("primary", "elementary", "الابتدائية", "ابتدایی", "початкова", "tiểu học",
+                 "小学", "ilkokul")),
+]
+
+
+def before_type(title: str) -> str | None:
+    """The type the keyword rules before the grammar read off a title (first keyword in
+    the list's order, a prefix match on folded text), or None."""
+    folded = fold(title)
+    for qtype, words in BEFORE_TYPE_KEYWORDS:
+        for word in words:
+            # Arabic writes the article al- ("ال") onto the word: الماجستير, البكالوريوس
+            if re.search(r"(?<!\w)(?:ال)?" + re.escape(fold(word)), folded):
+                return qtype
+    return None
+
+
 def before(q: QualificationFields, table: EqfTable, model: EqfLevelEstimator) -> int | None:
     """The chain as it was before the grammar (for "today's figures" on the same rows):
     table, text model when at least MODEL_FIRST sure, type keywords and duration, text
@@ -70,7 +122,7 @@ def before(q: QualificationFields, table: EqfTable, model: EqfLevelEstimator) ->
     hit = table.lookup(q.country, q.title)
     if hit is not None:
         return hit[0].eqf_level
-    qtype = infer_type(q.title)
+    qtype = before_type(q.title)
     rule = estimate_level(qtype, None) if qtype else None
     proba = model.predict_proba([q.title])[0]
     best = int(proba.argmax())

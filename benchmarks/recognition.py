@@ -3,7 +3,8 @@
 1. EQF level on the Europass table (../shared/data/recognition), on rows the estimator was
    not built on: a stratified 70/30 split (seed 0) and a leave-countries-out split (5
    folds grouped by country, so every test country is unseen). For each: the type rules
-   alone (`infer_type` + `estimate_level`), the text model (`EqfLevelEstimator`, fitted on
+   alone (the keywords before the grammar, `benchmarks.eqf_levels.before_type`, +
+   `estimate_level`), the text model (`EqfLevelEstimator`, fitted on
    the training rows plus the project's table), and the recogniser's whole chain (a
    table lookup in the training rows, then the rules, then the model) — accuracy,
    accuracy within one level, and how many rows each could answer.
@@ -29,10 +30,11 @@ from pathlib import Path
 import numpy as np
 from sklearn.model_selection import GroupKFold, StratifiedKFold, train_test_split
 
+from benchmarks.eqf_levels import before_type
 from matcher.concepts import Concepts
 from matcher.recognition.eqf_table import EqfEntry, EqfTable, project_table, read_eqf_csv
 from matcher.recognition.estimator import EqfLevelEstimator
-from matcher.recognition.qualification_types import estimate_level, infer_type
+from matcher.recognition.qualification_types import estimate_level
 from matcher.recognition.recogniser import MODEL_FIRST, Recogniser, eqf_level
 from matcher.recognition.regulation import RegulationProfile
 from matcher.schemas import QualificationFields
@@ -91,7 +93,7 @@ def evaluate_split(train: list[EqfEntry], test: list[EqfEntry]) -> dict[str, obj
     gold = [e.eqf_level for e in test]
     rules: list[int | None] = []
     for e in test:
-        qtype = infer_type(e.qualification)
+        qtype = before_type(e.qualification)
         found = estimate_level(qtype, None) if qtype else None
         rules.append(found[0] if found else None)
     fit_rows = train + project_table()

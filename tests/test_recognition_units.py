@@ -14,8 +14,8 @@ from sklearn.exceptions import NotFittedError
 
 from matcher.recognition.eqf_table import EqfEntry, EqfTable, project_table, read_eqf_csv
 from matcher.recognition.estimator import EqfLevelEstimator
-from matcher.recognition.grammar import Grammar, grammar_data
-from matcher.recognition.qualification_types import estimate_level, infer_type
+from matcher.recognition.grammar import Grammar, grammar_data, infer_type
+from matcher.recognition.qualification_types import estimate_level
 from matcher.recognition.recogniser import eqf_level, experience_confidence
 from matcher.recognition.regulation import RegulationProfile
 from matcher.schemas import QualificationFields
@@ -31,7 +31,8 @@ TITLES = {
     "Master of Business Administration": "master",
     "Doctor of Philosophy (PhD) in Chemistry": "doctorate",
     "Berufsausbildung zum Koch": "vocational_secondary",
-    "Meisterbrief im Elektrotechniker-Handwerk": "short_cycle",
+    # DQR 6 (EQF 6), as the grammar reads it; the keyword list before it said short cycle
+    "Meisterbrief im Elektrotechniker-Handwerk": "bachelor",
     "Master craftsman's examination certificate": "short_cycle",  # not a master's degree
     "Primary school certificate": "primary",
     # Arabic: the article al- is written onto the word
@@ -66,6 +67,16 @@ def test_infer_type_reads_the_type_off_a_title(title: str) -> None:
 @pytest.mark.parametrize("title", ["Schweißer", "Certificate of attendance", "كهرباء"])
 def test_infer_type_abstains_without_a_type_word(title: str) -> None:
     assert infer_type(title) is None
+
+
+def test_infer_type_reads_each_grammar_word_as_the_grammar_types_it() -> None:
+    """One list of type words: every degree or certificate word of the grammar's data,
+    alone, is read as the type its term gives (so the two can never disagree)."""
+    wrong = [(word, term["type"], infer_type(word.replace("*", "")))
+             for term in grammar_data()["terms"] for word in term["words"]
+             if infer_type(word.replace("*", "")) != term["type"]]
+    assert not wrong
+    assert sum(len(term["words"]) for term in grammar_data()["terms"]) > 500
 
 
 # --- the EQF level from type and duration -----------------------------------------------------

@@ -20,8 +20,9 @@ Prior learning: work experience (title + years → occupation → its skills, wi
 confidence that grows with the years) and qualifications both become candidate skills
 with their source, so every match says how each matched skill is evidenced.
 
-Its modules: `qualification_types` (the type and level a title names), `grammar` (the
-EQF level read from a mention's words), `eqf_table`
+Its modules: `qualification_types` (the level a type and a duration give, the generic
+words of a title), `grammar` (the EQF level and the type read from a mention's words, the
+one list of them in `qualification_grammar.json`), `eqf_table`
 (reference tables), `estimator` (the text model), `regulation` (regulated professions per
 destination country), `recogniser` (all of it for one qualification).
 """

@@ -175,6 +175,12 @@ class Grammar:
         reading.source = self.sources.get(reading.source, reading.source)
         return reading
 
+    def qualification_type(self, text: str) -> str | None:
+        """The qualification type the mention's degree or certificate words name (the
+        surest, as `read` chooses), or None: `infer_type` for the rest of the engine."""
+        found = self._terms(fold(text), text.casefold())
+        return self._choose(found, text.casefold()).qtype if found else None
+
     def _choose(self, found: list[Reading], raw: str) -> Reading:
         """The surest reading; of equally sure ones, the lowest where the mention lists
         alternatives ("HNC or degree", "BSc/MSc": the minimum asked), else the highest."""
@@ -375,4 +381,10 @@ def _row(row: EqfEntry) -> dict[str, Any]:
 @lru_cache(maxsize=1)
 def shipped_grammar() -> Grammar:
     return Grammar()
+
+
+def infer_type(title: str) -> str | None:
+    """The qualification type a title names, read with the grammar's words: the one list
+    of degree and certificate keywords is `qualification_grammar.json`."""
+    return shipped_grammar().qualification_type(title)
 

@@ -1,5 +1,7 @@
-"""Qualification types read off a title in ten languages, the words that only say "a
-qualification", and the EQF level a type and a duration usually give."""
+"""Qualification types, the words that only say "a qualification", and the EQF level a
+type and a duration usually give. The words that name a type (degree and certificate
+names in ten languages) are the grammar's, in `qualification_grammar.json`, read by
+`grammar.infer_type`: one list, so a type rule and the grammar cannot disagree."""
 
 from __future__ import annotations
 
@@ -11,40 +13,6 @@ from skills_taxonomy.text import fold
 TYPE_EQF = {"primary": 1, "lower_secondary": 2, "vocational_secondary": 3,
             "upper_secondary": 4, "short_cycle": 5, "bachelor": 6, "master": 7,
             "doctorate": 8}
-# Keywords that name a qualification type, most specific first (folded, any language).
-TYPE_KEYWORDS: list[tuple[str, tuple[str, ...]]] = [
-    # Phrases holding a higher type's keyword ("спеціаліст", "master") that name a lower one.
-    ("short_cycle", ("молодшого спеціаліста", "молодший спеціаліст", "младшего специалиста",
-                     "младший специалист", "master craftsman", "master craftsperson")),
-    ("doctorate", ("doctor", "doctorate", "phd", "ph.d", "doktor", "promotion", "кандидат наук",
-                   "доктор наук", "доктор філософії", "دكتوراه", "دکتری", "دکترا", "tiến sĩ",
-                   "博士", "doktora")),
-    ("master", ("master", "magister", "магістр", "магистр", "спеціаліст", "специалист",
-                "ماجستير", "كارشناسی ارشد", "کارشناسی ارشد", "thạc sĩ", "硕士", "yüksek lisans",
-                "msc", "m.sc", "mba")),
-    ("bachelor", ("bachelor", "бакалавр", "بكالوريوس", "ليسانس", "کارشناسی", "cử nhân",
-                  "kỹ sư", "学士", "本科", "lisans", "licence", "bsc", "b.sc", "diplom-ingenieur",
-                  "engineer degree", "university degree")),
-    ("short_cycle", ("institute diploma", "معهد", "دبلوم", "associate", "junior specialist",
-                     "молодший спеціаліст", "молодшого спеціаліста", "технікум", "техникум",
-                     "коледж", "колледж", "cao đẳng", "大专", "专科", "ön lisans", "hnd",
-                     "higher national", "کاردانی", "فوق دیپلم", "short-cycle", "fachschule",
-                     "meister", "techniker")),
-    ("vocational_secondary", ("vocational", "qualified worker", "кваліфікованого робітника",
-                              "квалифицированного рабочего", "профтехучилище", "مهني",
-                              "صناعي", "فني", "trung cấp", "sơ cấp", "职业", "技校", "中专",
-                              "meslek lisesi", "fenni", "فنی و حرفه", "هنرستان", "trade test",
-                              "ausbildung", "berufsausbildung", "apprenticeship", "certificate iii",
-                              "certificate ii")),
-    ("upper_secondary", ("secondary school", "high school", "baccalaureate", "abitur",
-                         "الثانوية", "ثانوية", "دیپلم", "повна загальна середня",
-                         "атестат", "trung học phổ thông", "高中", "lise", "waec", "ssce")),
-    ("lower_secondary", ("lower secondary", "preparatory", "الإعدادية", "اعدادية",
-                         "базова середня", "trung học cơ sở", "初中", "ortaokul")),
-    ("primary", ("primary", "elementary", "الابتدائية", "ابتدایی", "початкова", "tiểu học",
-                 "小学", "ilkokul")),
-]
-
 
 # Words that say "a qualification" rather than what it qualifies for; stripped from a
 # title before it is linked to an occupation (folded; any language).
@@ -86,17 +54,6 @@ def core_title(title: str) -> str:
     kept = [w for w in re.split(r"[\s\-–—,;:/()（）\[\]«»\"']+", text)
             if w and w not in _GENERIC]
     return " ".join(kept)
-
-
-def infer_type(title: str) -> str | None:
-    """The qualification type a title names, or None."""
-    folded = fold(title)
-    for qtype, words in TYPE_KEYWORDS:
-        for word in words:
-            # Arabic writes the article al- ("ال") onto the word: الماجستير, البكالوريوس
-            if re.search(r"(?<!\w)(?:ال)?" + re.escape(fold(word)), folded):
-                return qtype
-    return None
 
 
 def estimate_level(qtype: str | None, duration: float | None) -> tuple[int, str] | None:

@@ -13,9 +13,9 @@ from matcher.concepts import Concepts
 from matcher.domain import EVIDENCED
 from matcher.recognition.eqf_table import EqfEntry, EqfTable
 from matcher.recognition.estimator import EqfLevelEstimator, training_rows
-from matcher.recognition.grammar import Grammar, Reading, shipped_grammar
+from matcher.recognition.grammar import Grammar, Reading, infer_type, shipped_grammar
 from matcher.recognition.procedure import Destination, destination_of
-from matcher.recognition.qualification_types import core_title, estimate_level, infer_type
+from matcher.recognition.qualification_types import core_title, estimate_level
 from matcher.recognition.regulation import RegulationProfile
 from matcher.schemas import QualificationFields
 from skills_taxonomy.model import Concept
