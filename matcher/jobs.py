@@ -22,13 +22,13 @@ from typing import Any
 import psycopg
 
 from matcher.allocation.schemas import AllocationIn
-from matcher.allocation.service import propose
+from matcher.allocation.service import propose, save_audited
 from matcher.engine import Engine
 from matcher.errors import ImportRowsError, MatcherError
 from matcher.match import lists
 from matcher.schemas import VacancyIn
-from matcher.store import allocations
 from matcher.store import jobs as store
+from matcher.store.auth import Principal
 from skills_taxonomy.errors import InvalidInputError
 
 log = logging.getLogger(__name__)
@@ -98,15 +98,23 @@ def queue_allocation(engine: Engine, user_id: int, organisation_id: int | None,
                              {"organisation_id": organisation_id}, len(request.cohort))
 
 
+def requester(job: store.Job) -> Principal | None:
+    """Who queued an allocation, for its audit rows, from what the job stores: its user,
+    and the centre `queue_allocation` was given (a coach's; None only for an admin)."""
+    if job.user_id is None:
+        return None
+    centre = job.params.get("organisation_id")
+    return Principal(job.user_id, "", "admin" if centre is None else "coach", centre, None)
+
+
 def run_allocation(engine: Engine, job: store.Job, payload: bytes) -> None:
-    """Allocate and store the proposal; the proposal and the job's end commit together."""
+    """Allocate, store and audit the proposal as the user who queued it; the proposal,
+    its audit rows and the job's end commit together."""
     request = AllocationIn.model_validate_json(payload)
     with engine.connection() as conn:
         proposal = propose(conn, engine.matcher, request, job.params["organisation_id"],
                            connect=engine.connection)
-        aid, _ = allocations.save_proposal(conn, proposal.organisation_id, job.user_id,
-                                           proposal.settings, proposal.summary,
-                                           proposal.assignments)
+        aid = save_audited(conn, proposal, requester(job))
         store.finish(conn, job.id, {"allocation_id": aid, "url": f"/allocations/{aid}",
                                     "summary": proposal.summary})
 

@@ -2,7 +2,8 @@
 the candidates' own match lists (gates and preferences respected), the greedy
 alternative named, accepting reserves whole or not at all (409 naming the places, nothing
 written), two accepts racing for one slot (exactly one wins), releasing gives the place
-back, and bad input refused with 422 naming the field.
+back, and bad input refused with 422 naming the field; each proposal, reservation and
+release audited per person (API, background job and the coach's pages alike, once).
 
 Everything here lives in Paderborn, which no other test uses: a centre, a coach, an
 employer, its vacancies (closed again at the end) and the cohort, so the shared world's
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from matcher.allocation.schemas import AllocationIn
@@ -26,6 +28,7 @@ from matcher.store import allocations as store
 from matcher.store.auth import create_user, issue_token, upsert_organisation
 from tests.conftest import World, candidate_body, course_body, scalar, vacancy_body
 from tests.test_jobs import wait_for
+from tests.test_pages_coach import Browser
 
 PADERBORN = {"town": "Paderborn", "lat": 51.7191, "lon": 8.7575}
 DELBRUECK = {"town": "Delbrück", "lat": 51.7665, "lon": 8.5661}  # 15 km west
@@ -41,6 +44,7 @@ class Cohort:
     other_coach: dict[str, str]
     vacancies: dict[str, int]
     people: dict[str, str]
+    user_id: int  # the coach's
 
 
 def _vacancies(client: TestClient, world: World, employer: int) -> dict[str, int]:
@@ -86,7 +90,8 @@ def cohort(client: TestClient, world: World, engine: Engine) -> Iterator[Cohort]
                                      "t-alloc-centre")
         employer = upsert_organisation(conn, "Lager Ostwestfalen GmbH", "employer",
                                        "t-alloc-employer")
-        token = issue_token(conn, create_user(conn, "Paula Coach", "coach", centre), "tests")
+        user = create_user(conn, "Paula Coach", "coach", centre)
+        token = issue_token(conn, user, "tests")
     coach = {"Authorization": f"Bearer {token}"}
     vacancies = _vacancies(client, world, employer)
     people = {
@@ -103,7 +108,8 @@ def cohort(client: TestClient, world: World, engine: Engine) -> Iterator[Cohort]
             "operate pallet trucks", "load goods for dispatch"), location=PADERBORN, seats=1,
         provider="VHS Paderborn"))
     assert course.status_code == 201, course.text
-    yield Cohort(centre, course.json()["id"], coach, world.auth("coach_a"), vacancies, people)
+    yield Cohort(centre, course.json()["id"], coach, world.auth("coach_a"), vacancies, people,
+                 user)
     with engine.connection() as conn:
         conn.execute("DELETE FROM course WHERE id = %s", (course.json()["id"],))
         conn.execute("UPDATE reservation SET released_at = now() WHERE released_at IS NULL"
@@ -408,3 +414,101 @@ def test_match_lists_show_the_free_slots_as_places_are_reserved(
     assert client.delete(f"/reservations/{held['id']}", headers=cohort.coach) \
         .status_code == 200
     assert shown("dawit")[:2] == (1, 1)
+
+
+def audited(engine: Engine, action: str, allocation_id: int,
+            ) -> list[tuple[str, int, str, dict[str, Any]]]:
+    """The audit rows of one action on one proposal: (candidate, user, role, detail)."""
+    with engine.connection() as conn:
+        rows = conn.execute(
+            "SELECT candidate_id, user_id, role::text, detail FROM audit_log WHERE action = %s"
+            " AND (detail->>'allocation_id')::bigint = %s ORDER BY id",
+            (action, allocation_id)).fetchall()
+    return [(str(r[0]), int(r[1]), str(r[2]), dict(r[3])) for r in rows]
+
+
+def test_proposing_accepting_and_releasing_are_audited_per_person(
+        client: TestClient, cohort: Cohort, engine: Engine) -> None:
+    """One `allocation.propose` row per cohort member, one `allocation.accept` per
+    reservation, one `reservation.release`; a 409 (accept or release) writes none."""
+    near, far = cohort.vacancies["near"], cohort.vacancies["far"]
+    asked = {"kinds": ["job"], "vacancy_ids": [near, far]}
+    first = propose(client, cohort, ["amir", "oksana", "dawit"], **asked)
+    me = cohort.user_id
+    assert sorted(audited(engine, "allocation.propose", first["id"])) == sorted(
+        (cohort.people[k], me, "coach", {"allocation_id": first["id"]})
+        for k in ("amir", "oksana", "dawit"))  # the one left without a place too
+    second = propose(client, cohort, ["dawit"], **asked)
+    assert audited(engine, "allocation.accept", first["id"]) == []  # nothing reserved yet
+
+    accepted = client.post(f"/allocations/{first['id']}/accept", headers=cohort.coach)
+    assert accepted.status_code == 200, accepted.text
+    made = accepted.json()["reservations"]
+    assert len(made) == 2
+    assert sorted(audited(engine, "allocation.accept", first["id"])) == sorted(
+        (r["candidate_id"], me, "coach", {"allocation_id": first["id"],
+                                          "reservation_id": r["id"],
+                                          "vacancy_id": r["vacancy_id"]}) for r in made)
+
+    rows = "SELECT count(*) FROM audit_log"
+    before = scalar(engine, rows)
+    clash = client.post(f"/allocations/{second['id']}/accept", headers=cohort.coach)
+    assert clash.status_code == 409, clash.text
+    assert client.post(f"/allocations/{first['id']}/accept", headers=cohort.coach) \
+        .status_code == 409  # accepted already
+    assert scalar(engine, rows) == before  # neither wrote an audit row
+
+    held = made[0]
+    assert client.delete(f"/reservations/{held['id']}", headers=cohort.coach) \
+        .status_code == 200
+    assert audited(engine, "reservation.release", first["id"]) == [
+        (held["candidate_id"], me, "coach", {"allocation_id": first["id"],
+                                             "reservation_id": held["id"],
+                                             "vacancy_id": held["vacancy_id"]})]
+    assert client.delete(f"/reservations/{held['id']}", headers=cohort.coach) \
+        .status_code == 409  # released already: no second row
+    assert len(audited(engine, "reservation.release", first["id"])) == 1
+    client.delete(f"/reservations/{made[1]['id']}", headers=cohort.coach)
+    assert (free(engine, near), free(engine, far)) == (1, 1)
+
+
+def test_a_background_allocation_is_audited_as_who_queued_it(
+        client: TestClient, cohort: Cohort, engine: Engine, world: World) -> None:
+    """The job writes the proposal's rows with the user (and role) who asked, once."""
+    body = {"cohort": [cohort.people["amir"], cohort.people["oksana"]], "kinds": ["job"]}
+    for headers, user, role in ((cohort.coach, cohort.user_id, "coach"),
+                                (world.auth("admin"), world.user_ids["admin"], "admin")):
+        queued = client.post("/allocations", headers={**headers, "Prefer": "respond-async"},
+                             json=body)
+        assert queued.status_code == 202, queued.text
+        job = wait_for(client, queued.headers["Location"], headers)
+        assert job["state"] == "done", job
+        aid = job["result"]["allocation_id"]
+        assert sorted(audited(engine, "allocation.propose", aid)) == sorted(
+            (cid, user, role, {"allocation_id": aid}) for cid in body["cohort"])
+
+
+def test_the_coach_pages_audit_once_like_the_api(
+        app: FastAPI, cohort: Cohort, engine: Engine) -> None:
+    """The pages save through the same function and call the routes: one row each."""
+    coach = Browser(app, engine, cohort.user_id)
+    answer = coach.post("/coach/allocations", {
+        "cohort": [cohort.people["amir"], cohort.people["oksana"]], "kinds": ["job"],
+        "q": ""})
+    assert answer.status_code == 303, answer.text[-1500:]
+    url = str(answer.headers["location"])
+    aid = int(url.rsplit("/", 1)[1])
+    assert sorted(c for c, *_ in audited(engine, "allocation.propose", aid)) == sorted(
+        [cohort.people["amir"], cohort.people["oksana"]])
+    assert coach.post(f"{url}/accept", {}).status_code == 303
+    accepted = audited(engine, "allocation.accept", aid)
+    reserved = scalar(engine, "SELECT array_agg(id ORDER BY id) FROM reservation"
+                      " WHERE allocation_id = %s", aid)
+    assert len(reserved) == 2, "one slot each in Paderborn and Delbrück"
+    assert sorted(d["reservation_id"] for *_, d in accepted) == reserved
+    assert coach.post(f"/coach/reservations/{reserved[0]}/release", {}).status_code == 303
+    assert [d["reservation_id"] for *_, d in audited(engine, "reservation.release", aid)] \
+        == [reserved[0]]
+    for rid in reserved[1:]:
+        assert coach.post(f"/coach/reservations/{rid}/release", {}).status_code == 303
+    assert len(audited(engine, "reservation.release", aid)) == len(reserved)

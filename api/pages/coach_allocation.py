@@ -28,7 +28,7 @@ from api.routes.allocations import accept as accept_route
 from api.routes.allocations import allocation as allocation_route
 from api.routes.allocations import release as release_route
 from matcher.allocation.schemas import MAX_COHORT, AllocationIn
-from matcher.allocation.service import CALIBRATED, check_cohort, propose
+from matcher.allocation.service import CALIBRATED, check_cohort, propose, save_audited
 from matcher.errors import ConflictError, NotFoundError
 from matcher.jobs import ALLOCATION, queue_allocation
 from matcher.store import allocation_views as views
@@ -127,9 +127,7 @@ def allocate(page: PageDep, form: Form) -> HTMLResponse | RedirectResponse:
                 return page.redirect(f"/coach/allocations/jobs/{job.id}")
             proposal = propose(conn, engine.matcher, body, _centre(who),
                                connect=engine.connection)
-            aid, _ = store.save_proposal(conn, proposal.organisation_id, who.user_id,
-                                         proposal.settings, proposal.summary,
-                                         proposal.assignments)
+            aid = save_audited(conn, proposal, who)  # with its audit rows, as the API's
     except FormProblem as exc:
         return _render_form(page, 422, str(exc), **again)
     except InvalidInputError as exc:  # a candidate not of the centre, a share no one meets

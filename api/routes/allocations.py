@@ -1,7 +1,12 @@
 """Cohort allocation (issue 16): a coach (their centre's candidates) or an admin (any)
 proposes who goes where across a cohort; accepting reserves the places, whole or not at
 all (409 naming the places filled meanwhile); releasing a reservation gives the place
-back. Proposals of another centre answer 404, like ones that do not exist."""
+back. Proposals of another centre answer 404, like ones that do not exist.
+
+Each writes audit rows in its own transaction: a proposal one per cohort member
+(`allocation.propose`, in `matcher.allocation.service.save_audited`), accepting one per
+reservation made (`allocation.accept`; a 409 writes none), releasing one
+(`reservation.release`). The coach's pages call these functions, so they audit alike."""
 
 from __future__ import annotations
 
@@ -16,12 +21,12 @@ from api.responses.common import answers
 from api.responses.jobs import JobQueued
 from matcher.access import require
 from matcher.allocation.schemas import AllocationIn
-from matcher.allocation.service import check_cohort, propose
+from matcher.allocation.service import check_cohort, propose, save_audited
 from matcher.errors import NotFoundError
 from matcher.jobs import queue_allocation
 from matcher.match import lists
 from matcher.store import allocations as store
-from matcher.store.auth import Principal
+from matcher.store.auth import Principal, audit
 from matcher.store.candidates import candidate_org
 
 router = APIRouter(tags=["allocations"])
@@ -33,6 +38,13 @@ def _scope(conn: Any, who: Principal, allocation_id: int) -> None:
     exists, org = store.proposal_org(conn, allocation_id)
     if not exists or (who.role == "coach" and org != who.organisation_id):
         raise NotFoundError(f"allocation {allocation_id} not found")
+
+
+def _place_detail(reservation: dict[str, Any]) -> dict[str, Any]:
+    """An audit row's detail for a reservation: its id and its vacancy or course."""
+    places = {k: reservation[k] for k in ("vacancy_id", "course_id")
+              if reservation[k] is not None}
+    return {"reservation_id": reservation["id"], **places}
 
 
 ALLOCATE_ANSWERS = answers(a.Allocation, 403, body=True)
@@ -64,9 +76,7 @@ def allocate(body: AllocationIn, request: Request, who: CurrentUser, engine: Eng
         return JSONResponse({**job.as_dict(), "status_url": url}, status_code=202,
                             headers=headers)
     proposal = propose(conn, engine.matcher, body, centre, connect=engine.connection)
-    aid, _ = store.save_proposal(conn, proposal.organisation_id, who.user_id,
-                                 proposal.settings, proposal.summary, proposal.assignments)
-    return store.read_proposal(conn, aid)
+    return store.read_proposal(conn, save_audited(conn, proposal, who))
 
 
 @router.get("/allocations/{allocation_id}", **answers(a.Allocation, 403, 404))
@@ -82,6 +92,9 @@ def accept(allocation_id: Id, who: CurrentUser, conn: Conn) -> dict[str, Any]:
     closed meanwhile) none."""
     _scope(conn, who, allocation_id)
     made = store.accept(conn, allocation_id, who.user_id)
+    for r in made:
+        audit(conn, who, "allocation.accept", r["candidate_id"], **_place_detail(r),
+              allocation_id=allocation_id)
     lists.listed_vacancies_changed(conn, [r["vacancy_id"] for r in made if r["vacancy_id"]])
     return {"id": allocation_id, "status": "accepted", "reservations": made}
 
@@ -94,6 +107,8 @@ def release(reservation_id: Id, who: CurrentUser, conn: Conn) -> dict[str, Any]:
     if cid is None or (who.role == "coach" and candidate_org(conn, cid) != who.organisation_id):
         raise NotFoundError(f"reservation {reservation_id} not found")
     released = store.release(conn, reservation_id, who.user_id)
+    audit(conn, who, "reservation.release", cid, **_place_detail(released),
+          allocation_id=released["allocation_id"])
     if released["vacancy_id"]:
         lists.listed_vacancies_changed(conn, [released["vacancy_id"]])
     return released

@@ -39,6 +39,7 @@ from matcher.domain import KINDS
 from matcher.learning.calibration import ScoreCalibration
 from matcher.match.matcher import Matcher
 from matcher.store import allocations as store
+from matcher.store.auth import Principal, audit
 from skills_taxonomy.errors import InvalidInputError
 
 CALIBRATED = "calibrated placement probability where sure, else uncalibrated score"
@@ -241,5 +242,20 @@ def propose(conn: psycopg.Connection, matcher: Matcher, request: AllocationIn,
     return allocate(request, found, probability or probability_of(
         matcher.calibration), organisation_id)
 
+
+def save_audited(conn: psycopg.Connection, proposal: Proposal, who: Principal | None,
+                 ) -> int:
+    """Store the proposal and audit it: making it read every cohort member's match list,
+    so each gets an `allocation.propose` row, written in the caller's transaction (stored
+    and audited together, or neither). The API, the coach's page and the background job
+    all save through here, so none writes the rows twice. Returns the proposal's id."""
+    aid, _ = store.save_proposal(conn, proposal.organisation_id,
+                                 who.user_id if who else None, proposal.settings,
+                                 proposal.summary, proposal.assignments)
+    with conn.pipeline():  # batched: no round trip per row for a cohort of thousands
+        for item in proposal.assignments:
+            audit(conn, who, "allocation.propose", item["candidate_id"], allocation_id=aid)
+    return aid
+
 __all__ = ["CALIBRATED", "Gathered", "Proposal", "allocate", "check_cohort", "gather",
-           "probability_of", "propose"]
+           "probability_of", "propose", "save_audited"]
