@@ -468,6 +468,12 @@ def test_proposing_accepting_and_releasing_are_audited_per_person(
     assert client.delete(f"/reservations/{held['id']}", headers=cohort.coach) \
         .status_code == 409  # released already: no second row
     assert len(audited(engine, "reservation.release", first["id"])) == 1
+
+    assert audited(engine, "allocation.read", first["id"]) == []
+    assert client.get(f"/allocations/{first['id']}", headers=cohort.coach).status_code == 200
+    assert sorted(audited(engine, "allocation.read", first["id"])) == sorted(
+        (cohort.people[k], me, "coach", {"allocation_id": first["id"]})
+        for k in ("amir", "oksana", "dawit"))  # reading a proposal names its people
     client.delete(f"/reservations/{made[1]['id']}", headers=cohort.coach)
     assert (free(engine, near), free(engine, far)) == (1, 1)
 

@@ -81,9 +81,15 @@ def allocate(body: AllocationIn, request: Request, who: CurrentUser, engine: Eng
 
 @router.get("/allocations/{allocation_id}", **answers(a.Allocation, 403, 404))
 def allocation(allocation_id: Id, who: CurrentUser, conn: Conn) -> dict[str, Any]:
-    """A proposal, with its reservations once accepted."""
+    """A proposal, with its reservations once accepted. It names people and their
+    places: one `allocation.read` audit row per person in it."""
     _scope(conn, who, allocation_id)
-    return store.read_proposal(conn, allocation_id)
+    proposal = store.read_proposal(conn, allocation_id)
+    with conn.pipeline():
+        for item in proposal["assignments"]:
+            audit(conn, who, "allocation.read", item["candidate_id"],
+                  allocation_id=allocation_id)
+    return proposal
 
 
 @router.post("/allocations/{allocation_id}/accept", **answers(a.Accepted, 403, 404, 409))
