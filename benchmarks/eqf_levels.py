@@ -8,6 +8,8 @@ countries' rows), `text_model` alone, `combined` (`eqf_level`, as the engine ans
 1. The Europass table (../shared/data/recognition), held out by country: 5 folds grouped
    by country (as `benchmarks/recognition.py`), so every test country is unseen by the
    table and the text model (fitted on the other countries' rows plus the project table).
+   Its misses (`misses`): the combined answer's wrong rows by reason (no answer, one
+   level off, further) and by whose level it was (grammar, text model), per country.
 2. The project's development set of qualification mentions
    (training/data/qualification_mentions.csv), 5-fold cross-validated: the text model is
    fitted on the project table plus the other folds. The grammar is hand-written and was
@@ -195,7 +197,33 @@ def europass() -> dict[str, object]:
 
     preds = cross_validate(rows, folds, project_fit, table)
     out = summarise(rows, preds)
-    return {"rows": len(rows), "split": "GroupKFold(5) by country", **out}
+    return {"rows": len(rows), "split": "GroupKFold(5) by country", **out,
+            "misses": misses(rows, preds)}
+
+
+def misses(rows: list[Row], preds: dict[str, list[int | None]]) -> dict[str, object]:
+    """The combined answer's misses by reason (no answer, one level off, further) and by
+    whose level it was (the grammar's, the text model's, both), per group and row."""
+    reasons: dict[str, int] = defaultdict(int)
+    by_group: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    listed = []
+    for i, (text, country, gold, group) in enumerate(rows):
+        level, said, model = (preds[m][i] for m in ("combined", "grammar", "text_model"))
+        by_group[group]["rows"] += 1
+        if level == gold:
+            continue
+        reason = "no answer" if level is None else "one level off" if abs(
+            level - gold) == 1 else "two or more off"
+        if level is not None:
+            reason += ": " + ("grammar and text model" if level == said == model else
+                              "grammar" if level == said else
+                              "text model" if level == model else "other")
+        reasons[reason] += 1
+        by_group[group][reason] += 1
+        listed.append({"mention": text, "country": country, "eqf_level": gold,
+                       "answer": level, "grammar": said, "text_model": model})
+    return {"by_reason": dict(sorted(reasons.items())),
+            "by_group": {g: dict(c) for g, c in sorted(by_group.items())}, "rows": listed}
 
 
 def read_mentions(path: Path) -> list[Row]:
