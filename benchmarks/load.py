@@ -5,7 +5,10 @@ demo data set in a fresh data folder, then runs `--clients` concurrent clients f
 `--seconds`: a mix of match requests (GET /candidates/{id}/matches), vacancy reads and
 outcome writes (POST /outcomes, each recording a unique reason). Reports throughput,
 p50/p99 per kind of request, errors (must be 0), and lost writes: the outcome rows in the
-database afterwards must equal the writes the server acknowledged.
+database afterwards must equal the writes the server acknowledged. Also the CPU each side
+used per request (the API's processes, PostgreSQL's, the clients'), and how many of the
+machine's cores the three got together: all run on the same machine, beside whatever
+else runs there.
 
     python -m benchmarks.load [--clients 32] [--seconds 60] [--workers 2] [--runs 3]
         [--revalidate] [--out benchmarks/results/load.json]
@@ -35,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import psutil
 import psycopg
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -124,6 +128,50 @@ async def run_clients(base: str, facts: dict, clients: int, seconds: float,
     return lat, errors, writes, time.perf_counter() - started
 
 
+def tree(pid: int) -> list[psutil.Process]:
+    try:
+        return [psutil.Process(pid), *psutil.Process(pid).children(recursive=True)]
+    except psutil.Error:
+        return []
+
+
+def cpu_seconds(procs: list[psutil.Process]) -> float:
+    """User and system CPU seconds of these processes so far, their children that have
+    exited and were waited for included (PostgreSQL's ended backends)."""
+    total = 0.0
+    for proc in procs:
+        try:
+            t = proc.cpu_times()
+        except psutil.Error:
+            continue
+        total += t.user + t.system + t.children_user + t.children_system
+    return total
+
+
+def cpu_use(pids: dict[str, int]) -> dict[str, float]:
+    """CPU seconds so far of the API server, PostgreSQL and these clients (this process)."""
+    postgres = tree(pids["postgres"])
+    inside = {p.pid for p in postgres}
+    api = [p for p in tree(pids["api"]) if p.pid not in inside]
+    own = psutil.Process().cpu_times()
+    return {"api": cpu_seconds(api), "postgres": cpu_seconds(postgres),
+            "clients": own.user + own.system}
+
+
+def measured(base: str, facts: dict, args: argparse.Namespace, pids: dict[str, int],
+             ) -> dict[str, Any]:
+    """One run's summary, with the CPU each side used: ms per request, and the share of
+    the machine's cores the benchmark got (the rest went to whatever else ran)."""
+    before = cpu_use(pids)
+    result = summary(*asyncio.run(run_clients(base, facts, args.clients, args.seconds,
+                                              args.revalidate)))
+    used = {k: v - before[k] for k, v in cpu_use(pids).items()}
+    result["cpu_ms_per_request"] = {k: round(1000 * v / max(1, result["requests"]), 2)
+                                    for k, v in used.items()}
+    result["cores_used"] = round(sum(used.values()) / result["seconds"], 2)
+    return result
+
+
 def summary(lat: dict[str, list[float]], errors: list[str], writes: list[str],
             elapsed: float) -> dict[str, Any]:
     not_modified = percentiles(lat.pop("not_modified", []))  # also counted in match
@@ -180,9 +228,10 @@ def main() -> None:
             except httpx.HTTPError:
                 time.sleep(1)
         time.sleep(5)  # let every worker finish starting
-        runs = [summary(*asyncio.run(run_clients(base, facts, args.clients, args.seconds,
-                                                 args.revalidate)))
-                for _ in range(args.runs)]
+        load_at_start = round(os.getloadavg()[0], 2)
+        postmaster = int((tmp / "pg" / "postmaster.pid").read_text().split()[0])
+        pids = {"api": server.pid, "postgres": postmaster}
+        runs = [measured(base, facts, args, pids) for _ in range(args.runs)]
         with psycopg.connect(facts["url"]) as conn:
             stored = conn.execute("SELECT count(*) FROM outcome WHERE reason LIKE 'load-%%'"
                                   ).fetchone()
@@ -191,12 +240,18 @@ def main() -> None:
         server.wait(30)
     acknowledged = sum(int(r["writes_acknowledged"]) for r in runs)
     results = {
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                    # the 1-minute load average when the clients started and when they
+                    # stopped: the cores are shared with whatever else runs
+                    "load_average": [load_at_start, round(os.getloadavg()[0], 2)]},
         "clients": args.clients, "seconds_per_run": args.seconds, "workers": args.workers,
         "revalidate": args.revalidate,
         "median": {key: statistics.median(float(r[key]) for r in runs)
                    for key in ("requests_per_s", "match_requests_per_s", "match_p50_ms",
-                               "match_p99_ms", "all_p50_ms", "all_p99_ms")},
+                               "match_p99_ms", "all_p50_ms", "all_p99_ms", "cores_used")},
+        "median_cpu_ms_per_request": {key: statistics.median(
+            float(r["cpu_ms_per_request"][key]) for r in runs)
+            for key in ("api", "postgres", "clients")},
         "errors": sum(int(r["errors"]) for r in runs),
         "writes_acknowledged": acknowledged, "writes_stored": stored[0] if stored else None,
         "lost_writes": acknowledged - (stored[0] if stored else 0), "runs": runs}
