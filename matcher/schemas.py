@@ -161,7 +161,9 @@ class Qualification(QualificationFields):
 
 class QualificationQuery(QualificationFields):
     lang: LangCode | None = None
-    years_practice: float = Field(0, ge=0, le=60, description="years worked in the field")
+    # strict: only ever sent as JSON or typed by the CLI, never read from a text cell
+    years_practice: float = Field(0, ge=0, le=60, strict=True,
+                                  description="years worked in the field")
     destination: str | None = Field(
         None, max_length=40, description="the destination country whose regulation and "
         "recognition procedure apply (DE, NO, AT); default: MATCHER_DESTINATION_COUNTRY")
