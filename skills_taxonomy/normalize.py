@@ -39,6 +39,7 @@ _SEMANTIC = FEATURES.index("label_sim_phrase")
 BINARY_SHARE = 0.05  # above this share of control or replacement characters: not text
 OWN_LANGUAGE_LETTERS = 20  # a piece this long in the text's script gets its own language
 POSSIBLE_PER_PIECE = 3  # guesses below the threshold kept per piece and kind, for review
+MAX_ROLE_PIECES = 24  # role spans linked per text: a CV names a few roles, not hundreds
 POSSIBLE_FLOOR = 0.03  # below this, guesses were noise on the demo texts ("Deutsch B1")
 
 
@@ -359,10 +360,16 @@ Piece = tuple[int, int, int]  # (text number, start, end)
 def _role_pieces(pieces: list[Piece], texts: list[str], langs: list[str | None],
                  ) -> list[tuple[Piece, str, str | None]]:
     """The job roles framed inside each piece (`roles.role_spans`), as pieces of their
-    own: ranked as titles, an exact label of the role is decisive."""
-    return [((i, start + span.start, start + span.end), span.text, lang)
-            for (i, start, _), text, lang in zip(pieces, texts, langs, strict=True)
-            for span in role_spans(text, lang)]
+    own: ranked as titles, an exact label of the role is decisive. At most
+    MAX_ROLE_PIECES per text, so that text made of frames costs no more than a CV."""
+    out: list[tuple[Piece, str, str | None]] = []
+    per_text: dict[int, int] = {}
+    for (i, start, _), text, lang in zip(pieces, texts, langs, strict=True):
+        for span in role_spans(text, lang):
+            if per_text.get(i, 0) < MAX_ROLE_PIECES:
+                per_text[i] = per_text.get(i, 0) + 1
+                out.append(((i, start + span.start, start + span.end), span.text, lang))
+    return out
 
 
 def _piece_language(piece: str, text: str, text_lang: str | None,

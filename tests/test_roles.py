@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from skills_taxonomy.model import ConceptKind
-from skills_taxonomy.normalize import Normalizer
+from skills_taxonomy.normalize import MAX_ROLE_PIECES, Normalizer, _role_pieces
 from skills_taxonomy.roles import FRAMES, load_frames, role_spans
+from skills_taxonomy.text import segments
 from tests.test_multilingual import COOK, WELDER
 
 EXPERIENCE = Path(__file__).resolve().parents[1] / "training" / "data" / "experience_statements.csv"
@@ -95,3 +96,16 @@ def test_the_experience_set_is_well_formed() -> None:
     assert {r["lang"] for r in rows} >= {"en", "de", "uk", "ru", "ar", "fa", "tr", "vi", "zh"}
     assert all(r["kind"] == "occupation" and r["uris"].startswith(
         "http://data.europa.eu/esco/occupation/") for r in rows)
+
+
+def test_text_made_of_frames_links_a_bounded_number_of_roles(starter: Normalizer) -> None:
+    """Hostile or pasted text full of frames ("as a w1, as a w2, …") ranks at most
+    MAX_ROLE_PIECES roles per text, and still answers."""
+    names = [f"cook{chr(97 + n % 26)}{chr(97 + n // 26)}" for n in range(200)]  # cookaa…
+    text = ", ".join(f"as a {name}" for name in names)
+    assert len(role_spans(text, "en")) == 200
+    pieces = [(0, s, e) for s, e in segments(text)]
+    roles = _role_pieces(pieces, [text[s:e] for _, s, e in pieces], ["en"] * len(pieces))
+    assert [r[1] for r in roles] == names[:MAX_ROLE_PIECES]
+    statement = starter.statements([text], lang="en", kinds=(ConceptKind.OCCUPATION,))[0]
+    assert statement.text == text
