@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,10 +22,11 @@ from typing import Any
 import pytest
 from PIL import Image
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
-from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import WebDriverWait
 
 from api.demo import DEMO_USERS, load_demo
@@ -118,11 +119,24 @@ def sign_in(driver: WebDriver, site: Site, role: str, lang: str | None = None) -
     click(driver, "form[action='/sign-in'] button")
 
 
+def _gone(old: WebElement) -> Callable[[WebDriver], bool]:
+    """Whether the page `old` belongs to has been replaced. Chromium sometimes answers
+    for a node of a page being torn down with "Node with given id does not belong to the
+    document" instead of a stale-element error: that means gone too."""
+    def check(_: WebDriver) -> bool:
+        try:
+            old.is_enabled()
+        except (StaleElementReferenceException, WebDriverException):
+            return True
+        return False
+    return check
+
+
 def click(driver: WebDriver, css: str) -> None:
     """Click (a link or a submit button) and wait until the next page has loaded."""
     old = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.CSS_SELECTOR, css).click()
-    WebDriverWait(driver, 20).until(expected_conditions.staleness_of(old))
+    WebDriverWait(driver, 20).until(_gone(old))
     WebDriverWait(driver, 20).until(
         lambda d: d.execute_script("return document.readyState") == "complete")
 
