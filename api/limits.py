@@ -116,11 +116,13 @@ class Throttle:
         """Count one failed authentication of the address."""
         self._windows.hit(self.auth_failures, ("auth", address))
 
-    def spend(self, token_key: str) -> None:
-        """Count one request of this token to an expensive route; 429 past the limit."""
-        if not self._windows.hit(self.expensive, ("expensive", token_key)):
-            self._refuse(self.expensive, ("expensive", token_key),
-                         "too many requests to the expensive routes with this token")
+    def spend(self, key: str,
+              what: str = "too many requests to the expensive routes with this token",
+              ) -> None:
+        """Count one expensive request of this token (or, for a page, this account);
+        429 saying `what` past the limit."""
+        if not self._windows.hit(self.expensive, ("expensive", key)):
+            self._refuse(self.expensive, ("expensive", key), what)
 
     def _refuse(self, allowance: Allowance, key: tuple[str, str], what: str) -> None:
         wait = self._windows.retry_after(key)

@@ -19,6 +19,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from api.limits import Throttle
+from api.main import create_app
 from matcher.engine import Engine
 from matcher.store.auth import create_user, issue_token, upsert_organisation
 from tests.conftest import World, candidate_body, scalar, vacancy_body
@@ -274,3 +276,25 @@ def test_the_proposal_reads_right_to_left_in_arabic(setting: Setting, app: FastA
     assert '<html lang="ar" dir="rtl">' in page.text
     assert "توزيع الأماكن" in page.text  # "Allocate places" in the navigation
     assert 'lang="en" dir="ltr"' in page.text  # the engine's English reason, marked
+
+
+def test_proposals_past_the_accounts_allowance_get_a_429_page(setting: Setting,
+                                                                engine: Engine) -> None:
+    """Proposing is expensive (every member's match list): a coach's account gets as
+    many a minute as a token does on `POST /allocations`, then a 429 page saying when
+    to try again, with nothing proposed."""
+    app = create_app(engine=engine)
+    app.state.throttle = Throttle(auth_failures_per_minute=100, expensive_per_minute=2)
+    form = {"cohort": [setting.people["amir"]], "kinds": ["job"]}
+    made = "SELECT count(*) FROM allocation WHERE proposed_by = %s"
+    with TestClient(app):  # the app's start-up, for the browser below
+        coach = Browser(app, engine, setting.user_id)
+        answers = [coach.post("/coach/allocations", form) for _ in range(2)]
+        assert [a.status_code for a in answers] == [303, 303]
+        before = scalar(engine, made, setting.user_id)
+        refused = coach.post("/coach/allocations", form)
+    assert refused.status_code == 429
+    assert int(refused.headers["retry-after"]) > 0
+    assert "too many allocation proposals from this account" in refused.text
+    assert scalar(engine, made, setting.user_id) == before
+

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from api.deps import wake_workers
+from api.limits import throttle
 from api.pages.coach_views import KIND_WORDS, coach, coach_context
 from api.pages.i18n import N_
 from api.pages.web import Form, Page, PageDep, PageError, form_list, form_text
@@ -110,8 +111,12 @@ def _request(page: Page, cohort: list[str], kinds: list[str], share: str) -> All
 
 @router.post("/allocations", response_model=None)
 def allocate(page: PageDep, form: Form) -> HTMLResponse | RedirectResponse:
-    """Make the proposal (or queue it, for a large cohort) and show it."""
+    """Make the proposal (or queue it, for a large cohort) and show it. Counted against
+    the account's allowance of expensive requests, as `POST /allocations` is against its
+    token's (429 page past it)."""
     who = coach(page)
+    throttle(page.request).spend(f"user:{who.user_id}",
+                                 "too many allocation proposals from this account")
     engine = page.engine
     q, share, kinds = form_text(form, "q"), form_text(form, "language_share"), \
         form_list(form, "kinds")
