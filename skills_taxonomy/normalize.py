@@ -218,11 +218,12 @@ class Normalizer:
                        for (i, _, _), p in zip(pieces, piece_texts, strict=True)]
         found: list[list[Mention]] = [[] for _ in checked]
         guesses: list[list[Mention]] = [[] for _ in checked]
-        roles = _role_pieces(pieces, piece_texts, piece_langs)
+        # occupations are also looked for in the roles a sentence frames ("als Koch")
+        roles = (_role_pieces(pieces, piece_texts, piece_langs)
+                 if ConceptKind.OCCUPATION in kinds else [])
         for kind in kinds:
             lowest = min([POSSIBLE_FLOOR, *(self.threshold_for(kind, route)
                                             for route in self.linkers[kind].fusion.routes)])
-            # occupations are also looked for in the roles a sentence frames ("als Koch")
             linked = list(zip(pieces, piece_texts, piece_langs, strict=True)) + (
                 roles if kind is ConceptKind.OCCUPATION else [])
             ranked = self._rank_unique(kind, [t for _, t, _ in linked],

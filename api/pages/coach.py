@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse
 from api.pages import coach_intake, coach_matches, coach_record
 from api.pages.coach_views import LANGUAGE_CHOICES, candidate_header, coach, coach_context, tabs
 from api.pages.web import PageDep
-from matcher.store.auth import audit
+from matcher.store.auth import audit, audit_each
 from matcher.store.candidates import read_candidate
 from matcher.store.caseload import (
     CEFR,
@@ -52,8 +52,7 @@ def caseload(page: PageDep, q: Text = "", clang: Text = "", level: Text = "",
                             review).cleaned()
     with page.engine.connection() as conn:
         items, total = search_caseload(conn, org, wanted, PAGE_SIZE, (p - 1) * PAGE_SIZE)
-        for item in items:
-            audit(conn, who, "candidate.list", item["id"])
+        audit_each(conn, who, "candidate.list", [item["id"] for item in items])
         choices = caseload_choices(conn, org)
     labels = coach_context(page)["label"]
     occupations = sorted(((uri, str(labels(uri).striptags())) for uri in

@@ -34,7 +34,7 @@ from matcher.errors import ConflictError, NotFoundError
 from matcher.jobs import ALLOCATION, queue_allocation
 from matcher.store import allocation_views as views
 from matcher.store import allocations as store
-from matcher.store.auth import Principal, audit
+from matcher.store.auth import Principal, audit_each
 from matcher.store.caseload import CaseloadFilter, search_caseload
 from matcher.store.jobs import read_job
 from skills_taxonomy.errors import InvalidInputError
@@ -62,8 +62,7 @@ def _render_form(page: Page, status: int = 200, problem: str | None = None,
     with page.engine.connection() as conn:
         items, total = search_caseload(conn, _centre(who), CaseloadFilter(name=q),
                                        MAX_COHORT, 0)
-        for item in items:
-            audit(conn, who, "candidate.list", item["id"])
+        audit_each(conn, who, "candidate.list", [item["id"] for item in items])
         recent = views.recent_proposals(conn, _centre(who), RECENT)
     return page.render("coach/allocation_new.html", status=status, problem=problem,
                        items=items, total=total, q=q, chosen=set(chosen or []),
@@ -176,8 +175,7 @@ def _view(page: Page, conn: Any, proposal: dict[str, Any]) -> dict[str, Any]:
     facts = views.place_facts(conn, [p["id"] for p in places if p["type"] == "vacancy"],
                               [p["id"] for p in places if p["type"] == "course"])
     names = views.people(conn, [a["candidate_id"] for a in rows])
-    for cid in names:
-        audit(conn, page.who, "candidate.list", cid)
+    audit_each(conn, page.who, "candidate.list", names)
     items = []
     for a in rows:
         greedy = a.get("greedy")

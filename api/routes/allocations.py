@@ -26,7 +26,7 @@ from matcher.errors import NotFoundError
 from matcher.jobs import queue_allocation
 from matcher.match import lists
 from matcher.store import allocations as store
-from matcher.store.auth import Principal, audit
+from matcher.store.auth import Principal, audit, audit_each
 from matcher.store.candidates import candidate_org
 
 router = APIRouter(tags=["allocations"])
@@ -85,10 +85,9 @@ def allocation(allocation_id: Id, who: CurrentUser, conn: Conn) -> dict[str, Any
     places: one `allocation.read` audit row per person in it."""
     _scope(conn, who, allocation_id)
     proposal = store.read_proposal(conn, allocation_id)
-    with conn.pipeline():
-        for item in proposal["assignments"]:
-            audit(conn, who, "allocation.read", item["candidate_id"],
-                  allocation_id=allocation_id)
+    audit_each(conn, who, "allocation.read",
+               [item["candidate_id"] for item in proposal["assignments"]],
+               allocation_id=allocation_id)
     return proposal
 
 

@@ -26,7 +26,7 @@ from api.deps import (
 from matcher.access import candidate_scope, candidate_write_org, require
 from matcher.match import lists
 from matcher.schemas import CandidateIn, CandidateRef, Consent
-from matcher.store.auth import Principal, audit, organisation_kind
+from matcher.store.auth import Principal, audit, audit_each, organisation_kind
 from matcher.store.candidates import (
     best_language,
     erase_candidate,
@@ -83,8 +83,7 @@ def candidates(who: CurrentUser, conn: Conn, limit: Limit = 20, offset: Offset =
     require(who, "admin", "coach")
     org = who.organisation_id if who.role == "coach" else None
     items, total = list_candidates(conn, org, limit, offset)
-    for item in items:
-        audit(conn, who, "candidate.list", item["id"])
+    audit_each(conn, who, "candidate.list", [item["id"] for item in items])
     return page(items, total, limit, offset)
 
 

@@ -12,7 +12,7 @@ from api import responses as r
 from api.deps import Conn, CurrentUser, EngineDep, Limit, Offset, page
 from matcher.access import candidate_scope, require, vacancy_scope
 from matcher.schemas import NO_NUL, OutcomeIn
-from matcher.store.auth import audit
+from matcher.store.auth import audit, audit_each
 from matcher.store.candidates import load_facts
 from matcher.store.outcomes import list_outcomes, record_outcome
 from matcher.store.vacancies import load_vacancy_facts
@@ -50,6 +50,6 @@ def outcomes(who: CurrentUser, conn: Conn,
     items, total = list_outcomes(conn, candidate_id, org, limit, offset)
     # the reasons are personal data: one row per candidate read (the one asked for, or
     # each on the page)
-    for cid in [candidate_id] if candidate_id else sorted({i["candidate_id"] for i in items}):
-        audit(conn, who, "outcome.read", cid)
+    audit_each(conn, who, "outcome.read", [candidate_id] if candidate_id
+               else sorted({i["candidate_id"] for i in items}))
     return page(items, total, limit, offset)

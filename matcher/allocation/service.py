@@ -39,7 +39,7 @@ from matcher.domain import KINDS
 from matcher.learning.calibration import ScoreCalibration
 from matcher.match.matcher import Matcher
 from matcher.store import allocations as store
-from matcher.store.auth import Principal, audit
+from matcher.store.auth import Principal, audit_each
 from skills_taxonomy.errors import InvalidInputError
 
 CALIBRATED = "calibrated placement probability where sure, else uncalibrated score"
@@ -252,9 +252,8 @@ def save_audited(conn: psycopg.Connection, proposal: Proposal, who: Principal | 
     aid, _ = store.save_proposal(conn, proposal.organisation_id,
                                  who.user_id if who else None, proposal.settings,
                                  proposal.summary, proposal.assignments)
-    with conn.pipeline():  # batched: no round trip per row for a cohort of thousands
-        for item in proposal.assignments:
-            audit(conn, who, "allocation.propose", item["candidate_id"], allocation_id=aid)
+    audit_each(conn, who, "allocation.propose",
+               [item["candidate_id"] for item in proposal.assignments], allocation_id=aid)
     return aid
 
 __all__ = ["CALIBRATED", "Gathered", "Proposal", "allocate", "check_cohort", "gather",

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -195,6 +196,15 @@ def audit(conn: psycopg.Connection, who: Principal | None, action: str,
          candidate_id, Jsonb(detail)))
 
 
+
+def audit_each(conn: psycopg.Connection, who: Principal | None, action: str,
+               candidate_ids: Iterable[str], **detail: Any) -> None:
+    """`audit` for each candidate of a list read or changed, sent in one batch: no round
+    trip per row for a caseload page or a cohort of thousands."""
+    with conn.pipeline():
+        for candidate_id in candidate_ids:
+            audit(conn, who, action, candidate_id, **detail)
+
 def list_organisations(conn: psycopg.Connection, kind: str | None, limit: int, offset: int,
                        ) -> tuple[list[dict[str, Any]], int]:
     """Organisations (of one kind, when given) by id, and how many there are."""
@@ -222,6 +232,6 @@ def user_named(conn: psycopg.Connection, name: str, role: str,
     return (int(row[0]), row[1], row[2]) if row else None
 
 
-__all__ = ["ROLES", "Principal", "TokenExpiredError", "TokenLifetime", "audit",
+__all__ = ["ROLES", "Principal", "TokenExpiredError", "TokenLifetime", "audit", "audit_each",
            "authenticate", "create_user", "hash_token", "issue_token", "list_tokens",
            "organisation_kind", "revoke_tokens", "token_exists", "upsert_organisation"]
