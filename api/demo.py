@@ -19,10 +19,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import psycopg
-import uvicorn
 
 from api.main import create_app
-from api.server import config
+from api.server import serve
 from matcher.demo.data import generate
 from matcher.engine import Engine
 from matcher.settings import Settings
@@ -147,8 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.flush()
         if args.no_serve:
             return 0
-        uvicorn.Server(config(create_app(engine=engine), args.host, args.port,
-                              log_level="info")).run()
+        serve(create_app(engine=engine), args.host, args.port, log_level="info")
         return 0
     finally:
         engine.close()

@@ -1,12 +1,13 @@
 """API under load: concurrent clients on loopback against a real server.
 
-Starts the API (uvicorn, `--workers` processes sharing one embedded PostgreSQL) over the
-demo data set in a fresh data folder, then runs `--clients` concurrent clients for
-`--seconds`: a mix of match requests (GET /candidates/{id}/matches), vacancy reads and
-outcome writes (POST /outcomes, each recording a unique reason). Reports throughput,
-p50/p99 per kind of request, errors (must be 0), and lost writes: the outcome rows in the
-database afterwards must equal the writes the server acknowledged. Also the CPU each side
-used per request (the API's processes, PostgreSQL's, the clients'), and how many of the
+Starts the API (`python -m api --workers N`: uvicorn on uvloop and httptools,
+`--workers` processes sharing one embedded PostgreSQL) over the demo data set in a fresh
+data folder, then runs `--clients` concurrent clients for `--seconds`: a mix of match
+requests (GET /candidates/{id}/matches), vacancy reads and outcome writes (POST
+/outcomes, each recording a unique reason). Reports throughput, p50/p99 per kind of
+request, errors (must be 0), and lost writes: the outcome rows in the database
+afterwards must equal the writes the server acknowledged. Also the CPU each side used
+per request (the API's processes, PostgreSQL's, the clients'), and how many of the
 machine's cores the three got together: all run on the same machine, beside whatever
 else runs there.
 
@@ -215,9 +216,8 @@ def main() -> None:
     # The embedded server stopped with the preparing process; the workers share it again
     # through its URL (the first to start it starts it).
     server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory",
-         "--host", "127.0.0.1", "--port", str(args.port), "--workers", str(args.workers),
-         "--log-level", "warning"], env=env, cwd=ROOT)
+        [sys.executable, "-m", "api", "--host", "127.0.0.1", "--port", str(args.port),
+         "--workers", str(args.workers), "--log-level", "warning"], env=env, cwd=ROOT)
     base = f"http://127.0.0.1:{args.port}"
     try:
         deadline = time.time() + 180

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import psutil
@@ -99,6 +101,29 @@ def test_taxonomy_is_persisted_with_its_version(engine: Engine) -> None:
     assert no_vector == (0,)
     assert labels and labels[0] >= 8
     assert relations and relations[0] == sum(len(s) for s in taxonomy.occupation_skills.values())
+
+
+def test_workers_starting_together_write_the_taxonomy_once(tmp_path: Path,
+                                                          engine: Engine) -> None:
+    """Two workers starting at once on a new database (`python -m api --workers 2`): one
+    writes the taxonomy, the other waits for it and finds it written; neither fails."""
+    barrier = threading.Barrier(2)
+    with Database(Settings(data_dir=tmp_path, pgdata=tmp_path / "pg")) as db:
+        def start(_: int) -> bool:
+            with db.connection() as conn:
+                barrier.wait(timeout=30)
+                return persist_taxonomy(conn, engine.concepts)
+
+        with ThreadPoolExecutor(2) as pool:
+            wrote = sorted(pool.map(start, range(2)))
+        with db.connection() as conn:
+            concepts = conn.execute("SELECT count(*) FROM concept").fetchone()
+            versions = conn.execute("SELECT count(*) FROM taxonomy_version").fetchone()
+    assert wrote == [False, True]
+    taxonomy = engine.concepts.taxonomy
+    assert concepts == (taxonomy.count(ConceptKind.SKILL)
+                        + taxonomy.count(ConceptKind.OCCUPATION),)
+    assert versions == (1,)
 
 
 def test_demo_loads_once_and_issues_a_token_per_role(tmp_path: Path, starter: Normalizer,

@@ -10,19 +10,29 @@ from matcher.concepts import Concepts
 from matcher.store.schema import align_vector_dimension
 from skills_taxonomy.model import ConceptKind, LabelType
 
+_LOCK_ID = 7_310_222  # advisory lock key for writing the taxonomy (migrations: 7_310_221)
+
+
+def _current_version(conn: psycopg.Connection) -> str | None:
+    row = conn.execute("SELECT version FROM taxonomy_version WHERE is_current").fetchone()
+    return row[0] if row else None
+
 
 def persist_taxonomy(conn: psycopg.Connection, concepts: Concepts) -> bool:
     """Store the taxonomy (concepts, labels, relations, vectors) unless the database
     already holds this version; returns whether it wrote. One transaction."""
     # the stored vectors are the main encoder's: another encoder stores them anew
     stored_as = f"{concepts.version}:{concepts.normalizer.encoder.name}"
-    row = conn.execute(
-        "SELECT version FROM taxonomy_version WHERE is_current").fetchone()
-    if row and row[0] == stored_as:
+    if _current_version(conn) == stored_as:
         return False
-    align_vector_dimension(conn, concepts.dim)
     taxonomy = concepts.taxonomy
     with conn.transaction():
+        # Workers starting together on a new taxonomy (`python -m api --workers N`): one
+        # writes it, the others wait here and then find it written.
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_ID,))
+        if _current_version(conn) == stored_as:
+            return False
+        align_vector_dimension(conn, concepts.dim)
         conn.execute("DELETE FROM concept")  # labels and relations cascade
         kinds = (ConceptKind.SKILL, ConceptKind.OCCUPATION)
         with conn.cursor().copy(
