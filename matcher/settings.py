@@ -80,11 +80,12 @@ class Settings(BaseSettings):
                                    "`matcher worker` beside the API instead)")
     match_list_max_age: float = Field(
         30.0, ge=0, le=3600,
-        description="seconds a stored match list is answered from at most (0: never, every "
-                    "read computes): changes that make a list stale are tracked and queue its "
-                    "refresh; this bounds what is not tracked (course dates, the counts of a "
-                    "short list's reasons) and, after a bulk import, the time until its job "
-                    "has found the candidates the new vacancies fit")
+        description="seconds a stored match list is answered from before a read queues its "
+                    "refresh (it is answered up to twice this while the refresh runs; 0: "
+                    "never, every read computes): changes that make a list stale are tracked "
+                    "and queue its refresh; this bounds what is not tracked (course dates, the "
+                    "counts of a short list's reasons) and, after a bulk import, the time "
+                    "until its job has found the candidates the new vacancies fit")
     job_stale_seconds: float = Field(
         120.0, ge=2, description="a running background job whose worker has not beaten for "
                                  "this long is taken to have lost it (a killed process) and is "

@@ -243,7 +243,7 @@ def test_an_erased_candidate_leaves_no_stored_list(
     assert response.status_code == 404
 
 
-def test_a_list_older_than_the_max_age_is_not_answered(
+def test_a_list_older_than_twice_the_max_age_is_computed_again(
         engine: Engine, world: World, depot: dict[str, Any], candidate: str) -> None:
     variant = lists.Variant.of(None, True, "en", True)
     with engine.connection() as conn:
@@ -256,6 +256,36 @@ def test_a_list_older_than_the_max_age_is_not_answered(
         time.sleep(0.05)
         assert lists.window(conn, engine.matcher, candidate, variant, 0, 20, 0.01).computed \
             is not None
+
+
+def age_lists(engine: Engine, cid: str, max_ages: float) -> None:
+    """Make the candidate's stored lists this many max ages old (nothing else changes)."""
+    seconds = engine.settings.match_list_max_age * max_ages
+    with engine.connection() as conn:
+        conn.execute("UPDATE match_list SET computed_at = clock_timestamp()"
+                     " - make_interval(secs => %s) WHERE candidate_id = %s", (seconds, cid))
+
+
+def test_an_aged_list_is_answered_while_the_worker_computes_it_again(
+        client: TestClient, engine: Engine, world: World, depot: dict[str, Any],
+        candidate: str) -> None:
+    """Past the max age, with nothing changed: the stored list answers (`refreshing`),
+    the reads queue one refresh, and the worker's new list answers after it; past twice
+    the max age a read computes the list itself."""
+    first = read(client, world, candidate)
+    age_lists(engine, candidate, 1.5)
+    aged = [read(client, world, candidate) for _ in range(2)]
+    assert aged[0]["freshness"]["from_store"] is True
+    assert aged[0]["freshness"]["refreshing"] is True
+    assert all(ids(page) == ids(first) for page in aged)
+    assert scalar(engine, "SELECT count(*) FROM job WHERE kind = 'match_refresh'"
+                  " AND params->'aged' @> %s::jsonb", json.dumps([[candidate]])) == 1
+    wait_until(lambda: read(client, world, candidate)["freshness"]["refreshing"] is False,
+               "the worker's list")
+    again = read(client, world, candidate)
+    assert again["freshness"]["from_store"] is True and again["freshness"]["age_s"] < 30
+    age_lists(engine, candidate, 2.5)
+    assert read(client, world, candidate)["freshness"]["from_store"] is False
 
 
 def test_a_change_committed_while_a_list_was_computed_leaves_it_stale(

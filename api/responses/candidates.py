@@ -172,6 +172,8 @@ class Freshness(Out):
     age_s: Number = Field(description="seconds since then")
     from_store: bool = Field(description="true: answered from the stored list; false: "
                                          "computed for this read")
+    refreshing: bool = Field(False, description="true: the stored list is past the max age "
+                                                "and a background job computes it again")
 
 
 class VacancyMatchPage(Page):

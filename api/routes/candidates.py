@@ -148,21 +148,28 @@ def matches(candidate_id: CandidateId, who: CurrentUser, engine: EngineDep, conn
     The list is worked out once and kept: a read answers from the stored list while
     nothing it depends on has changed and it is younger than `MATCHER_MATCH_LIST_MAX_AGE`
     seconds, else computes it (`freshness` says when it was computed and whether it came
-    from the stored list). `ETag` names the window's content: with `If-None-Match` the
-    answer is 304 without a body while it is unchanged. A 304 is audited as a read (the
+    from the stored list). A list past that age that nothing changed is answered while a
+    background job computes it again (`freshness.refreshing`); past twice that age a read
+    computes it. `ETag` names the window's content: with `If-None-Match` the answer is
+    304 without a body while it is unchanged. A 304 is audited as a read (the
     caller shows the candidate's list again)."""
+    max_age = engine.settings.match_list_max_age
+
     def listed_page(read: psycopg.Connection) -> lists.Answer:
         """Reads only: on a read replica when there is one (`Engine.read`)."""
         candidate_scope(read, who, candidate_id)
         variant = lists.Variant.of(list(kind or []), floor, label_lang(read, who, lang),
                                    courses)
         return lists.window(read, engine.matcher, candidate_id, variant, offset, limit,
-                            engine.settings.match_list_max_age)
+                            max_age)
 
-    # on a replica, else in the request's one transaction (the token was read in it)
+    # on a replica, else in the request's one transaction (the token was read in it);
+    # what is written, on the primary with the audit row
     answer = engine.read(listed_page, here=conn)
     if answer.computed is not None:
-        lists.keep(conn, answer.computed)  # on the primary, with the audit row
+        lists.keep(conn, answer.computed)
+    elif answer.aged is not None:  # answered while a job computes it again
+        lists.revalidate(conn, candidate_id, answer, max_age)
     audit(conn, who, "candidate.matches", candidate_id)  # the evidence is their words
     headers = {"ETag": answer.etag, "Cache-Control": "private, no-cache"}
     if if_none_match and matches_etag(if_none_match, answer.etag):

@@ -19,11 +19,15 @@ read finds them fresh:
 - the engine started ranking otherwise (other weights, learned or hand-set, another
   relevance floor or score calibration): every list is stale (`rank_with`).
 What no change tracks (course dates passing, the counts of a short list's reasons, a
-candidate the vacancy's shortlist did not reach) is bounded by the max age.
+candidate the vacancy's shortlist did not reach) is bounded by the max age: a list past it
+that no change made stale is answered once more (`freshness.refreshing`) while the first
+such read queues its refresh (`revalidate`), so aging alone never makes a read compute;
+past twice the max age a read computes it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable
@@ -82,11 +86,14 @@ class Computed:
 
 @dataclass(frozen=True)
 class Answer:
-    """One window of a list as sent (JSON bytes), its ETag, and the list to store when it
-    was computed for this read."""
+    """One window of a list as sent (JSON bytes), its ETag, the list to store when it was
+    computed for this read, and when the stored list answered was computed if it is aged
+    (to `revalidate`)."""
     body: bytes
     etag: str
     computed: Computed | None
+    variant: Variant
+    aged: dt.datetime | None = None
 
 
 def compute(conn: psycopg.Connection, matcher: Matcher, candidate_id: str,
@@ -129,22 +136,36 @@ def rank_with(conn: psycopg.Connection, matcher: Matcher) -> bool:
 
 def window(conn: psycopg.Connection, matcher: Matcher, candidate_id: str, variant: Variant,
            offset: int, limit: int, max_age_s: float) -> Answer:
-    """A window of the candidate's list: stored when fresh, else computed (store it with
-    `keep`, on the primary)."""
+    """A window of the candidate's list: stored when fresh or only aged (then
+    `revalidate` it, on the primary), else computed (store it with `keep`, on the
+    primary)."""
     if max_age_s > 0:
         hit = store.fresh(conn, candidate_id, variant.key, max_age_s, offset, limit)
         if hit is not None:
             body = _body(hit.window, hit.total, offset, limit, hit.extra, {
                 "computed_at": hit.computed_at, "age_s": round(max(hit.age_s, 0.0), 3),
-                "from_store": True})
-            return Answer(body, etag(hit.digest, variant, offset, limit), None)
+                "from_store": True, "refreshing": hit.aged})
+            return Answer(body, etag(hit.digest, variant, offset, limit), None, variant,
+                          hit.computed_at if hit.aged else None)
     made = compute(conn, matcher, candidate_id, variant)
     items = ",".join(item for _, _, item in made.entries[offset:offset + limit])
     age = (_clock(conn) - made.source.at).total_seconds()
     body = _body(items, len(made.entries), offset, limit, made.extra, {
         "computed_at": made.source.at, "age_s": round(max(age, 0.0), 3),
-        "from_store": False})
-    return Answer(body, etag(made.digest, variant, offset, limit), made)
+        "from_store": False, "refreshing": False})
+    return Answer(body, etag(made.digest, variant, offset, limit), made, variant)
+
+
+def revalidate(conn: psycopg.Connection, candidate_id: str, answer: Answer,
+               max_age_s: float) -> bool:
+    """After an aged list was answered: queue its refresh, once per aged list (the first
+    reader's transaction does). Whether this call queued it."""
+    key = answer.variant.key
+    if answer.aged is None or not store.claim_refresh(conn, candidate_id, key, answer.aged,
+                                                      max_age_s):
+        return False
+    _queue(conn, [], [], aged=[(candidate_id, key)])
+    return True
 
 
 def keep(conn: psycopg.Connection, made: Computed) -> bool:
@@ -224,10 +245,13 @@ def fitting(conn: psycopg.Connection, matcher: Matcher, vacancy_ids: list[int]) 
                    for m in matcher.candidates_for(conn, vid)})
 
 
-def _queue(conn: psycopg.Connection, candidates: list[str], vacancies: list[int]) -> None:
-    jobs.enqueue(conn, MATCH_REFRESH, None, b"",
-                 {"candidates": sorted(candidates), "vacancies": vacancies},
-                 len(candidates) + len(vacancies))
+def _queue(conn: psycopg.Connection, candidates: list[str], vacancies: list[int],
+           aged: list[tuple[str, str]] | None = None) -> None:
+    params: dict[str, Any] = {"candidates": sorted(candidates), "vacancies": vacancies}
+    if aged:
+        params["aged"] = [list(a) for a in aged]
+    jobs.enqueue(conn, MATCH_REFRESH, None, b"", params,
+                 len(candidates) + len(vacancies) + len(aged or []))
 
 
 # --- the refresh job ------------------------------------------------------------------------
@@ -239,6 +263,10 @@ def refresh(connect: Connect, matcher: Matcher, params: dict[str, Any],
     done. Returns the counts for the job's answer."""
     vacancies: list[int] = params.get("vacancies", [])
     candidates = set(params.get("candidates", []))
+    aged: dict[str, set[str]] = {}
+    for cid, key in params.get("aged", []):  # lists past the max age, read meanwhile
+        aged.setdefault(cid, set()).add(key)
+    candidates.update(aged)
     done = 0
     for start in range(0, len(vacancies), FITS_CHUNK):
         chunk = vacancies[start:start + FITS_CHUNK]
@@ -251,7 +279,7 @@ def refresh(connect: Connect, matcher: Matcher, params: dict[str, Any],
     lists = 0
     for cid in sorted(candidates):
         with connect() as conn:
-            for key in store.variants_to_refresh(conn, cid):
+            for key in sorted(set(store.variants_to_refresh(conn, cid)) | aged.get(cid, set())):
                 try:
                     made = compute(conn, matcher, cid, Variant.parse(key))
                 except NotFoundError:  # erased meanwhile: nothing to refresh
@@ -264,4 +292,4 @@ def refresh(connect: Connect, matcher: Matcher, params: dict[str, Any],
 
 __all__ = ["MATCH_REFRESH", "Answer", "Computed", "Variant", "candidate_written", "compute",
            "courses_written", "etag", "fitting", "keep", "listed_vacancies_changed", "rank_with",
-           "ranking", "refresh", "vacancies_written", "window"]
+           "ranking", "refresh", "revalidate", "vacancies_written", "window"]

@@ -6,6 +6,11 @@ after the last vacancy change that concerns them (`match_list_state.version`) an
 last change that concerns everyone (`match_list_epoch.n`), and younger than the caller's
 max age. `source` reads those three *before* a list is computed; the list keeps them, so
 a change committed meanwhile leaves it stale. Items are JSON text, sent as stored.
+
+A list past the max age that no change made stale is still answered, marked `aged`, for
+as long again (`REVALIDATE` times the max age in all): the reader queues its refresh
+once (`claim_refresh`) and a background job computes it, so aging alone never makes a
+read compute.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import psycopg
 
 IN_USE = dt.timedelta(hours=1)  # lists computed this recently are refreshed on a change
 KEPT = dt.timedelta(days=1)  # lists not computed for this long are dropped by a refresh
+REVALIDATE = 2.0  # an unchanged list is answered (aged) up to this many max ages old
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,7 @@ class Stored:
     extra: str  # JSON object text: below_floor, reasons
     digest: str
     window: str  # the window's items, comma-separated JSON
+    aged: bool  # past the max age: answered while a job computes it again
 
 
 def source(conn: psycopg.Connection, candidate_id: str) -> Source | None:
@@ -50,7 +57,8 @@ def source(conn: psycopg.Connection, candidate_id: str) -> Source | None:
 
 def fresh(conn: psycopg.Connection, candidate_id: str, variant: str, max_age_s: float,
           offset: int, limit: int) -> Stored | None:
-    """The stored list when fresh, with the items of one window; else None. One query."""
+    """The stored list when no change made it stale and it is younger than `REVALIDATE`
+    max ages (`aged` past one), with the items of one window; else None. One query."""
     row = conn.execute(
         """SELECT l.computed_at, extract(epoch FROM clock_timestamp() - l.computed_at),
                   l.total, l.extra::text, l.digest,
@@ -64,12 +72,25 @@ def fresh(conn: psycopg.Connection, candidate_id: str, variant: str, max_age_s: 
             WHERE l.candidate_id = %(cid)s AND l.variant = %(variant)s
               AND l.candidate_updated_at = c.updated_at
               AND l.version = coalesce(s.version, 0) AND l.epoch = e.n
-              AND l.computed_at > clock_timestamp() - make_interval(secs => %(age)s)""",
-        {"cid": candidate_id, "variant": variant, "age": max_age_s, "offset": offset,
-         "limit": limit}).fetchone()
+              AND l.computed_at > clock_timestamp() - make_interval(secs => %(served)s)""",
+        {"cid": candidate_id, "variant": variant, "served": max_age_s * REVALIDATE,
+         "offset": offset, "limit": limit}).fetchone()
     if row is None:
         return None
-    return Stored(row[0], float(row[1]), row[2], row[3], row[4], row[5] or "")
+    age = float(row[1])
+    return Stored(row[0], age, row[2], row[3], row[4], row[5] or "", age >= max_age_s)
+
+
+def claim_refresh(conn: psycopg.Connection, candidate_id: str, variant: str,
+                  computed_at: dt.datetime, max_age_s: float) -> bool:
+    """Whether this read is the one to queue the refresh of an aged list: the first since
+    it was computed (or since a claim older than the max age, whose job did not come)."""
+    return bool(conn.execute(
+        """UPDATE match_list SET refresh_queued_at = clock_timestamp()
+            WHERE candidate_id = %s AND variant = %s AND computed_at = %s
+              AND (refresh_queued_at IS NULL OR refresh_queued_at < computed_at
+                   OR refresh_queued_at < clock_timestamp() - make_interval(secs => %s))""",
+        (candidate_id, variant, computed_at, max_age_s)).rowcount)
 
 
 def store(conn: psycopg.Connection, candidate_id: str, variant: str, src: Source,
@@ -166,5 +187,5 @@ def variants_to_refresh(conn: psycopg.Connection, candidate_id: str) -> list[str
             ORDER BY l.variant""", (candidate_id, IN_USE))]
 
 
-__all__ = ["Source", "Stored", "any_lists", "fresh", "holders", "rank_with", "source", "store",
-           "touch", "touch_all", "variants_to_refresh", "with_lists"]
+__all__ = ["Source", "Stored", "any_lists", "claim_refresh", "fresh", "holders", "rank_with",
+           "source", "store", "touch", "touch_all", "variants_to_refresh", "with_lists"]
