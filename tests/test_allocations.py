@@ -518,3 +518,39 @@ def test_the_coach_pages_audit_once_like_the_api(
     for rid in reserved[1:]:
         assert coach.post(f"/coach/reservations/{rid}/release", {}).status_code == 303
     assert len(audited(engine, "reservation.release", aid)) == len(reserved)
+
+
+def test_each_assignment_gives_its_reason_as_data_and_keeps_the_wishes(
+        client: TestClient, cohort: Cohort) -> None:
+    """Beside the English `why`, a `reason` (a code and its figures) that a page puts into
+    the reader's language; a person's preference is kept with their assignment."""
+    from matcher.allocation.explain import REASONS, in_english
+
+    near, far, b2 = (cohort.vacancies[k] for k in ("near", "far", "b2"))
+    answer = propose(client, cohort, ["amir", "oksana"], kinds=["job"],
+                     vacancy_ids=[near, far], preferences=[
+                         {"candidate_id": cohort.people["oksana"],
+                          "exclude_courses": [cohort.course]}])
+    got = by_person(cohort, answer)
+    moved = next(item for item in got.values() if item["place"]["id"] == far)
+    stays = next(item for item in got.values() if item["place"]["id"] == near)
+    reason = moved["reason"]
+    assert reason["code"] == "top_full" and reason["place"] == "Lagerhelfer Paderborn"
+    assert reason["holders"] == 1 and reason["higher"] in (0, 1) and reason["shares"] == {}
+    assert reason["delta"] == pytest.approx(moved["greedy"]["probability"]
+                                            - moved["probability"], abs=2e-4)
+    assert set(reason) == {"code", *REASONS["top_full"]}
+    assert in_english(reason) == moved["why"]  # one source for both
+    assert stays["reason"] == {"code": "top_choice"}
+    assert got["oksana"]["preference"] == {"kinds": None, "exclude_vacancies": [],
+                                           "exclude_courses": [cohort.course]}
+    assert "preference" not in got["amir"]
+    read = client.get(f"/allocations/{answer['id']}", headers=cohort.coach)
+    assert read.status_code == 200
+    assert [a["reason"] for a in read.json()["assignments"]] == \
+        [a["reason"] for a in answer["assignments"]]
+    gated = propose(client, cohort, ["amir"], kinds=["apprenticeship"], vacancy_ids=[b2])
+    assert by_person(cohort, gated)["amir"]["reason"] == {"code": "no_match"}
+    schema = client.get("/openapi.json").json()["components"]["schemas"]
+    assert "top_full" in schema["AssignmentReason"]["properties"]["code"]["description"]
+    assert "reason" in schema["Assignment"]["properties"]

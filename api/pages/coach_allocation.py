@@ -1,13 +1,17 @@
-"""The coach's "Allocate places" pages (issue 16): choose a cohort from the caseload,
-see the proposal (who goes where, why, what greedy top-1 would have given, who is left
-without a place, the figures against greedy), accept it (every place reserved, or none:
-a 409 page naming the places filled meanwhile) and release a reservation.
+"""The coach's "Allocate places" pages (issue 16): choose a cohort from the caseload, with
+each person's own wishes (the kinds of place they want) and, for an admin, a least share
+per centre; see the proposal (who goes where, why in the page's language, what greedy
+top-1 would have given, who is left without a place, the figures against greedy);
+exclude a place for one person and propose again (every other setting kept); accept it
+(every place reserved, or none: a 409 page naming the places filled meanwhile) and
+release a reservation.
 
 A page only turns answers into HTML: the proposal is made by the functions
 `POST /allocations` calls (`check_cohort`, `propose`, `queue_allocation` for a cohort
 larger than `MATCHER_SYNC_ALLOCATION_CANDIDATES`, followed on a progress page), and read,
 accepted and released by the API's own route functions, with their scopes (a coach:
-their centre's candidates and proposals; an admin: any).
+their centre's candidates and proposals; an admin: any). The form is read in
+`coach_allocation_form`, the reasons put into words in `allocation_reasons`.
 """
 
 from __future__ import annotations
@@ -16,11 +20,22 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, RedirectResponse
-from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from api.deps import wake_workers
 from api.limits import throttle
+from api.pages.allocation_reasons import reason_text
+from api.pages.coach_allocation_form import (
+    KINDS,
+    SHARES,
+    Asked,
+    FormProblem,
+    can_repeat,
+    excluded,
+    read_form,
+    request_again,
+    request_of,
+)
 from api.pages.coach_views import KIND_WORDS, coach, coach_context
 from api.pages.i18n import N_
 from api.pages.web import Form, Page, PageDep, PageError, form_list, form_text
@@ -40,8 +55,6 @@ from matcher.store.jobs import read_job
 from skills_taxonomy.errors import InvalidInputError
 
 router = APIRouter(prefix="/coach", include_in_schema=False)
-KINDS = ("job", "apprenticeship", "placement", "course")
-SHARES = ("0.25", "0.5", "0.75", "1")  # least share of each first language placed
 RECENT = 10  # proposals listed on the form page
 PLACE_WORDS = {**KIND_WORDS, "course": N_("Course")}
 
@@ -55,26 +68,30 @@ def _centre(who: Principal) -> int | None:
 
 
 def _render_form(page: Page, status: int = 200, problem: str | None = None,
-                 q: str = "", chosen: list[str] | None = None,
-                 kinds: list[str] | None = None, share: str = "") -> HTMLResponse:
-    """The cohort form: the centre's candidates (an admin's: all), filtered by name."""
+                 asked: Asked | None = None) -> HTMLResponse:
+    """The cohort form: the centre's candidates (an admin's: all), filtered by name, each
+    with the kinds of place their profile asks for (what "as in their profile" means)."""
     who = coach(page)
+    asked = asked or Asked()
     with page.engine.connection() as conn:
-        items, total = search_caseload(conn, _centre(who), CaseloadFilter(name=q),
+        items, total = search_caseload(conn, _centre(who), CaseloadFilter(name=asked.q),
                                        MAX_COHORT, 0)
-        audit_each(conn, who, "candidate.list", [item["id"] for item in items])
+        ids = [str(item["id"]) for item in items]
+        audit_each(conn, who, "candidate.list", ids)
+        profile = store.profile_kinds(conn, ids)
         recent = views.recent_proposals(conn, _centre(who), RECENT)
     return page.render("coach/allocation_new.html", status=status, problem=problem,
-                       items=items, total=total, q=q, chosen=set(chosen or []),
-                       kinds=kinds or ["job", "apprenticeship", "placement"], share=share,
-                       all_kinds=KINDS, shares=SHARES, recent=recent, **_context(page))
+                       items=items, total=total, q=asked.q, chosen=set(asked.cohort),
+                       kinds=asked.kinds, share=asked.share, centre_share=asked.centre_share,
+                       wishes=asked.wishes, profile=profile, all_kinds=KINDS,
+                       shares=SHARES, recent=recent, **_context(page))
 
 
 @router.get("/allocations", response_class=HTMLResponse)
 def allocation_form(page: PageDep, q: Annotated[str, Query(max_length=100)] = "",
                     ) -> HTMLResponse:
-    """Choose the cohort and the kinds of place; the latest proposals below."""
-    return _render_form(page, q=q.strip())
+    """Choose the cohort, their wishes and the kinds of place; the latest proposals."""
+    return _render_form(page, asked=Asked(q=q.strip()))
 
 
 def _cohort(page: Page, form: FormData, q: str) -> list[str]:
@@ -87,57 +104,66 @@ def _cohort(page: Page, form: FormData, q: str) -> list[str]:
     return [str(item["id"]) for item in items]
 
 
-class FormProblem(Exception):
-    """What is wrong with the allocation form, in the reader's language."""
+def _make(page: Page, who: Principal, body: AllocationIn) -> RedirectResponse:
+    """Propose (or queue, for a large cohort) and go to the proposal (or its progress).
+    Raises InvalidInputError for a candidate not of the centre or a share no one meets."""
+    engine = page.engine
+    with engine.connection() as conn:
+        if len(body.cohort) > engine.settings.sync_allocation_candidates:
+            check_cohort(conn, body.cohort, _centre(who))
+            job = queue_allocation(engine, who.user_id, _centre(who), body)
+            wake_workers(page.request.app)
+            return page.redirect(f"/coach/allocations/jobs/{job.id}")
+        proposal = propose(conn, engine.matcher, body, _centre(who),
+                           connect=engine.connection)
+        aid = save_audited(conn, proposal, who)  # with its audit rows, as the API's
+    return page.redirect(f"/coach/allocations/{aid}")
 
 
-def _request(page: Page, cohort: list[str], kinds: list[str], share: str) -> AllocationIn:
-    """The API's request body from the form; FormProblem names what is wrong."""
-    if not cohort:
-        raise FormProblem(page._("Choose at least one candidate."))
-    if not kinds or any(k not in KINDS for k in kinds):
-        raise FormProblem(page._("Choose at least one kind of place."))
-    if share and share not in SHARES:
-        raise FormProblem(page._("Choose a share from the list."))
-    try:
-        return AllocationIn(cohort=cohort, kinds=kinds,
-                            fairness={"language": float(share)} if share else {})
-    except ValidationError as exc:
-        detail = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())
-        raise FormProblem(page._("The allocation could not be made: %(why)s",
-                                why=detail)) from exc
+def _spend(page: Page, who: Principal) -> None:
+    """A proposal counts against the account's allowance of expensive requests, as
+    `POST /allocations` does against its token's (429 page past it)."""
+    throttle(page.request).spend(f"user:{who.user_id}",
+                                 "too many allocation proposals from this account")
 
 
 @router.post("/allocations", response_model=None)
 def allocate(page: PageDep, form: Form) -> HTMLResponse | RedirectResponse:
-    """Make the proposal (or queue it, for a large cohort) and show it. Counted against
-    the account's allowance of expensive requests, as `POST /allocations` is against its
-    token's (429 page past it)."""
+    """Make the proposal (or queue it, for a large cohort) and show it."""
     who = coach(page)
-    throttle(page.request).spend(f"user:{who.user_id}",
-                                 "too many allocation proposals from this account")
-    engine = page.engine
-    q, share, kinds = form_text(form, "q"), form_text(form, "language_share"), \
-        form_list(form, "kinds")
-    cohort = _cohort(page, form, q)
-    again: dict[str, Any] = {"q": q, "chosen": cohort, "kinds": kinds, "share": share}
+    _spend(page, who)
+    q = form_text(form, "q")
+    asked = read_form(form, _cohort(page, form, q))
     try:
-        body = _request(page, cohort, kinds, share)
-        with engine.connection() as conn:
-            if len(body.cohort) > engine.settings.sync_allocation_candidates:
-                check_cohort(conn, body.cohort, _centre(who))
-                job = queue_allocation(engine, who.user_id, _centre(who), body)
-                wake_workers(page.request.app)
-                return page.redirect(f"/coach/allocations/jobs/{job.id}")
-            proposal = propose(conn, engine.matcher, body, _centre(who),
-                               connect=engine.connection)
-            aid = save_audited(conn, proposal, who)  # with its audit rows, as the API's
+        return _make(page, who, request_of(page, who, asked))
     except FormProblem as exc:
-        return _render_form(page, 422, str(exc), **again)
+        return _render_form(page, exc.status, str(exc), asked)
     except InvalidInputError as exc:  # a candidate not of the centre, a share no one meets
         return _render_form(page, 422, page._("The allocation could not be made: %(why)s",
-                                              why=str(exc)), **again)
-    return page.redirect(f"/coach/allocations/{aid}")
+                                              why=str(exc)), asked)
+
+
+@router.post("/allocations/{allocation_id}/again", response_model=None)
+def again(page: PageDep, form: Form, allocation_id: Id) -> HTMLResponse | RedirectResponse:
+    """Propose again for the same people with every setting of this proposal; with
+    `candidate` and `place`, that place kept from that person ("she won't go to that
+    employer"), everyone else as before. Problems are shown on this proposal's page."""
+    who = coach(page)
+    _spend(page, who)
+    with page.engine.connection() as conn:
+        try:
+            proposal = allocation_route(allocation_id, who, conn)
+        except NotFoundError as exc:
+            raise PageError(404, page._("This allocation does not exist or is not yours."),
+                            ) from exc
+    try:
+        return _make(page, who, request_again(page, proposal,
+                                              excluded(page, form, proposal)))
+    except FormProblem as exc:
+        return _show(page, allocation_id, exc.status, problem=str(exc))
+    except InvalidInputError as exc:
+        return _show(page, allocation_id, 422, problem=page._(
+            "The allocation could not be made: %(why)s", why=str(exc)))
 
 
 @router.get("/allocations/jobs/{job_id}", response_model=None)
@@ -181,7 +207,8 @@ def _view(page: Page, conn: Any, proposal: dict[str, Any]) -> dict[str, Any]:
         greedy = a.get("greedy")
         items.append({**a, **names.get(a["candidate_id"], {"name": None, "town": None}),
                       "place": _place(a.get("place"), facts),
-                      "greedy": greedy and {**greedy, "place": _place(greedy["place"], facts)}})
+                      "greedy": greedy and {**greedy, "place": _place(greedy["place"], facts)},
+                      "reason_text": reason_text(page.speaker, a.get("reason"))})
     summary = proposal["summary"]
     return {"proposal": proposal, "summary": summary,
             # those moved from their own top choice first: what a coach checks
@@ -189,6 +216,7 @@ def _view(page: Page, conn: Any, proposal: dict[str, Any]) -> dict[str, Any]:
                              key=lambda i: i["rank"] == 1),
             "unplaced": [i for i in items if i["place"] is None],
             "calibrated": summary.get("probability_source") == CALIBRATED,
+            "repeat": proposal["status"] == "proposed" and can_repeat(proposal),
             "reserved": sum(1 for i in items if (i.get("reservation") or {}).get("active"))}
 
 

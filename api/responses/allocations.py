@@ -32,6 +32,41 @@ class ReservationRef(Out):
     active: bool
 
 
+class AssignmentReason(Out):
+    """Why a person was given this place (or none), as data: a code and the figures it
+    names, for a reader to put into their own language; fields a code does not use are
+    left out."""
+    code: str = Field(description=(
+        "top_choice; top_full (the top choice `place` is full: its `holders` places went "
+        "to `higher` people with a higher fit there and the rest to people whose other "
+        "places are further behind or who a fairness share needs; here a placement is "
+        "`delta` less likely); as_likely, as_good (the top choice `place` is still free "
+        "and as likely, or as good for the cohort); moved_for_share (moved from the top "
+        "choice `place` for the fairness `shares`); no_free_place (nothing in the match "
+        "list has free capacity); no_match (nothing of the kinds asked is in the match "
+        "list); all_taken (all `places` the person may be given went to others, `higher` "
+        "of them to people with a higher fit there); share_blocks (`full` of `places` are "
+        "full, giving another would break a fairness share); holds_reservation (left "
+        "out: holds `reservation` already)"))
+    place: str | None = Field(None, description="the title of the person's top choice")
+    holders: int | None = Field(None, description="people given the top choice")
+    higher: int | None = Field(None, description="of them, those with a higher fit there")
+    delta: float | None = Field(None, description="how much less likely a placement is "
+                                                  "here than at the top choice (0 to 1)")
+    places: int | None = Field(None, description="places the person may be given")
+    full: int | None = Field(None, description="of them, those full")
+    shares: dict[str, float] | None = Field(
+        None, description="the fairness shares asked (language, centre), when they matter")
+    reservation: int | None = Field(None, description="the reservation the person holds")
+
+
+class AssignmentPreference(Out):
+    kinds: list[str] | None = Field(description="the kinds of place the person wanted "
+                                                "(null: as in their profile)")
+    exclude_vacancies: list[int]
+    exclude_courses: list[int]
+
+
 class Assignment(Out):
     candidate_id: str
     place: AllocatedPlace | None = Field(description="null: not placed")
@@ -39,7 +74,12 @@ class Assignment(Out):
     score: float | None = Field(description="the match score")
     rank: int | None = Field(description="the place's rank among the candidate's own "
                                          "options (1: their top choice)")
-    why: str
+    why: str = Field(description="the reason in English")
+    reason: AssignmentReason | None = Field(
+        None, description="the reason as data (absent from proposals made before it was "
+                          "kept)")
+    preference: AssignmentPreference | None = Field(
+        None, description="the person's wishes sent with the proposal, if any")
     greedy: GreedyChoice | None = Field(description="what greedy matching would give")
     reservation: ReservationRef | None = None
 

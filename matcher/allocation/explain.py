@@ -6,16 +6,35 @@ have given them.
 higher fit there (or to people whose other places are further behind: the cohort then
 places more people in all), or a fairness share moved the person, or the two places are
 equally likely.
+
+Each reason is kept twice: as data (`reason`: a code and its figures, which the pages
+put into words in the reader's language) and as English text (`why`, what the API has
+always answered, written from the same data by `in_english`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
 from matcher.allocation.problem import Place, Problem
 from matcher.allocation.solver import Greedy, Solution
+
+# the reason codes, and the figures each carries (`shares`: dimension -> least share)
+REASONS = {
+    "top_choice": (),
+    "top_full": ("place", "holders", "higher", "delta", "shares"),
+    "as_likely": ("place",),
+    "moved_for_share": ("place", "shares"),
+    "as_good": ("place",),
+    "no_free_place": (),
+    "all_taken": ("places", "higher"),
+    "share_blocks": ("places", "full", "shares"),
+    "no_match": (),
+    "holds_reservation": ("reservation",),
+}
 
 
 def place_view(place: Place) -> dict[str, Any]:
@@ -25,6 +44,55 @@ def place_view(place: Place) -> dict[str, Any]:
 
 def _plural(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
+
+
+def _shares(shares: Mapping[str, float]) -> str:
+    return ", ".join(f"{d} {s:g}" for d, s in sorted(shares.items()))
+
+
+def _top_full(r: Mapping[str, Any]) -> str:
+    holders, higher, shares = int(r["holders"]), int(r["higher"]), r.get("shares") or {}
+    full = (f"the top choice {r['place']!r} is full: its "
+            f"{_plural(holders, 'place went', 'places went')} to ")
+    if higher == holders:
+        return full + _plural(higher, "candidate", "candidates") + " with a higher fit there"
+    parts = [_plural(higher, "candidate", "candidates") + " with a higher fit there"] \
+        if higher else []
+    because = ("their group's minimum share or their other places being further behind"
+               f" ({_shares(shares)})" if shares else "their other places being further behind")
+    parts.append(f"{_plural(holders - higher, 'candidate', 'candidates')} with a lower fit "
+                 f"there, for {because}")
+    gain = "" if shares else ", and the cohort places more people in all"
+    return (full + " and ".join(parts) + f"; here a placement is {float(r['delta']):.2f} "
+            f"less likely for this candidate{gain}")
+
+
+def in_english(reason: Mapping[str, Any]) -> str:
+    """A reason (`Explainer.reason`) as the API's English `why`."""
+    code = reason["code"]
+    if code == "top_full":
+        return _top_full(reason)
+    place, shares = reason.get("place"), _shares(reason.get("shares") or {})
+    if code == "all_taken":
+        return (f"no place: all {_plural(int(reason['places']), 'place', 'places')} the "
+                f"candidate may be given went to others ({reason['higher']} to candidates "
+                "with a higher fit there, the rest to candidates with fewer alternatives)")
+    if code == "share_blocks":
+        return (f"no place: {reason['full']} of the candidate's {reason['places']} places "
+                "are full and giving one of the others would break a group's minimum share "
+                f"({shares})")
+    return {
+        "top_choice": "the candidate's top choice",
+        "as_likely": f"as likely as the top choice {place!r}, which stays open for others",
+        "moved_for_share": f"moved from the top choice {place!r} so that every group gets "
+                           f"its minimum share ({shares})",
+        "as_good": f"as good for the cohort as the top choice {place!r}",
+        "no_free_place": "no place: nothing in the candidate's match list has free capacity",
+        "no_match": "no place: nothing of the kinds asked is in the candidate's match list "
+                    "(hard gates and the relevance floor)",
+        "holds_reservation": f"left out: holds reservation {reason.get('reservation')} "
+                             "already",
+    }[code]
 
 
 class Explainer:
@@ -40,6 +108,7 @@ class Explainer:
         self.holders: dict[int, list[int]] = {}
         for i in np.flatnonzero(self.given >= 0):
             self.holders.setdefault(int(self.given[i]), []).append(int(i))
+        self.shares = dict(sorted(problem.min_share.items()))
 
     def _prob_at(self, candidate: int, place: int) -> float | None:
         for e in self.p.edges_of(candidate):
@@ -57,60 +126,44 @@ class Explainer:
                 "would_get_it": bool(self.g.counted[i]),
                 "chosen_by": int(self.chosen_by[j])}
 
-    def why(self, i: int) -> str:
+    def reason(self, i: int) -> dict[str, Any]:
+        """Why candidate `i` got this place (or none): a code of `REASONS` and its
+        figures."""
         edge, top = int(self.s.edge[i]), int(self.g.edge[i])
         if top < 0:
-            return "no place: nothing in the candidate's match list has free capacity"
+            return {"code": "no_free_place"}
         if edge < 0:
-            return self._why_none(i)
+            return self._reason_none(i)
         if edge == top:
-            return "the candidate's top choice"
+            return {"code": "top_choice"}
         t = int(self.p.place[top])
         name = self.p.places[t].title
         delta = float(self.p.prob[top] - self.p.prob[edge])
         if self.load[t] < self.p.places[t].capacity:
             if delta <= 1e-9:
-                return f"as likely as the top choice {name!r}, which stays open for others"
-            if self.p.min_share:
-                return (f"moved from the top choice {name!r} so that every group gets its "
-                        f"minimum share ({self._shares()})")
-            return f"as good for the cohort as the top choice {name!r}"
+                return {"code": "as_likely", "place": name}
+            if self.shares:
+                return {"code": "moved_for_share", "place": name, "shares": self.shares}
+            return {"code": "as_good", "place": name}
         mine = float(self.p.prob[top])
         holders = self.holders.get(t, [])
         higher = sum(1 for h in holders if (self._prob_at(h, t) or 0.0) > mine)
-        full = (f"the top choice {name!r} is full: its "
-                f"{_plural(len(holders), 'place went', 'places went')} to ")
-        if higher == len(holders):
-            return full + _plural(higher, "candidate", "candidates") + " with a higher fit there"
-        lower = len(holders) - higher
-        parts = [_plural(higher, "candidate", "candidates") + " with a higher fit there"] \
-            if higher else []
-        because = ("their group's minimum share or their other places being further behind"
-                   f" ({self._shares()})" if self.p.min_share
-                   else "their other places being further behind")
-        parts.append(f"{_plural(lower, 'candidate', 'candidates')} with a lower fit there, "
-                     f"for {because}")
-        gain = "" if self.p.min_share else ", and the cohort places more people in all"
-        return (full + " and ".join(parts) + f"; here a placement is {delta:.2f} less likely "
-                f"for this candidate{gain}")
+        return {"code": "top_full", "place": name, "holders": len(holders), "higher": higher,
+                "delta": round(delta, 4), "shares": self.shares}
 
-    def _why_none(self, i: int) -> str:
+    def _reason_none(self, i: int) -> dict[str, Any]:
         places = [int(self.p.place[e]) for e in self.p.edges_of(i)]
         full = sum(1 for j in places if self.load[j] >= self.p.places[j].capacity)
+        if full < len(places):
+            return {"code": "share_blocks", "places": len(places), "full": full,
+                    "shares": self.shares}
         mine = {int(self.p.place[e]): float(self.p.prob[e]) for e in self.p.edges_of(i)}
         beaten = sum(1 for j in places if all(
             (self._prob_at(h, j) or 0.0) > mine[j] for h in self.holders.get(j, [])))
-        text = (f"no place: all {_plural(len(places), 'place', 'places')} the candidate may "
-                f"be given went to others ({beaten} to candidates with a higher fit "
-                "there, the rest to candidates with fewer alternatives)")
-        if full < len(places):
-            text = (f"no place: {full} of the candidate's {len(places)} places are full and "
-                    "giving one of the others would break a group's minimum share "
-                    f"({self._shares()})")
-        return text
+        return {"code": "all_taken", "places": len(places), "higher": beaten}
 
-    def _shares(self) -> str:
-        return ", ".join(f"{d} {s:g}" for d, s in sorted(self.p.min_share.items()))
+    def why(self, i: int) -> str:
+        return in_english(self.reason(i))
 
     def assignment(self, i: int) -> dict[str, Any]:
         edge = int(self.s.edge[i])
@@ -122,7 +175,8 @@ class Explainer:
                         "probability": round(float(self.p.prob[edge]), 4),
                         "score": round(float(self.p.score[edge]), 4),
                         "rank": mine.index(edge) + 1})
-        out["why"] = self.why(i)
+        out["reason"] = self.reason(i)
+        out["why"] = in_english(out["reason"])
         out["greedy"] = self.greedy_view(i)
         return out
 
@@ -133,4 +187,4 @@ def explain(problem: Problem, solution: Solution, greedy: Greedy) -> list[dict[s
     return [explainer.assignment(i) for i in range(len(problem.candidates))]
 
 
-__all__ = ["Explainer", "explain", "place_view"]
+__all__ = ["REASONS", "Explainer", "explain", "in_english", "place_view"]

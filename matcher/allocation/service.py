@@ -22,7 +22,7 @@ from typing import Any
 
 import psycopg
 
-from matcher.allocation.explain import explain
+from matcher.allocation.explain import explain, in_english
 from matcher.allocation.problem import (
     COURSE,
     UNCALIBRATED,
@@ -146,13 +146,14 @@ def _options(conn: psycopg.Connection, request: AllocationIn, found: dict[str, _
 
 
 def _notes(cohort: list[str], held: dict[str, int], found: dict[str, _Found],
-           ) -> dict[str, str]:
-    """Why a candidate had no option at all, where the allocation cannot tell."""
-    notes = {cid: f"left out: holds reservation {rid} already" for cid, rid in held.items()}
+           ) -> dict[str, dict[str, Any]]:
+    """Why a candidate had no option at all, where the allocation cannot tell (a reason
+    as `matcher.allocation.explain` gives them)."""
+    notes: dict[str, dict[str, Any]] = {
+        cid: {"code": "holds_reservation", "reservation": rid} for cid, rid in held.items()}
     for cid in cohort:
         if cid not in notes and not (found[cid].vacancies or found[cid].courses):
-            notes[cid] = ("no place: nothing of the kinds asked is in the candidate's match "
-                          "list (hard gates and the relevance floor)")
+            notes[cid] = {"code": "no_match"}
     return notes
 
 
@@ -164,7 +165,7 @@ class Gathered:
     cohort: list[str]
     facts: dict[str, tuple[int, str, str]]
     options: dict[str, list[Option]]
-    notes: dict[str, str]
+    notes: dict[str, dict[str, Any]]
     seconds: float
 
 
@@ -215,9 +216,14 @@ def allocate(request: AllocationIn, found: Gathered, probability: Probability,
          "centre": [found.facts[c][1] for c in cohort]}, shares)
     solution, baseline = solve(problem), greedy(problem)
     assignments = explain(problem, solution, baseline)
+    prefs = {p.candidate_id: p for p in request.preferences}
     for item in assignments:
         if item["place"] is None and item["candidate_id"] in found.notes:
-            item["why"] = found.notes[item["candidate_id"]]
+            item["reason"] = found.notes[item["candidate_id"]]
+            item["why"] = in_english(item["reason"])
+        if item["candidate_id"] in prefs:  # kept with the person: a new proposal reuses it
+            item["preference"] = prefs[item["candidate_id"]].model_dump(
+                exclude={"candidate_id"})
     figures = summary(problem, solution, baseline)
     figures["seconds"] = {"match_lists": round(found.seconds, 3),
                           "solve": round(solution.seconds, 3)}
