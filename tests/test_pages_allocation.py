@@ -520,3 +520,48 @@ def test_a_proposal_stored_without_reasons_shows_the_english_why(setting: Settin
         page = setting.coach.get(f"{url}?lang={lang}")
         assert page.status_code == 200
         assert '<span lang="en" dir="ltr">the candidate&#39;s top choice</span>' in page.text
+
+
+REASON_SAMPLES = [
+    {"code": "top_choice"},
+    {"code": "top_full", "place": "P1", "holders": 3, "higher": 3, "delta": 0.1, "shares": {}},
+    {"code": "top_full", "place": "P1", "holders": 3, "higher": 1, "delta": 0.12,
+     "shares": {}},
+    {"code": "top_full", "place": "P1", "holders": 2, "higher": 0, "delta": 0.2,
+     "shares": {"centre": 0.5, "language": 0.25}},
+    {"code": "as_likely", "place": "P1"},
+    {"code": "moved_for_share", "place": "P1", "shares": {"language": 1.0}},
+    {"code": "as_good", "place": "P1"},
+    {"code": "no_free_place"},
+    {"code": "all_taken", "places": 2, "higher": 2},
+    {"code": "all_taken", "places": 5, "higher": 1},
+    {"code": "share_blocks", "places": 4, "full": 3, "shares": {"language": 0.5}},
+    {"code": "no_match"},
+    {"code": "holds_reservation", "reservation": 7},
+]
+
+
+def test_every_reason_reads_in_every_language() -> None:
+    """Each reason code the engine gives (`REASONS`) in words, in each page language,
+    with its figures in; the English `why` where the page cannot read a reason."""
+    from api.pages.allocation_reasons import reason_text
+    from api.pages.i18n import LANGUAGES, Speaker
+    from matcher.allocation.explain import REASONS
+
+    assert {r["code"] for r in REASON_SAMPLES} == set(REASONS)
+    for sample in REASON_SAMPLES:
+        english = str(reason_text(Speaker("en"), sample))
+        for lang in LANGUAGES:
+            said = reason_text(Speaker(lang), sample)
+            assert said is not None and "%(" not in said, (lang, sample)
+            assert lang == "en" or str(said) != english, (lang, sample, said)
+            if "place" in sample:
+                assert '<bdi class="place-name">P1</bdi>' in said
+            if sample.get("shares"):
+                assert Speaker(lang).percent(sample["shares"]["language"]) in said
+    assert "12 percentage points less likely" in str(reason_text(Speaker("en"),
+                                                                 REASON_SAMPLES[2]))
+    hostile = {"code": "as_good", "place": "<script>alert(1)</script>"}
+    assert "<script>" not in str(reason_text(Speaker("de"), hostile))
+    for unreadable in (None, {}, {"code": "new_code"}, {"code": "top_full"}, "text"):
+        assert reason_text(Speaker("en"), unreadable) is None  # type: ignore[arg-type]
