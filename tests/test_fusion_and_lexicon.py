@@ -18,6 +18,7 @@ from skills_taxonomy.fusion import (
     prior_fusion,
 )
 from skills_taxonomy.lexicon import Lexicon, load_lexicon
+from training.listwise_fusion import ListwiseFusion
 
 
 def _ranking_data(seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -117,3 +118,57 @@ def test_shipped_lexicon_reads_foreign_titles() -> None:
     assert lexicon is not None
     assert "weld" in (lexicon.translate("Schweißer") or "")
     assert "electrician" in (lexicon.translate("Elektriker") or "")
+
+
+def _mixed_queries(seed: int, many: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """200 queries of one gold candidate among 20, told by the first feature, and `many`
+    queries of 15 gold candidates among 40, told by the second (and against the first):
+    the many-gold queries hold most of the (gold, other) pairs."""
+    rng = np.random.default_rng(seed)
+    blocks, golds, ids = [], [], []
+    for q in range(200 + many):
+        single = q < 200
+        size, n_gold = (20, 1) if single else (40, 15)
+        X = rng.random((size, len(FEATURES)))
+        y = np.arange(size) < n_gold
+        if single:
+            X[y, 0] += 0.6
+        else:
+            X[y, 1] += 0.6
+            X[y, 0] -= 0.6
+        blocks.append(X)
+        golds.append(y)
+        ids.append(np.full(size, q))
+    return np.vstack(blocks), np.concatenate(golds), np.concatenate(ids)
+
+
+def test_listwise_fit_weighs_each_query_alike() -> None:
+    """Pairwise, the 30 many-gold queries outweigh the 200 single-gold ones; listwise,
+    each query counts once, so the single-gold queries' evidence leads the ranking."""
+    X, y, groups = _mixed_queries(seed=0, many=30)
+    pairwise = FusionModel(C=10.0, prior=PRIOR_COEF).fit(X, y, groups)
+    listwise = ListwiseFusion(C=10.0, prior=PRIOR_COEF).fit(X, y, groups)
+    assert pairwise.coef_[1] > pairwise.coef_[0]
+    assert listwise.coef_[0] > listwise.coef_[1]
+    Xt, yt, gt = _mixed_queries(seed=1, many=0)
+
+    def top1(model: FusionModel) -> float:
+        return float(np.mean([yt[gt == g][np.argmax(model.rank_score(Xt[gt == g]))]
+                              for g in range(200)]))
+
+    assert top1(listwise) > top1(pairwise) + 0.2
+
+
+def test_listwise_fit_is_an_ordinary_artefact() -> None:
+    """Only fitting differs: the artefact loads as a FusionModel and scores the same; the
+    lexical confidence model is the pairwise one; C = 0 keeps the prior's ranking."""
+    X, y, groups = _ranking_data()
+    listwise = ListwiseFusion(C=1.0, prior=PRIOR_COEF).fit(X, y, groups)
+    again = FusionModel.from_dict(json.loads(json.dumps(listwise.to_dict())))
+    assert type(again) is FusionModel
+    np.testing.assert_allclose(again.score(X[:50]), listwise.score(X[:50]))
+    pairwise = FusionModel(C=1.0, prior=PRIOR_COEF).fit(X, y, groups)
+    np.testing.assert_allclose(listwise.lexical_coef_, pairwise.lexical_coef_)
+    kept = ListwiseFusion(C=0.0, prior=PRIOR_COEF).fit(X, y, groups)
+    prior = np.asarray(PRIOR_COEF)
+    np.testing.assert_allclose(kept.coef_, prior * kept.coef_[0] / prior[0])
