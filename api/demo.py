@@ -26,7 +26,7 @@ from matcher.demo.data import generate
 from matcher.engine import Engine
 from matcher.settings import Settings
 from matcher.store.auth import create_user, issue_token, upsert_organisation, user_named
-from matcher.store.processes import exit_on_sigterm
+from matcher.store.processes import exit_on_sigterm, freeze_startup_heap
 from matcher.store.vacancies import first_open_vacancy
 from matcher.store.web_sessions import issue_sign_in_code
 
@@ -146,6 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.flush()
         if args.no_serve:
             return 0
+        freeze_startup_heap()  # this process serves from here on
         serve(create_app(engine=engine), args.host, args.port, log_level="info")
         return 0
     finally:

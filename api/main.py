@@ -49,6 +49,7 @@ from matcher.intake.files import UnsupportedFormatError
 from matcher.intake.places import warm_in_background
 from matcher.jobs import JobWorker
 from matcher.settings import Settings
+from matcher.store.processes import freeze_startup_heap
 from skills_taxonomy.errors import InvalidInputError, MatcherError
 
 STATUS: list[tuple[type[Exception], int]] = [
@@ -140,6 +141,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = engine is None
         app.state.engine = engine or Engine.start(settings)
+        if owned:  # this process serves: keep what start-up built out of full GC passes
+            freeze_startup_heap()
         warm_in_background(settings.destination_country)  # towns by name, for the pages
         app.state.job_workers = [JobWorker(app.state.engine).start()
                                  for _ in range(settings.job_workers)]

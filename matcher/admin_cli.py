@@ -154,9 +154,11 @@ def _cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
 
     from matcher.engine import Engine
     from matcher.jobs import JobWorker
+    from matcher.store.processes import freeze_startup_heap
 
     logging.getLogger("matcher.jobs").setLevel(logging.INFO)
     engine = Engine.start(settings)
+    freeze_startup_heap()
     workers = [JobWorker(engine).start() for _ in range(args.threads)]
     print(json.dumps({"workers": args.threads, "state": "running"}), flush=True)
     try:
