@@ -21,6 +21,7 @@ import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from html import unescape
 
 import pytest
 from fastapi import FastAPI
@@ -414,6 +415,16 @@ def test_excluding_a_place_proposes_again_without_it_for_that_person_only(
     assert "2 places excluded for this person" in given(last, moved)
     assert "Lagerhelfer Rostock" not in place_of(last, moved)
     assert place_of(last, moved) != place_of(page, moved)
+    # and the last of the three: nothing left for them, and the page says why
+    [place] = [p for cid, p in re.findall(
+        r'name="candidate" value="([^"]+)">\s*<input type="hidden" name="place" '
+        r'value="([^"]+)"', last) if cid == moved]
+    fourth = setting.coach.post(f"{third.headers['location']}/again",
+                                {"candidate": moved, "place": place})
+    assert fourth.status_code == 303, fourth.text[-800:]
+    card = unescape(given(setting.coach.get(fourth.headers["location"]).text, moved))
+    assert "No place: every place among this person's matches is full or excluded for " \
+        "them." in card and "3 places excluded for this person" in card
 
 
 def test_bad_wishes_and_exclusions_are_refused_and_nothing_is_proposed(
@@ -537,6 +548,7 @@ REASON_SAMPLES = [
     {"code": "all_taken", "places": 5, "higher": 1},
     {"code": "share_blocks", "places": 4, "full": 3, "shares": {"language": 0.5}},
     {"code": "no_match"},
+    {"code": "excluded_or_full"},
     {"code": "holds_reservation", "reservation": 7},
 ]
 

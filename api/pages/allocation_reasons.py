@@ -117,6 +117,8 @@ def _sentences(say: Speaker, r: Mapping[str, Any]) -> list[Markup]:
         "no_match": say.gettext("No place: nothing of the kinds asked is among this "
                                 "person's matches (requirements they do not meet, or too "
                                 "far from their skills)."),
+        "excluded_or_full": say.gettext("No place: every place among this person's "
+                                        "matches is full or excluded for them."),
         "holds_reservation": say.gettext("Left out: this person holds a reserved place "
                                          "already."),
     }[code]]

@@ -39,15 +39,16 @@ class AssignmentReason(Out):
     code: str = Field(description=(
         "top_choice; top_full (the top choice `place` is full: its `holders` places went "
         "to `higher` people with a higher fit there and the rest to people whose other "
-        "places are further behind or who a fairness share needs; here a placement is "
+        "places are much worse or whom a fairness share needs; here a placement is "
         "`delta` less likely); as_likely, as_good (the top choice `place` is still free "
         "and as likely, or as good for the cohort); moved_for_share (moved from the top "
         "choice `place` for the fairness `shares`); no_free_place (nothing in the match "
         "list has free capacity); no_match (nothing of the kinds asked is in the match "
-        "list); all_taken (all `places` the person may be given went to others, `higher` "
-        "of them to people with a higher fit there); share_blocks (`full` of `places` are "
-        "full, giving another would break a fairness share); holds_reservation (left "
-        "out: holds `reservation` already)"))
+        "list); excluded_or_full (every place in the match list is full or excluded by the "
+        "person's preference); all_taken (all `places` the person may be given went to "
+        "others, `higher` of them to people with a higher fit there); share_blocks "
+        "(`full` of `places` are full, giving another would break a fairness share); "
+        "holds_reservation (left out: holds `reservation` already)"))
     place: str | None = Field(None, description="the title of the person's top choice")
     holders: int | None = Field(None, description="people given the top choice")
     higher: int | None = Field(None, description="of them, those with a higher fit there")

@@ -33,6 +33,7 @@ REASONS = {
     "all_taken": ("places", "higher"),
     "share_blocks": ("places", "full", "shares"),
     "no_match": (),
+    "excluded_or_full": (),
     "holds_reservation": ("reservation",),
 }
 
@@ -90,6 +91,8 @@ def in_english(reason: Mapping[str, Any]) -> str:
         "no_free_place": "no place: nothing in the candidate's match list has free capacity",
         "no_match": "no place: nothing of the kinds asked is in the candidate's match list "
                     "(hard gates and the relevance floor)",
+        "excluded_or_full": "no place: every place in the candidate's match list is full "
+                            "or excluded by their preference",
         "holds_reservation": f"left out: holds reservation {reason.get('reservation')} "
                              "already",
     }[code]

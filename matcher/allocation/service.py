@@ -145,15 +145,22 @@ def _options(conn: psycopg.Connection, request: AllocationIn, found: dict[str, _
     return out
 
 
-def _notes(cohort: list[str], held: dict[str, int], found: dict[str, _Found],
-           ) -> dict[str, dict[str, Any]]:
+def _notes(request: AllocationIn, held: dict[str, int], found: dict[str, _Found],
+           options: dict[str, list[Option]]) -> dict[str, dict[str, Any]]:
     """Why a candidate had no option at all, where the allocation cannot tell (a reason
-    as `matcher.allocation.explain` gives them)."""
+    as `matcher.allocation.explain` gives them): a reservation held, nothing in their
+    match list, or every listed place full or excluded by their preference."""
     notes: dict[str, dict[str, Any]] = {
         cid: {"code": "holds_reservation", "reservation": rid} for cid, rid in held.items()}
-    for cid in cohort:
-        if cid not in notes and not (found[cid].vacancies or found[cid].courses):
+    excluding = {p.candidate_id for p in request.preferences
+                 if p.exclude_vacancies or p.exclude_courses}
+    for cid in request.cohort:
+        if cid in notes:
+            continue
+        if not (found[cid].vacancies or found[cid].courses):
             notes[cid] = {"code": "no_match"}
+        elif not options[cid] and cid in excluding:
+            notes[cid] = {"code": "excluded_or_full"}
     return notes
 
 
@@ -201,8 +208,9 @@ def gather(conn: psycopg.Connection, matcher: Matcher, request: AllocationIn,
         with ThreadPoolExecutor(workers) as pool:
             for done in pool.map(apart, [todo[i::workers] for i in range(workers)]):
                 found.update(done)
-    return Gathered(request.cohort, facts, _options(conn, request, found),
-                    _notes(request.cohort, held, found), time.perf_counter() - started)
+    options = _options(conn, request, found)
+    return Gathered(request.cohort, facts, options, _notes(request, held, found, options),
+                    time.perf_counter() - started)
 
 
 def allocate(request: AllocationIn, found: Gathered, probability: Probability,
