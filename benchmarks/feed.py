@@ -49,7 +49,11 @@ PHRASES = ("gute Kenntnisse in {}", "{} wünschenswert", "Erfahrung: {}",
 
 def advert(world: World, i: int, rng: random.Random) -> VacancyIn:
     """One advert as a feed sends it: words only."""
-    vacancy = world.vacancy(i, rng)
+    return worded_advert(world, world.vacancy(i, rng), i, rng)
+
+
+def worded_advert(world: World, vacancy: VacancyIn, i: int, rng: random.Random) -> VacancyIn:
+    """`vacancy` (with its concepts) as a feed words it."""
 
     def worded(uris: list[str]) -> str:
         out = []

@@ -146,13 +146,16 @@ class FusionModel:
         self._check_is_fitted()
         return _sigmoid(np.asarray(X, dtype=np.float64) @ self.coef_ + self.intercept_)
 
+    def lexical_score(self, X: np.ndarray) -> np.ndarray:
+        """The lexical model's probability: spelling evidence only."""
+        self._check_is_fitted()
+        return _sigmoid(np.asarray(X, dtype=np.float64) @ self.lexical_coef_
+                        + self.lexical_intercept_)
+
     def score(self, X: np.ndarray) -> np.ndarray:
         """Confidence that a candidate is right: the higher of the full and the lexical
         model, so a German or Arabic alias match is not judged by English semantics."""
-        self._check_is_fitted()
-        lexical = _sigmoid(np.asarray(X, dtype=np.float64) @ self.lexical_coef_
-                           + self.lexical_intercept_)
-        return np.maximum(self.rank_score(X), lexical)
+        return np.maximum(self.rank_score(X), self.lexical_score(X))
 
     def to_dict(self) -> dict[str, Any]:
         self._check_is_fitted()

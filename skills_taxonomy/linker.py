@@ -19,29 +19,17 @@ from rapidfuzz import fuzz, process
 
 from skills_taxonomy.concept_index import PROJECT_LANGUAGES, ConceptIndex
 from skills_taxonomy.embedding import Encoder
+from skills_taxonomy.exact_match import ExactMatcher
 from skills_taxonomy.fusion import FusionModel, RoutedFusion
 from skills_taxonomy.language import detect_language, script_of
 from skills_taxonomy.lexicon import Lexicon
-from skills_taxonomy.text import (
-    STOPWORDS,
-    Span,
-    arabic_light,
-    candidate_keys,
-    fold,
-    has_unspaced_script,
-    is_unspaced_char,
-    persian_keys,
-    segments,
-    skeleton,
-    words,
-)
+from skills_taxonomy.text import STOPWORDS, Span, fold, segments, skeleton, words
 
 MAX_PHRASES = 12
 SHORTLIST = 40
 BATCH = 64
 LEXICAL_TOP = 200
 LEXICAL_WORDS = 8
-EXACT_CHARS = 16
 
 
 @dataclass
@@ -108,14 +96,10 @@ class Linker:
                                         lang.endswith("-Latn") for lang in index.entry_lang])
         self._row_bounds = np.searchsorted(index.vec_concept[order],
                                            np.arange(len(index) + 1))
-        # every label entry grouped by concept (transliterations come last in the index)
-        self._entries_sorted = np.argsort(index.entry_concept, kind="stable")
-        self._entry_bounds = np.searchsorted(index.entry_concept[self._entries_sorted],
-                                             np.arange(len(index) + 1))
-        self._first_entry = np.where(
-            self._entry_bounds[1:] > self._entry_bounds[:-1],
-            self._entries_sorted[np.minimum(self._entry_bounds[:-1],
-                                            len(self._entries_sorted) - 1)], 0)
+        self.exact = ExactMatcher(index)
+        bounds, entries = self.exact.entry_bounds, self.exact.entries_sorted
+        self._first_entry = np.where(bounds[1:] > bounds[:-1],
+                                     entries[np.minimum(bounds[:-1], len(entries) - 1)], 0)
         # multilingual label rows grouped by concept, for a max per concept
         ml_order = np.argsort(index.ml_concept, kind="stable")
         self._ml_sorted = ml_order
@@ -213,8 +197,8 @@ class Linker:
         bounds = np.concatenate([[0], np.cumsum(counts)])
         queries = [q for t, spans, r in zip(texts, spans_per_text, readings, strict=True)
                    for q in [t, *(s.text for s in spans), *([r] if r else [])]]
-        centroid_sim = qvec @ idx.centroids.T
-        desc_sim = text_vecs @ idx.descriptions.T
+        centroid_sim = _similarity(qvec, idx.centroids)
+        desc_sim = _similarity(text_vecs, idx.descriptions)
         # A long text's n-grams are its phrases' n-grams plus noise: the lexical search
         # reads the phrases, and the whole text only when it is short.
         whole_rows = set(bounds[:-1].tolist())
@@ -271,46 +255,6 @@ class Linker:
         best[concepts] = col[order]
         return lex, best
 
-    def _entry_of(self, concept: int, keys: tuple[str, ...]) -> int:
-        """The concept's label entry whose folded text (or its clitic-free form) is one
-        of `keys`; its first entry when none is."""
-        rows = self._entries_sorted[self._entry_bounds[concept]:self._entry_bounds[concept + 1]]
-        for row in rows.tolist():
-            folded = self.index.entry_folded[row]
-            if folded in keys or arabic_light(folded) in keys:
-                return row
-        return int(rows[0]) if len(rows) else 0
-
-    def _exact(self, text: str, lang: str | None = None) -> dict[int, tuple[float, Span, int]]:
-        """Concepts with a label that occurs verbatim (after folding) in the text: as
-        written, without Arabic clitics, in Persian also without plural and infinitive
-        endings, or as the consonant skeleton of a transliteration of an Arabic-script
-        label; with the strength, the span and the label entry."""
-        found: dict[int, tuple[float, Span, int]] = {}
-        index = self.index
-        for span, key in candidate_keys(text):
-            keys: tuple[str, ...] = (key,)
-            hits = {c: -1 for c in index.exact.get(key, ())}
-            if not has_unspaced_script(key):
-                lights = [arabic_light(key)] + (persian_keys(key) if lang == "fa" else [])
-                for light in dict.fromkeys(k for k in lights if k and k != key):
-                    keys = (*keys, light)
-                    hits.update({c: -1 for c in index.exact.get(light, ()) if c not in hits})
-                if key.isascii() and len(key.split()) <= 2:
-                    for e in index.skeletons.get(skeleton(key), ()):
-                        hits.setdefault(int(index.entry_concept[e]), e)
-            if not hits:
-                continue
-            # longer aliases are less ambiguous ("java" vs "operate a forklift"); a
-            # Chinese character carries about as much as a word
-            size = sum(4 if is_unspaced_char(ch) else 1 for ch in span.text)
-            strength = min(size, EXACT_CHARS) / EXACT_CHARS
-            for c, entry in hits.items():
-                if strength > found.get(c, (0.0,))[0]:
-                    found[c] = (strength, span,
-                                entry if entry >= 0 else self._entry_of(c, keys))
-        return found
-
     def _rank_one(self, text: str, spans: list[Span], qvec: np.ndarray,
                   centroid_sim: np.ndarray, desc_text: np.ndarray, lex_rows,
                   ml: tuple[np.ndarray, np.ndarray] | None, route: str, top_k: int,
@@ -319,7 +263,7 @@ class Linker:
         cent_text = centroid_sim[0]
         cent_phrase = centroid_sim.max(axis=0)
         lex, lex_best = self._lexical(lex_rows, route)
-        exact = self._exact(text, lang)
+        exact = self.exact.hits(text, lang)
         shortlist = {*exact}
         sources = [(cent_text, SHORTLIST), (cent_phrase, SHORTLIST),
                    (desc_text, SHORTLIST // 2), (lex, SHORTLIST)]
@@ -333,30 +277,28 @@ class Linker:
         cands = np.array(sorted(shortlist), dtype=np.int64)
         segments = [self._label_rows(c) for c in cands.tolist()]
         sizes = np.array([len(seg) for seg in segments])
-        label_rows = np.concatenate(segments) if sizes.sum() else np.zeros(0, np.int64)
-        sims = qvec @ idx.label_vectors[label_rows].T  # queries x candidate labels
-        starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
         has = sizes > 0
+        label_rows = np.concatenate(segments) if sizes.sum() else np.zeros(0, np.int64)
+        sims = _similarity(qvec, idx.label_vectors, label_rows)  # queries x candidate labels
         label_text = np.zeros(len(cands), np.float32)
         label_phrase = np.zeros(len(cands), np.float32)
         best_query = np.zeros(len(cands), np.int64)
         # the label each candidate's fuzzy features compare with: its exact alias, else
         # its best lexical label, else its best English label, else its first label
+        in_exact = np.array([c in exact for c in cands.tolist()], dtype=bool)
         best_entry = np.array([exact[c][2] if c in exact else (
             lex_best[c] if lex_best[c] >= 0 else self._first_entry[c]) for c in cands.tolist()],
             dtype=np.int64)
         if has.any():
-            safe_starts = starts[has]
+            safe_starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])[has]
             label_text[has] = np.maximum.reduceat(sims[0], safe_starts)[: has.sum()]
             col_max = sims.max(axis=0)
             label_phrase[has] = np.maximum.reduceat(col_max, safe_starts)[: has.sum()]
-            for j in np.flatnonzero(has).tolist():
-                seg = sims[:, starts[j]:starts[j] + sizes[j]]
-                q, col = divmod(int(seg.argmax()), seg.shape[1])
-                best_query[j] = q
-                if int(cands[j]) not in exact and (label_phrase[j] >= lex[cands[j]]
-                                                   or lex_best[cands[j]] < 0):
-                    best_entry[j] = idx.vec_entry[segments[j][col]]
+            seg, q, col = _first_best(sims, col_max, label_phrase, sizes)
+            best_query[seg] = q
+            c = cands[seg]
+            use = ~in_exact[seg] & ((label_phrase[seg] >= lex[c]) | (lex_best[c] < 0))
+            best_entry[seg[use]] = idx.vec_entry[label_rows[col[use]]]
         shown_entry = best_entry
         if ml is not None:
             ml_sim = ml[0][cands]
@@ -373,8 +315,8 @@ class Linker:
         whole_ratio = process.cdist([folded_text], labels, scorer=fuzz.ratio)[0]
         partial = process.cdist(labels, [folded_text], scorer=fuzz.partial_ratio)[:, 0]
         # a transliteration met through its consonants ("tabbakh" ~ طباخ) is compared so
-        for j, entry in enumerate(best_entry.tolist()):
-            if idx.entry_lang[entry] in ("ar-Latn", "fa-Latn") and int(cands[j]) in exact:
+        for j in np.flatnonzero(in_exact).tolist():
+            if idx.entry_lang[best_entry[j]] in ("ar-Latn", "fa-Latn"):
                 bones = skeleton(labels[j]), skeleton(folded_text)
                 whole_ratio[j] = max(whole_ratio[j], fuzz.ratio(*bones))
                 partial[j] = max(partial[j], fuzz.partial_ratio(*bones))
@@ -400,3 +342,33 @@ class Linker:
             out.append(Candidate(c, float(scores[j]), feats[j], span, int(shown_entry[j]),
                                  route))
         return out
+
+
+def _similarity(queries: np.ndarray, vectors: np.ndarray,
+                rows: np.ndarray | None = None) -> np.ndarray:
+    """Cosines of the query rows to `vectors` (or to its `rows`). Rows of zeros (a phrase
+    the English encoder did not read) are left zero without being multiplied: text in
+    other scripts has few rows the English encoder reads, and the label rows are gathered
+    only when one is."""
+    live = np.flatnonzero(queries.any(axis=1))
+    if len(live) == len(queries):
+        return queries @ (vectors if rows is None else vectors[rows]).T
+    out = np.zeros((len(queries), len(vectors) if rows is None else len(rows)), np.float32)
+    if len(live):
+        out[live] = queries[live] @ (vectors if rows is None else vectors[rows]).T
+    return out
+
+
+def _first_best(sims: np.ndarray, col_max: np.ndarray, seg_max: np.ndarray,
+                sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each non-empty segment of columns (a candidate's labels, `sizes` wide), the
+    query row and column of its best cosine, the first one in row-major order (as
+    `argmax` of the segment would find it): segment numbers, rows, columns."""
+    seg_of = np.repeat(np.arange(len(sizes)), sizes)
+    col_arg = sims.argmax(axis=0)  # the first row reaching each column's max
+    cols = np.flatnonzero(col_max == seg_max[seg_of])
+    cols = cols[np.lexsort((cols, col_arg[cols], seg_of[cols]))]
+    first = np.ones(len(cols), dtype=bool)
+    first[1:] = seg_of[cols][1:] != seg_of[cols][:-1]
+    cols = cols[first]
+    return seg_of[cols], col_arg[cols], cols

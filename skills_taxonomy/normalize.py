@@ -10,13 +10,10 @@ first (`text.repair`); only what is truly binary is refused.
 
 from __future__ import annotations
 
-import threading
 import unicodedata
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import NamedTuple
 
 import numpy as np
 
@@ -28,8 +25,10 @@ from skills_taxonomy.language import detect_language, scripts_of
 from skills_taxonomy.lexicon import load_lexicon
 from skills_taxonomy.linker import Candidate, Linker
 from skills_taxonomy.model import ConceptKind, Taxonomy
+from skills_taxonomy.rank_cache import RankCache, RankKey
 from skills_taxonomy.roles import role_spans
 from skills_taxonomy.text import repair, segments
+from skills_taxonomy.whole_label import whole_label
 
 MAX_TEXT_CHARS = 10_000
 MAX_BATCH = 10_000
@@ -144,7 +143,8 @@ class Normalizer:
                  fusion: dict[str, RoutedFusion] | None = None, version: str | None = None,
                  progress: Callable[[str], None] | None = None,
                  multilingual: Encoder | None = None,
-                 ml_labels: MlLabels = MlLabels.PREFERRED, rank_cache: int = 50_000) -> None:
+                 ml_labels: MlLabels = MlLabels.PREFERRED, rank_cache: int = 50_000,
+                 whole_labels: bool = False) -> None:
         self.taxonomy = taxonomy
         self.encoder = encoder
         self.multilingual = multilingual
@@ -164,6 +164,8 @@ class Normalizer:
         for linker in self.linkers.values():
             linker.english_words = english
         self.threshold = threshold
+        # pieces that are one concept's label, answered without the encoders (whole_label)
+        self.whole_labels = whole_labels
         self._ranked = RankCache(rank_cache)
 
     def threshold_for(self, kind: ConceptKind, route: str = "en") -> float:
@@ -261,13 +263,21 @@ class Normalizer:
                 for text, lang in zip(texts, langs, strict=True)]
         found = self._ranked.get_many(keys)
         missing = list(dict.fromkeys(k for k in keys if k not in found))
+        linker = self.linkers[kind]
+        new: dict[RankKey, list[Candidate]] = {}
+        if self.whole_labels:
+            for key in missing:
+                fast = whole_label(linker, key.text, key.lang, self.threshold)
+                if fast is not None:
+                    new[key] = [fast]
+        missing = [k for k in missing if k not in new]
         if missing:
-            ranked = self.linkers[kind].rank([k.text for k in missing], top_k,
-                                             langs=[k.lang for k in missing])
-            new = {k: [c for c in cands if c.score >= floor]
-                   for k, cands in zip(missing, ranked, strict=True)}
-            self._ranked.put_many(new)
-            found.update(new)
+            ranked = linker.rank([k.text for k in missing], top_k,
+                                 langs=[k.lang for k in missing])
+            new.update({k: [c for c in cands if c.score >= floor]
+                        for k, cands in zip(missing, ranked, strict=True)})
+        self._ranked.put_many(new)
+        found.update(new)
         return [found[key] for key in keys]
 
     def link_occupations(self, title: str, lang: str | None = None, top_k: int = 10,
@@ -312,47 +322,6 @@ class Normalizer:
             matched_label=index.entry_text[cand.label_entry],
             matched_lang=index.entry_lang[cand.label_entry], lang=written_in,
         )
-
-
-class RankKey(NamedTuple):
-    kind: ConceptKind
-    text: str
-    lang: str | None
-    top_k: int
-    floor: float
-
-
-class RankCache:
-    """The rankings of the last `size` distinct pieces (least recently used go first);
-    safe to share between threads. Rankings depend only on the normaliser, which is
-    rebuilt when the taxonomy changes, so nothing here goes stale."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._items: OrderedDict[RankKey, list[Candidate]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get_many(self, keys: Sequence[RankKey],
-                 ) -> dict[RankKey, list[Candidate]]:
-        with self._lock:
-            found = {k: self._items[k] for k in keys if k in self._items}
-            for key in found:
-                self._items.move_to_end(key)
-        return found
-
-    def put_many(self, items: dict[RankKey, list[Candidate]]) -> None:
-        if not self.size:
-            return
-        with self._lock:
-            self._items.update(items)
-            for key in items:
-                self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
 
 
 Piece = tuple[int, int, int]  # (text number, start, end)

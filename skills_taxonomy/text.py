@@ -97,6 +97,7 @@ def fold(text: str) -> str:
     return " ".join(_WORD.findall(stripped))
 
 
+@lru_cache(maxsize=65_536)
 def is_unspaced_char(ch: str) -> bool:
     try:
         name = unicodedata.name(ch)
@@ -186,11 +187,14 @@ def candidate_keys(text: str, max_words: int = 6, max_chars: int = 12,
 # the article ال ("والطبخ" = "and the cooking"). Stripped only where a stem of at least
 # three letters remains.
 _ARABIC_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال", "و", "ف", "ب")
+_ARABIC_LETTER = re.compile("[\u0600-\u06ff]")
 
 
 def arabic_light(key: str) -> str:
     """A folded Arabic-script text with each word's leading clitics removed: a second
     exact-match key, so "والطبخ" finds the label "طبخ"."""
+    if not _ARABIC_LETTER.search(key):  # most keys: nothing to strip
+        return " ".join(key.split())
     out = []
     for word in key.split():
         for prefix in _ARABIC_PREFIXES:

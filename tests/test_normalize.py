@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from skills_taxonomy.errors import InvalidInputError
+from skills_taxonomy.linker import _first_best, _similarity
+from skills_taxonomy.model import ConceptKind
 from skills_taxonomy.normalize import Normalizer
+from skills_taxonomy.whole_label import whole_label
 
 WELDER = "http://data.europa.eu/esco/occupation/7aedaa07-3884-4c5b-88f9-80997b2aa54b"
 
@@ -94,3 +98,87 @@ def test_batch_with_one_bad_text_is_rejected_whole(starter: Normalizer) -> None:
 def test_non_string_input(starter: Normalizer) -> None:
     with pytest.raises(InvalidInputError, match="must be a string, got int"):
         starter.normalize(42)  # type: ignore[arg-type]
+
+
+# --- the whole-label fast path and the linker's vectorised scoring -----------------------
+
+WHOLE_LABELS = [("de", "Schweißer"), ("uk", "зварювальник"), ("zh", "焊工"), ("ar", "لحام"),
+                ("en", "welder"), ("de", "Gabelstapler fahren"), ("en", "operate a forklift")]
+
+
+def _statement_concepts(normalizer: Normalizer, texts: list[str], fast: bool,
+                        ) -> list[list[tuple[str, int, int]]]:
+    normalizer.whole_labels = fast
+    normalizer.forget_rankings()
+    try:
+        return [[(m.concept, m.start, m.end) for m in s.mentions]
+                for s in normalizer.statements(texts)]
+    finally:
+        normalizer.whole_labels = True
+        normalizer.forget_rankings()
+
+
+@pytest.mark.parametrize(("lang", "text"), WHOLE_LABELS)
+def test_whole_label_answers_what_the_full_linker_ranks_first(starter: Normalizer, lang: str,
+                                                              text: str) -> None:
+    for kind in (ConceptKind.SKILL, ConceptKind.OCCUPATION):
+        linker = starter.linkers[kind]
+        fast = whole_label(linker, text, lang)
+        if fast is None:
+            continue
+        full = linker.rank([text], top_k=5, langs=[lang])[0]
+        assert fast.concept == full[0].concept, (kind, text)
+        assert starter.threshold_for(kind, fast.route) <= fast.score <= 1.0
+        assert fast.span is not None and (fast.span.start, fast.span.end) == (0, len(text))
+    found = {kind for kind in ConceptKind if kind in starter.linkers
+             and whole_label(starter.linkers[kind], text, lang) is not None}
+    assert found, f"{text!r} is a label of the starter taxonomy"
+
+
+def test_whole_labels_link_the_same_concepts_with_or_without_the_fast_path(
+        starter: Normalizer) -> None:
+    texts = [text for _, text in WHOLE_LABELS] + [
+        "Schweißer, Gabelstapler fahren; зварювальник", "焊工、厨师"]
+    assert _statement_concepts(starter, texts, True) == _statement_concepts(starter, texts,
+                                                                            False)
+    top = starter.link_occupations_batch(["Schweißer", "зварювальник"], top_k=1)
+    assert [m[0].concept for m in top] == [WELDER, WELDER]
+    assert all(m[0].method == "exact" for m in top)
+
+
+@pytest.mark.parametrize("text", ["Erfahrung als Schweißer", "Schweißer gesucht",
+                                  "qwxz blorp", "welding and forklifts"])
+def test_text_that_is_more_than_a_label_takes_the_full_path(starter: Normalizer,
+                                                            text: str) -> None:
+    for linker in starter.linkers.values():
+        assert whole_label(linker, text, None) is None
+
+
+def test_first_best_is_the_first_maximum_of_each_segment_in_row_major_order() -> None:
+    rng = np.random.default_rng(7)
+    for _ in range(50):
+        sizes = rng.integers(0, 5, size=rng.integers(1, 8))
+        sims = rng.choice([0.0, 0.5, 0.9], size=(rng.integers(1, 5), int(sizes.sum())))
+        sims = sims.astype(np.float32)  # few values: ties everywhere
+        col_max = sims.max(axis=0) if sims.size else np.zeros(0, np.float32)
+        starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+        seg_max = np.array([sims[:, s:s + n].max() if n else 0.0
+                            for s, n in zip(starts, sizes, strict=True)], np.float32)
+        seg, rows, cols = _first_best(sims, col_max, seg_max, sizes)
+        expected = [(j, *divmod(int(sims[:, s:s + n].argmax()), int(n)))
+                    for j, (s, n) in enumerate(zip(starts, sizes, strict=True)) if n]
+        assert [(int(j), int(q), int(c - starts[j])) for j, q, c in
+                zip(seg, rows, cols, strict=True)] == expected
+
+
+def test_similarity_leaves_unread_rows_zero_and_reads_the_rest() -> None:
+    rng = np.random.default_rng(3)
+    vectors = rng.normal(size=(30, 8)).astype(np.float32)
+    queries = rng.normal(size=(4, 8)).astype(np.float32)
+    queries[[1, 3]] = 0.0
+    rows = np.array([5, 2, 29, 2])
+    got = _similarity(queries, vectors, rows)
+    assert np.allclose(got, queries @ vectors[rows].T, atol=1e-6)
+    assert not got[[1, 3]].any()
+    assert np.allclose(_similarity(queries, vectors), queries @ vectors.T, atol=1e-6)
+    assert _similarity(np.zeros((2, 8), np.float32), vectors).shape == (2, 30)

@@ -1,0 +1,74 @@
+"""Exact alias hits: concepts with a label that occurs verbatim (after folding) in a text.
+
+The strongest lexical evidence the linker has, and the cheapest: a dictionary look-up per
+candidate span. Keys are tried as written, without Arabic clitics, in Persian also without
+plural and infinitive endings, and, for short Latin keys, as the consonant skeleton of a
+transliteration of an Arabic-script label ("tabbakh" ~ طباخ).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from skills_taxonomy.concept_index import ConceptIndex
+from skills_taxonomy.text import (
+    Span,
+    arabic_light,
+    candidate_keys,
+    has_unspaced_script,
+    is_unspaced_char,
+    persian_keys,
+    skeleton,
+)
+
+EXACT_CHARS = 16
+Hit = tuple[float, Span, int]  # strength, the span, the label entry that matched
+
+
+class ExactMatcher:
+    """Exact alias hits in the label entries of one index."""
+
+    def __init__(self, index: ConceptIndex) -> None:
+        self.index = index
+        # every label entry grouped by concept (transliterations come last in the index)
+        self.entries_sorted = np.argsort(index.entry_concept, kind="stable")
+        self.entry_bounds = np.searchsorted(index.entry_concept[self.entries_sorted],
+                                            np.arange(len(index) + 1))
+
+    def entry_of(self, concept: int, keys: tuple[str, ...]) -> int:
+        """The concept's label entry whose folded text (or its clitic-free form) is one
+        of `keys`; its first entry when none is."""
+        rows = self.entries_sorted[self.entry_bounds[concept]:self.entry_bounds[concept + 1]]
+        folded = self.index.entry_folded
+        for row in rows.tolist():
+            if folded[row] in keys or arabic_light(folded[row]) in keys:
+                return row
+        return int(rows[0]) if len(rows) else 0
+
+    def hits(self, text: str, lang: str | None = None) -> dict[int, Hit]:
+        """Concepts with a label that occurs verbatim (after folding) in the text, with the
+        strength (the span's length, capped), the span and the label entry."""
+        found: dict[int, Hit] = {}
+        index = self.index
+        for span, key in candidate_keys(text):
+            keys: tuple[str, ...] = (key,)
+            hits = {c: -1 for c in index.exact.get(key, ())}
+            if not has_unspaced_script(key):
+                lights = [arabic_light(key)] + (persian_keys(key) if lang == "fa" else [])
+                for light in dict.fromkeys(k for k in lights if k and k != key):
+                    keys = (*keys, light)
+                    hits.update({c: -1 for c in index.exact.get(light, ()) if c not in hits})
+                if key.isascii() and len(key.split()) <= 2:
+                    for e in index.skeletons.get(skeleton(key), ()):
+                        hits.setdefault(int(index.entry_concept[e]), e)
+            if not hits:
+                continue
+            # longer aliases are less ambiguous ("java" vs "operate a forklift"); a
+            # Chinese character carries about as much as a word
+            size = sum(4 if is_unspaced_char(ch) else 1 for ch in span.text)
+            strength = min(size, EXACT_CHARS) / EXACT_CHARS
+            for c, entry in hits.items():
+                if strength > found.get(c, (0.0,))[0]:
+                    found[c] = (strength, span,
+                                entry if entry >= 0 else self.entry_of(c, keys))
+        return found
