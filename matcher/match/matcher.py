@@ -231,9 +231,10 @@ class Matcher:
             "in_process": vac.accepts_in_process}
         ids = shortlist(conn, CANDIDATE_SOURCES, params, vac.vector is not None,
                         self.ef_search)
-        candidates = load_facts(conn, [str(i) for i in ids])
-        matches = [Match(c, vac, self.scorer.score(c, vac)) for c in candidates.values()
+        passing = [c for c in load_facts(conn, [str(i) for i in ids]).values()
                    if gate(c, vac) is None]
+        matches = [Match(c, vac, s) for c, s in zip(
+            passing, self.scorer.score_candidates(passing, vac), strict=True)]
         return sorted(matches, key=lambda m: (-m.scored.score, m.candidate.id))
 
     def is_match(self, m: Match) -> bool:

@@ -56,6 +56,7 @@ from matcher.domain import (
     cefr_rank,
     km_between,
 )
+from matcher.match.credits import skill_credits
 from skills_taxonomy.errors import InvalidInputError
 
 FEATURES = ("essential", "optional", "aptitude", "semantic", "experience", "language",
@@ -70,13 +71,8 @@ WEIGHTS: dict[str, dict[str, float]] = {
 }
 APTITUDE_FROM, APTITUDE_FULL = 0.35, 0.8
 # EVIDENCED (from matcher.domain): an essential skill credited below it is missing,
-# and course plans close it.
-PARTIAL_CREDIT = 0.5
-# A language skill of ESCO ("German", "write German"…) credited from the candidate's stated
-# level of that language: B1 counts as evidenced, A1 and A2 only partly.
-LANGUAGE_CREDIT = {"A1": 0.3, "A2": 0.45, "B1": 0.7, "B2": 0.85, "C1": 1.0, "C2": 1.0,
-                   "native": 1.0}
-SIMILAR_FROM, SIMILAR_FULL = 0.6, 0.9
+# and course plans close it. PARTIAL_CREDIT, SIMILAR_FROM/FULL and LANGUAGE_CREDIT live
+# with the credits they define (`matcher.match.credits`).
 EXPERIENCE_FULL_YEARS = 3.0
 QUALIFICATION_CREDIT = 0.8
 LANGUAGE_STEPS = 3.0
@@ -204,55 +200,21 @@ class Scorer:
             list[SkillCredit], list[float]]:
         """Credit for each wanted skill given the candidate's skills, and each wanted
         skill's best cosine to any of them (what aptitude reads). Memoised per candidate."""
-        memo = self._warm(wanted, cand)
+        self.warm(wanted, [cand])
+        memo = cand.credit_memo
         return [memo[s][0] for s in wanted], [memo[s][1] for s in wanted]
 
-    def _warm(self, wanted: list[str], cand: CandidateFacts,
-              ) -> dict[str, tuple[SkillCredit, float]]:
-        memo = cand.credit_memo
-        new = [s for s in dict.fromkeys(wanted) if s not in memo]
-        if new:
-            for credit, cos in zip(*self._credits(new, cand), strict=True):
-                memo[credit.skill] = (credit, float(cos))
-        return memo
-
-    def _credits(self, wanted: list[str], cand: CandidateFacts) -> tuple[
-            list[SkillCredit], np.ndarray]:
-        owned = list(cand.skills)
-        strength = {s: cand.strength(s) for s in owned}
-        if not owned or not wanted:
-            return ([self._language(s, cand, SkillCredit(s, 0.0, "none", None))
-                     for s in wanted], np.zeros(len(wanted)))
-        sims = self.concepts.matrix(wanted) @ self.concepts.matrix(owned).T
-        # similar: the candidate's closest skill, scaled by its similarity and confidence
-        closest = sims.argmax(axis=1)
-        best_cos = sims[np.arange(len(wanted)), closest]
-        similar = PARTIAL_CREDIT * np.array([strength[s] for s in owned])[closest] * np.clip(
-            (best_cos - SIMILAR_FROM) / (SIMILAR_FULL - SIMILAR_FROM), 0.0, 1.0)
-        out = []
-        for i, skill in enumerate(wanted):
-            best = SkillCredit(skill, 0.0, "none", None)
-            if skill in strength:
-                best = SkillCredit(skill, round(strength[skill], 4), "exact", skill)
-            near = self.concepts.related(skill)
-            for mine in sorted(near & strength.keys()) if near else ():
-                credit = PARTIAL_CREDIT * strength[mine]
-                if credit > best.credit:
-                    best = SkillCredit(skill, round(credit, 4), "related", mine)
-            if similar[i] > best.credit:
-                best = SkillCredit(skill, round(float(similar[i]), 4), "similar",
-                                   owned[int(closest[i])])
-            out.append(self._language(skill, cand, best))
-        return out, best_cos
-
-    def _language(self, skill: str, cand: CandidateFacts, best: SkillCredit) -> SkillCredit:
-        """A language skill's credit from the candidate's level of the language, when
-        that is higher than what their skills give."""
-        lang = self.concepts.language_skills.get(skill)
-        credit = LANGUAGE_CREDIT.get(cand.languages.get(lang or "", ""), 0.0)
-        if credit > best.credit:
-            return SkillCredit(skill, credit, "language", None)
-        return best
+    def warm(self, wanted: list[str], cands: list[CandidateFacts]) -> None:
+        """Fill each candidate's memo with the credits of the wanted skills it lacks: all
+        candidates in one matrix product (`matcher.match.credits`)."""
+        todo = [c for c in cands if any(s not in c.credit_memo for s in wanted)]
+        new = list(dict.fromkeys(s for c in todo for s in wanted if s not in c.credit_memo))
+        if not new:
+            return
+        for cand, (credits, cosines) in zip(todo, skill_credits(self.concepts, new, todo),
+                                             strict=True):
+            for credit, cos in zip(credits, cosines, strict=True):
+                cand.credit_memo.setdefault(credit.skill, (credit, cos))
 
     def experience(self, occupation: str | None, cand: CandidateFacts) -> float:
         if not occupation:
@@ -288,8 +250,17 @@ class Scorer:
                   ) -> list[Scored]:
         """Score one candidate against many vacancies: the credits of every skill they
         ask for come from one matrix product, then each pair is a few lookups."""
-        self._warm([s for v in vacancies for s in v.essential + v.optional], cand)
+        self.warm([s for v in vacancies for s in v.essential + v.optional], [cand])
         return [self.score(cand, v) for v in vacancies]
+
+    def score_candidates(self, cands: list[CandidateFacts], vac: VacancyFacts,
+                         ) -> list[Scored]:
+        """Score many candidates against one vacancy: the credits of all of them come
+        from one matrix product of the vacancy's skills against every candidate's skills
+        stacked (`matcher.match.credits`), then each pair is a few lookups — the same
+        score each would get alone."""
+        self.warm(vac.essential + vac.optional, cands)
+        return [self.score(c, vac) for c in cands]
 
     def score(self, cand: CandidateFacts, vac: VacancyFacts) -> Scored:
         credits, best_cos = self.credits(vac.essential + vac.optional, cand)

@@ -116,10 +116,13 @@ def _replace_details(conn: psycopg.Connection, cid: str, prep: PreparedCandidate
 
 
 # --- reads ------------------------------------------------------------------------------
+DERIVED = ("qualification", "work_experience")  # sources whose evidence `derived_text` cleans
+
+
 def derived_text(source: str, evidence: str | None) -> str | None:
     """Evidence as clean text: what qualifications and work experience derived was once
     written with Python escapes (`\\u200c`); rows stored then are read back clean."""
-    if evidence and source in ("qualification", "work_experience"):
+    if evidence and source in DERIVED:
         return unescape_repr(evidence)
     return evidence
 
@@ -236,46 +239,60 @@ def personal_of(conn: psycopg.Connection, candidate_ids: list[str]) -> dict[str,
     return {r.pop("candidate_id"): r for r in rows}
 
 
+# What scoring, the gates and the explanations read of candidates: five plain queries, sent
+# together in one round trip (`load_facts`). Plain queries over the indexes cost the server
+# a third of one query aggregating the same rows into arrays (4.4 against 12.6-15.2 ms
+# for 400 candidates at 100,000 vacancies).
+FACTS = (
+    "SELECT id, lat, lon, travel_radius_km, embedding, organisation_id, town,"
+    " work_permit::text, preferences -> 'kinds', preferences -> 'occupations', recognised,"
+    " recognition_pending, max_eqf FROM candidate WHERE id = ANY(%s)",
+    "SELECT candidate_id, skill_uri, source::text, evidence, confidence"
+    " FROM candidate_skill WHERE candidate_id = ANY(%s)",
+    "SELECT candidate_id, lang, level::text FROM candidate_language"
+    " WHERE candidate_id = ANY(%s)",
+    "SELECT candidate_id, occupation_uri, sum(years) FROM candidate_experience"
+    " WHERE candidate_id = ANY(%s) AND occupation_uri IS NOT NULL"
+    " GROUP BY candidate_id, occupation_uri",
+    "SELECT candidate_id, occupation_uri, status::text, compensation::text"
+    " FROM candidate_qualification"
+    " WHERE candidate_id = ANY(%s) AND occupation_uri IS NOT NULL ORDER BY id")
+
+
 def load_facts(conn: psycopg.Connection, candidate_ids: list[str]) -> dict[str, CandidateFacts]:
-    """What scoring needs, for many candidates in four queries."""
+    """What scoring, the gates and the explanations need, for many candidates: the five
+    queries of `FACTS` in one round trip (a pipeline). The candidate rows come in binary
+    (vectors parse 15x faster than text); the rest as text, so that a `real` confidence of
+    0.8 stays 0.8 (ties between related skills are decided on these values)."""
     if not candidate_ids:
         return {}
-    facts: dict[str, CandidateFacts] = {}
-    for row in conn.cursor(row_factory=dict_row).execute(
-            "SELECT id, lat, lon, travel_radius_km, embedding, organisation_id, town,"
-            " work_permit::text AS work_permit, preferences, recognised, recognition_pending,"
-            " max_eqf FROM candidate WHERE id = ANY(%s)", (candidate_ids,),
-            binary=True):  # binary vectors parse 15x faster than text
-        facts[row["id"]] = CandidateFacts(
-            id=row["id"], lat=row["lat"], lon=row["lon"], radius_km=row["travel_radius_km"],
-            skills={}, languages={}, experience={}, qualified=set(),
-            vector=to_array(row["embedding"]), organisation_id=row["organisation_id"],
-            town=row["town"], permit=row["work_permit"],
-            kinds=list(row["preferences"].get("kinds", [])),
-            wanted=list(row["preferences"].get("occupations", [])),
-            recognised=set(row["recognised"]),
-            recognition_pending=set(row["recognition_pending"]), max_eqf=row["max_eqf"])
-    for cid, uri, source, evidence, confidence in conn.execute(
-            "SELECT candidate_id, skill_uri, source::text, evidence, confidence"
-            " FROM candidate_skill WHERE candidate_id = ANY(%s)", (candidate_ids,)):
-        facts[cid].skills.setdefault(uri, []).append(
-            Evidence(source, derived_text(source, evidence), confidence))
-    for cid, lang, level in conn.execute(
-            "SELECT candidate_id, lang, level::text FROM candidate_language"
-            " WHERE candidate_id = ANY(%s)", (candidate_ids,)):
-        facts[cid].languages[lang] = level
-    for cid, occ, years in conn.execute(
-            "SELECT candidate_id, occupation_uri, sum(years) FROM candidate_experience"
-            " WHERE candidate_id = ANY(%s) AND occupation_uri IS NOT NULL"
-            " GROUP BY candidate_id, occupation_uri", (candidate_ids,)):
-        facts[cid].experience[occ] = float(years)
-    for cid, occ, status, compensation in conn.execute(
-            "SELECT candidate_id, occupation_uri, status::text, compensation::text"
-            " FROM candidate_qualification"
-            " WHERE candidate_id = ANY(%s) AND occupation_uri IS NOT NULL", (candidate_ids,)):
-        facts[cid].qualified.add(occ)
-        if status == "partial" and compensation:
-            facts[cid].compensation[occ] = compensation
+    args = (candidate_ids,)
+    with conn.pipeline():
+        cursors = [conn.execute(sql, args, binary=i == 0) for i, sql in enumerate(FACTS)]
+        # all rows at once: fetching row by row cost more than building the facts
+        people, skills, langs, worked, quals = [cur.fetchall() for cur in cursors]
+        facts: dict[str, CandidateFacts] = {}
+        for (cid, lat, lon, radius, vector, org, town, permit, kinds, wanted, recognised,
+             pending, max_eqf) in people:
+            facts[cid] = CandidateFacts(
+                id=cid, lat=lat, lon=lon, radius_km=radius, skills={}, languages={},
+                experience={}, qualified=set(), vector=to_array(vector), organisation_id=org,
+                town=town, permit=permit, kinds=list(kinds or []), wanted=list(wanted or []),
+                recognised=set(recognised), recognition_pending=set(pending),
+                max_eqf=max_eqf)
+        for cid, uri, source, evidence, confidence in skills:
+            if evidence and source in DERIVED:
+                evidence = unescape_repr(evidence)
+            facts[cid].skills.setdefault(uri, []).append(
+                Evidence(source, evidence, confidence))
+        for cid, lang, level in langs:
+            facts[cid].languages[lang] = level
+        for cid, occ, years in worked:
+            facts[cid].experience[occ] = float(years)
+        for cid, occ, status, compensation in quals:
+            facts[cid].qualified.add(occ)
+            if status == "partial" and compensation:
+                facts[cid].compensation[occ] = compensation
     return facts
 
 
