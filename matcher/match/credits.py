@@ -45,16 +45,32 @@ def skill_credits(concepts: Concepts, wanted: Sequence[str],
     cosine to any skill the candidate has (0 when they have none: what aptitude reads)."""
     owned = [list(c.skills) for c in cands]
     # a skill's strength: its best evidence's confidence (`CandidateFacts.strength`)
-    strengths = [{s: max([e.confidence for e in ev], default=0.0)
-                  for s, ev in c.skills.items()} for c in cands]
+    strengths = [{s: ev[0].confidence if len(ev) == 1 else max(
+        [e.confidence for e in ev], default=0.0) for s, ev in c.skills.items()} for c in cands]
     best_cos, closest, similar = _closest(concepts, wanted, owned, strengths)
     near = [concepts.related(s) for s in wanted]
     spoken = [concepts.language_skills.get(s) for s in wanted]
+    # Most pairs earn nothing. A pair is decided one by one only when the candidate has
+    # the skill or a neighbour of it (`touches`: skill -> the wanted skills it is or
+    # neighbours), a similar skill (cosine above SIMILAR_FROM), or for a language skill.
+    touches: dict[str, list[int]] = {}
+    for i, skill in enumerate(wanted):
+        for one in (skill, *near[i]):
+            touches.setdefault(one, []).append(i)
+    languages = [i for i, lang in enumerate(spoken) if lang]
     # one candidate per row, as Python floats: the loop below reads them one by one
     rows = zip(closest.T.tolist(), similar.T.tolist(), best_cos.T.tolist(), strict=True)
-    return [(_credit_each(wanted, cand, mine, strength, at, sim, near, spoken), cos)
-            for cand, mine, strength, (at, sim, cos) in zip(cands, owned, strengths, rows,
-                                                           strict=True)]
+    out = []
+    for cand, mine, strength, (at, sim, cos) in zip(cands, owned, strengths, rows,
+                                                    strict=True):
+        maybe = {i for s in mine for i in touches.get(s, ())}
+        maybe.update(i for i, value in enumerate(sim) if value > 0)
+        maybe.update(languages)
+        credits = [SkillCredit(skill, 0.0, "none", None) for skill in wanted]
+        for i in maybe:
+            credits[i] = _credit(i, wanted[i], cand, mine, strength, at, sim, near, spoken)
+        out.append((credits, cos))
+    return out
 
 
 def _closest(concepts: Concepts, wanted: Sequence[str], owned: list[list[str]],
@@ -90,29 +106,26 @@ def _closest(concepts: Concepts, wanted: Sequence[str], owned: list[list[str]],
     return best, closest, similar
 
 
-def _credit_each(wanted: Sequence[str], cand: CandidateFacts, owned: list[str],
-                 strength: dict[str, float], closest: list[int], similar: list[float],
-                 near: list[frozenset[str]], spoken: list[str | None]) -> list[SkillCredit]:
-    """One candidate's credit for each wanted skill: the best of exact, related (the
-    first of the strongest neighbours, in id order) and similar, then the stated level
-    of the language when that gives more. A later source must give strictly more."""
-    out = []
-    for i, skill in enumerate(wanted):
-        credit, via, matched = 0.0, "none", None
-        if skill in strength:
-            credit, via, matched = round(strength[skill], 4), "exact", skill
-        if near[i]:
-            for mine in sorted(near[i] & strength.keys()):
-                if PARTIAL_CREDIT * strength[mine] > credit:
-                    credit, via, matched = round(PARTIAL_CREDIT * strength[mine], 4), \
-                        "related", mine
-        if owned and similar[i] > credit:
-            credit, via, matched = round(similar[i], 4), "similar", owned[closest[i]]
-        stated = LANGUAGE_CREDIT.get(cand.languages.get(spoken[i] or "", ""), 0.0)
-        if stated > credit:
-            credit, via, matched = stated, "language", None
-        out.append(SkillCredit(skill, credit, via, matched))
-    return out
+def _credit(i: int, skill: str, cand: CandidateFacts, owned: list[str],
+            strength: dict[str, float], closest: list[int], similar: list[float],
+            near: list[frozenset[str]], spoken: list[str | None]) -> SkillCredit:
+    """The candidate's credit for the i-th wanted skill: the best of exact, related (the
+    first of the strongest neighbours, in id order) and similar, then the stated level of
+    the language when that gives more. A later source must give strictly more."""
+    credit, via, matched = 0.0, "none", None
+    if skill in strength:
+        credit, via, matched = round(strength[skill], 4), "exact", skill
+    if near[i]:
+        for mine in sorted(near[i] & strength.keys()):
+            if PARTIAL_CREDIT * strength[mine] > credit:
+                credit, via, matched = round(PARTIAL_CREDIT * strength[mine], 4), \
+                    "related", mine
+    if owned and similar[i] > credit:
+        credit, via, matched = round(similar[i], 4), "similar", owned[closest[i]]
+    stated = LANGUAGE_CREDIT.get(cand.languages.get(spoken[i] or "", ""), 0.0)
+    if stated > credit:
+        credit, via, matched = stated, "language", None
+    return SkillCredit(skill, credit, via, matched)
 
 
 __all__ = ["LANGUAGE_CREDIT", "PARTIAL_CREDIT", "SIMILAR_FROM", "SIMILAR_FULL",

@@ -200,21 +200,24 @@ class Scorer:
             list[SkillCredit], list[float]]:
         """Credit for each wanted skill given the candidate's skills, and each wanted
         skill's best cosine to any of them (what aptitude reads). Memoised per candidate."""
-        self.warm(wanted, [cand])
         memo = cand.credit_memo
+        if not memo.keys() >= set(wanted):
+            self.warm(wanted, [cand])
         return [memo[s][0] for s in wanted], [memo[s][1] for s in wanted]
 
     def warm(self, wanted: list[str], cands: list[CandidateFacts]) -> None:
         """Fill each candidate's memo with the credits of the wanted skills it lacks: all
         candidates in one matrix product (`matcher.match.credits`)."""
-        todo = [c for c in cands if any(s not in c.credit_memo for s in wanted)]
-        new = list(dict.fromkeys(s for c in todo for s in wanted if s not in c.credit_memo))
+        asked = set(wanted)
+        todo = [c for c in cands if not c.credit_memo.keys() >= asked]
+        new = [s for s in dict.fromkeys(wanted) if not all(s in c.credit_memo for c in todo)]
         if not new:
             return
         for cand, (credits, cosines) in zip(todo, skill_credits(self.concepts, new, todo),
                                              strict=True):
-            for credit, cos in zip(credits, cosines, strict=True):
-                cand.credit_memo.setdefault(credit.skill, (credit, cos))
+            memo = cand.credit_memo
+            pairs = zip(new, zip(credits, cosines, strict=True), strict=True)
+            memo.update([(s, got) for s, got in pairs if s not in memo] if memo else pairs)
 
     def experience(self, occupation: str | None, cand: CandidateFacts) -> float:
         if not occupation:
