@@ -268,9 +268,13 @@ def fit_skills(normalizer: Normalizer, sample: int, seed: int,
 
 
 def _shipped_multilingual_skills() -> tuple[FusionModel, dict]:
-    """The shipped skill artefact's multilingual model and the figures behind it."""
+    """The shipped skill artefact's multilingual model and the figures behind it, with
+    when and on which taxonomy it was fitted."""
     path = artefact_path("skill")
-    report = json.loads(path.read_text(encoding="utf-8"))["report"]["multilingual"]
+    shipped = json.loads(path.read_text(encoding="utf-8"))
+    report = shipped["report"]["multilingual"]
+    report.setdefault("kept_from", {"fitted": shipped["fitted"],
+                                    "taxonomy": shipped["taxonomy"]})
     return RoutedFusion.load(path)["ml"], report
 
 
