@@ -228,8 +228,13 @@ class Normalizer:
                                             for route in self.linkers[kind].fusion.routes)])
             linked = list(zip(pieces, piece_texts, piece_langs, strict=True)) + (
                 roles if kind is ConceptKind.OCCUPATION else [])
+            # the fast path's score is the lexical one alone: where a text's roles compete
+            # with its pieces for a span, both are scored the full way
+            framed = {i for (i, _, _), _, _ in roles}
+            fast = [self.whole_labels and i not in framed for (i, _, _), _, _ in linked]
             ranked = self._rank_unique(kind, [t for _, t, _ in linked],
-                                       [lang for _, _, lang in linked], top_k=30, floor=lowest)
+                                       [lang for _, _, lang in linked], top_k=30, floor=lowest,
+                                       whole_labels=fast)
             for ((i, offset, _), piece, piece_lang), cands in zip(linked, ranked, strict=True):
                 found[i] += [self._mention(piece, c, kind, lang, piece_lang).shifted(offset)
                              for c in cands if c.score >= self.threshold_for(kind, c.route)]
@@ -254,22 +259,25 @@ class Normalizer:
 
     def _rank_unique(self, kind: ConceptKind, texts: Sequence[str],
                      langs: Sequence[str | None], top_k: int, floor: float = 0.0,
-                     ) -> list[list[Candidate]]:
+                     whole_labels: Sequence[bool] = ()) -> list[list[Candidate]]:
         """`Linker.rank` over each distinct (text, language) once, and once per process
         while it stays in the cache: adverts and CVs repeat their phrases
         ("Teamfähigkeit", "Führerschein Klasse B"), a feed many times over. Candidates
-        below `floor` are left out (and not kept)."""
-        keys = [RankKey(kind, text, lang, top_k, floor)
-                for text, lang in zip(texts, langs, strict=True)]
+        below `floor` are left out (and not kept). A text whose `whole_labels` flag is set
+        and that is one concept's label is answered by that concept alone
+        (`whole_label`): what a mention needs, not a ranking."""
+        flags = list(whole_labels) or [False] * len(texts)
+        keys = [RankKey(kind, text, lang, top_k, floor, fast)
+                for text, lang, fast in zip(texts, langs, flags, strict=True)]
         found = self._ranked.get_many(keys)
         missing = list(dict.fromkeys(k for k in keys if k not in found))
         linker = self.linkers[kind]
         new: dict[RankKey, list[Candidate]] = {}
-        if self.whole_labels:
-            for key in missing:
-                fast = whole_label(linker, key.text, key.lang, self.threshold)
-                if fast is not None:
-                    new[key] = [fast]
+        for key in missing:
+            fast = whole_label(linker, key.text, key.lang, self.threshold) \
+                if key.whole_labels else None
+            if fast is not None:
+                new[key] = [fast]
         missing = [k for k in missing if k not in new]
         if missing:
             ranked = linker.rank([k.text for k in missing], top_k,
@@ -297,7 +305,11 @@ class Normalizer:
         texts = checked + [r for title_roles in roles for r in title_roles]
         langs = written_in + [w for w, title_roles in zip(written_in, roles, strict=True)
                               for _ in title_roles]
-        ranked = iter(self._rank_unique(kind, texts, langs, top_k))
+        # one occupation per title (a feed's titles): a title that is a label and frames
+        # no role answers it (`whole_label`)
+        fast = [self.whole_labels and top_k == 1 and not r for r in roles]
+        ranked = iter(self._rank_unique(kind, texts, langs, top_k,
+                                        whole_labels=fast + [False] * (len(texts) - len(fast))))
         whole = [next(ranked) for _ in checked]
         # a title that frames a role ("worked as a cook in a restaurant") is ranked as the
         # role where the role's best occupation is surer than the whole title's

@@ -18,6 +18,7 @@ class RankKey(NamedTuple):
     lang: str | None
     top_k: int
     floor: float
+    whole_labels: bool = False  # answered by the whole-label fast path where it could be
 
 
 class RankCache:

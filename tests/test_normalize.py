@@ -108,13 +108,13 @@ WHOLE_LABELS = [("de", "Schweißer"), ("uk", "зварювальник"), ("zh",
 
 def _statement_concepts(normalizer: Normalizer, texts: list[str], fast: bool,
                         ) -> list[list[tuple[str, int, int]]]:
-    normalizer.whole_labels = fast
+    before, normalizer.whole_labels = normalizer.whole_labels, fast
     normalizer.forget_rankings()
     try:
         return [[(m.concept, m.start, m.end) for m in s.mentions]
                 for s in normalizer.statements(texts)]
     finally:
-        normalizer.whole_labels = True
+        normalizer.whole_labels = before
         normalizer.forget_rankings()
 
 
@@ -182,3 +182,14 @@ def test_similarity_leaves_unread_rows_zero_and_reads_the_rest() -> None:
     assert not got[[1, 3]].any()
     assert np.allclose(_similarity(queries, vectors), queries @ vectors.T, atol=1e-6)
     assert _similarity(np.zeros((2, 8), np.float32), vectors).shape == (2, 30)
+
+
+def test_a_ranking_of_several_occupations_is_never_cut_to_the_whole_label(
+        starter: Normalizer) -> None:
+    before, starter.whole_labels = starter.whole_labels, True
+    try:
+        ranked = starter.link_occupations("Schweißer", top_k=5, abstain=False)
+        assert len(ranked) == 5 and ranked[0].concept == WELDER
+        assert starter.link_occupations("Schweißer", top_k=1)[0].concept == WELDER
+    finally:
+        starter.whole_labels = before
