@@ -46,7 +46,7 @@ def listwise_weights(X: np.ndarray, y: np.ndarray, groups: np.ndarray, mask: np.
     multiple of `prior` as `FusionModel` does: on standardised features, minimise
     C * sum of weighted softmax losses + |departure from the prior's direction|^2 / 2."""
     scale = np.maximum(X[:, mask].std(axis=0), 1e-3)
-    gold, others, present, weight = _lists(X[:, mask] / scale, y, groups, max_negatives)
+    gold, others, present, weight = query_lists(X[:, mask] / scale, y, groups, max_negatives)
     direction = np.asarray(prior, np.float64)[mask] * scale
     found = minimize(_loss(gold, others, present, weight, direction, C),
                      np.r_[1.0, np.zeros(len(direction))], jac=True, method="L-BFGS-B",
@@ -56,7 +56,7 @@ def listwise_weights(X: np.ndarray, y: np.ndarray, groups: np.ndarray, mask: np.
     return weights
 
 
-def _lists(Xm: np.ndarray, y: np.ndarray, groups: np.ndarray, max_negatives: int,
+def query_lists(Xm: np.ndarray, y: np.ndarray, groups: np.ndarray, max_negatives: int,
            ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per gold candidate: its features, its query's first `max_negatives` other
     candidates (padded), which of those are real, and its weight (1 / golds in query)."""
