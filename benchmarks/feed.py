@@ -18,6 +18,8 @@ Two ways are timed on the same adverts, each in a fresh database:
 
     python -m benchmarks.feed --adverts 2000 --batch 500 --data-dir benchmarks/results/data
 
+`--whole-labels both` times each way with the whole-label fast path off, then on.
+
 `--data-dir` holds the imported taxonomy and its index cache (`make import-esco`).
 """
 
@@ -89,8 +91,9 @@ def fresh_engine(taxonomy_dir: Path) -> tuple[Engine, Path]:
 
 
 def run(taxonomy_dir: Path, adverts: list[VacancyIn], batch: int, way: str,
-        ) -> dict[str, Any]:
+        whole_labels: bool = True) -> dict[str, Any]:
     engine, tmp = fresh_engine(taxonomy_dir)
+    engine.concepts.normalizer.whole_labels = whole_labels
     try:
         with engine.connection() as conn:
             employers = [upsert_organisation(conn, f"Employer {i}", "employer", f"feed-e-{i}")
@@ -108,7 +111,8 @@ def run(taxonomy_dir: Path, adverts: list[VacancyIn], batch: int, way: str,
         with engine.connection() as conn:
             row = conn.execute("SELECT count(*), count(occupation_uri) FROM vacancy").fetchone()
         assert row is not None and row[0] == len(adverts), row
-        return {"way": way, "adverts": len(adverts), "seconds": round(seconds, 1),
+        return {"way": way, "whole_labels": whole_labels, "adverts": len(adverts),
+                "seconds": round(seconds, 1), "load": round(os.getloadavg()[0], 2),
                 "adverts_per_s": round(len(adverts) / seconds, 1),
                 "with_occupation": row[1]}
     finally:
@@ -135,6 +139,8 @@ def main() -> None:
                         help="the imported full-ESCO taxonomy and its index cache")
     parser.add_argument("--ways", nargs="+", default=["save_vacancies", "job"],
                         choices=["save_vacancies", "job"])
+    parser.add_argument("--whole-labels", choices=["on", "off", "both"], default="on",
+                        help="the whole-label fast path (both: off, then on, per way)")
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--out", type=Path, default=RESULTS / "feed.json")
     args = parser.parse_args()
@@ -145,9 +151,11 @@ def main() -> None:
     adverts = [advert(world, i, rng) for i in range(args.adverts)]
     report: dict[str, Any] = {"cpus": os.cpu_count(), "batch": args.batch,
                               **phrase_share(adverts), "runs": []}
+    modes = {"on": [True], "off": [False], "both": [False, True]}[args.whole_labels]
     for way in args.ways:
-        report["runs"].append(run(args.data_dir, adverts, args.batch, way))
-        print(json.dumps(report["runs"][-1]), flush=True)
+        for whole_labels in modes:
+            report["runs"].append(run(args.data_dir, adverts, args.batch, way, whole_labels))
+            print(json.dumps(report["runs"][-1]), flush=True)
     report["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=1) + "\n")

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import fuzz, process
+from threadpoolctl import ThreadpoolController
 
 from skills_taxonomy.concept_index import PROJECT_LANGUAGES, ConceptIndex
 from skills_taxonomy.embedding import Encoder
@@ -30,6 +31,9 @@ SHORTLIST = 40
 BATCH = 64
 LEXICAL_TOP = 200
 LEXICAL_WORDS = 8
+# numpy's OpenBLAS: one thread for the linker's products (small ones; the encoders' own
+# thread pools want both cores, and a second BLAS thread only waited for one)
+_BLAS = ThreadpoolController().select(user_api="blas")
 
 
 @dataclass
@@ -132,9 +136,10 @@ class Linker:
         if langs is None:
             langs = [detect_language(t) for t in texts]
         results: list[list[Candidate]] = []
-        for start in range(0, len(texts), BATCH):
-            results += self._rank_batch(texts[start:start + BATCH],
-                                        langs[start:start + BATCH], top_k)
+        with _BLAS.limit(limits=1):
+            for start in range(0, len(texts), BATCH):
+                results += self._rank_batch(texts[start:start + BATCH],
+                                            langs[start:start + BATCH], top_k)
         return results
 
     def _ml_similarity(self, texts: Sequence[str], routes: list[str],

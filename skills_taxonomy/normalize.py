@@ -144,7 +144,7 @@ class Normalizer:
                  progress: Callable[[str], None] | None = None,
                  multilingual: Encoder | None = None,
                  ml_labels: MlLabels = MlLabels.PREFERRED, rank_cache: int = 50_000,
-                 whole_labels: bool = False) -> None:
+                 whole_labels: bool = True) -> None:
         self.taxonomy = taxonomy
         self.encoder = encoder
         self.multilingual = multilingual
