@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 from rapidfuzz import fuzz
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 from skills_taxonomy.fusion import FEATURES
 from skills_taxonomy.linker import Candidate, Linker
@@ -41,8 +42,7 @@ def whole_label(linker: Linker, text: str, lang: str | None, threshold: float | 
     route = linker.route(lang, text)
     folded, label = fold(text), index.entry_folded[entry]
     features = np.zeros(len(FEATURES), np.float32)
-    query = index.vectorizer.transform([folded])
-    features[_LEXICAL] = float((query @ index.tfidf_t[:, entry]).sum())
+    features[_LEXICAL] = _tfidf_cosine(index.vectorizer, folded, label)
     features[_RATIO] = fuzz.ratio(folded, label) / 100.0
     features[_PARTIAL] = fuzz.partial_ratio(label, folded) / 100.0
     features[_LENGTH] = strength
@@ -54,3 +54,13 @@ def whole_label(linker: Linker, text: str, lang: str | None, threshold: float | 
     if score < (model.threshold_ if threshold is None else threshold):
         return None
     return Candidate(concept, score, features, span, entry, route)
+
+
+def _tfidf_cosine(vectorizer: TfidfVectorizer, text: str, label: str) -> float:
+    """The character n-gram TF-IDF cosine of two folded texts: 1 for the same text with
+    n-grams the index keeps (most whole-label hits; no vectors built), else computed."""
+    if text == label:
+        vocabulary = vectorizer.vocabulary_
+        return float(any(gram in vocabulary for gram in vectorizer.build_analyzer()(text)))
+    rows = vectorizer.transform([text, label])
+    return float(rows[0].multiply(rows[1]).sum())
