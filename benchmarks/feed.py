@@ -42,6 +42,7 @@ from matcher.schemas import VacancyIn
 from matcher.settings import Settings
 from matcher.store.auth import upsert_organisation
 from matcher.wiring import current_taxonomy
+from skills_taxonomy.language import detect_language
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
@@ -94,6 +95,7 @@ def run(taxonomy_dir: Path, adverts: list[VacancyIn], batch: int, way: str,
         whole_labels: bool = True) -> dict[str, Any]:
     engine, tmp = fresh_engine(taxonomy_dir)
     engine.concepts.normalizer.whole_labels = whole_labels
+    detect_language.cache_clear()  # each run detects its pieces' languages, as a new process
     try:
         with engine.connection() as conn:
             employers = [upsert_organisation(conn, f"Employer {i}", "employer", f"feed-e-{i}")
