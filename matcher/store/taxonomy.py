@@ -20,15 +20,15 @@ def _current_version(conn: psycopg.Connection) -> str | None:
 
 def persist_taxonomy(conn: psycopg.Connection, concepts: Concepts) -> bool:
     """Store the taxonomy (concepts, labels, relations, vectors) unless the database
-    already holds this version; returns whether it wrote. One transaction."""
+    already holds this version; returns whether it wrote. One transaction; workers
+    starting together on a new taxonomy (`python -m api --workers N`) take turns, so
+    one writes it and the others find it written."""
     # the stored vectors are the main encoder's: another encoder stores them anew
     stored_as = f"{concepts.version}:{concepts.normalizer.encoder.name}"
     if _current_version(conn) == stored_as:
         return False
     taxonomy = concepts.taxonomy
     with conn.transaction():
-        # Workers starting together on a new taxonomy (`python -m api --workers N`): one
-        # writes it, the others wait here and then find it written.
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_ID,))
         if _current_version(conn) == stored_as:
             return False
