@@ -8,7 +8,7 @@ from psycopg.types.json import Jsonb
 
 from matcher.concepts import Concepts
 from matcher.store.schema import align_vector_dimension
-from skills_taxonomy.model import ConceptKind, LabelType
+from skills_taxonomy.model import ConceptKind, LabelType, Taxonomy
 
 _LOCK_ID = 7_310_222  # advisory lock key for writing the taxonomy (migrations: 7_310_221)
 
@@ -54,24 +54,7 @@ def persist_taxonomy(conn: psycopg.Connection, concepts: Concepts) -> bool:
                 for label in taxonomy.concepts[uri].labels:
                     if label.type is not LabelType.HIDDEN:
                         copy.write_row((uri, label.lang, label.text, label.type.value))
-        with conn.cursor().copy(
-                "COPY occupation_skill (occupation, skill, relation) FROM STDIN") as copy:
-            for occupation, skills in taxonomy.occupation_skills.items():
-                for skill, rel in skills.items():
-                    if occupation in wanted and skill in wanted:
-                        copy.write_row((occupation, skill, rel.value))
-        with conn.cursor().copy(
-                "COPY skill_relation (skill, related, relation) FROM STDIN") as copy:
-            for skill, related in taxonomy.skill_relations.items():
-                for other, rel in related.items():
-                    if skill in wanted and other in wanted:
-                        copy.write_row((skill, other, rel.value))
-        with conn.cursor().copy(
-                "COPY concept_broader (narrower, broader) FROM STDIN") as copy:
-            for narrower, parents in taxonomy.broader.items():
-                for parent in parents:
-                    if narrower in wanted and parent in wanted:
-                        copy.write_row((narrower, parent))
+        _copy_relations(conn, taxonomy, wanted)
         conn.execute("UPDATE taxonomy_version SET is_current = false")
         conn.execute(
             "INSERT INTO taxonomy_version (version, stats, is_current)"
@@ -79,3 +62,24 @@ def persist_taxonomy(conn: psycopg.Connection, concepts: Concepts) -> bool:
             " SET is_current = true, loaded_at = now()",
             (stored_as, Jsonb(taxonomy.stats(concepts.version))))
     return True
+
+
+def _copy_relations(conn: psycopg.Connection, taxonomy: Taxonomy, wanted: set[str]) -> None:
+    """Occupation–skill, skill–skill and broader relations between stored concepts."""
+    with conn.cursor().copy(
+            "COPY occupation_skill (occupation, skill, relation) FROM STDIN") as copy:
+        for occupation, skills in taxonomy.occupation_skills.items():
+            for skill, rel in skills.items():
+                if occupation in wanted and skill in wanted:
+                    copy.write_row((occupation, skill, rel.value))
+    with conn.cursor().copy(
+            "COPY skill_relation (skill, related, relation) FROM STDIN") as copy:
+        for skill, related in taxonomy.skill_relations.items():
+            for other, rel in related.items():
+                if skill in wanted and other in wanted:
+                    copy.write_row((skill, other, rel.value))
+    with conn.cursor().copy("COPY concept_broader (narrower, broader) FROM STDIN") as copy:
+        for narrower, parents in taxonomy.broader.items():
+            for parent in parents:
+                if narrower in wanted and parent in wanted:
+                    copy.write_row((narrower, parent))
