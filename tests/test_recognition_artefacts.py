@@ -73,7 +73,11 @@ def test_fitting_script_writes_an_artefact_that_loads(tmp_path: Path) -> None:
     shipped = shipped_estimator(project_table())
     assert loaded is not None and shipped is not None
     titles = ["Bachelor of Science in Chemistry", "диплом бакалавра", "Meisterbrief"]
-    assert np.array_equal(loaded.predict_proba(titles), shipped.predict_proba(titles))
+    # equal but for the last bits, which the BLAS threads of the moment may change (the
+    # whole suite once refitted it with differences below the eighth decimal)
+    assert np.allclose(loaded.predict_proba(titles), shipped.predict_proba(titles),
+                       rtol=0, atol=1e-9)
+    assert list(loaded.predict(titles)) == list(shipped.predict(titles))
 
 
 def test_toy_round_trip(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import psycopg
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.datastructures import FormData
@@ -151,11 +152,7 @@ def again(page: PageDep, form: Form, allocation_id: Id) -> HTMLResponse | Redire
     who = coach(page)
     _spend(page, who)
     with page.engine.connection() as conn:
-        try:
-            proposal = allocation_route(allocation_id, who, conn)
-        except NotFoundError as exc:
-            raise PageError(404, page._("This allocation does not exist or is not yours."),
-                            ) from exc
+        proposal = _proposal(page, who, conn, allocation_id)
     try:
         return _make(page, who, request_again(page, proposal,
                                               excluded(page, form, proposal)))
@@ -232,15 +229,21 @@ def _conflict(view: dict[str, Any]) -> dict[str, Any]:
     return {"short": short}
 
 
+def _proposal(page: Page, who: Principal, conn: psycopg.Connection,
+              allocation_id: int) -> dict[str, Any]:
+    """The proposal as `GET /allocations/{id}` answers it (audited as a read); 404 page
+    for another centre's, as for one that does not exist."""
+    try:
+        return allocation_route(allocation_id, who, conn)
+    except NotFoundError as exc:
+        raise PageError(404, page._("This allocation does not exist or is not yours.")
+                        ) from exc
+
+
 def _show(page: Page, allocation_id: int, status: int = 200, **extra: Any) -> HTMLResponse:
     who = coach(page)
     with page.engine.connection() as conn:
-        try:
-            proposal = allocation_route(allocation_id, who, conn)
-        except NotFoundError as exc:
-            raise PageError(404, page._("This allocation does not exist or is not yours."),
-                            ) from exc
-        view = _view(page, conn, proposal)
+        view = _view(page, conn, _proposal(page, who, conn, allocation_id))
         if "conflict" in extra:
             held = store.holding(conn, [i["candidate_id"] for i in view["placed"]])
             extra["conflict"] = {**_conflict(view), "held": [
