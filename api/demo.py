@@ -27,7 +27,7 @@ from matcher.engine import Engine
 from matcher.settings import Settings
 from matcher.store.auth import create_user, issue_token, upsert_organisation, user_named
 from matcher.store.processes import exit_on_sigterm, freeze_startup_heap
-from matcher.store.vacancies import first_open_vacancy
+from matcher.store.vacancies import open_vacancies
 from matcher.store.web_sessions import issue_sign_in_code
 
 DEMO_USERS = (("demo admin", "admin"), ("demo coach", "coach"), ("demo employer", "employer"),
@@ -79,9 +79,17 @@ def demo_tokens(engine: Engine) -> dict[str, tuple[str, dict[str, object]]]:
             uid, org, candidate = user
             facts: dict[str, object] = {"organisation_id": org, "candidate_id": candidate}
             if role == "employer":
-                facts["vacancy_id"] = first_open_vacancy(conn, org) if org is not None else None
+                facts["vacancy_id"] = _example_vacancy(engine, conn, org)
             out[role] = (issue_token(conn, uid, "demo"), facts)
     return out
+
+
+def _example_vacancy(engine: Engine, conn: psycopg.Connection, org: int | None) -> int | None:
+    """The employer's open vacancy with the most candidates (of its first twenty), so
+    that the example request shows some; the first one when none has any."""
+    vacancies = open_vacancies(conn, org) if org is not None else []
+    fits = {v: len(engine.matcher.candidates_for(conn, v)) for v in vacancies}
+    return max(vacancies, key=lambda v: (fits[v], -v), default=None)
 
 
 def demo_sign_in_links(engine: Engine, base: str) -> dict[str, str]:

@@ -153,7 +153,12 @@ def _check_demo(engine: Engine) -> None:
         migrant_token, facts = tokens["migrant"]
         matches = client.get(f"/candidates/{facts['candidate_id']}/matches",
                              headers={"Authorization": f"Bearer {migrant_token}"})
+        # the employer's example vacancy (printed by `make demo`) has candidates to show
+        employer_token, facts = tokens["employer"]
+        fitting = client.get(f"/vacancies/{facts['vacancy_id']}/matches",
+                             headers={"Authorization": f"Bearer {employer_token}"})
     assert matches.status_code == 200 and matches.json()["total"] > 0
+    assert fitting.status_code == 200 and fitting.json()["total"] > 0
 
 
 def _course(cid: int, skills: set[str], weeks: float, **kw: object) -> CourseFacts:

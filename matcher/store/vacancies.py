@@ -249,7 +249,8 @@ def set_open(conn: psycopg.Connection, vacancy_id: int, is_open: bool) -> None:
                  (is_open, vacancy_id))
 
 
-def first_open_vacancy(conn: psycopg.Connection, employer_id: int) -> int | None:
-    row = conn.execute("SELECT min(id) FROM vacancy WHERE employer_id = %s AND is_open",
-                       (employer_id,)).fetchone()
-    return row[0] if row else None
+def open_vacancies(conn: psycopg.Connection, employer_id: int, limit: int = 20) -> list[int]:
+    """The employer's first open vacancies, oldest first."""
+    return [r[0] for r in conn.execute(
+        "SELECT id FROM vacancy WHERE employer_id = %s AND is_open ORDER BY id LIMIT %s",
+        (employer_id, limit))]
