@@ -20,9 +20,9 @@ read finds them fresh:
   relevance floor or score calibration): every list is stale (`rank_with`).
 What no change tracks (course dates passing, the counts of a short list's reasons, a
 candidate the vacancy's shortlist did not reach) is bounded by the max age: a list past it
-that no change made stale is answered once more (`freshness.refreshing`) while the first
-such read queues its refresh (`revalidate`), so aging alone never makes a read compute;
-past twice the max age a read computes it.
+that no change made stale is still answered (`freshness.refreshing`) while the first such
+read queues its refresh (`revalidate`), so aging alone never makes a read compute; past
+twice the max age a read computes it.
 """
 
 from __future__ import annotations
