@@ -44,9 +44,7 @@ def skill_credits(concepts: Concepts, wanted: Sequence[str],
     """For each candidate: the credit of each wanted skill, and each wanted skill's best
     cosine to any skill the candidate has (0 when they have none: what aptitude reads)."""
     owned = [list(c.skills) for c in cands]
-    # a skill's strength: its best evidence's confidence (`CandidateFacts.strength`)
-    strengths = [{s: ev[0].confidence if len(ev) == 1 else max(
-        [e.confidence for e in ev], default=0.0) for s, ev in c.skills.items()} for c in cands]
+    strengths = [{s: c.strength(s) for s in c.skills} for c in cands]
     best_cos, closest, similar = _closest(concepts, wanted, owned, strengths)
     near = [concepts.related(s) for s in wanted]
     spoken = [concepts.language_skills.get(s) for s in wanted]

@@ -216,8 +216,8 @@ class Scorer:
         for cand, (credits, cosines) in zip(todo, skill_credits(self.concepts, new, todo),
                                              strict=True):
             memo = cand.credit_memo
-            pairs = zip(new, zip(credits, cosines, strict=True), strict=True)
-            memo.update([(s, got) for s, got in pairs if s not in memo] if memo else pairs)
+            for skill, credit, cosine in zip(new, credits, cosines, strict=True):
+                memo.setdefault(skill, (credit, cosine))
 
     def experience(self, occupation: str | None, cand: CandidateFacts) -> float:
         if not occupation:
