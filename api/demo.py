@@ -61,9 +61,13 @@ def load_demo(engine: Engine, candidates: int = 200, vacancies: int = 1000, cour
         first = first or cid
     say(f"  {len(data.candidates)} candidates ({time.perf_counter() - started:.1f} s)")
     with engine.connection() as conn:
+        # the demo employer is the one offering the demo migrant's best match, so that
+        # each role's first page and example request show people and places
+        best = engine.matcher.matches_for(conn, first, why=False).matches if first else []
+        employer = best[0].vacancy.employer_id if best else org_ids[data.vacancies[0][0]]
         create_user(conn, "demo admin", "admin")
         create_user(conn, "demo coach", "coach", org_ids[data.candidates[0][0]])
-        create_user(conn, "demo employer", "employer", org_ids[data.vacancies[0][0]])
+        create_user(conn, "demo employer", "employer", employer)
         create_user(conn, "demo migrant", "migrant", candidate_id=first)
     return True
 
