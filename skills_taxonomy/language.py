@@ -41,13 +41,18 @@ TELLING_LETTERS = {
 }
 
 
+@cache
+def _char_script(ch: str) -> str:
+    return unicodedata.name(ch, "").split(" ", 1)[0]
+
+
 def scripts_of(text: str) -> Counter[str]:
     """How many of the text's letters each script holds."""
-    scripts: Counter[str] = Counter()
-    for ch in text:
-        if ch.isalpha():
-            scripts[unicodedata.name(ch, "").split(" ", 1)[0]] += 1
-    return scripts
+    return Counter(map(_char_script, filter(str.isalpha, text)))
+
+
+def letter_count(text: str) -> int:
+    return sum(map(str.isalpha, text))
 
 
 def script_of(text: str) -> str | None:
@@ -74,15 +79,18 @@ def _detector(script: str, full: bool) -> Any:
 @lru_cache(maxsize=20_000)
 def detect_language(text: str) -> str | None:
     """The ISO 639-1 code of the text's language, or None when it cannot be told."""
-    script = script_of(text)
+    scripts = scripts_of(text)
+    if not scripts:
+        return None
+    script = scripts.most_common(1)[0][0]
     if script in SINGLE_SCRIPT:
         return SINGLE_SCRIPT[script]
-    letters = sum(ch.isalpha() for ch in text)
+    letters = sum(scripts.values())
     if script not in SCRIPT_LANGUAGES or letters < MIN_LETTERS:
         return None
-    lowered = text.lower()
-    counts = [(sum(ch in letters for ch in lowered), lang)
-              for lang, letters in TELLING_LETTERS[script]]
+    chars = Counter(text.lower())
+    counts = [(sum(chars[ch] for ch in telling), lang)
+              for lang, telling in TELLING_LETTERS[script]]
     best = max(counts)
     if best[0] and sum(n == best[0] for n, _ in counts) == 1:
         return best[1]
@@ -105,4 +113,5 @@ def warm_up() -> None:
             _detector(script, full).compute_language_confidence_values(sample)
 
 
-__all__ = ["LANGUAGES", "detect_language", "script_of", "scripts_of", "warm_up"]
+__all__ = ["LANGUAGES", "detect_language", "letter_count", "script_of", "scripts_of",
+           "warm_up"]
