@@ -21,13 +21,14 @@ from skills_taxonomy.concept_index import MlLabels, load_or_build_index
 from skills_taxonomy.embedding import Encoder
 from skills_taxonomy.errors import InvalidInputError
 from skills_taxonomy.fusion import FEATURES, RoutedFusion, load_fusion
-from skills_taxonomy.language import detect_language, scripts_of
+from skills_taxonomy.job_titles import strip_gender_markers
+from skills_taxonomy.language import detect_language, letter_count, scripts_of
 from skills_taxonomy.lexicon import load_lexicon
 from skills_taxonomy.linker import Candidate, Linker
 from skills_taxonomy.model import ConceptKind, Taxonomy
 from skills_taxonomy.rank_cache import RankCache, RankKey
 from skills_taxonomy.roles import role_spans
-from skills_taxonomy.text import repair, segments
+from skills_taxonomy.text import repair, segments, words
 from skills_taxonomy.whole_label import whole_label
 
 MAX_TEXT_CHARS = 10_000
@@ -60,7 +61,8 @@ class Mention:
         return asdict(self)
 
     def shifted(self, offset: int) -> Mention:
-        return replace(self, start=self.start + offset, end=self.end + offset)
+        return replace(self, start=self.start + offset, end=self.end + offset) \
+            if offset else self
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,9 @@ class Statement:
     def as_dict(self) -> dict[str, object]:
         return {"text": self.text, "lang": self.lang,
                 "mentions": [m.as_dict() for m in self.mentions], "unlinked": self.unlinked}
+
+
+_LAYOUT = str.maketrans("", "", "\n\r\t")
 
 
 def _unreadable(ch: str) -> bool:
@@ -105,7 +110,10 @@ def check_text(text: object, what: str = "text") -> str:
         raise InvalidInputError(f"{what} contains NUL characters: binary data, not text")
     if not text.strip():
         raise InvalidInputError(f"{what} is empty")
-    bad = sum(map(_unreadable, text))
+    # printable once tabs and line breaks are gone, and no replacement character: nothing
+    # unreadable (the check per character costs more than linking a short phrase does)
+    clean = "\ufffd" not in text and text.translate(_LAYOUT).isprintable()
+    bad = 0 if clean else sum(map(_unreadable, text))
     if bad > max(2, len(text) * BINARY_SHARE):
         raise InvalidInputError(
             f"{what} looks like binary data, not text ({bad} of {len(text)} characters "
@@ -218,8 +226,9 @@ class Normalizer:
         mixed = [len(scripts_of(t)) > 1 for t in checked]
         piece_langs = [_piece_language(p, checked[i], text_langs[i], mixed[i])
                        for (i, _, _), p in zip(pieces, piece_texts, strict=True)]
-        found: list[list[Mention]] = [[] for _ in checked]
-        guesses: list[list[Mention]] = [[] for _ in checked]
+        # per text: mentions in their piece's offsets, and the piece's offset in the text
+        found: list[list[tuple[Mention, int]]] = [[] for _ in checked]
+        guesses: list[list[tuple[Mention, int]]] = [[] for _ in checked]
         # occupations are also looked for in the roles a sentence frames ("als Koch")
         roles = (_role_pieces(pieces, piece_texts, piece_langs)
                  if ConceptKind.OCCUPATION in kinds else [])
@@ -235,25 +244,37 @@ class Normalizer:
             ranked = self._rank_unique(kind, [t for _, t, _ in linked],
                                        [lang for _, _, lang in linked], top_k=30, floor=lowest,
                                        whole_labels=fast)
-            for ((i, offset, _), piece, piece_lang), cands in zip(linked, ranked, strict=True):
-                found[i] += [self._mention(piece, c, kind, lang, piece_lang).shifted(offset)
-                             for c in cands if c.score >= self.threshold_for(kind, c.route)]
-                guesses[i] += [self._mention(piece, c, kind, lang, piece_lang).shifted(offset)
-                               for c in cands[:POSSIBLE_PER_PIECE]
-                               if POSSIBLE_FLOOR <= c.score < self.threshold_for(kind, c.route)]
+            # a batch repeats its pieces (a feed's "Teamfähigkeit"): mentions made once each
+            made: dict[tuple[str, str | None, bool], tuple[list[Mention], list[Mention]]] = {}
+            for ((i, offset, _), piece, piece_lang), cands, quick in zip(
+                    linked, ranked, fast, strict=True):
+                key = (piece, piece_lang, quick)
+                if key not in made:
+                    made[key] = self._piece_mentions(piece, cands, kind, lang, piece_lang)
+                sure, unsure = made[key]
+                found[i] += [(m, offset) for m in sure]
+                guesses[i] += [(m, offset) for m in unsure]
+        spans_of: list[list[tuple[int, int]]] = [[] for _ in checked]
+        for i, start, end in pieces:
+            spans_of[i].append((start, end))
         out = []
         for i, mentions in enumerate(found):
+            taken: list[tuple[int, int]] = []
             chosen: list[Mention] = []
-            for mention in sorted(mentions, key=lambda m: -m.score):
-                if all(mention.end <= m.start or mention.start >= m.end for m in chosen):
-                    chosen.append(mention)
+            for mention, offset in sorted(mentions, key=lambda pair: -pair[0].score):
+                start, end = mention.start + offset, mention.end + offset
+                if all(end <= s or start >= e for s, e in taken):
+                    taken.append((start, end))
+                    chosen.append(mention.shifted(offset))
             chosen.sort(key=lambda m: m.start)
-            open_spans = [(s, e) for j, s, e in pieces if j == i and _worded(checked[j][s:e])
-                          and not any(m.start < e and m.end > s for m in chosen)]
+            open_spans = [(s, e) for s, e in spans_of[i]
+                          if not any(ts < e and te > s for ts, te in taken)]
             unlinked: list[dict[str, object]] = [
                 {"start": s, "end": e, "text": checked[i][s:e]} for s, e in open_spans]
-            possible = [m for m in sorted(guesses[i], key=lambda m: -m.score)
-                        if any(s <= m.start and m.end <= e for s, e in open_spans)]
+            possible = [m.shifted(offset)
+                        for m, offset in sorted(guesses[i], key=lambda pair: -pair[0].score)
+                        if any(s <= m.start + offset and m.end + offset <= e
+                               for s, e in open_spans)]
             out.append(Statement(checked[i], text_langs[i], chosen, unlinked, possible))
         return out
 
@@ -299,10 +320,12 @@ class Normalizer:
         """`link_occupations` for many titles in one linking pass (a feed's titles)."""
         kind = ConceptKind.OCCUPATION
         checked = [check_text(t, "title") for t in titles]
-        written_in = [detect_language(t) for t in checked]
+        # "Schweißer (m/w/d)": the markers are noise the n-grams match to other labels
+        bare = [strip_gender_markers(t) for t in checked]
+        written_in = [detect_language(t) for t in bare]
         roles = [[span.text for span in role_spans(t, w)]
-                 for t, w in zip(checked, written_in, strict=True)]
-        texts = checked + [r for title_roles in roles for r in title_roles]
+                 for t, w in zip(bare, written_in, strict=True)]
+        texts = bare + [r for title_roles in roles for r in title_roles]
         langs = written_in + [w for w, title_roles in zip(written_in, roles, strict=True)
                               for _ in title_roles]
         # one occupation per title (a feed's titles): a title that is a label and frames
@@ -316,9 +339,49 @@ class Normalizer:
         best = [max([cands, *(next(ranked) for _ in title_roles)],
                     key=lambda c: c[0].score if c else -1.0)
                 for cands, title_roles in zip(whole, roles, strict=True)]
-        return [[self._mention(title, c, kind, lang, w, whole=True) for c in cands
-                 if not abstain or c.score >= self.threshold_for(kind, c.route)]
-                for title, w, cands in zip(checked, written_in, best, strict=True)]
+        out = []
+        for title, bare_title, w, cands in zip(checked, bare, written_in, best, strict=True):
+            if abstain:
+                cands = [c for c in cands if c.score >= self.threshold_for(kind, c.route)]
+                named = None if cands else self._named_inside(bare_title, w)
+                cands = [named] if named else cands
+            out.append([self._mention(title, c, kind, lang, w, whole=True) for c in cands])
+        return out
+
+    def _named_inside(self, title: str, lang: str | None) -> Candidate | None:
+        """The occupation a title names among other words ("Schweißer MIG/MAG",
+        "Повар 4 разряда, лицей №7"): its longest exact occupation label that opens one
+        of its segments, where that one span names one occupation that is sure as a title
+        of its own (`whole_label`). Only at a segment's start: further in, a label is
+        often a modifier or a part ("Frontend Developer", 木工 in 土木工程)."""
+        linker = self.linkers[ConceptKind.OCCUPATION]
+        tokens = words(title)
+        openers = {next((ws for ws, _, _ in tokens if ws >= start), -1)
+                   for start, _ in segments(title)}
+        spans = {(hit[1].start, hit[1].end) for hit in linker.exact.hits(title, lang).values()
+                 if hit[1].start in openers}
+        if not spans:
+            return None
+        longest = max(end - start for start, end in spans)
+        at = [(start, end) for start, end in spans if end - start == longest]
+        if len(at) != 1:  # two labels as long as each other: the title names two jobs
+            return None
+        start, end = at[0]
+        return whole_label(linker, title[start:end], lang, self.threshold)
+
+    def _piece_mentions(self, piece: str, cands: list[Candidate], kind: ConceptKind,
+                        lang: str | None, piece_lang: str | None,
+                        ) -> tuple[list[Mention], list[Mention]]:
+        """A piece's mentions at or above the threshold, and its best few guesses below
+        it (for review), in the piece's own offsets."""
+        thresholds = {route: self.threshold_for(kind, route)
+                      for route in {c.route for c in cands}}
+        sure = [self._mention(piece, c, kind, lang, piece_lang)
+                for c in cands if c.score >= thresholds[c.route]]
+        unsure = [self._mention(piece, c, kind, lang, piece_lang)
+                  for c in cands[:POSSIBLE_PER_PIECE]
+                  if POSSIBLE_FLOOR <= c.score < thresholds[c.route]]
+        return sure, unsure
 
     def _mention(self, text: str, cand: Candidate, kind: ConceptKind, lang: str | None,
                  written_in: str | None, whole: bool = False) -> Mention:
@@ -361,11 +424,11 @@ def _piece_language(piece: str, text: str, text_lang: str | None,
     script says too little: "мити посуд" could be Russian or Bulgarian). A text that
     mixes scripts ("зварювальник; Gabelstapler") has no language its pieces share."""
     if piece == text or (not mixed_scripts
-                         and sum(ch.isalpha() for ch in piece) < OWN_LANGUAGE_LETTERS):
+                         and letter_count(piece) < OWN_LANGUAGE_LETTERS):
         return text_lang
     return detect_language(piece) or text_lang
 
 
 def _worded(text: str) -> bool:
     """A piece worth a human's look: it has words, not only numbers or symbols."""
-    return sum(ch.isalpha() for ch in text) >= 2
+    return letter_count(text) >= 2

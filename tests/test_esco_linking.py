@@ -33,3 +33,15 @@ def test_english_sentence_mentions(esco: Normalizer) -> None:
     labels = {m.label for m in mentions}
     assert "JavaScript" in labels
     assert "Java (computer programming)" in labels
+
+
+@needs_shared
+def test_an_advert_title_names_its_job_among_markers_and_details(esco: Normalizer) -> None:
+    """"(m/w/d)" is not matched to "M&A analyst", "MIG/MAG" does not hide the welder, and
+    a label further into a title ("Developer") is not taken for the job."""
+    top = esco.link_occupations("Schweißer (m/w/d) MIG/MAG", top_k=1)
+    assert [m.concept for m in top] == [WELDER]
+    ranked = esco.link_occupations("Lagerhelfer (m/w/d)", top_k=5, abstain=False)
+    assert not any("acquisitions" in m.label for m in ranked)
+    named = esco.link_occupations("Junior Frontend Developer", top_k=1)
+    assert not any("property" in m.label for m in named)

@@ -34,6 +34,22 @@ def test_welder_in_seven_languages_and_four_scripts(starter: Normalizer, lang: s
     assert top and top[0].concept == WELDER
 
 
+@pytest.mark.parametrize("title", ["Schweißer (m/w/d) MIG/MAG", "焊工 国家职业资格四级（中级工）",
+                                   "Сварщик ручной дуговой сварки, 5 разряда"])
+def test_a_title_that_names_its_job_among_other_words_names_it(starter: Normalizer,
+                                                                 title: str) -> None:
+    """Advert and qualification titles carry markers, grades and details around the job
+    ("MIG/MAG", "5 разряда"): the job's label opening the title is named."""
+    top = starter.link_occupations(title, top_k=1)
+    assert [m.concept for m in top] == [WELDER]
+
+
+def test_a_label_inside_a_title_is_not_named_from_further_in(starter: Normalizer) -> None:
+    """"Schweißer" opens no segment here: the title is about something else."""
+    assert starter._named_inside("Kurs für angehende Schweißer in Köln", "de") is None
+    assert starter._named_inside("Schweißer in Köln", "de") is not None
+
+
 def test_mentions_carry_span_score_method_and_matched_label(starter: Normalizer) -> None:
     text = "Erfahrung: MAG-Schweißen und Gabelstapler fahren"
     mentions = starter.normalize(text, lang="de")
