@@ -41,6 +41,7 @@ from matcher.engine import Engine
 from matcher.schemas import VacancyIn
 from matcher.settings import Settings
 from matcher.store.auth import upsert_organisation
+from matcher.store.processes import freeze_startup_heap
 from matcher.wiring import current_taxonomy
 from skills_taxonomy.language import detect_language
 
@@ -88,7 +89,9 @@ def fresh_engine(taxonomy_dir: Path) -> tuple[Engine, Path]:
         (tmp / name).symlink_to((taxonomy_dir / name).resolve())
     settings = Settings(data_dir=tmp, pgdata=tmp / "pgdata")
     current_taxonomy(settings)  # fail early without an imported taxonomy
-    return Engine.start(settings), tmp
+    engine = Engine.start(settings)
+    freeze_startup_heap()  # as the API and the worker do once their engine is loaded
+    return engine, tmp
 
 
 def run(taxonomy_dir: Path, adverts: list[VacancyIn], batch: int, way: str,

@@ -1,16 +1,21 @@
-"""A job advert's title without its gender markers.
+"""What a job or qualification title says besides the job, and the job it names.
 
 Adverts in most European languages mark that a job is open to everyone: "Schweißer
 (m/w/d)", "Boucher (h/f/x)", "Sprzedawca (k/m)", "Verkäufer/in", "Mitarbeiter*innen",
 "Infirmier(ère)", "Camarero/a". Linked as they are, the markers are noise that character
 n-grams match to unrelated labels ("(m/w/d)" to "M&A analyst" and "M&E officer") and
 that push a title's true occupation below the threshold. `strip_gender_markers` removes
-them; a title that would be left without a word is kept as it was.
+them; a title that would be left without a word is kept as it was. `named_inside` finds
+the job a title names among other words ("Schweißer MIG/MAG", "Повар 4 разряда").
 """
 
 from __future__ import annotations
 
 import re
+
+from skills_taxonomy.linker import Candidate, Linker
+from skills_taxonomy.text import segments, words
+from skills_taxonomy.whole_label import whole_label
 
 # one letter for a gender in the markers of European adverts: m(ale/ännlich/ężczyzna),
 # w(eiblich), d(ivers), f(emale/emme), h(omme), x, k(obieta/vinne), v(rouw), ž(ena), n(ő)
@@ -39,4 +44,26 @@ def strip_gender_markers(title: str) -> str:
     return stripped if any(ch.isalpha() for ch in stripped) else title
 
 
-__all__ = ["strip_gender_markers"]
+def named_inside(linker: Linker, title: str, lang: str | None,
+                 threshold: float | None = None) -> Candidate | None:
+    """The occupation a title names among other words ("Schweißer MIG/MAG",
+    "Повар 4 разряда, лицей №7"): its longest exact label in `linker` (the occupations')
+    that opens one of the title's segments, where that one span names one occupation that
+    is sure as a title of its own (`whole_label`). Only at a segment's start: further in,
+    a label is often a modifier or a part ("Frontend Developer", 木工 in 土木工程)."""
+    tokens = words(title)
+    openers = {next((at for at, _, _ in tokens if at >= start), -1)
+               for start, _ in segments(title)}
+    spans = {(hit[1].start, hit[1].end) for hit in linker.exact.hits(title, lang).values()
+             if hit[1].start in openers}
+    if not spans:
+        return None
+    longest = max(end - start for start, end in spans)
+    at = [(start, end) for start, end in spans if end - start == longest]
+    if len(at) != 1:  # two labels as long as each other: the title names two jobs
+        return None
+    start, end = at[0]
+    return whole_label(linker, title[start:end], lang, threshold)
+
+
+__all__ = ["named_inside", "strip_gender_markers"]

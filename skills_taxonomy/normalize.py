@@ -21,14 +21,14 @@ from skills_taxonomy.concept_index import MlLabels, load_or_build_index
 from skills_taxonomy.embedding import Encoder
 from skills_taxonomy.errors import InvalidInputError
 from skills_taxonomy.fusion import FEATURES, RoutedFusion, load_fusion
-from skills_taxonomy.job_titles import strip_gender_markers
+from skills_taxonomy.job_titles import named_inside, strip_gender_markers
 from skills_taxonomy.language import detect_language, letter_count, scripts_of
 from skills_taxonomy.lexicon import load_lexicon
 from skills_taxonomy.linker import Candidate, Linker
 from skills_taxonomy.model import ConceptKind, Taxonomy
 from skills_taxonomy.rank_cache import RankCache, RankKey
 from skills_taxonomy.roles import role_spans
-from skills_taxonomy.text import repair, segments, words
+from skills_taxonomy.text import repair, segments
 from skills_taxonomy.whole_label import whole_label
 
 MAX_TEXT_CHARS = 10_000
@@ -343,31 +343,11 @@ class Normalizer:
         for title, bare_title, w, cands in zip(checked, bare, written_in, best, strict=True):
             if abstain:
                 cands = [c for c in cands if c.score >= self.threshold_for(kind, c.route)]
-                named = None if cands else self._named_inside(bare_title, w)
+                named = None if cands else named_inside(
+                    self.linkers[kind], bare_title, w, self.threshold)
                 cands = [named] if named else cands
             out.append([self._mention(title, c, kind, lang, w, whole=True) for c in cands])
         return out
-
-    def _named_inside(self, title: str, lang: str | None) -> Candidate | None:
-        """The occupation a title names among other words ("Schweißer MIG/MAG",
-        "Повар 4 разряда, лицей №7"): its longest exact occupation label that opens one
-        of its segments, where that one span names one occupation that is sure as a title
-        of its own (`whole_label`). Only at a segment's start: further in, a label is
-        often a modifier or a part ("Frontend Developer", 木工 in 土木工程)."""
-        linker = self.linkers[ConceptKind.OCCUPATION]
-        tokens = words(title)
-        openers = {next((ws for ws, _, _ in tokens if ws >= start), -1)
-                   for start, _ in segments(title)}
-        spans = {(hit[1].start, hit[1].end) for hit in linker.exact.hits(title, lang).values()
-                 if hit[1].start in openers}
-        if not spans:
-            return None
-        longest = max(end - start for start, end in spans)
-        at = [(start, end) for start, end in spans if end - start == longest]
-        if len(at) != 1:  # two labels as long as each other: the title names two jobs
-            return None
-        start, end = at[0]
-        return whole_label(linker, title[start:end], lang, self.threshold)
 
     def _piece_mentions(self, piece: str, cands: list[Candidate], kind: ConceptKind,
                         lang: str | None, piece_lang: str | None,

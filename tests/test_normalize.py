@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from skills_taxonomy.errors import InvalidInputError
+from skills_taxonomy.job_titles import named_inside
 from skills_taxonomy.linker import _first_best, _similarity
 from skills_taxonomy.model import ConceptKind
 from skills_taxonomy.normalize import Normalizer
@@ -46,8 +47,10 @@ def test_a_title_that_names_its_job_among_other_words_names_it(starter: Normaliz
 
 def test_a_label_inside_a_title_is_not_named_from_further_in(starter: Normalizer) -> None:
     """"Schweißer" opens no segment here: the title is about something else."""
-    assert starter._named_inside("Kurs für angehende Schweißer in Köln", "de") is None
-    assert starter._named_inside("Schweißer in Köln", "de") is not None
+    linker = starter.linkers[ConceptKind.OCCUPATION]
+    assert named_inside(linker, "Kurs für angehende Schweißer in Köln", "de") is None
+    found = named_inside(linker, "Schweißer in Köln", "de")
+    assert found is not None and linker.index.uris[found.concept] == WELDER
 
 
 def test_mentions_carry_span_score_method_and_matched_label(starter: Normalizer) -> None:
