@@ -4,8 +4,9 @@ Adverts in most European languages mark that a job is open to everyone: "Schwei�
 (m/w/d)", "Boucher (h/f/x)", "Sprzedawca (k/m)", "Verkäufer/in", "Mitarbeiter*innen",
 "Infirmier(ère)", "Camarero/a". Linked as they are, the markers are noise that character
 n-grams match to unrelated labels ("(m/w/d)" to "M&A analyst" and "M&E officer") and
-that push a title's true occupation below the threshold. `strip_gender_markers` removes
-them; a title that would be left without a word is kept as it was. `named_inside` finds
+that push a title's true occupation below the threshold. So do the terms of employment
+adverts add ("Vollzeit", "ab sofort", "full-time", "CDI", "heltid"). `bare_title` removes
+both; a title that would be left without a word is kept as it was. `named_inside` finds
 the job a title names among other words ("Schweißer MIG/MAG", "Повар 4 разряда").
 """
 
@@ -34,13 +35,35 @@ _ENDINGS = re.compile(
     r"|(?<=\w)·(?:e|ne|se|euse|rice|ère|trice)(?![\w-])"
     r"|(?<=[a-zà-ÿ]o)/a(?![\w-])",
     re.IGNORECASE)
+# terms of employment, hours and urgency, as whole words (longest first); not those that
+# also name a job ("permanent make-up artist", "temporary works designer", "urgent care")
+_TERMS = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, sorted((
+    "in vollzeit", "in teilzeit", "vollzeit oder teilzeit", "voll- oder teilzeit",
+    "vollzeit", "teilzeit", "minijob", "auf minijob-basis", "befristet", "unbefristet",
+    "ab sofort", "dringend gesucht", "gesucht", "in festanstellung", "festanstellung",
+    "schichtarbeit", "im schichtdienst", "schichtdienst", "nachtschicht",
+    "full-time", "full time", "part-time", "part time", "immediate start", "cdi", "cdd",
+    "temps plein", "temps partiel", "fulltime", "parttime", "voltijds",
+    "deeltijds", "heltid", "deltid", "fast stilling", "vikariat", "pełny etat",
+    "jornada completa", "media jornada", "tempo pieno", "tempo integral"),
+    key=len, reverse=True))) + r")(?![\w-])", re.IGNORECASE)
+# what is left between the words once the noise is gone: doubled separators, spaces
+_SEPARATORS = re.compile(r"(?:\s*[-–—|/,;:]){2,}\s*")
 _SPACES = re.compile(r"\s{2,}")
 
 
 def strip_gender_markers(title: str) -> str:
     """The title without gender markers and feminine endings, spaces tidied."""
-    stripped = _ENDINGS.sub("", _MARKERS.sub(" ", title))
-    stripped = _SPACES.sub(" ", stripped).strip(" ,;-–|/")
+    return _tidy(_ENDINGS.sub("", _MARKERS.sub(" ", title)), title)
+
+
+def bare_title(title: str) -> str:
+    """The title without gender markers, feminine endings and terms of employment."""
+    return _tidy(_TERMS.sub(" ", strip_gender_markers(title)), title)
+
+
+def _tidy(stripped: str, title: str) -> str:
+    stripped = _SPACES.sub(" ", _SEPARATORS.sub(" – ", stripped)).strip(" ,;:!-–—|/")
     return stripped if any(ch.isalpha() for ch in stripped) else title
 
 
@@ -66,4 +89,4 @@ def named_inside(linker: Linker, title: str, lang: str | None,
     return whole_label(linker, title[start:end], lang, threshold)
 
 
-__all__ = ["named_inside", "strip_gender_markers"]
+__all__ = ["bare_title", "named_inside", "strip_gender_markers"]

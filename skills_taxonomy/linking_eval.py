@@ -21,7 +21,7 @@ from skills_taxonomy.evaluation import (
     read_statement_set,
 )
 from skills_taxonomy.fusion import RoutedFusion, load_fusion
-from skills_taxonomy.job_titles import strip_gender_markers
+from skills_taxonomy.job_titles import bare_title
 from skills_taxonomy.lexicon import load_lexicon
 from skills_taxonomy.linker import Linker
 from skills_taxonomy.model import Concept, ConceptKind, LabelType, Taxonomy
@@ -93,7 +93,7 @@ def eval_occupations(cache_dir: Path | None, encoder: Encoder, folders: list[str
         linker = Linker(index, encoder, fusion, lexicon, multilingual)
 
         def rank(texts: list[str], linker: Linker = linker) -> list[list[str]]:
-            titles = [strip_gender_markers(t) for t in texts]  # as the product links titles
+            titles = [bare_title(t) for t in texts]  # as the product links titles
             return [[linker.index.uris[c.concept] for c in cands]
                     for cands in linker.rank(titles, top_k=100)]
 

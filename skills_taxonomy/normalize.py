@@ -21,7 +21,7 @@ from skills_taxonomy.concept_index import MlLabels, load_or_build_index
 from skills_taxonomy.embedding import Encoder
 from skills_taxonomy.errors import InvalidInputError
 from skills_taxonomy.fusion import FEATURES, RoutedFusion, load_fusion
-from skills_taxonomy.job_titles import named_inside, strip_gender_markers
+from skills_taxonomy.job_titles import bare_title, named_inside
 from skills_taxonomy.language import detect_language, letter_count, scripts_of
 from skills_taxonomy.lexicon import load_lexicon
 from skills_taxonomy.linker import Candidate, Linker
@@ -320,8 +320,8 @@ class Normalizer:
         """`link_occupations` for many titles in one linking pass (a feed's titles)."""
         kind = ConceptKind.OCCUPATION
         checked = [check_text(t, "title") for t in titles]
-        # "Schweißer (m/w/d)": the markers are noise the n-grams match to other labels
-        bare = [strip_gender_markers(t) for t in checked]
+        # "Schweißer (m/w/d) – Vollzeit": markers and terms the n-grams match to other labels
+        bare = [bare_title(t) for t in checked]
         written_in = [detect_language(t) for t in bare]
         roles = [[span.text for span in role_spans(t, w)]
                  for t, w in zip(bare, written_in, strict=True)]
@@ -340,11 +340,11 @@ class Normalizer:
                     key=lambda c: c[0].score if c else -1.0)
                 for cands, title_roles in zip(whole, roles, strict=True)]
         out = []
-        for title, bare_title, w, cands in zip(checked, bare, written_in, best, strict=True):
+        for title, plain, w, cands in zip(checked, bare, written_in, best, strict=True):
             if abstain:
                 cands = [c for c in cands if c.score >= self.threshold_for(kind, c.route)]
                 named = None if cands else named_inside(
-                    self.linkers[kind], bare_title, w, self.threshold)
+                    self.linkers[kind], plain, w, self.threshold)
                 cands = [named] if named else cands
             out.append([self._mention(title, c, kind, lang, w, whole=True) for c in cands])
         return out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from skills_taxonomy.job_titles import strip_gender_markers
+from skills_taxonomy.job_titles import bare_title, strip_gender_markers
 
 
 @pytest.mark.parametrize(("title", "bare"), [
@@ -37,3 +37,25 @@ def test_markers_and_feminine_endings_are_removed(title: str, bare: str) -> None
 ])
 def test_what_is_not_a_marker_is_kept(title: str) -> None:
     assert strip_gender_markers(title) == title
+
+
+@pytest.mark.parametrize(("title", "bare"), [
+    ("Anlagenmechaniker SHK (m/w/d) – Vollzeit", "Anlagenmechaniker SHK"),
+    ("Koch (m/w/d) – Vollzeit – Berlin", "Koch – Berlin"),
+    ("Staplerfahrer (m/w/d) in Vollzeit", "Staplerfahrer"),
+    ("Kfz-Mechatroniker (m/w/d) gesucht!", "Kfz-Mechatroniker"),
+    ("Servicekraft Gastronomie (m/w/d) ab sofort", "Servicekraft Gastronomie"),
+    ("Vendeur H/F - CDI", "Vendeur"),
+    ("Welder - full time, immediate start", "Welder"),
+    ("Sykepleier, heltid", "Sykepleier"),
+])
+def test_terms_of_employment_are_removed(title: str, bare: str) -> None:
+    assert bare_title(title) == bare
+
+
+@pytest.mark.parametrize("title", [
+    "Permanent make-up artist", "Temporary works designer", "Urgent care nurse",
+    "Teilzeitkraft Verkauf", "Vollzeit",
+])
+def test_words_that_also_name_a_job_are_kept(title: str) -> None:
+    assert bare_title(title) == title
