@@ -20,7 +20,7 @@ from skills_taxonomy.whole_label import whole_label
 
 # one letter for a gender in the markers of European adverts: m(ale/ännlich/ężczyzna),
 # w(eiblich), d(ivers), f(emale/emme), h(omme), x, k(obieta/vinne), v(rouw), ž(ena), n(ő)
-_LETTER = r"(?:[mwdfhxkvžn]|div\.?|all)"
+_LETTER = r"(?:[mwdfhxkvžn]\.?|div\.?|all)"
 _LIST = rf"{_LETTER}(?:\s*[/|,]\s*{_LETTER})+"
 _MARKERS = re.compile(
     rf"[(\[]\s*(?:{_LIST}|gn\*?|all genders|alle geschlechter)\s*[)\]]"  # (m/w/d), [H/F]

@@ -10,6 +10,7 @@ from skills_taxonomy.job_titles import bare_title, strip_gender_markers
 @pytest.mark.parametrize(("title", "bare"), [
     ("Schweißer (m/w/d) MIG/MAG", "Schweißer MIG/MAG"),
     ("Elektriker (w/m/div.)", "Elektriker"),
+    ("Ordinationshilfe (m./w.)", "Ordinationshilfe"),
     ("Koch m/w/d", "Koch"),
     ("Pflegekraft (gn*)", "Pflegekraft"),
     ("Sales Manager (m/f/d) - Berlin", "Sales Manager - Berlin"),

@@ -45,6 +45,18 @@ def test_a_title_that_names_its_job_among_other_words_names_it(starter: Normaliz
     assert [m.concept for m in top] == [WELDER]
 
 
+@pytest.mark.parametrize(("title", "label"), [
+    ("Mitarbeiter Küche (m/w/d)", "kitchen assistant"),
+    ("Mitarbeiter Lager (m/w/d) – Vollzeit", "warehouse worker"),
+    ("Anlagenmechaniker SHK (m/w/d) – ab sofort", "plumber"),
+])
+def test_german_advert_titles_name_their_job(starter: Normalizer, title: str,
+                                             label: str) -> None:
+    """Titles German adverts use that ESCO's German labels lack (`data/labels/de.tsv`)."""
+    top = starter.link_occupations(title, top_k=1)
+    assert [m.label for m in top] == [label]
+
+
 def test_a_label_inside_a_title_is_not_named_from_further_in(starter: Normalizer) -> None:
     """"Schweißer" opens no segment here: the title is about something else."""
     linker = starter.linkers[ConceptKind.OCCUPATION]
