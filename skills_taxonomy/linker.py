@@ -119,10 +119,19 @@ class Linker:
     def route(self, lang: str | None, text: str | None = None) -> str:
         """English text takes the English route, and so does text whose words are mostly
         words of English labels whatever the detector says ("java spring java-ee");
-        everything else the multilingual one."""
-        if self.multilingual is None or lang == "en":
+        everything else the multilingual one, and so does text detected as English that
+        has no word of an English label at all: the detector's light models take short
+        French for English ("découper la viande", 0.73)."""
+        if self.multilingual is None:
             return "en"
-        return "en" if text is not None and self._mostly_english(fold(text).split()) else "ml"
+        words = fold(text).split() if text is not None else []
+        if lang == "en":
+            return "ml" if self._no_english(words) else "en"
+        return "en" if self._mostly_english(words) else "ml"
+
+    def _no_english(self, words: list[str]) -> bool:
+        content = [w for w in words if len(w) > 2 and w not in STOPWORDS]
+        return bool(content) and not any(w in self.english_words for w in content)
 
     def _mostly_english(self, words: list[str]) -> bool:
         """Words of one or two letters do not count: "(m/w/d)" is not English."""

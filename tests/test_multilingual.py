@@ -231,6 +231,15 @@ def test_cooks_in_every_language_and_in_transliteration(multilingual: Normalizer
     assert found and found[0].concept == COOK, title
 
 
+def test_text_taken_for_english_without_an_english_word_takes_the_multilingual_route(
+        multilingual: Normalizer) -> None:
+    """The detector's light models take short French for English ("découper la viande"):
+    with no word of an English label in it, the multilingual encoder reads it."""
+    linker = multilingual.linkers[ConceptKind.SKILL]
+    assert linker.route("en", "découper la viande") == "ml"
+    assert linker.route("en", "cut meat and clean the kitchen") == "en"
+
+
 def test_gender_markers_do_not_make_a_german_title_english(multilingual: Normalizer) -> None:
     linker = multilingual.linkers[ConceptKind.OCCUPATION]
     assert linker.route("de", "Koch / Köchin (m/w/d) für Kantine") == "ml"
