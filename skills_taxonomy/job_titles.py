@@ -54,7 +54,7 @@ def strip_gender_markers(title: str) -> str:
 
 def bare_title(title: str) -> str:
     """The title without gender markers and terms of employment."""
-    return _tidy(_TERMS.sub(" ", strip_gender_markers(title)), title)
+    return _tidy(_TERMS.sub(" ", _MARKERS.sub(" ", title)), title)
 
 
 def _tidy(stripped: str, title: str) -> str:

@@ -77,6 +77,11 @@ def _join(text: str, offset: int, tokens: list[tuple[int, int, str]]) -> Span:
     return Span(start, end, text[start:end])
 
 
+def _content_words(words: list[str]) -> list[str]:
+    """The words that say which language a text is in: no stopwords, none of two letters."""
+    return [w for w in words if len(w) > 2 and w not in STOPWORDS]
+
+
 class Linker:
     """Ranks the concepts of `index` for query texts."""
 
@@ -130,12 +135,12 @@ class Linker:
         return "en" if self._mostly_english(words) else "ml"
 
     def _no_english(self, words: list[str]) -> bool:
-        content = [w for w in words if len(w) > 2 and w not in STOPWORDS]
+        content = _content_words(words)
         return bool(content) and not any(w in self.english_words for w in content)
 
     def _mostly_english(self, words: list[str]) -> bool:
         """Words of one or two letters do not count: "(m/w/d)" is not English."""
-        content = [w for w in words if len(w) > 2 and w not in STOPWORDS] or words
+        content = _content_words(words) or words
         return bool(content) and sum(w in self.english_words for w in content) * 2 > len(content)
 
     def rank(self, texts: Sequence[str], top_k: int = 100,

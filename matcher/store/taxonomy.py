@@ -66,18 +66,16 @@ def persist_taxonomy(conn: psycopg.Connection, concepts: Concepts) -> bool:
 
 def _copy_relations(conn: psycopg.Connection, taxonomy: Taxonomy, wanted: set[str]) -> None:
     """Occupation–skill, skill–skill and broader relations between stored concepts."""
-    with conn.cursor().copy(
-            "COPY occupation_skill (occupation, skill, relation) FROM STDIN") as copy:
-        for occupation, skills in taxonomy.occupation_skills.items():
-            for skill, rel in skills.items():
-                if occupation in wanted and skill in wanted:
-                    copy.write_row((occupation, skill, rel.value))
-    with conn.cursor().copy(
-            "COPY skill_relation (skill, related, relation) FROM STDIN") as copy:
-        for skill, related in taxonomy.skill_relations.items():
-            for other, rel in related.items():
-                if skill in wanted and other in wanted:
-                    copy.write_row((skill, other, rel.value))
+    for sql, relations in (
+            ("COPY occupation_skill (occupation, skill, relation) FROM STDIN",
+             taxonomy.occupation_skills),
+            ("COPY skill_relation (skill, related, relation) FROM STDIN",
+             taxonomy.skill_relations)):
+        with conn.cursor().copy(sql) as copy:
+            for one, others in relations.items():
+                for other, rel in others.items():
+                    if one in wanted and other in wanted:
+                        copy.write_row((one, other, rel.value))
     with conn.cursor().copy("COPY concept_broader (narrower, broader) FROM STDIN") as copy:
         for narrower, parents in taxonomy.broader.items():
             for parent in parents:
