@@ -33,10 +33,17 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from skills_taxonomy.embedding import Encoder
 from skills_taxonomy.model import ConceptKind, LabelType, Taxonomy
-from skills_taxonomy.text import arabic_light, fold, is_unspaced_char, skeleton, transliterate
+from skills_taxonomy.text import (
+    arabic_light,
+    fold,
+    is_unspaced_char,
+    plain_letters,
+    skeleton,
+    transliterate,
+)
 
 log = logging.getLogger(__name__)
-CACHE_FORMAT = 8
+CACHE_FORMAT = 9  # 9: exact keys also without đ ı ø æ œ ł
 DESCRIPTION_CHARS = 240
 # n-grams in more than this share of labels are dropped: they carry little evidence, and
 # their long posting lists were a third of a sentence's linking time (0.02 → 0.002 took
@@ -168,6 +175,7 @@ def build_index(taxonomy: Taxonomy, kind: ConceptKind, encoder: Encoder,
     for row, (ci, key, lang) in enumerate(zip(entry_concept.tolist(), folded, entry_lang,
                                               strict=True)):
         exact_lists.setdefault(key, set()).add(ci)
+        exact_lists.setdefault(plain_letters(key), set()).add(ci)
         if lang in ("ar", "fa"):
             light = arabic_light(key)
             if light != key:

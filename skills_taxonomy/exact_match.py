@@ -18,6 +18,7 @@ from skills_taxonomy.text import (
     has_unspaced_script,
     is_unspaced_char,
     persian_keys,
+    plain_letters,
     skeleton,
 )
 
@@ -41,7 +42,8 @@ class ExactMatcher:
         rows = self.entries_sorted[self.entry_bounds[concept]:self.entry_bounds[concept + 1]]
         folded = self.index.entry_folded
         for row in rows.tolist():
-            if folded[row] in keys or arabic_light(folded[row]) in keys:
+            if (folded[row] in keys or arabic_light(folded[row]) in keys
+                    or plain_letters(folded[row]) in keys):
                 return row
         return int(rows[0]) if len(rows) else 0
 

@@ -88,6 +88,16 @@ STOPWORDS = frozenset(
 )
 
 
+# Latin letters with no combining mark to strip, which a keyboard without them replaces by
+# their base letters ("biet doc ban ve" for "biết đọc bản vẽ", "kaynakci" for "kaynakçı").
+_PLAIN_LETTERS = str.maketrans({"đ": "d", "ı": "i", "ø": "o", "æ": "ae", "œ": "oe", "ł": "l"})
+
+
+def plain_letters(folded: str) -> str:
+    """A folded text as typed on a keyboard without its language's own letters."""
+    return folded.translate(_PLAIN_LETTERS)
+
+
 def fold(text: str) -> str:
     """Lower-case, strip accents and marks, unify width and spacing: the lexical key."""
     text = unicodedata.normalize("NFKC", text).casefold().translate(_ARABIC_FOLD)

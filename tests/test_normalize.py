@@ -90,6 +90,16 @@ def test_typos_casing_and_missing_diacritics(starter: Normalizer) -> None:
         assert top[0].concept == WELDER, variant
 
 
+@pytest.mark.parametrize(("typed", "label"), [
+    ("tho dien", "electrician"),  # thợ điện: đ is a letter of its own, not d with a mark
+    ("vardiyali calismak", "work in shifts"),  # vardiyalı çalışmak: ı likewise
+])
+def test_own_letters_typed_on_a_keyboard_without_them(starter: Normalizer, typed: str,
+                                                      label: str) -> None:
+    found = starter.normalize(typed)
+    assert [(m.label, m.method) for m in found] == [(label, "exact")]
+
+
 def test_mixed_languages_in_one_text(starter: Normalizer) -> None:
     found = _concepts(starter, "sveiser, електрик, 厨师")
     labels = {label.casefold() for label in found.values()}

@@ -1,4 +1,4 @@
-from skills_taxonomy.text import candidate_spans, fold, has_unspaced_script
+from skills_taxonomy.text import candidate_spans, fold, has_unspaced_script, plain_letters
 
 
 def test_fold_removes_case_diacritics_and_marks() -> None:
@@ -6,6 +6,13 @@ def test_fold_removes_case_diacritics_and_marks() -> None:
     assert fold("Élagueur") == "elagueur"
     assert fold("لحّام") == fold("لحام")  # Arabic shadda
     assert fold("ＭＡＧ　Schweißen") == "mag schweissen"  # full-width forms
+
+
+def test_plain_letters_are_what_a_keyboard_without_them_types() -> None:
+    assert plain_letters(fold("biết đọc bản vẽ")) == fold("biet doc ban ve")
+    assert plain_letters(fold("kaynakçı")) == fold("KAYNAKCI") == "kaynakci"
+    assert plain_letters(fold("sjåfør")) == "sjafor"
+    assert plain_letters(fold("lærer")) == "laerer"
 
 
 def test_fold_keeps_words_of_any_script() -> None:
