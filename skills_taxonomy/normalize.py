@@ -28,7 +28,7 @@ from skills_taxonomy.linker import Candidate, Linker
 from skills_taxonomy.model import ConceptKind, Taxonomy
 from skills_taxonomy.rank_cache import RankCache, RankKey
 from skills_taxonomy.roles import role_spans
-from skills_taxonomy.text import repair, segments
+from skills_taxonomy.text import fold, has_unspaced_script, repair, segments
 from skills_taxonomy.whole_label import whole_label
 
 MAX_TEXT_CHARS = 10_000
@@ -40,6 +40,7 @@ BINARY_SHARE = 0.05  # above this share of control or replacement characters: no
 OWN_LANGUAGE_LETTERS = 20  # a piece this long in the text's script gets its own language
 POSSIBLE_PER_PIECE = 3  # guesses below the threshold kept per piece and kind, for review
 MAX_ROLE_PIECES = 24  # role spans linked per text: a CV names a few roles, not hundreds
+INEXACT_LETTERS = 3  # a piece with fewer letters links to a label it is, nothing else
 POSSIBLE_FLOOR = 0.03  # below this, guesses were noise on the demo texts ("Deutsch B1")
 
 
@@ -354,6 +355,12 @@ class Normalizer:
                         ) -> tuple[list[Mention], list[Mention]]:
         """A piece's mentions at or above the threshold, and its best few guesses below
         it (for review), in the piece's own offsets."""
+        if letter_count(piece) < INEXACT_LETTERS and not has_unspaced_script(piece):
+            # "CE", "DR": too short for spelling or meaning (or a transliteration's
+            # consonants) to say anything: a label it is, or nothing
+            index, key = self.linkers[kind].index, fold(piece)
+            cands = [c for c in cands if index.entry_folded[c.label_entry] == key
+                     and not index.entry_lang[c.label_entry].endswith("-Latn")]
         thresholds = {route: self.threshold_for(kind, route)
                       for route in {c.route for c in cands}}
         sure = [self._mention(piece, c, kind, lang, piece_lang)

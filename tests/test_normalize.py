@@ -100,6 +100,13 @@ def test_own_letters_typed_on_a_keyboard_without_them(starter: Normalizer, typed
     assert [(m.label, m.method) for m in found] == [(label, "exact")]
 
 
+def test_a_piece_of_two_letters_links_only_to_a_label_it_is(starter: Normalizer) -> None:
+    """Spelling, meaning and a transliteration's consonants say nothing about "DR", "IR"
+    or "BN" (they linked to fit doors, cook and bricklayer); "sy" is Norwegian for sew."""
+    found = starter.normalize("Führerschein C/CE; DR, IR, BN, BI; sy")
+    assert [(m.text, m.label) for m in found] == [("sy", "sew pieces of fabric")]
+
+
 def test_mixed_languages_in_one_text(starter: Normalizer) -> None:
     found = _concepts(starter, "sveiser, електрик, 厨师")
     labels = {label.casefold() for label in found.values()}
