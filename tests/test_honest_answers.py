@@ -15,7 +15,7 @@ from matcher.engine import Engine
 from matcher.match.matcher import Match
 from matcher.settings import RELEVANCE_FLOOR, Settings
 from skills_taxonomy.text import unescape_repr
-from tests.conftest import KOELN, World, candidate_body, scalar
+from tests.conftest import KOELN, World, candidate_body, scalar, vacancy_body
 
 
 def ok(response: Any, status: int = 200) -> Any:
@@ -70,6 +70,24 @@ def test_floor_cuts_unrelated_trades_and_says_how_many(client: TestClient,
                                params={"limit": 100, "floor": "false", "courses": "false"}))
     assert everything["total"] == page["total"] + cut["count"]
     assert everything["below_floor"] == {"count": 0, "by_kind": {}, "floor": None}
+
+
+def test_a_vacancy_that_asks_no_skill_is_cut(client: TestClient, world: World) -> None:
+    """Intake warns that it "cannot be matched until its skills are chosen"; its coverage
+    was full by default, so it stood first in every candidate's list."""
+    made = ok(client.post("/vacancies", json=vacancy_body("t-honest-empty", "(m/w/d)", "job",
+                                                          KOELN),
+                          headers=world.auth("employer_1")), 201)
+    assert "cannot be matched" in " ".join(made["linking"]["warnings"])
+    try:
+        for name in ("amal", "tesfay"):
+            page = ok(client.get(f"/candidates/{world.candidates[name]}/matches",
+                                 params={"courses": "false"}, headers=world.auth("coach_a")))
+            assert made["id"] not in {i["vacancy"]["id"] for i in page["items"]}
+            assert page["below_floor"]["count"] >= 1
+    finally:
+        ok(client.patch(f"/vacancies/{made['id']}", json={"is_open": False},
+                        headers=world.auth("employer_1")))
 
 
 def test_own_or_wanted_occupation_is_never_cut(client: TestClient, world: World) -> None:

@@ -165,11 +165,15 @@ class Matcher:
 
     def relevant(self, m: Match) -> bool:
         """Above the relevance floor of the vacancy's kind (essential coverage and score),
-        or in an occupation the candidate worked or qualified in or asked for."""
+        or in an occupation the candidate worked or qualified in or asked for. A vacancy
+        that asks no skill has nothing the floor could measure (its coverage is full by
+        default: "(m/w/d)" with no skill stood first in every candidate's list)."""
         v, c = m.vacancy, m.candidate
         if v.occupation and (v.occupation in c.experience or v.occupation in c.qualified
                              or v.occupation in c.wanted):
             return True
+        if not v.essential and not v.optional:
+            return False
         least = self.floor[v.kind]
         return m.scored.features["essential"] >= least["essential"] and \
             m.scored.score >= least["score"]
