@@ -81,6 +81,7 @@ LANGUAGES = [
     ("ru", "среднее специальное образование, медсестра", "Russia", 5, "среднее специальное"),
     ("ar", "بكالوريوس صيدلة من جامعة دمشق", "Syria", 6, "بكالوريوس"),
     ("fa", "فوق دیپلم برق", "Afghanistan", 5, "فوق ديپلم"),
+    ("fa-AF", "دیپلوم لیسه", "Afghanistan", 4, "ليسه"),  # Dari: the lycée's diploma
     ("vi", "Bằng tốt nghiệp cao đẳng điều dưỡng", "Vietnam", 5, "cao đang"),
     ("zh", "大专以上学历，会计专业", "China", 5, "大专"),
     ("tr", "Önlisans mezunu (MYO) bilgisayar programcılığı", "Türkiye", 5, "onlisans"),
