@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 
 from matcher.engine import Engine
 from matcher.store.auth import create_user, upsert_organisation
+from matcher.store.vacancies import list_vacancies
 from tests.conftest import World, scalar
 from tests.test_pages_sign_in import form_csrf, new_code, sign_in
 
@@ -374,3 +375,16 @@ def test_an_admin_acts_for_any_employer(app: FastAPI, engine: Engine, world: Wor
 
 def example_csv_bytes(client: Client) -> bytes:
     return client.http.get("/employer/vacancies/example.csv").content
+
+
+def test_a_vacancy_nothing_was_recognised_in_says_it_cannot_be_matched(
+        engine: Engine, own: Own) -> None:
+    with engine.connection() as conn:
+        conn.execute("INSERT INTO vacancy (employer_id, external_id, kind, title, town, lat, lon,"
+                     " slots) VALUES (%s, 't-empty', 'job', '(m/w/d)', 'Köln', 50.94, 6.96, 1)",
+                     (own.employer_id,))
+    text = own.client.http.get("/employer?lang=de").text
+    assert "Nichts darin wurde erkannt, daher kann sie niemandem zugeordnet werden" in text
+    with engine.connection() as conn:  # what GET /vacancies answers
+        listed, _ = list_vacancies(conn, own.employer_id, None, True, 10, 0)
+    assert [v["matchable"] for v in listed] == [False]

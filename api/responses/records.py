@@ -57,6 +57,8 @@ class VacancyListItem(VacancyBase):
     occupation_uri: str | None
     occupation_label: str | None = None
     needs_review: bool
+    matchable: bool = Field(description="it names an occupation or a skill: without either "
+                                        "it cannot be matched to anyone")
 
 
 class VacancyPage(Page):

@@ -157,6 +157,9 @@ _VACANCY_COLUMNS = (
     " v.town, v.lat, v.lon, v.slots, v.start_date,"
     " v.is_open, v.min_permit::text AS min_permit, v.regulated, v.accepts_in_process,"
     " v.min_eqf, v.linking, v.created_at, v.updated_at")
+# a vacancy with neither an occupation nor a skill cannot be matched to anyone
+MATCHABLE = ("(v.occupation_uri IS NOT NULL"
+             " OR EXISTS (SELECT 1 FROM vacancy_skill s WHERE s.vacancy_id = v.id))")
 
 
 def read_vacancy(conn: psycopg.Connection, concepts: Concepts, vacancy_id: int,
@@ -203,7 +206,8 @@ def list_vacancies(conn: psycopg.Connection, employer_id: int | None, kind: str 
     total = conn.execute(f"SELECT count(*) FROM vacancy v WHERE {clause}", args).fetchone()
     assert total is not None
     rows = conn.cursor(row_factory=dict_row).execute(
-        f"SELECT {_VACANCY_COLUMNS} FROM vacancy v JOIN organisation o ON o.id = v.employer_id"
+        f"SELECT {_VACANCY_COLUMNS}, {MATCHABLE} AS matchable"
+        " FROM vacancy v JOIN organisation o ON o.id = v.employer_id"
         f" WHERE {clause} ORDER BY v.id LIMIT %s OFFSET %s", [*args, limit, offset]).fetchall()
     for row in rows:  # a list says which need a look; the vacancy itself says why
         linking = row.pop("linking") or {}

@@ -8,6 +8,8 @@ from typing import Any, Literal
 import psycopg
 from psycopg.rows import dict_row
 
+from matcher.store.vacancies import MATCHABLE
+
 Shown = Literal["all", "open", "closed"]
 
 
@@ -27,7 +29,8 @@ def employer_vacancies(conn: psycopg.Connection, employer_id: int | None, shown:
     rows = conn.cursor(row_factory=dict_row).execute(
         "SELECT v.id, v.employer_id, o.name AS employer, v.kind::text AS kind, v.title,"
         " v.occupation_uri, v.town, v.slots, v.start_date, v.is_open,"
-        " coalesce(jsonb_array_length(v.linking -> 'warnings'), 0) > 0 AS needs_review"
+        " coalesce(jsonb_array_length(v.linking -> 'warnings'), 0) > 0 AS needs_review,"
+        f" {MATCHABLE} AS matchable"
         " FROM vacancy v JOIN organisation o ON o.id = v.employer_id"
         f" WHERE {clause} ORDER BY v.id DESC LIMIT %s OFFSET %s",  # noqa: S608
         [*args, limit, offset]).fetchall()
