@@ -66,6 +66,9 @@ def main() -> None:
                         default=["deu_q_de_c_de", "aut_q_de_c_de", "bel_q_fr_c_fr"])
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks/results/melo_titles.json")
     args = parser.parse_args()
+    without = [name for name in args.sets if not (MELO / name / "annotations.tsv").exists()]
+    if without:  # the corpus-only sets (nor, dnk, …) give labels, not queries
+        parser.error(f"no MELO queries for {', '.join(without)} under {MELO}")
     normalizer = load_normalizer(Settings())
     known = set(normalizer.taxonomy.concepts)
     report = {}
