@@ -28,6 +28,7 @@ from skills_taxonomy.linker import Candidate, Linker
 from skills_taxonomy.model import ConceptKind, Taxonomy
 from skills_taxonomy.rank_cache import RankCache, RankKey
 from skills_taxonomy.roles import role_spans
+from skills_taxonomy.section_headings import is_heading
 from skills_taxonomy.text import fold, has_unspaced_script, repair, segments
 from skills_taxonomy.whole_label import whole_label
 
@@ -127,8 +128,11 @@ def check_text(text: object, what: str = "text") -> str:
     return repaired
 
 
+_BULLETS = " \t-–—*+>"  # a list item's mark at the start of a pasted line ("- Kasse")
+
+
 def _lead(text: str) -> int:
-    return len(text) - len(text.lstrip())
+    return len(text) - len(text.lstrip(_BULLETS))
 
 
 def _trail(text: str) -> int:
@@ -222,7 +226,8 @@ class Normalizer:
         text_langs = [detect_language(t) for t in checked]
         pieces = [(i, start + _lead(text[start:end]), end - _trail(text[start:end]))
                   for i, text in enumerate(checked)
-                  for start, end in segments(text) if _worded(text[start:end])]
+                  for start, end in segments(text)
+                  if _worded(text[start:end]) and not is_heading(text[start:end])]
         piece_texts = [checked[i][s:e] for i, s, e in pieces]
         mixed = [len(scripts_of(t)) > 1 for t in checked]
         piece_langs = [_piece_language(p, checked[i], text_langs[i], mixed[i])

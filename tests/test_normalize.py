@@ -107,6 +107,18 @@ def test_a_piece_of_two_letters_links_only_to_a_label_it_is(starter: Normalizer)
     assert [(m.text, m.label) for m in found] == [("sy", "sew pieces of fabric")]
 
 
+def test_headings_of_a_pasted_cv_are_neither_linked_nor_unrecognised(
+        starter: Normalizer) -> None:
+    """"Kỹ năng" (skills) linked "support children's development"; "Sprachen" and
+    "Ihre Aufgaben" were reported for a coach to resolve. List marks are not kept."""
+    [found] = starter.statements(["Kỹ năng: nấu ăn\nSprachen: Deutsch (Muttersprache)\n"
+                                  "Ihre Aufgaben:\n- Kasse bedienen"])
+    assert [(m.text, m.label) for m in found.mentions] == [
+        ("nấu ăn", "use cooking techniques"), ("Kasse bedienen", "operate a cash register")]
+    assert [u["text"] for u in found.unlinked] == ["Deutsch"]
+    assert not found.possible or {m.text for m in found.possible} == {"Deutsch"}
+
+
 def test_mixed_languages_in_one_text(starter: Normalizer) -> None:
     found = _concepts(starter, "sveiser, електрик, 厨师")
     labels = {label.casefold() for label in found.values()}
