@@ -5,6 +5,7 @@ session). The browser walk is in `tests/browser/test_migrant.py`."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 
@@ -12,10 +13,11 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from api.pages.migrant_views import job_view, recognition_view
+from api.pages.migrant_views import Term, job_view, recognition_view
 from matcher.domain import CandidateFacts, VacancyFacts
 from matcher.engine import Engine
 from matcher.match.matcher import Match
+from matcher.recognition.procedure import translated_step
 from matcher.schemas import QualificationFields
 from tests.conftest import KOELN, World, candidate_body, scalar
 from tests.test_pages_sign_in import form_csrf, new_code, sign_in
@@ -178,14 +180,59 @@ def test_recognition_says_the_destination_and_the_steps(amal: TestClient,
     assert re.search(r"<dt>Country</dt>\s*<dd>Germany</dd>", page)
     assert "in Germany" not in page, "said of the destination, not of one country"
     assert "ألمانيا" in amal.get("/me/recognition?lang=ar").text
-    # a qualification with a reference occupation: the procedure's steps, marked English
+    # a qualification with a reference occupation: the procedure's steps in Ukrainian
     result = engine.recogniser.recognise(QualificationFields(title="диплом кухаря 4 розряду"),
                                          "uk")
     view = recognition_view(result, engine.concepts, "uk")
     assert view["occupation"] and len(view["steps"]) >= 2
-    assert {step.lang for step in view["steps"]} == {"en"}
-    assert [step.text for step in view["steps"]] == [s["step"] for s in
+    assert {step.lang for step in view["steps"]} == {"uk"}
+    assert not view["steps_in_english"]
+    assert [step.text for step in view["steps"]] == [translated_step(s["step"], "uk") for s in
                                                      result["procedure"]["steps"]]
+    english = recognition_view(result, engine.concepts, "en")
+    assert [step.text for step in english["steps"]] == [s["step"] for s in
+                                                        result["procedure"]["steps"]]
+    assert not english["steps_in_english"], "nothing to say to an English reader"
+    # a step nobody translated stays in English, marked so, with the note
+    untranslated = {**result, "procedure": {"steps": [*result["procedure"]["steps"],
+                                                      {"step": "A step added only in English"}]}}
+    view = recognition_view(untranslated, engine.concepts, "uk")
+    assert view["steps"][-1] == Term("A step added only in English", "en")
+    assert view["steps_in_english"]
+
+
+def test_recognition_steps_are_in_the_migrants_own_language(
+        app: FastAPI, engine: Engine, world: World, client: TestClient) -> None:
+    """A migrant who reads Arabic, with a Syrian nursing diploma the engine recognises as
+    nursing assistant (regulated in Germany): the procedure's steps in Arabic, not in
+    English marked "(English)" with a note that the coach can explain them."""
+    title = "دبلوم تمريض"
+    body = candidate_body("t-page-steps", "Nour Khalil", KOELN,
+                          languages=[{"lang": "ar", "level": "native"}],
+                          qualifications=[{"title": title, "country": "Syria", "year": 2015}])
+    cid = client.post("/candidates", json=body, headers=world.auth("coach_a")).json()["id"]
+    try:
+        user = client.post("/users", json={"name": "Nour Khalil", "role": "migrant",
+                                           "candidate_id": cid}, headers=world.auth("admin"))
+        browser = TestClient(app)
+        sign_in(browser, new_code(engine, user.json()["id"]))
+        page = html.unescape(browser.get("/me/recognition?lang=ar").text)
+        english = browser.get("/me/recognition?lang=en").text
+    finally:  # the shared world stays as it was for the other tests
+        assert client.delete(f"/candidates/{cid}",
+                             headers=world.auth("coach_a")).status_code == 200
+    block = re.search(r'<ol class="steps">(.*?)</ol>', page, re.S)
+    assert block, "a qualification with a reference occupation shows its procedure"
+    shown = [re.sub(r"<[^>]+>", "", li).strip()
+             for li in re.findall(r"<li>(.*?)</li>", block.group(1), re.S)]
+    result = engine.recogniser.recognise(QualificationFields(title=title, country="Syria"),
+                                         "ar")
+    assert shown == [translated_step(s["step"], "ar") for s in result["procedure"]["steps"]]
+    assert len(shown) >= 2 and all(re.search("[\u0600-\u06ff]", step) for step in shown)
+    assert 'lang="en"' not in block.group(1) and "other-lang" not in block.group(1)
+    assert "الخطوات مكتوبة بالإنجليزية" not in page  # the note: only for English steps
+    assert "Apply to the competent authority" in english, "English to an English reader"
+    assert "written in English" not in english
 
 
 def test_a_job_whose_places_are_all_reserved_says_so(engine: Engine) -> None:

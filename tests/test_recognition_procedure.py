@@ -109,7 +109,8 @@ def test_the_authority_varies_by_region() -> None:
 
 # --- the data files --------------------------------------------------------------------------
 def _files(kind: str) -> list[Path]:
-    return sorted(data_dir().glob(f"{kind}_*.json"))
+    """One file per country (`procedure_steps.json`, the steps' translations, is not one)."""
+    return sorted(data_dir().glob(f"{kind}_[a-z][a-z].json"))
 
 
 def _ids_in(data: Any) -> set[str]:

@@ -15,6 +15,7 @@ from babel import Locale
 from matcher.concepts import Concepts
 from matcher.domain import recognised_occupation
 from matcher.match.matcher import Match
+from matcher.recognition.procedure import translated_step
 from skills_taxonomy.language import detect_language
 from skills_taxonomy.model import LabelType
 
@@ -201,11 +202,14 @@ def recognition_view(result: dict[str, Any], concepts: Concepts, lang: str,
     """One qualification's recognition: reference occupation, EQF level and how it was
     found, regulated or not (and whether work without recognition is possible), the
     status, the authority, the compensation measure, what remains to learn, and the
-    procedure's steps (written in English: marked so)."""
+    procedure's steps (in the reader's language where translated, else English: marked
+    so, with a note)."""
     reference = result.get("reference_occupation")
     regulation = result.get("regulation") or {}
     eqf = result.get("eqf") or {}
     recognition = result.get("recognition") or {}
+    steps = [step_term(s["step"], lang) for s in (result.get("procedure") or {}).get(
+        "steps", [])]
     return {
         "title": own_words(result.get("title")),
         "country": country_name(result.get("country"), lang),
@@ -222,6 +226,11 @@ def recognition_view(result: dict[str, Any], concepts: Concepts, lang: str,
         "compensation": recognition.get("compensation"),
         "gap": [label_of(concepts, g["skill"], lang)
                 for g in result.get("gap_for_candidate", [])][:10],
-        "steps": [Term(s["step"], "en") for s in (result.get("procedure") or {}).get(
-            "steps", [])],
+        "steps": steps, "steps_in_english": any(s.lang != lang for s in steps),
     }
+
+
+def step_term(text: str, lang: str) -> Term:
+    """A procedure step in the reader's language where translated, else in English."""
+    translated = translated_step(text, lang)
+    return Term(translated, lang) if translated else Term(text, "en")

@@ -10,7 +10,9 @@ An occupation gets the entry that lists its id, else the one with the longest IS
 prefix of its code, else the country's general procedure for a regulated or an
 unregulated occupation. Compensation measures name the `measure` a course carries
 (`CourseIn.measure`, with `compensation_for` the occupation): such courses are what the
-course plan includes once a partial recognition names that measure."""
+course plan includes once a partial recognition names that measure. The steps' texts are
+written in English; `procedure_steps.json` translates them into the page languages
+(`translated_step`)."""
 
 from __future__ import annotations
 
@@ -44,7 +46,8 @@ def data_dir() -> Path:
 def supported_countries(directory: Path | None = None) -> list[str]:
     """The destination countries with both a regulation profile and a procedure file."""
     folder = directory or data_dir()
-    found = {p.stem.removeprefix("procedure_").upper() for p in folder.glob("procedure_*.json")}
+    found = {p.stem.removeprefix("procedure_").upper()
+             for p in folder.glob("procedure_[a-z][a-z].json")}
     return sorted(c for c in found if (folder / f"regulated_{c.lower()}.json").is_file())
 
 
@@ -191,6 +194,31 @@ def _shipped(country: str) -> Destination:
     return Destination(country)
 
 
+StepLanguage = Annotated[str, StringConstraints(pattern=r"^(de|ar|fa|uk|ru|tr|vi|zh)$")]
+
+
+class StepTranslations(_Strict):
+    """The format of `procedure_steps.json`: each English `step` and `who` text of the
+    procedure files with its translations, so a migrant reads the steps in the language
+    of the pages rather than in English."""
+
+    note: str = ""
+    texts: dict[Text, dict[StepLanguage, Text]]
+
+
+@cache
+def step_translations(directory: Path | None = None) -> StepTranslations:
+    """The shipped translations of the steps (validated at load like the procedures)."""
+    path = (directory or data_dir()) / "procedure_steps.json"
+    return read_validated(path, StepTranslations, "procedure step translations")[0]
+
+
+def translated_step(text: str, lang: str) -> str | None:
+    """A step's `step` or `who` text (the English the procedure file writes) in `lang`;
+    None when not translated (English included): the page then shows the English."""
+    return step_translations().texts.get(text, {}).get(lang)
+
+
 def check_destination(country: str) -> str:
     """The country code ("no" -> "NO") when a shipped destination; else a ValueError
     (an InvalidInputError, so a 422 wherever it is raised) naming the supported ones."""
@@ -212,4 +240,5 @@ def destination_of(country: str, default: Destination | None = None) -> Destinat
 
 
 __all__ = ["COURSE_MEASURES", "Destination", "check_destination", "ProcedureFile", "destination_of",
-           "read_procedures", "supported_countries"]
+           "read_procedures", "StepTranslations", "step_translations", "supported_countries",
+           "translated_step"]
