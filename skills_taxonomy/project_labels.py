@@ -163,14 +163,49 @@ def merge_starter(taxonomy: Taxonomy, starter: Taxonomy) -> MergeReport:
     return report
 
 
+# How each language names a language as a skill, unambiguously: "німецька мова", not
+# "німецька" ("німецька компанія" is a German company), "اللغة الألمانية", not "الألمانية".
+LANGUAGE_FORMS = {"uk": "{} мова", "ru": "{} язык", "ar": "اللغة {}", "fa": "زبان {}",
+                  "tr": "{}", "vi": "{}", "zh": "{}"}
+
+
+def add_language_names(taxonomy: Taxonomy) -> MergeReport:
+    """The language skills ("German", "Arabic"…) named in the migrants' languages, from
+    the CLDR names Babel ships: ESCO names them in five languages only, so "німецька мова
+    B1" or "Almanca" in a CV linked to nothing."""
+    from babel import Locale
+
+    english = Locale.parse("en").languages
+    code_of = {name: code for code, name in english.items()}
+    report = MergeReport()
+    for concept in taxonomy.concepts.values():
+        code = code_of.get(concept.preferred_label("en"))
+        if concept.kind is not ConceptKind.SKILL or code is None:
+            continue
+        added = 0
+        for lang, form in LANGUAGE_FORMS.items():
+            name = Locale.parse(lang).languages.get(code)
+            if name and concept.add_secondary_label(form.format(name), lang,
+                                                    LabelType.PREFERRED, "cldr:languages"):
+                added += 1
+                report.per_language[lang] = report.per_language.get(lang, 0) + 1
+        report.concepts += added > 0
+        report.labels += added
+    taxonomy.sources.append("cldr:languages")
+    return report
+
+
 def merge_project_labels(taxonomy: Taxonomy) -> dict[str, object]:
-    """Both merges (starter, then label files) into an imported taxonomy."""
+    """The merges (starter, label files, language names) into an imported taxonomy."""
     from skills_taxonomy.starter import load_starter
 
     starter = merge_starter(taxonomy, load_starter(with_labels=False))
     labels = apply_label_files(taxonomy)
-    return {"starter": starter.as_dict(), "label_files": labels.as_dict()}
+    languages = add_language_names(taxonomy)
+    return {"starter": starter.as_dict(), "label_files": labels.as_dict(),
+            "language_names": languages.as_dict()}
 
 
-__all__ = ["LABELS_SOURCE", "LabelRow", "MergeReport", "apply_label_files", "label_files",
+__all__ = ["LABELS_SOURCE", "LabelRow", "MergeReport", "add_language_names",
+           "apply_label_files", "label_files",
            "merge_project_labels", "merge_starter", "read_label_file"]

@@ -158,6 +158,12 @@ def test_full_esco_import_keeps_the_project_labels() -> None:
     assert sources["en"]["esco"] > 100_000
     assert sources["de"]["label-file:skills_de_BA_mapping"] > 10_000
     assert report["label_files"]["unknown_uris"] == 0  # type: ignore[index]
+    # ESCO names the language skills in five languages; CLDR's names add the migrants'
+    german = next(c for c in taxonomy.concepts.values()
+                  if c.kind is ConceptKind.SKILL and c.preferred_label("en") == "German")
+    assert {german.preferred_label(lang) for lang in ("uk", "ar", "tr", "vi", "zh")} == {
+        "німецька мова", "اللغة الألمانية", "Almanca", "Tiếng Đức", "德语"}
+    assert german.preferred_label("de") == "Deutsch"
 
 
 # --- encoders behind one interface ----------------------------------------------------------
