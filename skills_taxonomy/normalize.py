@@ -22,14 +22,14 @@ from skills_taxonomy.embedding import Encoder
 from skills_taxonomy.errors import InvalidInputError
 from skills_taxonomy.fusion import FEATURES, RoutedFusion, load_fusion
 from skills_taxonomy.job_titles import bare_title, named_inside
-from skills_taxonomy.language import detect_language, letter_count, scripts_of
+from skills_taxonomy.language import detect_language, letter_count
 from skills_taxonomy.lexicon import load_lexicon
 from skills_taxonomy.linker import Candidate, Linker
 from skills_taxonomy.model import ConceptKind, Taxonomy
+from skills_taxonomy.pieces import cut_pieces, role_pieces
 from skills_taxonomy.rank_cache import RankCache, RankKey
 from skills_taxonomy.roles import role_spans
-from skills_taxonomy.section_headings import is_heading
-from skills_taxonomy.text import fold, has_unspaced_script, repair, segments
+from skills_taxonomy.text import fold, has_unspaced_script, repair
 from skills_taxonomy.whole_label import whole_label
 
 MAX_TEXT_CHARS = 10_000
@@ -38,9 +38,7 @@ _EXACT = FEATURES.index("exact_hit")
 _LEXICAL = FEATURES.index("tfidf_char")
 _SEMANTIC = FEATURES.index("label_sim_phrase")
 BINARY_SHARE = 0.05  # above this share of control or replacement characters: not text
-OWN_LANGUAGE_LETTERS = 20  # a piece this long in the text's script gets its own language
 POSSIBLE_PER_PIECE = 3  # guesses below the threshold kept per piece and kind, for review
-MAX_ROLE_PIECES = 24  # role spans linked per text: a CV names a few roles, not hundreds
 INEXACT_LETTERS = 3  # a piece with fewer letters links to a label it is, nothing else
 POSSIBLE_FLOOR = 0.03  # below this, guesses were noise on the demo texts ("Deutsch B1")
 
@@ -128,17 +126,6 @@ def check_text(text: object, what: str = "text") -> str:
     return repaired
 
 
-_BULLETS = " \t-–—*+>"  # a list item's mark at the start of a pasted line ("- Kasse")
-
-
-def _lead(text: str) -> int:
-    return len(text) - len(text.lstrip(_BULLETS))
-
-
-def _trail(text: str) -> int:
-    return len(text) - len(text.rstrip())
-
-
 def _method(features: np.ndarray, route: str) -> str:
     """exact (an alias), lexical (spelling close to a label) or semantic (meaning)."""
     if features[_EXACT] > 0:
@@ -224,19 +211,12 @@ class Normalizer:
             raise InvalidInputError(f"batch has {len(texts)} texts; the limit is {MAX_BATCH}")
         checked = [check_text(t, f"texts[{i}]") for i, t in enumerate(texts)]
         text_langs = [detect_language(t) for t in checked]
-        pieces = [(i, start + _lead(text[start:end]), end - _trail(text[start:end]))
-                  for i, text in enumerate(checked)
-                  for start, end in segments(text)
-                  if _worded(text[start:end]) and not is_heading(text[start:end])]
-        piece_texts = [checked[i][s:e] for i, s, e in pieces]
-        mixed = [len(scripts_of(t)) > 1 for t in checked]
-        piece_langs = [_piece_language(p, checked[i], text_langs[i], mixed[i])
-                       for (i, _, _), p in zip(pieces, piece_texts, strict=True)]
+        pieces, piece_texts, piece_langs = cut_pieces(checked, text_langs)
         # per text: mentions in their piece's offsets, and the piece's offset in the text
         found: list[list[tuple[Mention, int]]] = [[] for _ in checked]
         guesses: list[list[tuple[Mention, int]]] = [[] for _ in checked]
         # occupations are also looked for in the roles a sentence frames ("als Koch")
-        roles = (_role_pieces(pieces, piece_texts, piece_langs)
+        roles = (role_pieces(pieces, piece_texts, piece_langs)
                  if ConceptKind.OCCUPATION in kinds else [])
         for kind in kinds:
             lowest = min([POSSIBLE_FLOOR, *(self.threshold_for(kind, route)
@@ -389,38 +369,3 @@ class Normalizer:
             matched_label=index.entry_text[cand.label_entry],
             matched_lang=index.entry_lang[cand.label_entry], lang=written_in,
         )
-
-
-Piece = tuple[int, int, int]  # (text number, start, end)
-
-
-def _role_pieces(pieces: list[Piece], texts: list[str], langs: list[str | None],
-                 ) -> list[tuple[Piece, str, str | None]]:
-    """The job roles framed inside each piece (`roles.role_spans`), as pieces of their
-    own: ranked as titles, an exact label of the role is decisive. At most
-    MAX_ROLE_PIECES per text, so that text made of frames costs no more than a CV."""
-    out: list[tuple[Piece, str, str | None]] = []
-    per_text: dict[int, int] = {}
-    for (i, start, _), text, lang in zip(pieces, texts, langs, strict=True):
-        for span in role_spans(text, lang):
-            if per_text.get(i, 0) < MAX_ROLE_PIECES:
-                per_text[i] = per_text.get(i, 0) + 1
-                out.append(((i, start + span.start, start + span.end), span.text, lang))
-    return out
-
-
-def _piece_language(piece: str, text: str, text_lang: str | None,
-                    mixed_scripts: bool) -> str | None:
-    """A piece's own language where it can be told apart from the whole text's: written in
-    another script, or long enough; else the text's (a two-word list item in the same
-    script says too little: "мити посуд" could be Russian or Bulgarian). A text that
-    mixes scripts ("зварювальник; Gabelstapler") has no language its pieces share."""
-    if piece == text or (not mixed_scripts
-                         and letter_count(piece) < OWN_LANGUAGE_LETTERS):
-        return text_lang
-    return detect_language(piece) or text_lang
-
-
-def _worded(text: str) -> bool:
-    """A piece worth a human's look: it has words, not only numbers or symbols."""
-    return letter_count(text) >= 2

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from skills_taxonomy.model import ConceptKind
-from skills_taxonomy.normalize import MAX_ROLE_PIECES, Normalizer, _role_pieces
+from skills_taxonomy.normalize import Normalizer
+from skills_taxonomy.pieces import MAX_ROLE_PIECES, role_pieces
 from skills_taxonomy.roles import FRAMES, load_frames, role_spans
 from skills_taxonomy.text import segments
 from tests.test_multilingual import COOK, WELDER
@@ -105,7 +106,7 @@ def test_text_made_of_frames_links_a_bounded_number_of_roles(starter: Normalizer
     text = ", ".join(f"as a {name}" for name in names)
     assert len(role_spans(text, "en")) == 200
     pieces = [(0, s, e) for s, e in segments(text)]
-    roles = _role_pieces(pieces, [text[s:e] for _, s, e in pieces], ["en"] * len(pieces))
+    roles = role_pieces(pieces, [text[s:e] for _, s, e in pieces], ["en"] * len(pieces))
     assert [r[1] for r in roles] == names[:MAX_ROLE_PIECES]
     statement = starter.statements([text], lang="en", kinds=(ConceptKind.OCCUPATION,))[0]
     assert statement.text == text

@@ -1,0 +1,80 @@
+"""How a statement is cut into the pieces that are linked one by one.
+
+Each punctuation-delimited segment (a list item, a clause) is a piece, so "sveiser,
+електрик, 厨师" is judged item by item, not as one long string, each in its own language
+where that can be told. Segments without words, and section headings ("Sprachen:"), are
+not pieces; a pasted line's list mark ("- Kasse") is not part of one. The job roles a
+piece frames ("als Koch") are pieces of their own for occupations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from skills_taxonomy.language import detect_language, letter_count, scripts_of
+from skills_taxonomy.roles import role_spans
+from skills_taxonomy.section_headings import is_heading
+from skills_taxonomy.text import segments
+
+OWN_LANGUAGE_LETTERS = 20  # a piece this long in the text's script gets its own language
+MAX_ROLE_PIECES = 24  # role spans linked per text: a CV names a few roles, not hundreds
+_BULLETS = " \t-–—*+>"  # a list item's mark at the start of a pasted line ("- Kasse")
+
+Piece = tuple[int, int, int]  # (text number, start, end)
+
+
+def cut_pieces(texts: Sequence[str], langs: Sequence[str | None],
+               ) -> tuple[list[Piece], list[str], list[str | None]]:
+    """The pieces of every text, their text and their language."""
+    pieces = [(i, start + _lead(text[start:end]), end - _trail(text[start:end]))
+              for i, text in enumerate(texts)
+              for start, end in segments(text)
+              if _worded(text[start:end]) and not is_heading(text[start:end])]
+    piece_texts = [texts[i][s:e] for i, s, e in pieces]
+    mixed = [len(scripts_of(t)) > 1 for t in texts]
+    piece_langs = [_piece_language(p, texts[i], langs[i], mixed[i])
+                   for (i, _, _), p in zip(pieces, piece_texts, strict=True)]
+    return pieces, piece_texts, piece_langs
+
+
+def role_pieces(pieces: list[Piece], texts: list[str], langs: list[str | None],
+                ) -> list[tuple[Piece, str, str | None]]:
+    """The job roles framed inside each piece (`roles.role_spans`), as pieces of their
+    own: ranked as titles, an exact label of the role is decisive. At most
+    MAX_ROLE_PIECES per text, so that text made of frames costs no more than a CV."""
+    out: list[tuple[Piece, str, str | None]] = []
+    per_text: dict[int, int] = {}
+    for (i, start, _), text, lang in zip(pieces, texts, langs, strict=True):
+        for span in role_spans(text, lang):
+            if per_text.get(i, 0) < MAX_ROLE_PIECES:
+                per_text[i] = per_text.get(i, 0) + 1
+                out.append(((i, start + span.start, start + span.end), span.text, lang))
+    return out
+
+
+def _lead(text: str) -> int:
+    return len(text) - len(text.lstrip(_BULLETS))
+
+
+def _trail(text: str) -> int:
+    return len(text) - len(text.rstrip())
+
+
+def _piece_language(piece: str, text: str, text_lang: str | None,
+                    mixed_scripts: bool) -> str | None:
+    """A piece's own language where it can be told apart from the whole text's: written in
+    another script, or long enough; else the text's (a two-word list item in the same
+    script says too little: "мити посуд" could be Russian or Bulgarian). A text that
+    mixes scripts ("зварювальник; Gabelstapler") has no language its pieces share."""
+    if piece == text or (not mixed_scripts
+                         and letter_count(piece) < OWN_LANGUAGE_LETTERS):
+        return text_lang
+    return detect_language(piece) or text_lang
+
+
+def _worded(text: str) -> bool:
+    """A piece worth a human's look: it has words, not only numbers or symbols."""
+    return letter_count(text) >= 2
+
+
+__all__ = ["MAX_ROLE_PIECES", "Piece", "cut_pieces", "role_pieces"]
