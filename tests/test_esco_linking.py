@@ -3,8 +3,12 @@ below the figures in BENCHMARKS.md, so noise does not fail them but a broken com
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from skills_taxonomy.evaluation import read_statement_set
 from skills_taxonomy.linking_eval import eval_skills
 from skills_taxonomy.normalize import Normalizer
+from skills_taxonomy.starter import load_starter
 from tests.conftest import SHARED, needs_shared
 
 WELDER = "http://data.europa.eu/esco/occupation/7aedaa07-3884-4c5b-88f9-80997b2aa54b"
@@ -45,3 +49,18 @@ def test_an_advert_title_names_its_job_among_markers_and_details(esco: Normalize
     assert not any("acquisitions" in m.label for m in ranked)
     named = esco.link_occupations("Junior Frontend Developer", top_k=1)
     assert not any("property" in m.label for m in named)
+
+
+@needs_shared
+def test_development_sets_name_concepts_of_their_kind(esco: Normalizer) -> None:
+    """ESCO's, or the starter taxonomy's own (`starter:`, merged into every import)."""
+    root = Path(__file__).resolve().parents[1] / "training" / "data"
+    starter = load_starter()
+    for name in ("multilingual_dev.csv", "german_advert_skills.csv"):
+        rows = read_statement_set(root / name)
+        assert rows, name
+        for row in rows:
+            for uri in row.gold:
+                taxonomy = starter if uri.startswith("starter:") else esco.taxonomy
+                concept = taxonomy.concepts.get(uri)
+                assert concept is not None and concept.kind.value == row.kind, (name, row.text)
