@@ -39,13 +39,14 @@ class LinkingReport:
                                  "should check it")
 
     def title(self, where: str, text: str, found: Mention | str | None,
-              what: str = "occupation") -> None:
-        """A title linked (or not) to an occupation."""
+              what: str = "occupation", expected: bool = True) -> None:
+        """A title linked (or not) to an occupation; one that names none is worth a
+        coach's look only where one is `expected` (not for a school certificate)."""
         uri = found.concept if isinstance(found, Mention) else found
         self.statements.append({"field": where, "text": text, "lang": detect_language(text),
                                 "linked": [{"concept": uri}] if uri else [],
-                                "unlinked": [] if uri else [text]})
-        if not uri:
+                                "unlinked": [] if uri or not expected else [text]})
+        if not uri and expected:
             self.warnings.append(f"{where}: no {what} was recognised in {_quote(text)}; a "
                                  f"coach should choose the {what}")
 

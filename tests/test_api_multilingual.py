@@ -49,6 +49,29 @@ def test_cook_writing_in_ukrainian_arabic_and_vietnamese_is_understood(
     client.delete(f"/candidates/{cid}", headers=world.auth("coach_a"))
 
 
+def test_a_school_certificate_asks_no_coach_for_an_occupation(client: TestClient,
+                                                               world: World) -> None:
+    """"دیپلوم لیسه" (an Afghan lycée diploma) or the Abitur names no occupation: that is
+    no gap for a coach to fill, and the person is not flagged for review. A vocational
+    title that names none still is."""
+    body = candidate_body("t-ml-school", "Zahra Karimi", KOELN,
+                          skills=[{"text": "Gabelstapler fahren"}],
+                          qualifications=[{"title": "دیپلوم لیسه", "country": "Afghanistan"},
+                                          {"title": "Abitur"}])
+    created = client.post("/candidates", json=body, headers=world.auth("coach_a"))
+    assert created.status_code == 201, created.text
+    linking = created.json()["linking"]
+    assert linking["warnings"] == [] and not linking["needs_review"]
+    assert [s["unlinked"] for s in linking["statements"]
+            if s["field"].startswith("qualifications")] == [[], []]
+    client.delete(f"/candidates/{created.json()['id']}", headers=world.auth("coach_a"))
+    body = candidate_body("t-ml-vocational", "Nobody Known", KOELN,
+                          qualifications=[{"title": "Zertifikat qwxz"}])
+    created = client.post("/candidates", json=body, headers=world.auth("coach_a"))
+    assert "qualifications[0].title" in " ".join(created.json()["linking"]["warnings"])
+    client.delete(f"/candidates/{created.json()['id']}", headers=world.auth("coach_a"))
+
+
 def test_text_that_links_to_nothing_is_said_stored_and_shown(client: TestClient,
                                                             world: World) -> None:
     body = candidate_body("t-ml-silent", "Nobody Known", KOELN,

@@ -12,7 +12,7 @@ from typing import Any
 from matcher.concepts import Concepts, linked
 from matcher.domain import CLAIM_CONFIDENCE
 from matcher.linking_report import LinkingReport
-from matcher.recognition.recogniser import Recogniser, experience_confidence
+from matcher.recognition.recogniser import Recogniser, experience_confidence, school_certificate
 from matcher.schemas import CandidateIn
 from skills_taxonomy.model import ConceptKind
 
@@ -127,7 +127,7 @@ def _qualified(recogniser: Recogniser, data: CandidateIn, content_skills: dict[
         ranked = recogniser.occupations(q.title, data.lang, level=eqf["level"])
         certain = recogniser.certainty(ranked, q.title) is not None
         report.title(f"qualifications[{i}].title", q.title, ranked[0][0] if certain else None,
-                     "reference occupation")
+                     "reference occupation", expected=not school_certificate(q.title))
         if not certain:
             rows.append(QualificationRow(None, None, eqf))
             continue

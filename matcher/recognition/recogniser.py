@@ -51,6 +51,12 @@ ISCO_TYPICAL_EQF = {"1": 6, "2": 6, "3": 5, "4": 4, "5": 3, "6": 3, "7": 4, "8":
                     "0": 4}
 
 
+def school_certificate(title: str) -> bool:
+    """A certificate of general education (Abitur, "دیپلوم لیسه", 高中毕业证): it names
+    no occupation, and none is to be chosen for it."""
+    return infer_type(title) in GENERAL_EDUCATION
+
+
 def typical_eqf(occupation: Concept) -> int | None:
     return ISCO_TYPICAL_EQF.get(occupation.isco_code[:1]) if occupation.isco_code else None
 
@@ -196,8 +202,8 @@ class Recogniser:
         threshold = self.concepts.occupation_threshold(title)
         if ranked[0][1] >= threshold:
             return "high"
-        if infer_type(title) in GENERAL_EDUCATION:
-            return None  # a school certificate: no guess at an occupation
+        if school_certificate(title):
+            return None  # no guess at an occupation
         if ranked[0][1] >= LOW_FLOOR * threshold and (
                 len(ranked) == 1 or ranked[0][1] >= LOW_MARGIN * ranked[1][1]):
             return "low"
