@@ -72,6 +72,25 @@ def test_a_school_certificate_asks_no_coach_for_an_occupation(client: TestClient
     client.delete(f"/candidates/{created.json()['id']}", headers=world.auth("coach_a"))
 
 
+def test_an_occupation_taken_on_weak_evidence_is_to_be_checked(client: TestClient,
+                                                                world: World) -> None:
+    """"Mitarbeiter (m/w/d)" ("employee") names warehouse worker by spelling alone: the
+    employer is asked to check it; "Koch (m/w/d)", an exact label, is not."""
+    answers = {}
+    for key, title in (("weak", "Mitarbeiter (m/w/d)"), ("exact", "Koch (m/w/d)")):
+        body = vacancy_body(f"t-ml-title-{key}", title, "job", KOELN,
+                            essential_skills_text="Gabelstapler fahren")
+        made = client.post("/vacancies", json=body, headers=world.auth("employer_1"))
+        assert made.status_code == 201, made.text
+        answers[key] = made.json()
+        client.patch(f"/vacancies/{made.json()['id']}", json={"is_open": False},
+                     headers=world.auth("employer_1"))
+    assert [w for w in answers["weak"]["linking"]["warnings"] if w.startswith("title:")] == [
+        "title: 'Mitarbeiter (m/w/d)' was taken for the occupation 'warehouse worker' on "
+        "weak evidence; check it"]
+    assert not any(w.startswith("title:") for w in answers["exact"]["linking"]["warnings"])
+
+
 def test_text_that_links_to_nothing_is_said_stored_and_shown(client: TestClient,
                                                             world: World) -> None:
     body = candidate_body("t-ml-silent", "Nobody Known", KOELN,
