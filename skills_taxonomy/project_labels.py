@@ -175,16 +175,16 @@ def add_language_names(taxonomy: Taxonomy) -> MergeReport:
     B1" or "Almanca" in a CV linked to nothing."""
     from babel import Locale
 
-    english = Locale.parse("en").languages
-    code_of = {name: code for code, name in english.items()}
+    code_of = {name: code for code, name in Locale.parse("en").languages.items()}
+    names = {lang: Locale.parse(lang).languages for lang in LANGUAGE_FORMS}
     report = MergeReport()
-    for concept in taxonomy.concepts.values():
+    for concept in taxonomy.of_kind(ConceptKind.SKILL):
         code = code_of.get(concept.preferred_label("en"))
-        if concept.kind is not ConceptKind.SKILL or code is None:
+        if code is None:
             continue
         added = 0
         for lang, form in LANGUAGE_FORMS.items():
-            name = Locale.parse(lang).languages.get(code)
+            name = names[lang].get(code)
             if name and concept.add_secondary_label(form.format(name), lang,
                                                     LabelType.PREFERRED, "cldr:languages"):
                 added += 1

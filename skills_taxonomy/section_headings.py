@@ -43,9 +43,14 @@ HEADINGS = frozenset(fold(h) for line in _HEADINGS.splitlines() for h in line.sp
                      if h.strip())
 
 
+# every piece of a feed is asked: a long one is no heading, and is not folded to say so
+# (twice the longest heading: marks and spaces that folding removes)
+_MOST_CHARS = 2 * max(map(len, HEADINGS))
+
+
 def is_heading(piece: str) -> bool:
     """Whether the piece is a section heading and nothing else."""
-    return fold(piece) in HEADINGS
+    return len(piece) <= _MOST_CHARS and fold(piece) in HEADINGS
 
 
 __all__ = ["HEADINGS", "is_heading"]
