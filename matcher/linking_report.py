@@ -26,15 +26,19 @@ class LinkingReport:
     statements: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
-    def statement(self, where: str, statement: Statement, what: str = "skill") -> None:
+    def statement(self, where: str, statement: Statement, what: str = "skill",
+                  quiet: bool = False) -> None:
         """A free-text field and what linking found in it; warns when nothing, or only
-        part of it, linked."""
+        part of it, linked (unless `quiet`: prose such as an advert's description is
+        mostly words that name no skill)."""
         self.statements.append({
             "field": where, "text": statement.text, "lang": statement.lang,
             "linked": [_linked(m) for m in statement.mentions],
             "unlinked": [u["text"] for u in statement.unlinked]})
         shown = _quote(statement.text)
         lang = f" ({statement.lang})" if statement.lang else ""
+        if quiet:
+            return
         if not statement.mentions:
             self.warnings.append(f"{where}: nothing in {shown}{lang} was recognised as a "
                                  f"{what}; a coach should pick the {what}s it means")

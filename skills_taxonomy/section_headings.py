@@ -25,7 +25,11 @@ qualifikationen|zertifikate|persönliche daten|kontakt|kontaktdaten
 hobbys|interessen|sonstiges|profil
 aufgaben|ihre aufgaben|deine aufgaben|tätigkeiten|ihre tätigkeiten|ihr profil|dein profil
 anforderungen|voraussetzungen|wir bieten|das bieten wir|was wir bieten|unser angebot
-über uns|stellenbeschreibung
+über uns|stellenbeschreibung|das bringst du mit|das bringen sie mit|was du mitbringst
+was sie mitbringen|was dich erwartet|was sie erwarten|was wir erwarten|deine vorteile
+ihre vorteile|wünschenswert|von vorteil
+arbeidsoppgaver|kvalifikasjoner|ønskelige kvalifikasjoner|personlige egenskaper|vi tilbyr
+om oss|om stillingen|ferdigheter|arbeidserfaring|utdanning|språk
 missions|vos missions|profil recherché|nous offrons|avantages
 навички|досвід|досвід роботи|освіта|мови|знання мов|рідна мова|особисті дані|контакти
 кваліфікація|навыки|опыт|опыт работы|образование|языки|знание языков|родной язык

@@ -133,6 +133,52 @@ def test_a_german_free_text_vacancy_gets_its_occupation_and_skills(
                  headers=world.auth("employer_1"))
 
 
+ADVERT = """Für unsere Kantine suchen wir ab sofort Verstärkung.
+
+Ihre Aufgaben:
+- Gemüse putzen und schneiden
+- Küche sauber halten
+
+Ihr Profil:
+- gute Deutschkenntnisse (B1)
+
+Wir bieten: Mitarbeiterrabatt, flexible Arbeitszeiten"""
+
+
+def test_an_advert_that_lists_no_skills_is_read_from_its_description(
+        client: TestClient, world: World) -> None:
+    """A job board's advert carries its requirements in the description: its tasks link
+    as essential skills with their evidence, beside the occupation's usual skills; what
+    the employer offers links nothing; "gute Deutschkenntnisse (B1)" is a language."""
+    body = vacancy_body("t-ml-advert", "Koch / Köchin (m/w/d)", "job", KOELN,
+                        description=ADVERT)
+    created = client.post("/vacancies", json=body, headers=world.auth("employer_1"))
+    assert created.status_code == 201, created.text
+    vid = created.json()["id"]
+    vacancy = client.get(f"/vacancies/{vid}", headers=world.auth("employer_1")).json()
+    assert vacancy["occupation"]["id"] == COOK
+    evidence = {s["evidence"] for s in vacancy["essential_skills"] if s["evidence"]}
+    assert {"Gemüse putzen und schneiden", "Küche sauber halten"} <= evidence, evidence
+    assert not any("Mitarbeiterrabatt" in e or "Arbeitszeiten" in e for e in evidence)
+    usual = set(world.vocab.taxonomy.essential_skills(COOK))
+    assert usual <= {s["skill"] for s in vacancy["essential_skills"]}
+    assert vacancy["languages"] == [{"lang": "de", "level": "B1"}]
+    assert vacancy["description"] == ADVERT
+    [read] = [s for s in vacancy["linking"]["statements"] if s["field"] == "description"]
+    assert read["lang"] == "de" and read["linked"]
+    assert not vacancy["linking"]["needs_review"], vacancy["linking"]["warnings"]
+    # a title that names no occupation: the description's skills make it matchable
+    body = vacancy_body("t-ml-advert-2", "Mitarbeiter/in gesucht", "job", KOELN,
+                        occupation=None, description=ADVERT)
+    created = client.post("/vacancies", json=body, headers=world.auth("employer_1"))
+    listed = client.get("/vacancies", params={"limit": 100},
+                        headers=world.auth("employer_1")).json()["items"]
+    assert [v["matchable"] for v in listed if v["id"] == created.json()["id"]] == [True]
+    for made in (vid, created.json()["id"]):
+        client.patch(f"/vacancies/{made}", json={"is_open": False},
+                     headers=world.auth("employer_1"))
+
+
 def test_an_import_says_which_rows_need_a_look(client: TestClient, world: World) -> None:
     rows = [vacancy_body("t-ml-imp-1", "Lagerhelfer (m/w/d)", "job", KOELN,
                          essential_skills_text="Waren kommissionieren, Hubwagen fahren"),

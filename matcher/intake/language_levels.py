@@ -3,7 +3,8 @@
 turned into language codes with CEFR levels, so that a requirement like "Deutsch B1" is
 not left over as text that links to no skill.
 
-Language names come from the CLDR data Babel ships (German and English names), for the
+Language names come from the CLDR data Babel ships (German, English and Norwegian names:
+the destinations' languages, "norsk B2"), for the
 languages people in this project speak and employers ask for.
 """
 
@@ -20,12 +21,21 @@ from matcher.intake.places import fold
 # the languages looked for: those of the pages, of the migrants, and of the trades
 CODES = ("de", "en", "fr", "es", "it", "pt", "nl", "pl", "ro", "bg", "hr", "sr", "bs", "sq",
          "el", "hu", "cs", "sk", "ru", "uk", "tr", "ar", "fa", "ps", "ku", "ti", "so", "am",
-         "zh", "vi", "ur", "hi", "ta")
+         "zh", "vi", "ur", "hi", "ta", "no")
 EXTRA_NAMES = {"farsi": "fa", "dari": "fa", "persisch": "fa", "kurmandschi": "ku",
                "kurmanji": "ku", "tigrinisch": "ti", "paschtu": "ps"}
 LEVEL = re.compile(r"\b([ABC][12])\b|\b(muttersprach\w*|native|mother tongue)", re.IGNORECASE)
 WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 NEAR = 3  # words around a level where its language's name may stand
+# Words that say how well, before a language ("gute Deutschkenntnisse (B1)", "fluent
+# English C1"): part of the requirement, not a skill left to link ("Gute" → gutters).
+QUALIFIERS = frozenset("""
+gut gute guter gutes guten sehr sicher sichere sicheren fliessend fliessende fliessenden
+verhandlungssicher verhandlungssichere verhandlungssicheren solide soliden grundlegende
+erste ausreichende ausgezeichnete hervorragende mindestens min
+good very fluent basic excellent strong solid working business proficient at least
+god gode godt meget svært flytende minst
+""".split())
 
 
 @dataclass(frozen=True)
@@ -40,7 +50,7 @@ class LanguageNeed:
 def _names() -> dict[str, str]:
     """Folded language name → code, longest first (so "Englisch" is not read as "Engl")."""
     names = dict(EXTRA_NAMES)
-    for locale in ("de", "en"):
+    for locale in ("de", "en", "nb"):
         known = Locale.parse(locale).languages
         for code in CODES:
             name = known.get(code)
@@ -72,7 +82,12 @@ def language_needs(text: str) -> list[LanguageNeed]:
         if hit is None:
             continue
         code, start, end = hit
-        found.setdefault(code, LanguageNeed(code, level, min(start, match.start()),
+        start = min(start, match.start())
+        for w_start, _, word in reversed([w for w in words if w[1] <= start]):
+            if fold(word) not in QUALIFIERS:
+                break
+            start = w_start
+        found.setdefault(code, LanguageNeed(code, level, start,
                                             max(end, match.end())))
     return list(found.values())
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from matcher.concepts import Concepts, linked
+from matcher.intake.advert_text import requirements
 from matcher.intake.language_levels import take_languages
 from matcher.linking_report import LinkingReport
 from matcher.recognition.regulation import RegulationProfile
@@ -39,37 +40,58 @@ def check_vacancy(concepts: Concepts, v: VacancyIn) -> None:
     concepts.check_all(v.prerequisites, ConceptKind.SKILL, "prerequisites")
 
 
-def languages_from_text(v: VacancyIn) -> VacancyIn:
-    """A requirement written into the skills text ("Deutsch B1", "gute Englischkenntnisse
-    (A2)") becomes a language requirement (unless the vacancy states that language
-    already), not a skill to link: the candidate's languages then meet it."""
+def reads_description(v: VacancyIn) -> bool:
+    """A vacancy that names no skill, by id or in words, is read from its description
+    (`advert_text.requirements`): a job board's advert carries its requirements there."""
+    return bool(v.description and v.description.strip()) and not (
+        v.essential_skills or v.optional_skills or v.essential_skills_text
+        or v.optional_skills_text)
+
+
+def free_texts(v: VacancyIn) -> tuple[VacancyIn, list[tuple[bool, str, str]]]:
+    """The vacancy's text to link as skills, as (essential, text, field): its skills texts,
+    or its description's requirements when it names no skill. A language requirement
+    written there ("Deutsch B1", "gute Englischkenntnisse (A2)") becomes one of its
+    languages (unless it states that language already), not a skill to link: the
+    candidates' languages then meet it. Skills texts are kept without it."""
     found: dict[str, str] = {}
-    texts = {name: take_languages(text, found) or None for name in
-             ("essential_skills_text", "optional_skills_text")
-             if (text := getattr(v, name))}
-    if not found:
-        return v
-    given = {item.lang for item in v.languages}
-    extra = [LanguageLevel.model_validate({"lang": lang, "level": level})
-             for lang, level in found.items() if lang not in given]
-    return v.model_copy(update={**texts, "languages": [*v.languages, *extra]})
+    texts: list[tuple[bool, str, str]] = []
+    update: dict[str, object] = {}
+    if reads_description(v):
+        asked = requirements(v.description or "")
+        for essential, text in ((True, asked.essential), (False, asked.optional)):
+            lines = [take_languages(line, found) for line in text.splitlines()]
+            texts.append((essential, "\n".join(line for line in lines if line), "description"))
+    else:
+        for essential, name in ((True, "essential_skills_text"),
+                                (False, "optional_skills_text")):
+            if text := getattr(v, name):
+                kept = take_languages(text, found)
+                update[name] = kept or None
+                texts.append((essential, kept, name))
+    if found:
+        given = {item.lang for item in v.languages}
+        update["languages"] = [*v.languages, *(
+            LanguageLevel.model_validate({"lang": lang, "level": level})
+            for lang, level in found.items() if lang not in given)]
+    return (v.model_copy(update=update) if found else v,
+            [t for t in texts if t[1].strip()])
 
 
 def prepare_vacancies(concepts: Concepts, items: list[VacancyIn],
                       profile: RegulationProfile) -> list[PreparedVacancy]:
-    """Link the free text of already checked vacancies (`check_vacancy`); language
-    requirements in it become languages (`languages_from_text`)."""
-    items = [languages_from_text(v) for v in items]
-    texts: list[tuple[int, bool, str]] = [
-        (row, essential, text) for row, v in enumerate(items)
-        for essential, text in ((True, v.essential_skills_text), (False, v.optional_skills_text))
-        if text and text.strip()]
-    statements = concepts.skill_statements([t for _, _, t in texts])
+    """Link the free text of already checked vacancies (`check_vacancy`, `free_texts`).
+    Skills read from a description add to the occupation's usual skills; skills texts
+    replace them."""
+    read = [free_texts(v) for v in items]
+    items = [v for v, _ in read]
+    texts = [(row, essential, text, where) for row, (_, found) in enumerate(read)
+             for essential, text, where in found]
+    statements = concepts.skill_statements([t for _, _, t, _ in texts])
     reports = [LinkingReport() for _ in items]
     from_text: dict[tuple[int, bool], list[tuple[str, str]]] = {}
-    for (row, essential, _), statement in zip(texts, statements, strict=True):
-        where = "essential_skills_text" if essential else "optional_skills_text"
-        reports[row].statement(where, statement)
+    for (row, essential, _, where), statement in zip(texts, statements, strict=True):
+        reports[row].statement(where, statement, quiet=where == "description")
         from_text.setdefault((row, essential), []).extend(
             (f.uri, f.evidence) for f in linked(statement))
     untitled = [row for row, v in enumerate(items) if not v.occupation]
@@ -90,8 +112,10 @@ def prepare_vacancies(concepts: Concepts, items: list[VacancyIn],
             for uri, evidence in from_text.get((row, essential), []):
                 if uri not in skills:
                     skills[uri] = (uri, essential, evidence)
-        from_occupation = not skills and occupation is not None
-        if from_occupation and (v.essential_skills_text or v.optional_skills_text):
+        described = any(where == "description" for _, _, where in read[row][1])
+        from_occupation = occupation is not None and (not skills or described)
+        if not skills and occupation is not None and (v.essential_skills_text
+                                                      or v.optional_skills_text):
             reports[row].warn("no skill was recognised in the skills text: the vacancy "
                               "takes its occupation's usual skills; check them")
         elif not skills and occupation is None:
@@ -100,7 +124,7 @@ def prepare_vacancies(concepts: Concepts, items: list[VacancyIn],
         if from_occupation:
             assert occupation is not None
             for uri in concepts.essential_skills(occupation):
-                skills[uri] = (uri, True, None)
+                skills.setdefault(uri, (uri, True, None))
             for uri in concepts.optional_skills(occupation):
                 skills.setdefault(uri, (uri, False, None))
         weighted = [(u, ESSENTIAL_WEIGHT if e else OPTIONAL_WEIGHT) for u, e, _ in

@@ -1,0 +1,106 @@
+"""What an advert's description asks for, when the employer listed no skills.
+
+Job boards and schema.org `JobPosting` feeds carry the requirements only inside the
+description ("Ihre Aufgaben: … Ihr Profil: … Wir bieten: …"); an employer pasting their
+advert does the same. The description is read section by section: tasks, profile and
+requirements are what the job asks for; "nice to have" parts (a section, or a line saying
+"wünschenswert", "von Vorteil", "ønskelig") are optional; what the employer offers, who
+they are and how to apply are not requirements and are left out ("Mitarbeiterrabatt",
+"flexible Arbeitszeiten" are no skills). Text before any heading is read: it usually says
+what the job is.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from matcher.intake.html_text import html_to_text
+from skills_taxonomy.section_headings import is_heading
+from skills_taxonomy.text import fold
+
+# Words that make a heading one of what the employer offers or of who they are.
+_OFFER = (
+    "wir bieten", "bieten wir", "bieten ihnen", "bieten dir", "unser angebot", "vorteile",
+    "benefits", "über uns", "wer wir sind", "unternehmen", "kontakt", "ansprechpartner",
+    "bewerbung", "bewirb dich", "interesse", "gehalt", "vergütung", "we offer", "our offer",
+    "perks", "about us", "who we are", "company", "contact", "apply", "application",
+    "salary", "vi tilbyr", "tilbyr vi", "om oss", "om bedriften", "kontaktperson", "søknad",
+    "lønn", "nous offrons", "avantages", "qui sommes nous", "postuler", "entreprise",
+)
+# Words that make a heading or a line a wish rather than a requirement.
+_WISH = (
+    "wünschenswert", "wünschenswerte", "von vorteil", "idealerweise", "nice to have",
+    "desirable", "preferred", "a plus", "an advantage", "ideally", "ønskelig", "ønskelige",
+    "en fordel", "souhaité", "souhaitée", "un plus", "optional",
+)
+_OFFER_WORDS = tuple(f" {fold(w)} " for w in _OFFER)
+_WISH_WORDS = tuple(f" {fold(w)} " for w in _WISH)
+_MARKS = " \t-–—*•·+>#_|"
+_MAX_HEADING_WORDS = 6
+# a wish's own words are no skill ("Erfahrung im Verkauf wünschenswert" linked nothing)
+_WISH_SAID = re.compile(r"\b(?:ist |sind |is |are |would be |wäre |waere )?(?:"
+                        + "|".join(map(re.escape, _WISH)) + r")\b[.!]?", re.IGNORECASE)
+# a sentence ends before a capital that starts no language level ("Deutsch mind. A2")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜÅÆØ](?![12]\b))")
+_INLINE_HEADING = re.compile(r"^([^:]{2,60}):\s*(\S.*)$")
+
+
+@dataclass(frozen=True)
+class AdvertRequirements:
+    essential: str  # the lines that say what the job asks for, one per line
+    optional: str  # the lines that say what would be welcome
+
+
+def _kind_of_heading(heading: str) -> str:
+    """"offer", "wish" or "ask" for a heading's (folded) words."""
+    key = f" {fold(heading)} "
+    if any(word in key for word in _OFFER_WORDS):
+        return "offer"
+    if any(word in key for word in _WISH_WORDS):
+        return "wish"
+    return "ask"
+
+
+def _heading(line: str) -> tuple[str, str] | None:
+    """(heading, the rest of the line) when the line opens a section: a known heading, a
+    short line ending in a colon, or "Wir bieten: Rabatt, …" with the section's first
+    content after the colon."""
+    if is_heading(line) or (line.endswith(":")
+                            and len(line[:-1].split()) <= _MAX_HEADING_WORDS):
+        return line.rstrip(":"), ""
+    inline = _INLINE_HEADING.match(line)
+    if inline and (is_heading(inline[1]) or _kind_of_heading(inline[1]) == "offer"):
+        return inline[1], inline[2]
+    return None
+
+
+def requirements(description: str) -> AdvertRequirements:
+    """The description's requirement lines, essential and optional."""
+    essential: list[str] = []
+    optional: list[str] = []
+    section = "ask"
+    for raw in html_to_text(description).splitlines():
+        line = raw.strip(_MARKS)
+        if not line:
+            continue
+        opened = _heading(line)
+        if opened is not None:
+            section = _kind_of_heading(opened[0])
+            line = opened[1]
+            if not line:
+                continue
+        if section == "offer":
+            continue
+        wished = any(word in f" {fold(line)} " for word in _WISH_WORDS)
+        for sentence in _SENTENCE_END.split(line) if wished else [line]:
+            wish = section == "wish" or any(word in f" {fold(sentence)} "
+                                             for word in _WISH_WORDS)
+            if wish:
+                optional.append(_WISH_SAID.sub(" ", sentence).strip(" ,;:()"))
+            else:
+                essential.append(sentence)
+    return AdvertRequirements("\n".join(essential), "\n".join(optional))
+
+
+__all__ = ["AdvertRequirements", "requirements"]
