@@ -27,23 +27,33 @@ class LinkingReport:
     warnings: list[str] = field(default_factory=list)
 
     def statement(self, where: str, statement: Statement, what: str = "skill",
-                  quiet: bool = False) -> None:
+                  quiet: bool = False, occupations: dict[str, str] | None = None) -> None:
         """A free-text field and what linking found in it; warns when nothing, or only
         part of it, linked (unless `quiet`: prose such as an advert's description is
-        mostly words that name no skill)."""
+        mostly words that name no skill). `occupations` names the occupation an unlinked
+        piece is the name of ("водій навантажувача": forklift operator), so the warning
+        can say where it belongs."""
         self.statements.append({
             "field": where, "text": statement.text, "lang": statement.lang,
             "linked": [_linked(m) for m in statement.mentions],
             "unlinked": [u["text"] for u in statement.unlinked]})
-        shown = _quote(statement.text)
-        lang = f" ({statement.lang})" if statement.lang else ""
         if quiet:
             return
-        if not statement.mentions:
-            self.warnings.append(f"{where}: nothing in {shown}{lang} was recognised as a "
-                                 f"{what}; a coach should pick the {what}s it means")
-        elif statement.unlinked:
-            pieces = ", ".join(_quote(str(u["text"])) for u in statement.unlinked)
+        lang = f" ({statement.lang})" if statement.lang else ""
+        unlinked = [str(u["text"]) for u in statement.unlinked]
+        named = {p: o for p, o in (occupations or {}).items() if p in unlinked}
+        for piece, occupation in named.items():
+            self.warnings.append(
+                f"{where}: {_quote(piece)}{lang} names the occupation {_quote(occupation)}, "
+                f"not a {what}; enter it as work experience, with its years, so that the "
+                f"occupation's {what}s count")
+        other = [piece for piece in unlinked if piece not in named]
+        if not statement.mentions and not named:
+            self.warnings.append(f"{where}: nothing in {_quote(statement.text)}{lang} was "
+                                 f"recognised as a {what}; a coach should pick the {what}s "
+                                 "it means")
+        elif other:
+            pieces = ", ".join(map(_quote, other))
             self.warnings.append(f"{where}: {pieces}{lang} was not recognised; a coach "
                                  "should check it")
 

@@ -111,6 +111,24 @@ def test_text_that_links_to_nothing_is_said_stored_and_shown(client: TestClient,
     client.delete(f"/candidates/{cid}", headers=world.auth("coach_a"))
 
 
+def test_a_trade_listed_among_skills_is_said_to_belong_under_experience(
+        client: TestClient, world: World) -> None:
+    """People list their trades with their skills ("кухар", "瓦工"): the warning names the
+    occupation and says where it counts, instead of "not recognised"."""
+    body = candidate_body("t-ml-trade", "Taras Li", KOELN,
+                          skills=[{"text": "кухар, миття посуду"}, {"text": "瓦工"},
+                                  {"text": "qwxz blorp"}])
+    created = client.post("/candidates", json=body, headers=world.auth("coach_a"))
+    assert created.status_code == 201, created.text
+    warnings = created.json()["linking"]["warnings"]
+    assert warnings[0] == ("skills[0].text: 'кухар' (uk) names the occupation 'cook', not a "
+                           "skill; enter it as work experience, with its years, so that the "
+                           "occupation's skills count")
+    assert "'瓦工' (zh) names the occupation 'bricklayer'" in warnings[1]
+    assert len(warnings) == 3 and warnings[2].startswith("skills[2].text: nothing in 'qwxz blorp'")
+    client.delete(f"/candidates/{created.json()['id']}", headers=world.auth("coach_a"))
+
+
 def test_a_german_free_text_vacancy_gets_its_occupation_and_skills(
         client: TestClient, world: World) -> None:
     body = vacancy_body("t-ml-kantine", "Koch / Köchin (m/w/d) für Kantine", "job", KOELN,

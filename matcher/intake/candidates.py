@@ -15,11 +15,13 @@ from matcher.linking_report import LinkingReport
 from matcher.recognition.recogniser import Recogniser, experience_confidence, school_certificate
 from matcher.schemas import CandidateIn
 from skills_taxonomy.model import ConceptKind
+from skills_taxonomy.normalize import Statement
 
 # How much each part of a profile pulls its vector: occupations say most about a person.
 SKILL_WEIGHT = 1.0
 OCCUPATION_WEIGHT = 3.0
 MIN_DERIVED = 0.3  # derived skills weaker than this are not stored
+NAMED_OCCUPATION = 0.5  # an unlinked skill piece linked this well is an occupation's name
 
 
 @dataclass
@@ -103,8 +105,9 @@ def _claimed(concepts: Concepts, data: CandidateIn, skills: _Skills,
     contents = [(i, q.content) for i, q in enumerate(data.qualifications) if q.content]
     statements = concepts.skill_statements([t for _, t in texts] + [c for _, c in contents],
                                            data.lang)
+    named = _occupations_named(concepts, statements[:len(texts)])
     for (i, _), statement in zip(texts, statements, strict=False):
-        report.statement(f"skills[{i}].text", statement)
+        report.statement(f"skills[{i}].text", statement, occupations=named)
         claim = data.skills[i]
         for link in linked(statement):
             skills.add(SkillRow(link.uri, claim.source, claim.evidence or link.evidence,
@@ -114,6 +117,20 @@ def _claimed(concepts: Concepts, data: CandidateIn, skills: _Skills,
         report.statement(f"qualifications[{i}].content", statement)
         content_skills[i] = {f.uri: f.score for f in linked(statement)}
     return content_skills
+
+
+def _occupations_named(concepts: Concepts, statements: list[Statement]) -> dict[str, str]:
+    """Unlinked pieces of skills texts that are plainly an occupation's name ("водій
+    навантажувача", "瓦工", "Staplerfahrer"): piece -> the occupation's label. People list
+    their trades among their skills; on the development set every such piece linked at
+    NAMED_OCCUPATION or above named the right occupation, below it often the wrong one
+    ("Django" disc jockey)."""
+    pieces = list(dict.fromkeys(str(u["text"]) for s in statements for u in s.unlinked))
+    if not pieces:
+        return {}
+    found = concepts.link_titles(pieces)  # labels in English, as the warnings are
+    return {piece: m.label for piece, m in zip(pieces, found, strict=True)
+            if m is not None and m.score >= NAMED_OCCUPATION}
 
 
 def _qualified(recogniser: Recogniser, data: CandidateIn, content_skills: dict[
