@@ -15,6 +15,7 @@ Ihre Aufgaben:
 Ihr Profil:
 - Erfahrung im Verkauf wünschenswert
 - Gute Deutschkenntnisse (B1)
+- abgeschlossene Ausbildung als Verkäufer/in
 
 Wir bieten: Mitarbeiterrabatt, flexible Arbeitszeiten
 - 30 Tage Urlaub
@@ -27,7 +28,7 @@ def test_sections_of_a_german_advert() -> None:
         "Wir suchen ab sofort eine Verkaufskraft für unsere Filiale.",
         "Beratung und Bedienung unserer Kunden", "Kassieren und Kassenabrechnung",
         "Gute Deutschkenntnisse (B1)"]
-    # the wish's own word is no skill to link
+    # the wish's own word is no skill to link; a qualification asked is none either
     assert asked.optional == "Erfahrung im Verkauf"
 
 

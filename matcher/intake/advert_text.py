@@ -6,8 +6,10 @@ advert does the same. The description is read section by section: tasks, profile
 requirements are what the job asks for; "nice to have" parts (a section, or a line saying
 "wünschenswert", "von Vorteil", "ønskelig") are optional; what the employer offers, who
 they are and how to apply are not requirements and are left out ("Mitarbeiterrabatt",
-"flexible Arbeitszeiten" are no skills). Text before any heading is read: it usually says
-what the job is.
+"flexible Arbeitszeiten" are no skills), and so are the qualifications asked for
+("abgeschlossene Ausbildung als Koch"), which the occupation and the recognition of a
+candidate's qualifications answer, not skills. Text before any heading is read: it
+usually says what the job is.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import re
 from dataclasses import dataclass
 
 from matcher.intake.html_text import html_to_text
+from matcher.recognition.grammar import infer_type
 from skills_taxonomy.section_headings import is_heading
 from skills_taxonomy.text import fold
 
@@ -34,6 +37,10 @@ _WISH = (
     "desirable", "preferred", "a plus", "an advantage", "ideally", "ønskelig", "ønskelige",
     "en fordel", "souhaité", "souhaitée", "un plus", "optional",
 )
+# experience in something, or a licence to do it, is no qualification asked for
+_NOT_QUALIFICATION = tuple(f" {fold(w)} " for w in (
+    "erfahrung", "berufserfahrung", "experience", "erfaring", "arbeidserfaring", "expérience",
+    "licence", "license", "licences", "licenses", "führerschein", "permis"))
 _OFFER_WORDS = tuple(f" {fold(w)} " for w in _OFFER)
 _WISH_WORDS = tuple(f" {fold(w)} " for w in _WISH)
 _MARKS = " \t-–—*•·+>#_|"
@@ -96,11 +103,23 @@ def requirements(description: str) -> AdvertRequirements:
         for sentence in _SENTENCE_END.split(line) if wished else [line]:
             wish = section == "wish" or any(word in f" {fold(sentence)} "
                                              for word in _WISH_WORDS)
+            if _asks_qualification(sentence):
+                continue
             if wish:
                 optional.append(_WISH_SAID.sub(" ", sentence).strip(" ,;:()"))
             else:
                 essential.append(sentence)
     return AdvertRequirements("\n".join(essential), "\n".join(optional))
+
+
+def _asks_qualification(sentence: str) -> bool:
+    """A qualification asked for ("abgeschlossene Ausbildung als Koch", "Degree in
+    Electrical Engineering") is no skill: linked as one, "abgeschlossene" gave review
+    completed contracts. Experience in something ("Erfahrung in der Ausbildung von
+    Lehrlingen") and a licence ("forklift licence") are not qualifications."""
+    key = f" {fold(sentence)} "
+    return infer_type(sentence) is not None and not any(word in key
+                                                        for word in _NOT_QUALIFICATION)
 
 
 __all__ = ["AdvertRequirements", "requirements"]
