@@ -303,6 +303,21 @@ def test_the_example_csv_uploads_and_semicolons_work_too(engine: Engine, own: Ow
     assert vacancies_of(engine, own.employer_id) == 3
 
 
+def test_skills_read_from_an_advert_are_shown_with_the_words_they_came_from(
+        engine: Engine, own: Own) -> None:
+    """A row with only a description: the skills read from it stand apart from the
+    occupation's usual ones, each with the employer's words, so that they can be checked."""
+    advert = ("external_id,kind,title,description,town\n"
+              'adv-1,job,Koch / Köchin (m/w/d),"Ihre Aufgaben:\n- Küche sauber halten\n'
+              'Wir bieten: Mitarbeiterrabatt",Bonn\n')
+    answer = upload(own.client, advert.encode())
+    assert answer.status_code == 200 and "1 vacancy saved" in answer.text, answer.text
+    vid = scalar(engine, "SELECT id FROM vacancy WHERE employer_id = %s", own.employer_id)
+    page = own.client.http.get(f"/employer/vacancies/{vid}?lang=de").text
+    read = page.split("Aus Ihrem Text gelesen:")[1].split("Üblich für den Beruf:")[0]
+    assert "– “Küche sauber halten”" in read and "Mitarbeiterrabatt" not in read
+
+
 def test_a_csv_with_much_free_text_is_imported_by_a_job_with_its_progress(
         engine: Engine, own: Own) -> None:
     """More rows to link than MATCHER_SYNC_LINK_ROWS: checked at once, then a page that

@@ -96,15 +96,17 @@ def vacancy(vacancy_id: int, page: PageDep, p: str | None = None,
 
 def _details(page: Page, row: dict[str, Any]) -> dict[str, Any]:
     """The vacancy as the page shows it: labels in the reader's language (marked where
-    English), language names, the permit in words, what linking asks to look at."""
+    English), the skills read from the employer's own words apart, with those words (to
+    check them), language names, the permit in words, what linking asks to look at."""
     engine, lang = page.engine, page.lang
     occupation = row.get("occupation") or {}
     return {
         **row, "kind_name": KINDS.get(row["kind"], row["kind"]),
         "permit": PERMITS.get(row["min_permit"], row["min_permit"]),
         "occupation_label": label(engine, occupation.get("id"), lang),
-        "essential": [label(engine, s["skill"], lang) for s in row["essential_skills"]],
-        "optional": [label(engine, s["skill"], lang) for s in row["optional_skills"]],
+        **{f"{part}{read}": [(label(engine, s["skill"], lang), s["evidence"])
+                             for s in row[f"{part}_skills"] if bool(s["evidence"]) == bool(read)]
+           for part in ("essential", "optional") for read in ("", "_read")},
         "language_needs": [(language_name(x["lang"], lang), x["level"])
                            for x in row["languages"]],
         "warnings": (row.get("linking") or {}).get("warnings", []),
