@@ -25,6 +25,7 @@ from matcher.allocation.schemas import AllocationIn
 from matcher.allocation.service import propose, save_audited
 from matcher.engine import Engine
 from matcher.errors import ImportRowsError, MatcherError
+from matcher.intake.vacancies import reads_description
 from matcher.match import lists
 from matcher.schemas import VacancyIn
 from matcher.store import jobs as store
@@ -39,9 +40,10 @@ POLL_SECONDS = 1.0  # how often an idle worker looks for queued jobs
 
 
 def links_text(item: VacancyIn) -> bool:
-    """Whether a row needs the slow linking: free-text skills, or a title to link."""
+    """Whether a row needs the slow linking: free-text skills, a description read for
+    its skills (`reads_description`), or a title to link."""
     return bool(item.essential_skills_text or item.optional_skills_text
-                or not item.occupation)
+                or not item.occupation or reads_description(item))
 
 
 def queue_vacancy_import(engine: Engine, user_id: int | None, body: bytes, fmt: str,

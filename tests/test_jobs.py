@@ -13,9 +13,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from matcher.engine import Engine
+from matcher.jobs import links_text
+from matcher.schemas import VacancyIn
 from matcher.store import jobs as store
 from matcher.store.auth import create_user, issue_token, upsert_organisation
-from tests.conftest import World, scalar, vacancy_body
+from tests.conftest import KOELN, World, scalar, vacancy_body
 
 NDJSON = {"Content-Type": "application/x-ndjson"}
 # far from every candidate of the shared world, whose match lists other tests check
@@ -171,3 +173,14 @@ def test_a_job_whose_worker_died_runs_again_then_fails(engine: Engine) -> None:
         expected = "failed" if attempt == store.MAX_ATTEMPTS else "queued"
         assert found.state == expected, (attempt, found)
     assert found.error and "stopped" in found.error["detail"]
+
+
+def test_a_row_read_from_its_description_counts_as_slow_linking() -> None:
+    """An advert with only a description is linked like free text: a file of them goes to
+    the worker rather than holding the request (10,000 characters took 5 s)."""
+    body = vacancy_body("t-jobs-desc", "Koch", "job", KOELN,
+                        occupation="http://data.europa.eu/esco/occupation/x")
+    assert not links_text(VacancyIn.model_validate(body))
+    assert links_text(VacancyIn.model_validate({**body, "description": "Aufgaben: kochen"}))
+    assert not links_text(VacancyIn.model_validate(
+        {**body, "description": "Aufgaben: kochen", "essential_skills": ["s:1"]}))
