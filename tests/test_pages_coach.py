@@ -211,6 +211,11 @@ def test_every_form_refuses_a_missing_csrf_token(coach: Browser, engine: Engine,
 def test_recognition_status_update(coach: Browser, engine: Engine, person: str) -> None:
     page = coach.get(f"/coach/candidates/{person}/recognition").text
     assert "Reference occupation" in page and "EQF level" in page
+    # the procedure's steps in the coach's language (translated in procedure_steps.json)
+    german = coach.get(f"/coach/candidates/{person}/recognition", params={"lang": "de"}).text
+    steps = re.findall(r'<li><span lang="(\w+)">', german.split('<ol class="steps">')[1])
+    assert steps and set(steps) == {"de"}, steps
+    coach.get(f"/coach/candidates/{person}/recognition", params={"lang": "en"})  # kept after
     refused = coach.post(f"/coach/candidates/{person}/recognition",
                          {"index": "0", "status": "partial", "compensation": ""})
     assert refused.status_code == 422 and "compensation measure" in refused.text

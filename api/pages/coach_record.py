@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from api.pages.coach_save import save, validation_messages
 from api.pages.coach_views import candidate_header, coach, coach_context, said, tabs
-from api.pages.i18n import N_
+from api.pages.i18n import N_, step_term
 from api.pages.signin import sign_in_card
 from api.pages.web import Form, PageDep, form_text
 from api.routes.candidates import erase as erase_route
@@ -40,6 +40,11 @@ def _recognition_page(page: PageDep, candidate_id: str, status: int = 200,
     with page.engine.connection() as conn:
         head = candidate_header(page, conn, candidate_id)
         found = qualifications_route(candidate_id, who, page.engine, conn, page.lang)
+    for item in found["items"]:  # the steps in the coach's language where translated
+        if procedure := item.get("procedure"):
+            procedure["shown_steps"] = [
+                (step_term(s["step"], page.lang), step_term(s["who"], page.lang)
+                 if s.get("who") else None) for s in procedure["steps"]]
     country = page.engine.recogniser.profile.country  # the setting's destination
     destination_name = Locale.parse(page.lang).territories.get(country, country)
     return page.render("coach/recognition.html", status=status, head=head,

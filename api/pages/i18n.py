@@ -13,6 +13,7 @@ import io
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from babel import Locale
 from babel.dates import format_date
@@ -21,6 +22,8 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 from markupsafe import Markup, escape
+
+from matcher.recognition.procedure import translated_step
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 # the nine languages of the pages; Dari is written with the Persian catalog (fa)
@@ -31,6 +34,20 @@ READS_AS = {"prs": "fa", "per": "fa", "ara": "ar", "ukr": "uk", "rus": "ru", "tu
             "vie": "vi", "zho": "zh", "deu": "de", "ger": "de", "eng": "en"}
 NATIVE_NAMES = {code: Locale.parse(code).get_display_name(code) or code for code in LANGUAGES}
 NATIVE_NAMES["fa"] = "دری / فارسی"
+
+
+class Term(NamedTuple):
+    """A text and the language it is written in (None: unknown)."""
+
+    text: str
+    lang: str | None
+
+
+def step_term(text: str, lang: str) -> Term:
+    """A recognition procedure's step (or who takes it) in the reader's language where
+    translated, else in English."""
+    translated = translated_step(text, lang)
+    return Term(translated, lang) if translated else Term(text, "en")
 
 
 @lru_cache(maxsize=len(LANGUAGES) + 1)

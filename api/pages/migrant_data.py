@@ -12,8 +12,8 @@ import psycopg
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from api.pages.i18n import Term
 from api.pages.migrant_base import my_candidate, render
-from api.pages.migrant_views import Term
 from api.pages.web import SESSION_COOKIE, Form, OptionalPage, PageDep, PageError, form_text
 from matcher.schemas import Consent
 from matcher.store.auth import audit

@@ -8,26 +8,19 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any
 
 from babel import Locale
 
+from api.pages.i18n import Term, step_term
 from matcher.concepts import Concepts
 from matcher.domain import recognised_occupation
 from matcher.match.matcher import Match
-from matcher.recognition.procedure import translated_step
 from skills_taxonomy.language import detect_language
 from skills_taxonomy.model import LabelType
 
 KINDS = ("job", "apprenticeship", "placement")
 SHOWN_SKILLS = 6  # per match: the first few, then "and N more"
-
-
-class Term(NamedTuple):
-    """A text and the language it is written in (None: unknown)."""
-
-    text: str
-    lang: str | None
 
 
 def label_of(concepts: Concepts, uri: str, lang: str) -> Term:
@@ -228,9 +221,3 @@ def recognition_view(result: dict[str, Any], concepts: Concepts, lang: str,
                 for g in result.get("gap_for_candidate", [])][:10],
         "steps": steps, "steps_in_english": any(s.lang != lang for s in steps),
     }
-
-
-def step_term(text: str, lang: str) -> Term:
-    """A procedure step in the reader's language where translated, else in English."""
-    translated = translated_step(text, lang)
-    return Term(translated, lang) if translated else Term(text, "en")
