@@ -37,12 +37,12 @@ _WISH = (
     "desirable", "preferred", "a plus", "an advantage", "ideally", "ønskelig", "ønskelige",
     "en fordel", "souhaité", "souhaitée", "un plus", "optional",
 )
+_OFFER_WORDS = tuple(f" {fold(w)} " for w in _OFFER)
+_WISH_WORDS = tuple(f" {fold(w)} " for w in _WISH)
 # experience in something, or a licence to do it, is no qualification asked for
 _NOT_QUALIFICATION = tuple(f" {fold(w)} " for w in (
     "erfahrung", "berufserfahrung", "experience", "erfaring", "arbeidserfaring", "expérience",
     "licence", "license", "licences", "licenses", "führerschein", "permis"))
-_OFFER_WORDS = tuple(f" {fold(w)} " for w in _OFFER)
-_WISH_WORDS = tuple(f" {fold(w)} " for w in _WISH)
 _MARKS = " \t-–—*•·+>#_|"
 _MAX_HEADING_WORDS = 6
 # a wish's own words are no skill ("Erfahrung im Verkauf wünschenswert" linked nothing)
