@@ -100,13 +100,20 @@ def _details(page: Page, row: dict[str, Any]) -> dict[str, Any]:
     check them), language names, the permit in words, what linking asks to look at."""
     engine, lang = page.engine, page.lang
     occupation = row.get("occupation") or {}
+
+    def shown(skills: list[dict[str, Any]], read: bool) -> list[tuple[Any, str | None]]:
+        """Labels and the employer's words: those read from them, or the others."""
+        return [(label(engine, s["skill"], lang), s["evidence"]) for s in skills
+                if bool(s["evidence"]) is read]
+
     return {
         **row, "kind_name": KINDS.get(row["kind"], row["kind"]),
         "permit": PERMITS.get(row["min_permit"], row["min_permit"]),
         "occupation_label": label(engine, occupation.get("id"), lang),
-        **{f"{part}{read}": [(label(engine, s["skill"], lang), s["evidence"])
-                             for s in row[f"{part}_skills"] if bool(s["evidence"]) == bool(read)]
-           for part in ("essential", "optional") for read in ("", "_read")},
+        "essential": shown(row["essential_skills"], read=False),
+        "essential_read": shown(row["essential_skills"], read=True),
+        "optional": shown(row["optional_skills"], read=False),
+        "optional_read": shown(row["optional_skills"], read=True),
         "language_needs": [(language_name(x["lang"], lang), x["level"])
                            for x in row["languages"]],
         "warnings": (row.get("linking") or {}).get("warnings", []),
