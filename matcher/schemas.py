@@ -226,6 +226,9 @@ class VacancyIn(Model):
     kind: Kind
     title: Name
     description: LongText = ""
+    read_description: bool = Field(
+        True, description="when no skill is named (by id or in words), read the "
+                          "description's tasks and requirements as skills")
     occupation: ConceptId | None = Field(None, description="default: linked from the title")
     essential_skills: list[ConceptId] = Field(default_factory=list, max_length=100)
     optional_skills: list[ConceptId] = Field(default_factory=list, max_length=100)

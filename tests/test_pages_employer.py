@@ -303,6 +303,35 @@ def test_the_example_csv_uploads_and_semicolons_work_too(engine: Engine, own: Ow
     assert vacancies_of(engine, own.employer_id) == 3
 
 
+def test_a_pasted_advert_is_copied_into_the_skills_fields_to_confirm(
+        engine: Engine, own: Own) -> None:
+    """An advert pasted into the description with both skills fields empty: its tasks
+    and requirements come back in the skills fields, linked, to be kept or not; the
+    vacancy gets only the skills kept, and the description is not read again."""
+    advert = ("Ihre Aufgaben:\n- Küche sauber halten\n- Gemüse vorbereiten\n"
+              "Wir bieten: Mitarbeiterrabatt")
+    first = own.client.post("/employer/vacancies/new", form(
+        action="post", essential_text="", description=advert))
+    assert first.status_code == 200 and vacancies_of(engine, own.employer_id) == 0
+    assert "were copied into the skills fields" in first.text
+    copied = re.search(r'<textarea id="essential_text"[^>]*>([^<]*)</textarea>', first.text)
+    assert copied and copied[1] == "Küche sauber halten\nGemüse vorbereiten", "no offer"
+    skills = boxes(first.text, "essential_text")
+    assert len(skills) >= 2
+    kept = skills[:1]
+    posted = own.client.post("/employer/vacancies/new", {
+        **form(action="post", essential_text="Küche sauber halten\nGemüse vorbereiten",
+               description=advert,
+               essential_text_reviewed="Küche sauber halten\nGemüse vorbereiten"),
+        "essential_text_confirm": kept})
+    assert posted.status_code == 303, posted.text
+    with engine.connection() as conn:
+        stored = {r[0] for r in conn.execute(
+            "SELECT s.skill_uri FROM vacancy_skill s JOIN vacancy v ON v.id = s.vacancy_id"
+            " WHERE v.employer_id = %s", (own.employer_id,))}
+    assert stored == {v.split("|")[1] for v in kept}
+
+
 def test_skills_read_from_an_advert_are_shown_with_the_words_they_came_from(
         engine: Engine, own: Own) -> None:
     """A row with only a description: the skills read from it stand apart from the

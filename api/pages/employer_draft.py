@@ -18,6 +18,7 @@ from api.pages.employer_view import KINDS, LEVELS, PERMITS
 from api.pages.i18n import N_
 from api.pages.linking import Linked, linked_text
 from api.pages.web import Page, form_list, form_text
+from matcher.intake.advert_text import requirements
 from matcher.intake.language_levels import LanguageNeed, language_needs
 from matcher.intake.places import Lookup, Place, look_up
 from matcher.schemas import VacancyIn
@@ -93,6 +94,28 @@ class Checked:
     optional: list[str] = field(default_factory=list)
     to_review: list[str] = field(default_factory=list)  # fields whose suggestions wait
     ticked: dict[str, set[str]] = field(default_factory=dict)  # field → concepts kept
+
+
+def read_description(draft: Draft) -> bool:
+    """With both skills fields empty, the tasks and requirements of a pasted advert
+    (`advert_text.requirements`) are copied into them, to be linked and confirmed like
+    typed text: the vacancy gets only the skills the employer keeps. Whether it did."""
+    if draft.essential_text or draft.optional_text or not draft.description:
+        return False
+    asked = requirements(draft.description)
+    draft.essential_text = _lines_within(asked.essential, TEXTS["essential_text"][1])
+    draft.optional_text = _lines_within(asked.optional, TEXTS["optional_text"][1])
+    return bool(draft.essential_text or draft.optional_text)
+
+
+def _lines_within(text: str, most: int) -> str:
+    """The first whole lines of `text` that fit in `most` characters."""
+    kept: list[str] = []
+    for line in text.splitlines():
+        if sum(len(k) + 1 for k in kept) + len(line) > most:
+            break
+        kept.append(line)
+    return "\n".join(kept)
 
 
 def town_of(draft: Draft) -> tuple[Lookup | None, Place | None]:
@@ -237,7 +260,8 @@ def vacancy_in(draft: Draft, result: Checked) -> VacancyIn | dict[str, str]:
     assert result.place is not None
     data: dict[str, Any] = {
         "external_id": draft.external_id, "kind": draft.kind, "title": draft.title,
-        "description": draft.description, "occupation": result.occupation,
+        "description": draft.description, "read_description": False,
+        "occupation": result.occupation,
         "essential_skills": result.essential, "optional_skills": result.optional,
         "languages": [{"lang": lang, "level": level} for lang, level in
                       dict(languages_of(draft, result.needs)).items()],

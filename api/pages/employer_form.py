@@ -16,6 +16,7 @@ from api.pages.employer_draft import (
     Draft,
     check,
     languages_of,
+    read_description,
     read_draft,
     town_of,
     vacancy_in,
@@ -73,6 +74,7 @@ def post_vacancy(page: PageDep, form: Form) -> Response:
     `action=post`: saved and on to the vacancy, or the form with its errors (422)."""
     employer_page(page)
     draft = read_draft(form)
+    copied = read_description(draft)
     choices = _employer_choices(page)
     result = check(page, draft, [i for i, _ in choices] if choices is not None else None)
     # what the person kept stays kept when the form comes back (else the defaults)
@@ -80,6 +82,12 @@ def post_vacancy(page: PageDep, form: Form) -> Response:
                      for name, values in draft.confirmed.items()
                      if values or draft.reviewed.get(name) == getattr(draft, name)}
     draft.reviewed = {name: getattr(draft, name) for name in result.linked}
+    if copied:
+        draft.languages = languages_of(draft, result.needs)
+        return render_form(page, draft, result, note=page._(
+            "The tasks and requirements of your description were copied into the skills "
+            "fields and read as the skills below. Keep the right ones, then post the "
+            "vacancy."))
     if form.get("action") != "post":
         draft.languages = languages_of(draft, result.needs)
         return render_form(page, draft, result, note=page._(

@@ -42,8 +42,9 @@ def check_vacancy(concepts: Concepts, v: VacancyIn) -> None:
 
 def reads_description(v: VacancyIn) -> bool:
     """A vacancy that names no skill, by id or in words, is read from its description
-    (`advert_text.requirements`): a job board's advert carries its requirements there."""
-    return bool(v.description and v.description.strip()) and not (
+    (`advert_text.requirements`): a job board's advert carries its requirements there.
+    Not where the sender says so (the pages send only the skills the employer kept)."""
+    return v.read_description and bool(v.description and v.description.strip()) and not (
         v.essential_skills or v.optional_skills or v.essential_skills_text
         or v.optional_skills_text)
 
