@@ -3,12 +3,14 @@
 Each punctuation-delimited segment (a list item, a clause) is a piece, so "sveiser,
 електрик, 厨师" is judged item by item, not as one long string, each in its own language
 where that can be told. Segments without words, and section headings ("Sprachen:"), are
-not pieces; a pasted line's list mark ("- Kasse") is not part of one. The job roles a
+not pieces; a pasted line's list mark ("- Kasse") and a CV line's years ("2018–2022")
+are not part of one. The job roles a
 piece frames ("als Koch") are pieces of their own for occupations.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from skills_taxonomy.language import detect_language, letter_count, scripts_of
@@ -19,6 +21,12 @@ from skills_taxonomy.text import segments
 OWN_LANGUAGE_LETTERS = 20  # a piece this long in the text's script gets its own language
 MAX_ROLE_PIECES = 24  # role spans linked per text: a CV names a few roles, not hundreds
 _BULLETS = " \t-–—*+>"  # a list item's mark at the start of a pasted line ("- Kasse")
+
+# A CV line's years and dates ("2018–2022 кухар", "03/2019 - Koch") are no part of what it
+# names: "2022 кухар" linked no occupation where "кухар" is one.
+_DATE = r"(?:\d{1,2}[./])?(?:19|20)\d{2}"
+_DATES_LEAD = re.compile(rf"(?:{_DATE}\s*[-–—/]?\s*)+(?=\S)")
+_DATES_TRAIL = re.compile(rf"(?<=\S)[\s,(]+(?:{_DATE}\s*[-–—/]?\s*)+\)?$")
 
 Piece = tuple[int, int, int]  # (text number, start, end)
 
@@ -53,11 +61,15 @@ def role_pieces(pieces: list[Piece], texts: list[str], langs: list[str | None],
 
 
 def _lead(text: str) -> int:
-    return len(text) - len(text.lstrip(_BULLETS))
+    bare = text.lstrip(_BULLETS)
+    dated = _DATES_LEAD.match(bare)
+    return len(text) - len(bare) + (dated.end() if dated else 0)
 
 
 def _trail(text: str) -> int:
-    return len(text) - len(text.rstrip())
+    bare = text.rstrip()
+    dated = _DATES_TRAIL.search(bare)
+    return len(text) - len(bare) + (len(bare) - dated.start() if dated else 0)
 
 
 def _piece_language(piece: str, text: str, text_lang: str | None,

@@ -119,6 +119,14 @@ def test_headings_of_a_pasted_cv_are_neither_linked_nor_unrecognised(
     assert not found.possible or {m.text for m in found.possible} == {"Deutsch"}
 
 
+def test_the_years_of_a_cv_line_are_not_part_of_what_it_names(starter: Normalizer) -> None:
+    """"2018–2022 кухар" was the piece "2022 кухар"; "ISO 9001" keeps its number."""
+    [found] = starter.statements(["2018–2022 Gabelstapler fahren\n2015–2018 qwxz blorp"
+                                  "\nISO 9001"])
+    assert [m.text for m in found.mentions] == ["Gabelstapler fahren"]
+    assert [u["text"] for u in found.unlinked] == ["qwxz blorp", "ISO 9001"]
+
+
 def test_mixed_languages_in_one_text(starter: Normalizer) -> None:
     found = _concepts(starter, "sveiser, електрик, 厨师")
     labels = {label.casefold() for label in found.values()}
