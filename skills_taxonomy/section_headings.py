@@ -1,5 +1,6 @@
 """The headings of a CV or an advert ("Sprachen:", "Kỹ năng", "المهارات", "Ihre
-Aufgaben:"): structure, not content. Pasted whole, they become pieces of their own, and
+Aufgaben:"), and the level words of its language lines ("українська (рідна)"):
+structure, not content. Pasted whole, they become pieces of their own, and
 the linker found something in them ("Muttersprache" fingerspelling, "Kỹ năng" make-up
 techniques, "Aufgaben" manage schedule of tasks) that went into a person's profile as a
 skill they claimed. A piece that is only a heading is neither linked nor reported as
@@ -42,6 +43,7 @@ kişisel bilgiler|iletişim
 kỹ năng|kinh nghiệm|kinh nghiệm làm việc|học vấn|trình độ học vấn|ngoại ngữ|ngôn ngữ
 thông tin cá nhân|liên hệ
 技能|专业技能|工作经验|工作经历|教育背景|学历|语言|语言能力|个人信息|联系方式
+native|native speaker|fluent|muttersprachlich|fließend|рідна|родной|родная|вільно|свободно
 """
 HEADINGS = frozenset(fold(h) for line in _HEADINGS.splitlines() for h in line.split("|")
                      if h.strip())

@@ -117,6 +117,9 @@ def test_headings_of_a_pasted_cv_are_neither_linked_nor_unrecognised(
         ("nấu ăn", "use cooking techniques"), ("Kasse bedienen", "operate a cash register")]
     assert [u["text"] for u in found.unlinked] == ["Deutsch"]
     assert not found.possible or {m.text for m in found.possible} == {"Deutsch"}
+    [languages] = starter.statements(["Мови: українська (рідна), німецька (вільно)"])
+    pieces = [u["text"] for u in languages.unlinked] + [m.text for m in languages.mentions]
+    assert not {"рідна", "вільно"} & set(pieces), pieces
 
 
 def test_the_years_of_a_cv_line_are_not_part_of_what_it_names(starter: Normalizer) -> None:
