@@ -197,6 +197,25 @@ def test_an_advert_that_lists_no_skills_is_read_from_its_description(
                      headers=world.auth("employer_1"))
 
 
+def test_a_title_that_names_no_job_takes_the_role_the_advert_offers(
+        client: TestClient, world: World) -> None:
+    """"Mitarbeiter (m/w/d)" names no job (a guess at warehouse worker); the advert's
+    opening does: "suchen wir ab sofort einen Koch" is the occupation, said where from."""
+    body = vacancy_body("t-ml-offered", "Mitarbeiter (m/w/d)", "job", KOELN,
+                        description="Für unsere Kantine suchen wir ab sofort einen Koch "
+                                    "(m/w/d) in Vollzeit.\nIhre Aufgaben:\n- Küche sauber halten")
+    created = client.post("/vacancies", json=body, headers=world.auth("employer_1"))
+    assert created.status_code == 201, created.text
+    linking = created.json()["linking"]
+    assert not any(w.startswith("title:") for w in linking["warnings"]), linking["warnings"]
+    vid = created.json()["id"]
+    vacancy = client.get(f"/vacancies/{vid}", headers=world.auth("employer_1")).json()
+    assert vacancy["occupation"]["id"] == COOK
+    assert [(s["text"], s["linked"]) for s in linking["statements"] if s["field"] == "description"
+            and s["text"] == "Koch"] == [("Koch", [{"concept": COOK}])]
+    client.patch(f"/vacancies/{vid}", json={"is_open": False}, headers=world.auth("employer_1"))
+
+
 def test_an_import_says_which_rows_need_a_look(client: TestClient, world: World) -> None:
     rows = [vacancy_body("t-ml-imp-1", "Lagerhelfer (m/w/d)", "job", KOELN,
                          essential_skills_text="Waren kommissionieren, Hubwagen fahren"),

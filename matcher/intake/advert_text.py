@@ -45,6 +45,7 @@ _NOT_QUALIFICATION = tuple(f" {fold(w)} " for w in (
     "licence", "license", "licences", "licenses", "führerschein", "permis"))
 _MARKS = " \t-–—*•·+>#_|"
 _MAX_HEADING_WORDS = 6
+OPENING_CHARS = 300
 # a wish's own words are no skill ("Erfahrung im Verkauf wünschenswert" linked nothing)
 _WISH_SAID = re.compile(r"\b(?:ist |sind |is |are |would be |wäre |waere )?(?:"
                         + "|".join(map(re.escape, _WISH)) + r")\b[.!]?", re.IGNORECASE)
@@ -112,6 +113,14 @@ def requirements(description: str) -> AdvertRequirements:
     return AdvertRequirements("\n".join(essential), "\n".join(optional))
 
 
+def opening(description: str) -> str:
+    """The description's first lines that are no heading, at most OPENING_CHARS: where an
+    advert says which job it offers ("Für unsere Küche suchen wir einen Spüler")."""
+    lines = [line for raw in html_to_text(description).splitlines()
+             if (line := raw.strip(_MARKS)) and _heading(line) is None]
+    return "\n".join(lines)[:OPENING_CHARS]
+
+
 def _asks_qualification(sentence: str) -> bool:
     """A qualification asked for ("abgeschlossene Ausbildung als Koch", "Degree in
     Electrical Engineering") is no skill: linked as one, "abgeschlossene" gave review
@@ -122,4 +131,4 @@ def _asks_qualification(sentence: str) -> bool:
                                                         for word in _NOT_QUALIFICATION)
 
 
-__all__ = ["AdvertRequirements", "requirements"]
+__all__ = ["AdvertRequirements", "opening", "requirements"]

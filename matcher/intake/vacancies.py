@@ -9,12 +9,15 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from matcher.concepts import Concepts, linked
-from matcher.intake.advert_text import requirements
+from matcher.intake.advert_text import opening, requirements
 from matcher.intake.language_levels import take_languages
-from matcher.linking_report import LinkingReport
+from matcher.linking_report import WEAK_TITLE, LinkingReport
 from matcher.recognition.regulation import RegulationProfile
 from matcher.schemas import LanguageLevel, VacancyIn
+from skills_taxonomy.language import detect_language
 from skills_taxonomy.model import ConceptKind
+from skills_taxonomy.normalize import Mention
+from skills_taxonomy.roles import role_spans
 
 # How much each part of a vacancy pulls its profile vector.
 ESSENTIAL_WEIGHT, OPTIONAL_WEIGHT, OCCUPATION_WEIGHT = 2.0, 1.0, 3.0
@@ -79,6 +82,30 @@ def free_texts(v: VacancyIn) -> tuple[VacancyIn, list[tuple[bool, str, str]]]:
             [t for t in texts if t[1].strip()])
 
 
+def _offered_roles(concepts: Concepts, items: list[VacancyIn],
+                   titles: dict[int, Mention | None]) -> dict[int, tuple[str, Mention]]:
+    """Where a title names no occupation, or only a guess ("Mitarbeiter (m/w/d)",
+    "Aushilfe gesucht"), the role the description's opening offers by name ("suchen wir
+    ab sofort einen Spüler", "looking for a kitchen porter"): row -> (the role's words,
+    its occupation). Taken only when the role is an occupation's exact label; of several,
+    the longest ("kitchen porter", not "porter")."""
+    roles = {row: [span.text for span in role_spans(text, detect_language(text))]
+             for row, m in titles.items()
+             if (m is None or (m.method != "exact" and m.score < WEAK_TITLE))
+             and items[row].read_description
+             and (text := opening(items[row].description))}
+    spans = [span for found in roles.values() for span in found]
+    linked = iter(concepts.link_titles(spans) if spans else [])
+    out = {}
+    for row, found in roles.items():
+        exact = [(len(span), span, m) for span in found
+                 if (m := next(linked)) is not None and m.method == "exact"]
+        if exact:
+            _, span, m = max(exact, key=lambda hit: hit[0])
+            out[row] = (span, m)
+    return out
+
+
 def prepare_vacancies(concepts: Concepts, items: list[VacancyIn],
                       profile: RegulationProfile) -> list[PreparedVacancy]:
     """Link the free text of already checked vacancies (`check_vacancy`, `free_texts`).
@@ -96,11 +123,18 @@ def prepare_vacancies(concepts: Concepts, items: list[VacancyIn],
         from_text.setdefault((row, essential), []).extend(
             (f.uri, f.evidence) for f in linked(statement))
     untitled = [row for row, v in enumerate(items) if not v.occupation]
-    titles = concepts.link_titles([items[r].title for r in untitled])
-    occupations = {row: (m.concept if m else None) for row, m in zip(untitled, titles,
-                                                                      strict=True)}
-    for row, m in zip(untitled, titles, strict=True):
-        reports[row].title("title", items[row].title, m)
+    titles = dict(zip(untitled, concepts.link_titles([items[r].title for r in untitled]),
+                      strict=True))
+    offered = _offered_roles(concepts, items, titles)
+    occupations = {row: (m.concept if m else None) for row, m in titles.items()}
+    for row, m in titles.items():
+        if row in offered:  # the title said less than the advert's opening
+            words, role = offered[row]
+            occupations[row] = role.concept
+            reports[row].title("title", items[row].title, None, expected=False)
+            reports[row].title("description", words, role)
+        else:
+            reports[row].title("title", items[row].title, m)
     out = []
     weights = []
     for row, v in enumerate(items):
