@@ -227,8 +227,9 @@ class VacancyIn(Model):
     title: Name
     description: LongText = ""
     read_description: bool = Field(
-        True, description="when no skill is named (by id or in words), read the "
-                          "description's tasks and requirements as skills")
+        True, description="read the description: its tasks and requirements as skills when "
+                          "no skill is named (by id or in words), and the job its opening "
+                          "offers when the title names none")
     occupation: ConceptId | None = Field(None, description="default: linked from the title")
     essential_skills: list[ConceptId] = Field(default_factory=list, max_length=100)
     optional_skills: list[ConceptId] = Field(default_factory=list, max_length=100)

@@ -88,7 +88,8 @@ def _offered_roles(concepts: Concepts, items: list[VacancyIn],
     "Aushilfe gesucht"), the role the description's opening offers by name ("suchen wir
     ab sofort einen Spüler", "looking for a kitchen porter"): row -> (the role's words,
     its occupation). Taken only when the role is an occupation's exact label; of several,
-    the longest ("kitchen porter", not "porter")."""
+    the longest ("kitchen porter", not "porter"); not where the sender says not to read
+    the description (`read_description`)."""
     roles = {row: [span.text for span in role_spans(text, detect_language(text))]
              for row, m in titles.items()
              if (m is None or (m.method != "exact" and m.score < WEAK_TITLE))
