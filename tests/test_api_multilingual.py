@@ -6,6 +6,7 @@ not link is said, stored and shown."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from fastapi.testclient import TestClient
 
@@ -17,6 +18,16 @@ COOK = "http://data.europa.eu/esco/occupation/90f75f67-495d-49fa-ab57-2f320e251d
 def _cooking_skills(world: World) -> set[str]:
     taxonomy = world.vocab.taxonomy
     return set(taxonomy.essential_skills(COOK)) | set(taxonomy.optional_skills(COOK))
+
+
+def _posted(client: TestClient, world: World, body: dict[str, object],
+            ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A vacancy posted by employer 1: the write's answer and the vacancy read back."""
+    created = client.post("/vacancies", json=body, headers=world.auth("employer_1"))
+    assert created.status_code == 201, created.text
+    vacancy = client.get(f"/vacancies/{created.json()['id']}",
+                         headers=world.auth("employer_1")).json()
+    return created.json(), vacancy
 
 
 def test_cook_writing_in_ukrainian_arabic_and_vietnamese_is_understood(
@@ -134,10 +145,8 @@ def test_a_german_free_text_vacancy_gets_its_occupation_and_skills(
     body = vacancy_body("t-ml-kantine", "Koch / Köchin (m/w/d) für Kantine", "job", KOELN,
                         essential_skills_text="Suppen und Soßen kochen, Gemüse putzen und "
                                               "schneiden, Küche sauber halten, Deutsch B1")
-    created = client.post("/vacancies", json=body, headers=world.auth("employer_1"))
-    assert created.status_code == 201, created.text
-    vid = created.json()["id"]
-    vacancy = client.get(f"/vacancies/{vid}", headers=world.auth("employer_1")).json()
+    created, vacancy = _posted(client, world, body)
+    vid = created["id"]
     assert vacancy["occupation"]["id"] == COOK
     linked = {s["skill"] for s in vacancy["essential_skills"]}
     assert len(linked & _cooking_skills(world)) >= 2, linked
@@ -170,10 +179,8 @@ def test_an_advert_that_lists_no_skills_is_read_from_its_description(
     the employer offers links nothing; "gute Deutschkenntnisse (B1)" is a language."""
     body = vacancy_body("t-ml-advert", "Koch / Köchin (m/w/d)", "job", KOELN,
                         description=ADVERT)
-    created = client.post("/vacancies", json=body, headers=world.auth("employer_1"))
-    assert created.status_code == 201, created.text
-    vid = created.json()["id"]
-    vacancy = client.get(f"/vacancies/{vid}", headers=world.auth("employer_1")).json()
+    created, vacancy = _posted(client, world, body)
+    vid = created["id"]
     assert vacancy["occupation"]["id"] == COOK
     evidence = {s["evidence"] for s in vacancy["essential_skills"] if s["evidence"]}
     assert {"Gemüse putzen und schneiden", "Küche sauber halten"} <= evidence, evidence
@@ -188,11 +195,11 @@ def test_an_advert_that_lists_no_skills_is_read_from_its_description(
     # a title that names no occupation: the description's skills make it matchable
     body = vacancy_body("t-ml-advert-2", "Mitarbeiter/in gesucht", "job", KOELN,
                         occupation=None, description=ADVERT)
-    created = client.post("/vacancies", json=body, headers=world.auth("employer_1"))
+    other, _ = _posted(client, world, body)
     listed = client.get("/vacancies", params={"limit": 100},
                         headers=world.auth("employer_1")).json()["items"]
-    assert [v["matchable"] for v in listed if v["id"] == created.json()["id"]] == [True]
-    for made in (vid, created.json()["id"]):
+    assert [v["matchable"] for v in listed if v["id"] == other["id"]] == [True]
+    for made in (vid, other["id"]):
         client.patch(f"/vacancies/{made}", json={"is_open": False},
                      headers=world.auth("employer_1"))
 
@@ -204,12 +211,10 @@ def test_a_title_that_names_no_job_takes_the_role_the_advert_offers(
     body = vacancy_body("t-ml-offered", "Mitarbeiter (m/w/d)", "job", KOELN,
                         description="Für unsere Kantine suchen wir ab sofort einen Koch "
                                     "(m/w/d) in Vollzeit.\nIhre Aufgaben:\n- Küche sauber halten")
-    created = client.post("/vacancies", json=body, headers=world.auth("employer_1"))
-    assert created.status_code == 201, created.text
-    linking = created.json()["linking"]
+    created, vacancy = _posted(client, world, body)
+    linking = created["linking"]
     assert not any(w.startswith("title:") for w in linking["warnings"]), linking["warnings"]
-    vid = created.json()["id"]
-    vacancy = client.get(f"/vacancies/{vid}", headers=world.auth("employer_1")).json()
+    vid = created["id"]
     assert vacancy["occupation"]["id"] == COOK
     assert [(s["text"], s["linked"]) for s in linking["statements"] if s["field"] == "description"
             and s["text"] == "Koch"] == [("Koch", [{"concept": COOK}])]

@@ -22,8 +22,14 @@ from matcher.recognition.grammar import infer_type
 from skills_taxonomy.section_headings import is_heading
 from skills_taxonomy.text import fold
 
+
+def _spaced(*words: str) -> tuple[str, ...]:
+    """Words folded, with a space each side: looked for as whole words (`_says`)."""
+    return tuple(f" {fold(w)} " for w in words)
+
+
 # Words that make a heading one of what the employer offers or of who they are.
-_OFFER = (
+_OFFER = _spaced(
     "wir bieten", "bieten wir", "bieten ihnen", "bieten dir", "unser angebot", "vorteile",
     "benefits", "über uns", "wer wir sind", "unternehmen", "kontakt", "ansprechpartner",
     "bewerbung", "bewirb dich", "interesse", "gehalt", "vergütung", "we offer", "our offer",
@@ -37,12 +43,11 @@ _WISH = (
     "desirable", "preferred", "a plus", "an advantage", "ideally", "ønskelig", "ønskelige",
     "en fordel", "souhaité", "souhaitée", "un plus", "optional",
 )
-_OFFER_WORDS = tuple(f" {fold(w)} " for w in _OFFER)
-_WISH_WORDS = tuple(f" {fold(w)} " for w in _WISH)
 # experience in something, or a licence to do it, is no qualification asked for
-_NOT_QUALIFICATION = tuple(f" {fold(w)} " for w in (
+_NOT_QUALIFICATION = _spaced(
     "erfahrung", "berufserfahrung", "experience", "erfaring", "arbeidserfaring", "expérience",
-    "licence", "license", "licences", "licenses", "führerschein", "permis"))
+    "licence", "license", "licences", "licenses", "führerschein", "permis")
+_WISH_WORDS = _spaced(*_WISH)
 _MARKS = " \t-–—*•·+>#_|"
 _MAX_HEADING_WORDS = 6
 OPENING_CHARS = 300
@@ -60,14 +65,17 @@ class AdvertRequirements:
     optional: str  # the lines that say what would be welcome
 
 
+def _says(text: str, words: tuple[str, ...]) -> bool:
+    """Whether the text holds one of `words` (`_spaced`) as whole words."""
+    key = f" {fold(text)} "
+    return any(word in key for word in words)
+
+
 def _kind_of_heading(heading: str) -> str:
-    """"offer", "wish" or "ask" for a heading's (folded) words."""
-    key = f" {fold(heading)} "
-    if any(word in key for word in _OFFER_WORDS):
+    """"offer", "wish" or "ask" for a heading's words."""
+    if _says(heading, _OFFER):
         return "offer"
-    if any(word in key for word in _WISH_WORDS):
-        return "wish"
-    return "ask"
+    return "wish" if _says(heading, _WISH_WORDS) else "ask"
 
 
 def _heading(line: str) -> tuple[str, str] | None:
@@ -100,10 +108,8 @@ def requirements(description: str) -> AdvertRequirements:
                 continue
         if section == "offer":
             continue
-        wished = any(word in f" {fold(line)} " for word in _WISH_WORDS)
-        for sentence in _SENTENCE_END.split(line) if wished else [line]:
-            wish = section == "wish" or any(word in f" {fold(sentence)} "
-                                             for word in _WISH_WORDS)
+        for sentence in _SENTENCE_END.split(line) if _says(line, _WISH_WORDS) else [line]:
+            wish = section == "wish" or _says(sentence, _WISH_WORDS)
             if _asks_qualification(sentence):
                 continue
             if wish:
@@ -126,9 +132,7 @@ def _asks_qualification(sentence: str) -> bool:
     Electrical Engineering") is no skill: linked as one, "abgeschlossene" gave review
     completed contracts. Experience in something ("Erfahrung in der Ausbildung von
     Lehrlingen") and a licence ("forklift licence") are not qualifications."""
-    key = f" {fold(sentence)} "
-    return infer_type(sentence) is not None and not any(word in key
-                                                        for word in _NOT_QUALIFICATION)
+    return infer_type(sentence) is not None and not _says(sentence, _NOT_QUALIFICATION)
 
 
 __all__ = ["AdvertRequirements", "opening", "requirements"]
