@@ -24,8 +24,8 @@ Bewerbung bitte an jobs@example.de"""
 
 def test_sections_of_a_german_advert() -> None:
     asked = requirements(ADVERT)
+    # the opening says which job it is; the tasks and the profile say what it asks
     assert asked.essential.splitlines() == [
-        "Wir suchen ab sofort eine Verkaufskraft für unsere Filiale.",
         "Beratung und Bedienung unserer Kunden", "Kassieren und Kassenabrechnung",
         "Gute Deutschkenntnisse (B1)"]
     # the wish's own word is no skill to link; a qualification asked is none either
@@ -37,6 +37,10 @@ def test_html_an_english_advert_and_a_wish_inside_a_paragraph() -> None:
                          "<p>Requirements:</p><ul><li>Forklift licence</li>"
                          "<li>HACCP is a plus</li></ul><p>What we offer</p><p>Free lunch</p>")
     assert (asked.essential, asked.optional) == ("Forklift licence", "HACCP")
+    # with no section saying what the job asks, the opening is read
+    asked = requirements("Spülkraft gesucht: Geschirr spülen, Küche reinigen.\n"
+                         "Wir bieten:\n- Essen")
+    assert asked.essential == "Spülkraft gesucht: Geschirr spülen, Küche reinigen."
     asked = requirements("Koch für Kantine. Suppen kochen. Staplerschein von Vorteil.")
     assert asked.essential.splitlines() == ["Koch für Kantine.", "Suppen kochen."]
     assert asked.optional == "Staplerschein"

@@ -204,6 +204,19 @@ EVERYDAY = [
 ]
 
 
+def test_german_advert_words_link_through_the_project_german_labels(
+        multilingual: Normalizer) -> None:
+    """ESCO's German skill labels are one formal phrase per skill ("Regale mit Waren
+    bestücken"); adverts list nouns ("Warenverräumung", "Kommissionierung")."""
+    texts = ["Warenverräumung", "Kommissionierung", "Inventur und Warenverräumung"]
+    found = [{(multilingual.taxonomy.concepts[m.concept].preferred_label("en"), m.matched_lang)
+              for m in statement.mentions}
+             for statement in multilingual.statements(texts, kinds=(ConceptKind.SKILL,))]
+    assert found[0] == {("stock shelves", "de")}
+    assert found[1] == {("pick orders", "de")}
+    assert ("stock shelves", "de") in found[2]
+
+
 @pytest.mark.parametrize(("text", "wanted"), EVERYDAY)
 def test_everyday_statements_rank_the_right_skill_first(multilingual: Normalizer, text: str,
                                                         wanted: str) -> None:

@@ -8,8 +8,11 @@ requirements are what the job asks for; "nice to have" parts (a section, or a li
 they are and how to apply are not requirements and are left out ("Mitarbeiterrabatt",
 "flexible Arbeitszeiten" are no skills), and so are the qualifications asked for
 ("abgeschlossene Ausbildung als Koch"), which the occupation and the recognition of a
-candidate's qualifications answer, not skills. Text before any heading is read: it
-usually says what the job is.
+candidate's qualifications answer, not skills. Text before the first heading is the
+advert's opening: read when no section says what the job asks ("Wir suchen eine
+Küchenhilfe zum Spülen und Vorbereiten. Wir bieten: …"), left out when one does ("Zur
+Verstärkung unseres Küchenteams suchen wir eine Küchenhilfe." had linked instruct kitchen
+personnel).
 """
 
 from __future__ import annotations
@@ -93,16 +96,21 @@ def _heading(line: str) -> tuple[str, str] | None:
 
 def requirements(description: str) -> AdvertRequirements:
     """The description's requirement lines, essential and optional."""
+    opening_lines: list[str] = []  # before the first heading
     essential: list[str] = []
     optional: list[str] = []
-    section = "ask"
+    section = "opening"
+    asks = False  # whether a section says what the job asks
     for raw in html_to_text(description).splitlines():
         line = raw.strip(_MARKS)
         if not line:
             continue
         opened = _heading(line)
         if opened is not None:
+            if section == "opening":
+                opening_lines, essential = essential, []
             section = _kind_of_heading(opened[0])
+            asks = asks or section != "offer"
             line = opened[1]
             if not line:
                 continue
@@ -116,6 +124,8 @@ def requirements(description: str) -> AdvertRequirements:
                 optional.append(_WISH_SAID.sub(" ", sentence).strip(" ,;:()"))
             else:
                 essential.append(sentence)
+    if not asks:
+        essential = opening_lines + essential
     return AdvertRequirements("\n".join(essential), "\n".join(optional))
 
 
