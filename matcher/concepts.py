@@ -22,6 +22,7 @@ from skills_taxonomy.errors import InvalidInputError
 from skills_taxonomy.language import detect_language
 from skills_taxonomy.model import ConceptKind
 from skills_taxonomy.normalize import Mention, Normalizer, Statement
+from skills_taxonomy.text import fold
 
 # ESCO's language skills: the language's English name, alone or in one of four phrasings
 LANGUAGE_SKILL = re.compile(
@@ -204,6 +205,16 @@ class Concepts:
         """The best occupation for each job or qualification title, or None (abstained)."""
         found = self.normalizer.link_occupations_batch(titles, lang, top_k=1)
         return [best[0] if best else None for best in found]
+
+    def sharing_label(self, title: Mention) -> list[str]:
+        """The occupations that carry the exact label a title was linked by, the linked
+        one first ("Lagerhelfer" is a German label of warehouse worker and of shelf
+        filler, "Küchenchef" of head chef, chef and cook); only it for any other link."""
+        if title.method != "exact":
+            return [title.concept]
+        index = self.normalizer.linkers[ConceptKind.OCCUPATION].index
+        others = [index.uris[c] for c in index.exact.get(fold(title.matched_label), ())]
+        return [title.concept, *(uri for uri in others if uri != title.concept)]
 
     def search(self, query: str, kind: ConceptKind, lang: str, limit: int,
                ) -> list[dict[str, object]]:

@@ -4,7 +4,7 @@ vector — the slow, database-free part of a write."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -107,6 +107,29 @@ def _offered_roles(concepts: Concepts, items: list[VacancyIn],
     return out
 
 
+def _asked(v: VacancyIn, from_text: dict[tuple[int, bool], list[tuple[str, str]]],
+           row: int) -> set[str]:
+    """The skills a vacancy asks, by id or read from its words."""
+    return {*v.essential_skills, *v.optional_skills,
+            *(uri for essential in (True, False) for uri, _ in from_text.get((row, essential), []))}
+
+
+def _by_skills(concepts: Concepts, title: Mention | None, asked: set[str]) -> Mention | None:
+    """Of the occupations the title's exact label names ("Lagerhelfer": warehouse worker
+    and shelf filler), the one whose usual skills the vacancy asks most; the linker's
+    choice (an arbitrary one of them) when the skills do not tell them apart."""
+    if title is None or not asked:
+        return title
+    sharing = concepts.sharing_label(title)
+    if len(sharing) < 2:
+        return title
+    def overlap(uri: str) -> int:
+        return len(asked & {*concepts.essential_skills(uri), *concepts.optional_skills(uri)})
+    best = max(sharing, key=overlap)  # the first of the best: the linker's own on a tie
+    return title if best == title.concept else replace(
+        title, concept=best, label=concepts.label(best))
+
+
 def prepare_vacancies(concepts: Concepts, items: list[VacancyIn],
                       profile: RegulationProfile) -> list[PreparedVacancy]:
     """Link the free text of already checked vacancies (`check_vacancy`, `free_texts`).
@@ -124,8 +147,9 @@ def prepare_vacancies(concepts: Concepts, items: list[VacancyIn],
         from_text.setdefault((row, essential), []).extend(
             (f.uri, f.evidence) for f in linked(statement))
     untitled = [row for row, v in enumerate(items) if not v.occupation]
-    titles = dict(zip(untitled, concepts.link_titles([items[r].title for r in untitled]),
-                      strict=True))
+    titles = {row: _by_skills(concepts, m, _asked(items[row], from_text, row))
+              for row, m in zip(untitled, concepts.link_titles(
+                  [items[r].title for r in untitled]), strict=True)}
     offered = _offered_roles(concepts, items, titles)
     occupations = {row: (m.concept if m else None) for row, m in titles.items()}
     for row, m in titles.items():
