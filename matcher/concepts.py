@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import numpy as np
@@ -215,6 +215,23 @@ class Concepts:
         index = self.normalizer.linkers[ConceptKind.OCCUPATION].index
         others = [index.uris[c] for c in index.exact.get(fold(title.matched_label), ())]
         return [title.concept, *(uri for uri in others if uri != title.concept)]
+
+    def by_skills(self, title: Mention | None, asked: set[str]) -> Mention | None:
+        """Of the occupations a title's exact label names, the one whose usual skills
+        (essential and optional) are most among `asked`: the linker's choice between
+        equal exact hits is arbitrary. The linker's choice where the skills tie."""
+        if title is None or not asked:
+            return title
+        sharing = self.sharing_label(title)
+        if len(sharing) < 2:
+            return title
+
+        def overlap(uri: str) -> int:
+            return len(asked & {*self.essential_skills(uri), *self.optional_skills(uri)})
+
+        best = max(sharing, key=overlap)  # the first of the best: the linker's on a tie
+        return title if best == title.concept else replace(
+            title, concept=best, label=self.label(best))
 
     def search(self, query: str, kind: ConceptKind, lang: str, limit: int,
                ) -> list[dict[str, object]]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from matcher.engine import Engine
+from matcher.intake.candidates import prepare_candidate
 from matcher.intake.vacancies import prepare_vacancies
-from matcher.schemas import VacancyIn
+from matcher.schemas import CandidateIn, VacancyIn
 from skills_taxonomy.job_titles import bare_title, strip_gender_markers
 from skills_taxonomy.model import ConceptKind
 
@@ -63,18 +64,26 @@ def test_words_that_also_name_a_job_are_kept(title: str) -> None:
 
 def test_a_title_two_occupations_carry_takes_the_one_the_skills_ask(engine: Engine) -> None:
     """"抹灰工" is a label of concrete worker and of plasterer ("Lagerhelfer", in full
-    ESCO, of warehouse worker and of shelf filler): the vacancy's skills choose."""
+    ESCO, of warehouse worker and of shelf filler): the skills asked or claimed choose,
+    for a vacancy's title and for a work experience's."""
     concepts = engine.concepts
     by_label = {concepts.label(c.uri): c.uri
                 for c in concepts.taxonomy.of_kind(ConceptKind.OCCUPATION)}
     pair = [by_label["concrete worker"], by_label["plasterer"]]
     [title] = concepts.link_titles(["抹灰工"])
     assert title is not None and sorted(concepts.sharing_label(title)) == sorted(pair)
+    where = {"town": "Köln", "lat": 50.94, "lon": 6.96}
     for wanted, other in (pair, pair[::-1]):
         own = [s for s in concepts.essential_skills(wanted)
                if s not in concepts.essential_skills(other)][:3]
         vacancy = VacancyIn.model_validate({
             "external_id": "t-title-tie", "kind": "job", "title": "抹灰工",
-            "essential_skills": own, "location": {"town": "Köln", "lat": 50.94, "lon": 6.96}})
+            "essential_skills": own, "location": where})
         [prepared] = prepare_vacancies(concepts, [vacancy], engine.recogniser.profile)
         assert prepared.occupation == wanted
+        person = CandidateIn.model_validate({
+            "external_id": "t-title-tie", "personal": {"name": "Test"}, "location": where,
+            "work_permit": "full",
+            "experience": [{"title": "抹灰工", "years": 3}],
+            "skills": [{"concept": uri} for uri in own]})
+        assert prepare_candidate(concepts, engine.recogniser, person).experience[0][0] == wanted

@@ -164,7 +164,10 @@ def _experienced(concepts: Concepts, data: CandidateIn, skills: _Skills,
     """Each work experience's occupation (given, or linked from its title) with the link
     score, and the skills its years evidence."""
     unlinked = [e.title for e in data.experience if not e.occupation]
-    exp_links = iter(concepts.link_titles(unlinked, data.lang))
+    # a title several occupations carry ("Lagerhelfer") takes the one the skills claimed
+    claimed = {uri for uri, _ in skills.rows}
+    exp_links = iter([concepts.by_skills(m, claimed)
+                      for m in concepts.link_titles(unlinked, data.lang)])
     experience: list[tuple[str | None, float | None]] = []
     for i, exp in enumerate(data.experience):
         if exp.occupation:

@@ -4,7 +4,7 @@ vector — the slow, database-free part of a write."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -114,22 +114,6 @@ def _asked(v: VacancyIn, from_text: dict[tuple[int, bool], list[tuple[str, str]]
             *(uri for essential in (True, False) for uri, _ in from_text.get((row, essential), []))}
 
 
-def _by_skills(concepts: Concepts, title: Mention | None, asked: set[str]) -> Mention | None:
-    """Of the occupations the title's exact label names ("Lagerhelfer": warehouse worker
-    and shelf filler), the one whose usual skills the vacancy asks most; the linker's
-    choice (an arbitrary one of them) when the skills do not tell them apart."""
-    if title is None or not asked:
-        return title
-    sharing = concepts.sharing_label(title)
-    if len(sharing) < 2:
-        return title
-    def overlap(uri: str) -> int:
-        return len(asked & {*concepts.essential_skills(uri), *concepts.optional_skills(uri)})
-    best = max(sharing, key=overlap)  # the first of the best: the linker's own on a tie
-    return title if best == title.concept else replace(
-        title, concept=best, label=concepts.label(best))
-
-
 def prepare_vacancies(concepts: Concepts, items: list[VacancyIn],
                       profile: RegulationProfile) -> list[PreparedVacancy]:
     """Link the free text of already checked vacancies (`check_vacancy`, `free_texts`).
@@ -147,7 +131,8 @@ def prepare_vacancies(concepts: Concepts, items: list[VacancyIn],
         from_text.setdefault((row, essential), []).extend(
             (f.uri, f.evidence) for f in linked(statement))
     untitled = [row for row, v in enumerate(items) if not v.occupation]
-    titles = {row: _by_skills(concepts, m, _asked(items[row], from_text, row))
+    # a title several occupations carry ("Lagerhelfer") takes the one the skills ask
+    titles = {row: concepts.by_skills(m, _asked(items[row], from_text, row))
               for row, m in zip(untitled, concepts.link_titles(
                   [items[r].title for r in untitled]), strict=True)}
     offered = _offered_roles(concepts, items, titles)
