@@ -206,8 +206,8 @@ EVERYDAY = [
 
 def test_german_advert_words_link_through_the_project_german_labels(
         multilingual: Normalizer) -> None:
-    """ESCO's German skill labels are one formal phrase per skill ("Regale mit Waren
-    bestücken"); adverts list nouns ("Warenverräumung", "Kommissionierung")."""
+    """ESCO's German skill labels are one formal phrase per skill ("bestellte Waren zum
+    Versand zusammenstellen"); adverts list nouns ("Warenverräumung", "Kommissionierung")."""
     texts = ["Warenverräumung", "Kommissionierung", "Inventur und Warenverräumung"]
     found = [{(multilingual.taxonomy.concepts[m.concept].preferred_label("en"), m.matched_lang)
               for m in statement.mentions}
