@@ -102,9 +102,11 @@ def test_own_letters_typed_on_a_keyboard_without_them(starter: Normalizer, typed
 
 def test_a_piece_of_two_letters_links_only_to_a_label_it_is(starter: Normalizer) -> None:
     """Spelling, meaning and a transliteration's consonants say nothing about "DR", "IR"
-    or "BN" (they linked to fit doors, cook and bricklayer); "sy" is Norwegian for sew."""
+    or "BN" (they linked to fit doors, cook and bricklayer), nor about a licence's class
+    ("CE"); "sy" is Norwegian for sew, "Führerschein" a German label of drive vehicles."""
     found = starter.normalize("Führerschein C/CE; DR, IR, BN, BI; sy")
-    assert [(m.text, m.label) for m in found] == [("sy", "sew pieces of fabric")]
+    assert [(m.text, m.label) for m in found] == [("Führerschein", "drive vehicles"),
+                                                  ("sy", "sew pieces of fabric")]
 
 
 def test_headings_of_a_pasted_cv_are_neither_linked_nor_unrecognised(
