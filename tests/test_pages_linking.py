@@ -54,6 +54,17 @@ def test_suggestions_in_the_migrants_languages_are_offered_to_confirm(
     assert "use cooking techniques" in unsure, "with unsure guesses to tick"
 
 
+def test_a_suggestion_names_the_language_it_was_written_in(
+        coach: tuple[TestClient, str]) -> None:
+    """In that language's own name, also for a language the pages are not in ("norsk",
+    not the code "no")."""
+    browser, csrf = coach
+    answer = browser.post("/link", data={"csrf": csrf, "field": "title", "kind": "occupation",
+                                         "text": "jeg har jobbet som sveiser i fem år"})
+    assert answer.status_code == 200 and boxes(answer.text), answer.text
+    assert " · norsk</span>" in answer.text and " · no</span>" not in answer.text
+
+
 def test_linking_needs_the_csrf_token_and_a_role_that_writes(
         coach: tuple[TestClient, str], app: FastAPI, engine: Engine, world: World) -> None:
     browser, csrf = coach

@@ -24,6 +24,7 @@ from babel.support import NullTranslations, Translations
 from markupsafe import Markup, escape
 
 from matcher.recognition.procedure import translated_step
+from skills_taxonomy.language import LANGUAGES as DETECTED
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 # the nine languages of the pages; Dari is written with the Persian catalog (fa)
@@ -32,7 +33,10 @@ RIGHT_TO_LEFT = frozenset({"ar", "fa"})
 # candidate language codes that read one of the pages' languages
 READS_AS = {"prs": "fa", "per": "fa", "ara": "ar", "ukr": "uk", "rus": "ru", "tur": "tr",
             "vie": "vi", "zho": "zh", "deu": "de", "ger": "de", "eng": "en"}
-NATIVE_NAMES = {code: Locale.parse(code).get_display_name(code) or code for code in LANGUAGES}
+# the name of every language a text can be detected in, in that language: what a
+# suggestion says it was written in ("Lagerhelfer" showed "· no" for norsk)
+NATIVE_NAMES = {code: Locale.parse(code).get_display_name(code) or code
+                for code in (*LANGUAGES, *DETECTED, "no")}  # the detector says no for nb
 NATIVE_NAMES["fa"] = "دری / فارسی"
 
 
