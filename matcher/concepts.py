@@ -206,30 +206,31 @@ class Concepts:
         found = self.normalizer.link_occupations_batch(titles, lang, top_k=1)
         return [best[0] if best else None for best in found]
 
-    def sharing_label(self, title: Mention) -> list[str]:
-        """The occupations that carry the exact label a title was linked by, the linked
-        one first ("Lagerhelfer" is a German label of warehouse worker and of shelf
-        filler, "Küchenchef" of head chef, chef and cook); only it for any other link."""
-        if title.method != "exact":
-            return [title.concept]
+    def sharing_label(self, occupation: str, label: str) -> list[str]:
+        """The occupations that carry `label` as one of their labels, `occupation` (one of
+        them) first: "Lagerhelfer" is a German label of warehouse worker and of shelf
+        filler, "Küchenchef" of head chef, chef and cook."""
         index = self.normalizer.linkers[ConceptKind.OCCUPATION].index
-        others = [index.uris[c] for c in index.exact.get(fold(title.matched_label), ())]
-        return [title.concept, *(uri for uri in others if uri != title.concept)]
+        others = [index.uris[c] for c in index.exact.get(fold(label), ())]
+        return [occupation, *(uri for uri in others if uri != occupation)]
 
-    def by_skills(self, title: Mention | None, asked: set[str]) -> Mention | None:
-        """Of the occupations a title's exact label names, the one whose usual skills
+    def most_asked(self, occupation: str, label: str, asked: set[str]) -> str:
+        """Of the occupations `label` names (`sharing_label`), the one whose usual skills
         (essential and optional) are most among `asked`: the linker's choice between
-        equal exact hits is arbitrary. The linker's choice where the skills tie."""
-        if title is None or not asked:
-            return title
-        sharing = self.sharing_label(title)
-        if len(sharing) < 2:
-            return title
+        equal exact hits is arbitrary. `occupation` where the skills tie."""
+        sharing = self.sharing_label(occupation, label) if asked else [occupation]
 
         def overlap(uri: str) -> int:
             return len(asked & {*self.essential_skills(uri), *self.optional_skills(uri)})
 
-        best = max(sharing, key=overlap)  # the first of the best: the linker's on a tie
+        return max(sharing, key=overlap)  # the first of the best: `occupation` on a tie
+
+    def by_skills(self, title: Mention | None, asked: set[str]) -> Mention | None:
+        """A title linked by an exact label several occupations carry ("Lagerhelfer"):
+        the one of them the skills ask most (`most_asked`)."""
+        if title is None or title.method != "exact":
+            return title
+        best = self.most_asked(title.concept, title.matched_label, asked)
         return title if best == title.concept else replace(
             title, concept=best, label=self.label(best))
 

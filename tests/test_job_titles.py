@@ -71,7 +71,8 @@ def test_a_title_two_occupations_carry_takes_the_one_the_skills_ask(engine: Engi
                 for c in concepts.taxonomy.of_kind(ConceptKind.OCCUPATION)}
     pair = [by_label["concrete worker"], by_label["plasterer"]]
     [title] = concepts.link_titles(["抹灰工"])
-    assert title is not None and sorted(concepts.sharing_label(title)) == sorted(pair)
+    assert title is not None and sorted(
+        concepts.sharing_label(title.concept, title.matched_label)) == sorted(pair)
     where = {"town": "Köln", "lat": 50.94, "lon": 6.96}
     for wanted, other in (pair, pair[::-1]):
         own = [s for s in concepts.essential_skills(wanted)

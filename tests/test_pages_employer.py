@@ -19,6 +19,7 @@ from fastapi.testclient import TestClient
 from matcher.engine import Engine
 from matcher.store.auth import create_user, upsert_organisation
 from matcher.store.vacancies import list_vacancies
+from skills_taxonomy.model import ConceptKind
 from tests.conftest import World, scalar
 from tests.test_pages_sign_in import form_csrf, new_code, sign_in
 
@@ -175,6 +176,24 @@ def test_check_the_text_suggests_skills_the_occupation_languages_and_the_town(
     assert re.search(r'<option value="B1" selected>', html)
     assert 'name="essential_text_reviewed"' in html
     assert vacancies_of(engine, own.employer_id) == 0, "checking writes nothing"
+
+
+def test_a_title_several_occupations_carry_suggests_the_one_the_skills_ask(
+        engine: Engine, own: Own) -> None:
+    """"抹灰工" is a label of concrete worker and of plasterer (as "Lagerhelfer" is of
+    warehouse worker and shelf filler): the skills written below choose, as through the
+    API."""
+    concepts = engine.concepts
+    by_label = {concepts.label(c.uri): c.uri
+                for c in concepts.taxonomy.of_kind(ConceptKind.OCCUPATION)}
+    pair = [by_label["concrete worker"], by_label["plasterer"]]
+    for wanted, other in (pair, pair[::-1]):
+        own_skills = [s for s in concepts.essential_skills(wanted)
+                      if s not in concepts.essential_skills(other)][:3]
+        text = ", ".join(concepts.label(s) for s in own_skills)
+        answer = own.client.post("/employer/vacancies/new", form(
+            action="check", title="抹灰工", essential_text=text))
+        assert [b.split("|")[1] for b in boxes(answer.text, "title")] == [wanted], text
 
 
 def test_a_vacancy_is_posted_with_the_confirmed_skills_only(

@@ -169,10 +169,27 @@ def check(page: Page, draft: Draft, admin_employers: list[int] | None) -> Checke
                 result.linked[name] = _linked(page, text, kind, needs)
             except InvalidInputError as exc:
                 result.errors[name] = str(exc)
+    _title_by_skills(page, result)
     result.town, result.place = town_of(draft)
     _check_fields(page, draft, result, admin_employers)
     _check_concepts(page, draft, result)
     return result
+
+
+def _title_by_skills(page: Page, result: Checked) -> None:
+    """A title that is a label of several occupations ("Lagerhelfer": warehouse worker
+    and shelf filler) suggests the one the skills suggested below ask most, as the
+    vacancy written through the API takes it."""
+    title = result.linked.get("title")
+    if title is None or not title.suggestions or title.suggestions[0].method != "exact":
+        return
+    asked = {s.concept for name in ("essential_text", "optional_text")
+             if (linked := result.linked.get(name)) for s in linked.suggestions}
+    first = title.suggestions[0]
+    best = page.engine.concepts.most_asked(first.concept, first.span, asked)
+    if best != first.concept:
+        chosen = replace(first, concept=best, label=page.engine.concepts.label(best, page.lang))
+        result.linked["title"] = replace(title, suggestions=[chosen, *title.suggestions[1:]])
 
 
 def _check_fields(page: Page, draft: Draft, result: Checked,
