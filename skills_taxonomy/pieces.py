@@ -4,8 +4,8 @@ Each punctuation-delimited segment (a list item, a clause) is a piece, so "sveis
 електрик, 厨师" is judged item by item, not as one long string, each in its own language
 where that can be told. Segments without words, and section headings ("Sprachen:"), are
 not pieces; a pasted line's list mark ("- Kasse") and a CV line's years ("2018–2022")
-are not part of one. The job roles a
-piece frames ("als Koch") are pieces of their own for occupations.
+are not part of one. The job roles a piece frames ("als Koch") are pieces of their own
+for occupations.
 """
 
 from __future__ import annotations

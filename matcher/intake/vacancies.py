@@ -110,8 +110,8 @@ def _offered_roles(concepts: Concepts, items: list[VacancyIn],
 def _asked(v: VacancyIn, from_text: dict[tuple[int, bool], list[tuple[str, str]]],
            row: int) -> set[str]:
     """The skills a vacancy asks, by id or read from its words."""
-    return {*v.essential_skills, *v.optional_skills,
-            *(uri for essential in (True, False) for uri, _ in from_text.get((row, essential), []))}
+    read = from_text.get((row, True), []) + from_text.get((row, False), [])
+    return {*v.essential_skills, *v.optional_skills, *(uri for uri, _ in read)}
 
 
 def prepare_vacancies(concepts: Concepts, items: list[VacancyIn],
