@@ -1,7 +1,8 @@
 """The label index (lexical) and the concept vector indexes of one kind of concept.
 
 Built once per taxonomy version and encoders, then cached on disk, so a restart with the
-full ESCO taxonomy loads in seconds instead of re-embedding 150,000 labels.
+full ESCO taxonomy loads in seconds instead of re-embedding 150,000 labels; a rebuild
+(the taxonomy changed) embeds only the labels no earlier build met (`passage_vectors`).
 
 - Lexical: every label in every language, folded (`text.fold`): an exact-match dictionary
   for aliases (with Arabic clitics stripped as a second key), Latin transliterations of
@@ -33,6 +34,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from skills_taxonomy.embedding import Encoder
 from skills_taxonomy.model import ConceptKind, LabelType, Taxonomy
+from skills_taxonomy.passage_vectors import PassageVectors
 from skills_taxonomy.text import (
     arabic_light,
     fold,
@@ -163,7 +165,11 @@ def build_index(taxonomy: Taxonomy, kind: ConceptKind, encoder: Encoder,
                 embed_languages: Sequence[str] = ("en",),
                 progress: Callable[[str], None] | None = None,
                 multilingual: Encoder | None = None,
-                ml_labels: MlLabels = MlLabels.PREFERRED) -> ConceptIndex:
+                ml_labels: MlLabels = MlLabels.PREFERRED,
+                cache_dir: Path | None = None) -> ConceptIndex:
+    """Build the index; passages embedded by an earlier build into `cache_dir` are not
+    embedded again."""
+    passages = PassageVectors(encoder, cache_dir)
     uris, preferred, entries, descriptions, common = _entries(taxonomy, kind)
     entries += _transliterations(entries)
     entry_concept = np.array([e[0] for e in entries], dtype=np.int32)
@@ -199,7 +205,7 @@ def build_index(taxonomy: Taxonomy, kind: ConceptKind, encoder: Encoder,
                              if not lang.endswith("-Latn")], dtype=np.int32)
     if progress:
         progress(f"embedding {len(vec_entry)} {kind.value} labels")
-    label_vectors = encoder.encode([entry_text[i] for i in vec_entry], show_progress=True)
+    label_vectors = passages.encode([entry_text[i] for i in vec_entry])
     centroids = np.zeros((len(uris), encoder.dim), dtype=np.float32)
     np.add.at(centroids, entry_concept[vec_entry], label_vectors)
     centroids /= np.maximum(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-9)
@@ -208,8 +214,7 @@ def build_index(taxonomy: Taxonomy, kind: ConceptKind, encoder: Encoder,
         progress(f"embedding {len(with_description)} {kind.value} descriptions")
     desc = np.zeros((len(uris), encoder.dim), dtype=np.float32)
     if with_description:
-        desc[with_description] = encoder.encode([descriptions[i] for i in with_description],
-                                                show_progress=True)
+        desc[with_description] = passages.encode([descriptions[i] for i in with_description])
     index = ConceptIndex(kind, uris, preferred, entry_concept, entry_text, folded, entry_lang,
                          exact, vectorizer, tfidf_t, vec_entry, label_vectors, centroids, desc,
                          skeletons, np.array(common, dtype=bool),
@@ -219,10 +224,12 @@ def build_index(taxonomy: Taxonomy, kind: ConceptKind, encoder: Encoder,
         rows = _ml_rows(entries, kind, embed_languages, ml_labels)
         if progress:
             progress(f"embedding {len(rows)} {kind.value} labels with {multilingual.name}")
+        ml_passages = PassageVectors(multilingual, cache_dir)
         index.ml_entry = np.array(rows, dtype=np.int32)
-        index.ml_vectors = multilingual.encode([entry_text[i] for i in rows],
-                                               show_progress=True)
+        index.ml_vectors = ml_passages.encode([entry_text[i] for i in rows])
         index.ml_encoder = multilingual.name
+        ml_passages.save()
+    passages.save()
     return index
 
 
@@ -248,7 +255,7 @@ def load_or_build_index(taxonomy: Taxonomy, kind: ConceptKind, encoder: Encoder,
             log.warning("ignoring unreadable index cache %s: %s", path, exc)
     started = time.perf_counter()
     index = build_index(taxonomy, kind, encoder, embed_languages, progress, multilingual,
-                        ml_labels)
+                        ml_labels, cache_dir)
     log.info("built %s index in %.1f s", kind.value, time.perf_counter() - started)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -145,10 +145,10 @@ def test_eval_rejects_a_folder_that_is_not_melo(data_dir: Path, tmp_path: Path) 
 
 
 @needs_shared
-def test_import_real_esco_folder_and_stats(tmp_path: Path) -> None:
-    data_dir = tmp_path / "data"
+def test_import_real_esco_folder_and_stats(data_dir: Path) -> None:
     # the English index only: what is tested is the import; the multilingual index of
-    # 3,000 occupations would cost minutes (it is built and tested on the starter taxonomy)
+    # 3,000 occupations would cost minutes (it is built and tested on the starter taxonomy).
+    # Its passage vectors stay in the session's cache for the full-ESCO tests after it.
     result = run(["taxonomy", "import", str(SHARED / "esco/v1.2/de/occupations_de.csv"),
                   str(SHARED / "esco/v1.1.1/en/occupations_en.csv")], data_dir,
                  MATCHER_MULTILINGUAL_ENCODER="none")
