@@ -203,18 +203,20 @@ def build_index(taxonomy: Taxonomy, kind: ConceptKind, encoder: Encoder,
     vec_entry = np.array([i for i, lang in enumerate(entry_lang) if lang in embed_languages]
                          or [i for i, lang in enumerate(entry_lang)
                              if not lang.endswith("-Latn")], dtype=np.int32)
+    label_texts = [entry_text[i] for i in vec_entry]
     if progress:
-        progress(f"embedding {len(vec_entry)} {kind.value} labels")
-    label_vectors = passages.encode([entry_text[i] for i in vec_entry])
+        progress(_embedding(passages, label_texts, f"{kind.value} labels"))
+    label_vectors = passages.encode(label_texts)
     centroids = np.zeros((len(uris), encoder.dim), dtype=np.float32)
     np.add.at(centroids, entry_concept[vec_entry], label_vectors)
     centroids /= np.maximum(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-9)
     with_description = [i for i, d in enumerate(descriptions) if d]
+    description_texts = [descriptions[i] for i in with_description]
     if progress:
-        progress(f"embedding {len(with_description)} {kind.value} descriptions")
+        progress(_embedding(passages, description_texts, f"{kind.value} descriptions"))
     desc = np.zeros((len(uris), encoder.dim), dtype=np.float32)
     if with_description:
-        desc[with_description] = passages.encode([descriptions[i] for i in with_description])
+        desc[with_description] = passages.encode(description_texts)
     index = ConceptIndex(kind, uris, preferred, entry_concept, entry_text, folded, entry_lang,
                          exact, vectorizer, tfidf_t, vec_entry, label_vectors, centroids, desc,
                          skeletons, np.array(common, dtype=bool),
@@ -222,15 +224,27 @@ def build_index(taxonomy: Taxonomy, kind: ConceptKind, encoder: Encoder,
                                    if lang == "en" for w in f.split()))
     if multilingual is not None:
         rows = _ml_rows(entries, kind, embed_languages, ml_labels)
-        if progress:
-            progress(f"embedding {len(rows)} {kind.value} labels with {multilingual.name}")
+        ml_texts = [entry_text[i] for i in rows]
         ml_passages = PassageVectors(multilingual, cache_dir)
+        if progress:
+            progress(_embedding(ml_passages, ml_texts,
+                                f"{kind.value} labels with {multilingual.name}"))
         index.ml_entry = np.array(rows, dtype=np.int32)
-        index.ml_vectors = ml_passages.encode([entry_text[i] for i in rows])
+        index.ml_vectors = ml_passages.encode(ml_texts)
         index.ml_encoder = multilingual.name
         ml_passages.save()
     passages.save()
     return index
+
+
+def _embedding(passages: PassageVectors, texts: list[str], what: str) -> str:
+    """The progress line of one embedding step: how much of it is new."""
+    unseen = passages.unseen(texts)
+    if unseen == len(set(texts)):
+        return f"embedding {len(texts)} {what}"
+    if not unseen:
+        return f"{len(texts)} {what}, all embedded before"
+    return f"embedding {unseen} of {len(texts)} {what} (the others embedded before)"
 
 
 def load_or_build_index(taxonomy: Taxonomy, kind: ConceptKind, encoder: Encoder,

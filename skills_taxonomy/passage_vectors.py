@@ -44,6 +44,10 @@ class PassageVectors:
     def __len__(self) -> int:
         return len(self._vectors)
 
+    def unseen(self, texts: Sequence[str]) -> int:
+        """How many distinct texts `encode` would have to embed."""
+        return len({t for t in texts if t not in self._vectors})
+
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Unit vectors, one row per text; only texts never met are embedded."""
         missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
