@@ -32,7 +32,7 @@ class PassageVectors:
         self.encoder = encoder
         self.path = cache_dir / f"passages-{encoder.name}.pkl" if cache_dir else None
         self._vectors: dict[str, np.ndarray] = {}
-        self.embedded = 0  # texts this store had to embed (for logs and tests)
+        self.embedded = 0  # texts embedded since loading (none: nothing to write back)
         if self.path is not None and self.path.exists():
             try:
                 with self.path.open("rb") as handle:
@@ -40,9 +40,6 @@ class PassageVectors:
                 self._vectors = dict(zip(texts, matrix, strict=True))
             except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError) as exc:
                 log.warning("ignoring unreadable passage vectors %s: %s", self.path, exc)
-
-    def __len__(self) -> int:
-        return len(self._vectors)
 
     def unseen(self, texts: Sequence[str]) -> int:
         """How many distinct texts `encode` would have to embed."""

@@ -12,8 +12,8 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from unittest.mock import patch
 
 import pytest
 
@@ -27,18 +27,6 @@ def run(args: list[str], data_dir: Path, **settings: str) -> subprocess.Complete
                           text=True, env=env, timeout=900)
 
 
-def call(args: list[str], data_dir: Path, stdin: str | None = None,
-         ) -> subprocess.CompletedProcess[str]:
-    """`matcher ARGS` through the CLI's `main` in this process, answered as `run` is."""
-    out, err = io.StringIO(), io.StringIO()
-    with (patch.dict(os.environ, {"MATCHER_DATA_DIR": str(data_dir)}),
-          patch.object(sys, "stdin", io.TextIOWrapper(io.BytesIO((stdin or "").encode()))),
-          contextlib.redirect_stdout(out), contextlib.redirect_stderr(err)):
-        code = main(args)
-    return subprocess.CompletedProcess(["matcher", *args], code, out.getvalue(),
-                                       err.getvalue())
-
-
 @pytest.fixture()
 def data_dir(tmp_path: Path) -> Path:
     CACHE.mkdir(parents=True, exist_ok=True)
@@ -46,8 +34,27 @@ def data_dir(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_normalize_json(data_dir: Path) -> None:
-    result = call(["normalize", "Schweißer, MAG-Schweißen", "--json"], data_dir)
+Cli = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture()
+def cli(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Cli:
+    """`matcher ARGS` through the CLI's `main` in this process, answered as `run` is."""
+    monkeypatch.setenv("MATCHER_DATA_DIR", str(data_dir))
+
+    def call(args: list[str], stdin: str = "") -> subprocess.CompletedProcess[str]:
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin.encode())))
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(args)
+        return subprocess.CompletedProcess(["matcher", *args], code, out.getvalue(),
+                                           err.getvalue())
+
+    return call
+
+
+def test_normalize_json(cli: Cli) -> None:
+    result = cli(["normalize", "Schweißer, MAG-Schweißen", "--json"])
     assert result.returncode == 0, result.stderr
     mentions = json.loads(result.stdout)
     assert {m["label"] for m in mentions} >= {"welder", "MAG welding"}
@@ -55,15 +62,15 @@ def test_normalize_json(data_dir: Path) -> None:
                 "matched_lang"} <= m.keys() for m in mentions)
 
 
-def test_occupation_titles(data_dir: Path) -> None:
-    result = call(["normalize", "--occupations", "--json", "Kfz-Mechatroniker"], data_dir)
+def test_occupation_titles(cli: Cli) -> None:
+    result = cli(["normalize", "--occupations", "--json", "Kfz-Mechatroniker"])
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)[0]["label"] == "car mechanic"
 
 
-def test_normalize_a_file_one_json_object_per_line(data_dir: Path) -> None:
+def test_normalize_a_file_one_json_object_per_line(cli: Cli) -> None:
     lines = ["готувати супи, мити посуд", "", "sveiser\x92s helper", "qwxz blorp"]
-    result = call(["normalize", "--file", "-", "--json"], data_dir, "\n".join(lines) + "\n")
+    result = cli(["normalize", "--file", "-", "--json"], "\n".join(lines) + "\n")
     assert result.returncode == 0, result.stderr
     out = [json.loads(line) for line in result.stdout.splitlines()]
     assert [o["line"] for o in out] == [1, 3, 4]  # the blank line is skipped
@@ -73,27 +80,27 @@ def test_normalize_a_file_one_json_object_per_line(data_dir: Path) -> None:
     assert out[2]["mentions"] == [] and out[2]["unlinked"][0]["text"] == "qwxz blorp"
 
 
-def test_occupations_of_a_file_and_a_bad_line_fails_the_batch(data_dir: Path,
+def test_occupations_of_a_file_and_a_bad_line_fails_the_batch(cli: Cli,
                                                               tmp_path: Path) -> None:
     titles = tmp_path / "titles.txt"
     titles.write_text("кухар\nطباخ\nđầu bếp\n", encoding="utf-8")
-    result = call(["normalize", "--file", str(titles), "--occupations", "--top", "2",
-                  "--json"], data_dir)
+    result = cli(["normalize", "--file", str(titles), "--occupations", "--top", "2",
+                  "--json"])
     assert result.returncode == 0, result.stderr
     out = [json.loads(line) for line in result.stdout.splitlines()]
     assert [o["occupations"][0]["label"] for o in out] == ["cook"] * 3
     assert all(len(o["occupations"]) <= 2 for o in out)
     titles.write_text("кухар\nPK\x03\x04\x00\x00\n", encoding="utf-8")
-    result = call(["normalize", "--file", str(titles)], data_dir)
+    result = cli(["normalize", "--file", str(titles)])
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.strip().splitlines()[-1].startswith("error: line 2 contains NUL")
 
 
-def test_recognise_a_file_of_titles(data_dir: Path, tmp_path: Path) -> None:
+def test_recognise_a_file_of_titles(cli: Cli, tmp_path: Path) -> None:
     titles = tmp_path / "qualifications.txt"
     titles.write_text("диплом кваліфікованого робітника: кухар\nشهادة مهنية في اللحام\n",
                       encoding="utf-8")
-    result = call(["recognise", "--file", str(titles), "--json"], data_dir)
+    result = cli(["recognise", "--file", str(titles), "--json"])
     assert result.returncode == 0, result.stderr
     out = [json.loads(line) for line in result.stdout.splitlines()]
     assert [o["line"] for o in out] == [1, 2]
@@ -101,8 +108,8 @@ def test_recognise_a_file_of_titles(data_dir: Path, tmp_path: Path) -> None:
     assert out[1]["reference_occupation"]["id"].endswith("7aedaa07-3884-4c5b-88f9-80997b2aa54b")
 
 
-def test_stats_of_the_starter_taxonomy(data_dir: Path) -> None:
-    result = call(["taxonomy", "stats"], data_dir)
+def test_stats_of_the_starter_taxonomy(cli: Cli) -> None:
+    result = cli(["taxonomy", "stats"])
     stats = json.loads(result.stdout)
     assert stats["occupations"] >= 40
     assert "starter" in stats["stored_at"]
@@ -116,23 +123,23 @@ def test_bad_text_is_one_error_line(data_dir: Path, bad: str) -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_malformed_import_stores_nothing(data_dir: Path, tmp_path: Path) -> None:
+def test_malformed_import_stores_nothing(data_dir: Path, cli: Cli, tmp_path: Path) -> None:
     bad = tmp_path / "skills_en.csv"
     bad.write_text("conceptUri,preferredLabel\nnot-a-uri,weld\n", encoding="utf-8")
-    result = call(["taxonomy", "import", str(bad)], data_dir)
+    result = cli(["taxonomy", "import", str(bad)])
     assert result.returncode == 2
     assert "skills_en.csv: line 2" in result.stderr
     assert not (data_dir / "taxonomy.pkl").exists()
 
 
-def test_eval_skills_on_a_small_decorte_file(data_dir: Path, tmp_path: Path) -> None:
+def test_eval_skills_on_a_small_decorte_file(cli: Cli, tmp_path: Path) -> None:
     sample = tmp_path / "sample.csv"
     sample.write_text(
         "sentence,span,sub_span,label\n"
         "You can operate a forklift safely,operate a forklift,,operate a forklift\n"
         "Skilled in MAG welding,MAG welding,,MAG welding\n"
         "Nice team,team,,LABEL NOT PRESENT\n", encoding="utf-8")
-    result = call(["eval", "skills", str(sample)], data_dir)
+    result = cli(["eval", "skills", str(sample)])
     assert result.returncode == 0, result.stderr
     metrics = json.loads(result.stdout)[str(sample)]
     assert metrics["n"] == 2  # the LABEL NOT PRESENT sentence is excluded
@@ -140,7 +147,7 @@ def test_eval_skills_on_a_small_decorte_file(data_dir: Path, tmp_path: Path) -> 
     assert {"rp@5", "rp@10", "per_s"} <= metrics.keys()
 
 
-def test_eval_occupations_on_a_small_melo_folder(data_dir: Path, tmp_path: Path) -> None:
+def test_eval_occupations_on_a_small_melo_folder(cli: Cli, tmp_path: Path) -> None:
     melo = tmp_path / "xyz_q_de_c_de"
     melo.mkdir()
     (melo / "queries.tsv").write_text("Q1\tSchweisser\nQ2\tKoch in der Kantine\n")
@@ -150,14 +157,14 @@ def test_eval_occupations_on_a_small_melo_folder(data_dir: Path, tmp_path: Path)
         "C1_de_000\thttp://x/welder\nC1_de_001\thttp://x/welder\nC2_de_000\thttp://x/cook\n"
         "C3_de_000\thttp://x/baker\n")
     (melo / "annotations.tsv").write_text("Q1\t0\tC1_de_000\t1\nQ2\t0\tC2_de_000\t1\n")
-    result = call(["eval", "occupations", str(melo)], data_dir)
+    result = cli(["eval", "occupations", str(melo)])
     assert result.returncode == 0, result.stderr
     metrics = json.loads(result.stdout)[str(melo)]
     assert metrics == {**metrics, "mrr": 1.0, "acc@1": 1.0, "n": 2}
 
 
-def test_eval_rejects_a_folder_that_is_not_melo(data_dir: Path, tmp_path: Path) -> None:
-    result = call(["eval", "occupations", str(tmp_path)], data_dir)
+def test_eval_rejects_a_folder_that_is_not_melo(cli: Cli, tmp_path: Path) -> None:
+    result = cli(["eval", "occupations", str(tmp_path)])
     assert result.returncode == 2
     assert "not a MELO set" in result.stderr
 
