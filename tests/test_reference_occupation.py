@@ -10,6 +10,7 @@ from matcher.concepts import Concepts
 from matcher.recognition.eqf_table import EqfTable, project_table
 from matcher.recognition.recogniser import Recogniser
 from matcher.recognition.regulation import RegulationProfile
+from matcher.schemas import QualificationFields
 from skills_taxonomy.normalize import Normalizer
 
 
@@ -30,3 +31,19 @@ def test_an_occupation_suits_the_qualifications_level_and_subject(
     assert recogniser.suits(lecturer, 6, teaching=False) < 1.0  # teaches; not said
     assert recogniser.suits(lecturer, 6, teaching=True) == 1.0
     assert recogniser.suits(pharmacist, None, teaching=False) == 1.0  # level unknown
+
+
+
+@pytest.mark.parametrize(("title", "occupation"), [
+    ("Advanced Apprenticeship in Hairdressing", "hairdresser"),  # not hairdresser assistant
+    ("Koch mit Gesellenprüfung", "cook"),  # not private chef
+    ("Certificate for hairdresser assistants", "hairdresser assistant"),  # named, kept
+    ("Fachapotheker für klinische Pharmazie", "specialist pharmacist"),
+])
+def test_a_qualification_names_the_trade_unless_it_names_a_specialisation(
+        recogniser: Recogniser, title: str, occupation: str) -> None:
+    """ESCO files hairdresser assistant under hairdresser and private chef under chef: a
+    qualification in the trade is the trade, unless its title names the specialisation."""
+    level = recogniser.eqf(QualificationFields(title=title))["level"]
+    best = recogniser.occupations(title, None, level=level)[0][0]
+    assert recogniser.concepts.label(best) == occupation
