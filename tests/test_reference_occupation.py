@@ -35,14 +35,19 @@ def test_an_occupation_suits_the_qualifications_level_and_subject(
 
 
 @pytest.mark.parametrize(("title", "occupation"), [
-    ("Advanced Apprenticeship in Hairdressing", "hairdresser"),  # not hairdresser assistant
-    ("Koch mit Gesellenprüfung", "cook"),  # not private chef
-    ("Certificate for hairdresser assistants", "hairdresser assistant"),  # named, kept
+    # the trade: not private chef, specialist pharmacist, accounting analyst (each a few
+    # per cent ahead of the trade by its link alone)
+    ("Koch mit Gesellenprüfung", "cook"),
+    ("abgeschlossenes Studium der Pharmazie (Staatsexamen)", "pharmacist"),
+    ("Doctorat en pharmacie", "pharmacist"),
+    ("Bachelors degre in accounting", "accountant"),
+    # the specialisation, named
+    ("Certificate for hairdresser assistants", "hairdresser assistant"),
     ("Fachapotheker für klinische Pharmazie", "specialist pharmacist"),
 ])
 def test_a_qualification_names_the_trade_unless_it_names_a_specialisation(
         recogniser: Recogniser, title: str, occupation: str) -> None:
-    """ESCO files hairdresser assistant under hairdresser and private chef under chef: a
+    """ESCO files private chef under chef and specialist pharmacist under pharmacist: a
     qualification in the trade is the trade, unless its title names the specialisation."""
     level = recogniser.eqf(QualificationFields(title=title))["level"]
     best = recogniser.occupations(title, None, level=level)[0][0]
