@@ -8,7 +8,7 @@ from pathlib import Path
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from skills_taxonomy.concept_index import MlLabels
+from skills_taxonomy.ml_labels import MlLabels
 
 # The relevance floor's defaults, from the demo data (BENCHMARKS.md, "Relevance floor"):
 # at these no vacancy of the candidate's own occupation is cut, and most pairs of

@@ -25,7 +25,6 @@ import pickle
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +32,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from skills_taxonomy.embedding import Encoder
+from skills_taxonomy.ml_labels import MlLabels
 from skills_taxonomy.model import ConceptKind, LabelType, Taxonomy
 from skills_taxonomy.passage_vectors import PassageVectors
 from skills_taxonomy.text import (
@@ -56,16 +56,6 @@ MAX_DF_FLOOR = 200  # a small taxonomy (the starter) keeps n-grams found in this
 # the multilingual encoder too.
 PROJECT_LANGUAGES = ("ar", "uk", "ru", "tr", "fa", "vi", "zh")
 TRANSLITERATED = {"uk", "ru", "bg", "ar", "fa"}
-
-
-class MlLabels(StrEnum):
-    """Which labels the multilingual encoder embeds (it embeds ~230 short texts/s on two
-    cores, so this decides the cold index build time)."""
-
-    PREFERRED = "preferred"  # each concept's English preferred label, + PROJECT_LANGUAGES
-    #                           preferred labels of occupations
-    OCCUPATIONS = "occupations"  # as PREFERRED, plus every English occupation label
-    ALL = "all"  # every label of the embedded languages (evaluation corpora)
 
 
 @dataclass

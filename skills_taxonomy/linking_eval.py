@@ -9,7 +9,7 @@ import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
-from skills_taxonomy.concept_index import MlLabels, load_or_build_index
+from skills_taxonomy.concept_index import load_or_build_index
 from skills_taxonomy.embedding import Encoder
 from skills_taxonomy.evaluation import (
     OccupationSet,
@@ -24,6 +24,7 @@ from skills_taxonomy.fusion import RoutedFusion, load_fusion
 from skills_taxonomy.job_titles import bare_title
 from skills_taxonomy.lexicon import load_lexicon
 from skills_taxonomy.linker import Linker
+from skills_taxonomy.ml_labels import MlLabels
 from skills_taxonomy.model import Concept, ConceptKind, LabelType, Taxonomy
 from skills_taxonomy.normalize import Normalizer
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from skills_taxonomy.concept_index import MlLabels, load_or_build_index
+from skills_taxonomy.concept_index import load_or_build_index
 from skills_taxonomy.embedding import Encoder
 from skills_taxonomy.errors import InvalidInputError
 from skills_taxonomy.fusion import FEATURES, RoutedFusion, load_fusion
@@ -25,6 +25,7 @@ from skills_taxonomy.job_titles import bare_title, named_inside
 from skills_taxonomy.language import detect_language, letter_count
 from skills_taxonomy.lexicon import load_lexicon
 from skills_taxonomy.linker import Candidate, Linker
+from skills_taxonomy.ml_labels import MlLabels
 from skills_taxonomy.model import ConceptKind, Taxonomy
 from skills_taxonomy.pieces import cut_pieces, role_pieces
 from skills_taxonomy.rank_cache import RankCache, RankKey
