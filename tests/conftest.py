@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,78 +54,19 @@ def starter(encoder: Encoder, multilingual_encoder: Encoder | None) -> Normalize
     return Normalizer(load_starter(), encoder, CACHE, multilingual=multilingual_encoder)
 
 
-@dataclass
-class EscoBuild:
-    """Full ESCO and its index, built in a thread from the session's start when a collected
-    test needs them. The first full-ESCO test used to wait two to three minutes for the
-    index while the tests before it, waiting on PostgreSQL, subprocesses and the browser,
-    left a core idle. The thread has an encoder of its own (a tokenizer is not shared
-    across threads)."""
-
-    thread: threading.Thread | None = None
-    taxonomy: Taxonomy | None = None
-    normalizer: Normalizer | None = None
-    error: BaseException | None = None
-    imported: threading.Event = field(default_factory=threading.Event)
-
-    def run(self) -> None:
-        try:
-            taxonomy = Taxonomy()
-            import_esco(taxonomy, [SHARED / p for p in ESCO_PATHS])
-            self.taxonomy = taxonomy
-            self.imported.set()
-            CACHE.mkdir(parents=True, exist_ok=True)
-            self.normalizer = Normalizer(taxonomy, make_encoder(Settings()), CACHE)
-        except BaseException as exc:  # handed to the tests that wait for it
-            self.error = exc
-        finally:
-            self.imported.set()
-
-    def wait(self, for_index: bool) -> None:
-        if self.thread is None:  # not started (no collected test asked): build here
-            self.thread = threading.Thread(target=self.run)
-            self.thread.start()
-        if for_index:
-            self.thread.join()
-        else:
-            self.imported.wait()
-        if self.error is not None:
-            raise self.error
-
-
-ESCO_FIXTURES = {"esco", "esco_taxonomy"}
-_esco_wanted = False
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    global _esco_wanted
-    _esco_wanted = any(ESCO_FIXTURES & set(getattr(item, "fixturenames", ()))
-                       for item in items)
-
-
-@pytest.fixture(scope="session", autouse=True)
-def esco_build() -> EscoBuild:
-    build = EscoBuild()
-    if _esco_wanted and (SHARED / "esco").exists():
-        build.thread = threading.Thread(target=build.run, name="full-esco", daemon=True)
-        build.thread.start()
-    return build
-
-
 @pytest.fixture(scope="session")
-def esco_taxonomy(esco_build: EscoBuild) -> Taxonomy:
+def esco_taxonomy() -> Taxonomy:
     if not (SHARED / "esco").exists():
         pytest.skip(f"ESCO data not found at {SHARED}")
-    esco_build.wait(for_index=False)
-    assert esco_build.taxonomy is not None
-    return esco_build.taxonomy
+    taxonomy = Taxonomy()
+    import_esco(taxonomy, [SHARED / p for p in ESCO_PATHS])
+    return taxonomy
 
 
 @pytest.fixture(scope="session")
-def esco(esco_taxonomy: Taxonomy, esco_build: EscoBuild) -> Normalizer:
-    esco_build.wait(for_index=True)
-    assert esco_build.normalizer is not None
-    return esco_build.normalizer
+def esco(esco_taxonomy: Taxonomy, encoder: Encoder) -> Normalizer:
+    CACHE.mkdir(parents=True, exist_ok=True)
+    return Normalizer(esco_taxonomy, encoder, CACHE)
 
 
 # --- the API against the real embedded PostgreSQL and the real model ------------------------
