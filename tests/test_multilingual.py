@@ -151,6 +151,9 @@ def test_full_esco_import_keeps_the_project_labels() -> None:
     # the project's preferred label is the concept's name where ESCO has none
     assert cook.preferred_label("uk") == "кухар"
     assert cook.preferred_label("de") != "кухар"  # ESCO's own names are kept
+    accountant = taxonomy.concepts[ESCO_PREFIX + "occupation/eda0d957-3c3c-4139-b89a-a18bc9e18897"]
+    assert any(lb.lang == "en" and lb.text == "ACCA" for lb in accountant.labels)
+    assert accountant.preferred_label("en") == "accountant"  # ESCO's name is kept
     assert "starter:occupation/industrial-cleaner" in taxonomy.concepts
     sources = taxonomy.label_sources()
     for lang in PROJECT_LANGUAGES:
