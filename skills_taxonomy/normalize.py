@@ -21,13 +21,14 @@ from skills_taxonomy.concept_index import load_or_build_index
 from skills_taxonomy.embedding import Encoder
 from skills_taxonomy.errors import InvalidInputError
 from skills_taxonomy.fusion import FEATURES, RoutedFusion, load_fusion
+from skills_taxonomy.heads import Placed, both_stand, head_pieces
 from skills_taxonomy.job_titles import bare_title, named_inside
 from skills_taxonomy.language import detect_language, letter_count
 from skills_taxonomy.lexicon import load_lexicon
 from skills_taxonomy.linker import Candidate, Linker
 from skills_taxonomy.ml_labels import MlLabels
 from skills_taxonomy.model import ConceptKind, Taxonomy
-from skills_taxonomy.pieces import cut_pieces, role_pieces
+from skills_taxonomy.pieces import Piece, cut_pieces, role_pieces
 from skills_taxonomy.rank_cache import RankCache, RankKey
 from skills_taxonomy.roles import role_spans
 from skills_taxonomy.text import fold, has_unspaced_script, repair
@@ -219,6 +220,7 @@ class Normalizer:
         # occupations are also looked for in the roles a sentence frames ("als Koch")
         roles = (role_pieces(pieces, piece_texts, piece_langs)
                  if ConceptKind.OCCUPATION in kinds else [])
+        head_spans: set[Piece] = set()
         for kind in kinds:
             lowest = min([POSSIBLE_FLOOR, *(self.threshold_for(kind, route)
                                             for route in self.linkers[kind].fusion.routes)])
@@ -231,6 +233,16 @@ class Normalizer:
             ranked = self._rank_unique(kind, [t for _, t, _ in linked],
                                        [lang for _, _, lang in linked], top_k=30, floor=lowest,
                                        whole_labels=fast)
+            if kind is ConceptKind.OCCUPATION:
+                heads = head_pieces(self.linkers, self.threshold_for, pieces, piece_texts,
+                                    piece_langs, ranked[:len(pieces)])
+                head_spans.update(piece for piece, _, _ in heads)
+                head_fast = [self.whole_labels] * len(heads)
+                ranked += self._rank_unique(kind, [t for _, t, _ in heads],
+                                            [lang for _, _, lang in heads], top_k=30,
+                                            floor=lowest, whole_labels=head_fast)
+                linked += heads
+                fast += head_fast
             # a batch repeats its pieces (a feed's "Teamfähigkeit"): mentions made once each
             made: dict[tuple[str, str | None, bool], tuple[list[Mention], list[Mention]]] = {}
             for ((i, offset, _), piece, piece_lang), cands, quick in zip(
@@ -246,16 +258,17 @@ class Normalizer:
             spans_of[i].append((start, end))
         out = []
         for i, mentions in enumerate(found):
-            taken: list[tuple[int, int]] = []
+            taken: list[Placed] = []
             chosen: list[Mention] = []
             for mention, offset in sorted(mentions, key=lambda pair: -pair[0].score):
                 start, end = mention.start + offset, mention.end + offset
-                if all(end <= s or start >= e for s, e in taken):
-                    taken.append((start, end))
+                placed = (start, end, mention.kind, (i, start, end) in head_spans)
+                if all(both_stand(placed, other) for other in taken):
+                    taken.append(placed)
                     chosen.append(mention.shifted(offset))
             chosen.sort(key=lambda m: m.start)
             open_spans = [(s, e) for s, e in spans_of[i]
-                          if not any(ts < e and te > s for ts, te in taken)]
+                          if not any(ts < e and te > s for ts, te, _, _ in taken)]
             unlinked: list[dict[str, object]] = [
                 {"start": s, "end": e, "text": checked[i][s:e]} for s, e in open_spans]
             possible = [m.shifted(offset)
