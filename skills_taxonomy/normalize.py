@@ -10,6 +10,7 @@ first (`text.repair`); only what is truly binary is refused.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
@@ -42,6 +43,9 @@ _SEMANTIC = FEATURES.index("label_sim_phrase")
 BINARY_SHARE = 0.05  # above this share of control or replacement characters: not text
 POSSIBLE_PER_PIECE = 3  # guesses below the threshold kept per piece and kind, for review
 INEXACT_LETTERS = 3  # a piece with fewer letters links to a label it is, nothing else
+# three capitals alone are an abbreviation ("WIG", "CNC"); longer capitals are as often a
+# word written loud ("PAINT", "TILES"), and shorter ones are labels or nothing anyway
+_ACRONYM = re.compile(r"[A-Z]{3}")
 POSSIBLE_FLOOR = 0.03  # below this, guesses were noise on the demo texts ("Deutsch B1")
 
 
@@ -360,6 +364,15 @@ class Normalizer:
             index, key = self.linkers[kind].index, fold(piece)
             cands = [c for c in cands if index.entry_folded[c.label_entry] == key
                      and not index.entry_lang[c.label_entry].endswith("-Latn")]
+        elif _ACRONYM.fullmatch(piece):
+            # "WIG", "PET", "ICE": an abbreviation, not the word ("make wigs", "register a
+            # pet", "remove ice"): only a label it is ("COOK") or one that writes it
+            # capitalised too ("SAP ERP", "Lkw rangieren") says it
+            written = re.compile(rf"(?<![^\W\d_]){piece}(?![^\W\d_])", re.IGNORECASE)
+            index, key = self.linkers[kind].index, fold(piece)
+            cands = [c for c in cands if index.entry_folded[c.label_entry] == key or any(
+                found.group()[0].isupper()
+                for found in written.finditer(index.entry_text[c.label_entry]))]
         thresholds = {route: self.threshold_for(kind, route)
                       for route in {c.route for c in cands}}
         sure = [self._mention(piece, c, kind, lang, piece_lang)

@@ -64,3 +64,14 @@ def test_development_sets_name_concepts_of_their_kind(esco: Normalizer) -> None:
                 taxonomy = starter if uri.startswith("starter:") else esco.taxonomy
                 concept = taxonomy.concepts.get(uri)
                 assert concept is not None and concept.kind.value == row.kind, (name, row.text)
+
+
+@needs_shared
+def test_three_capitals_are_an_abbreviation_not_the_word(esco: Normalizer) -> None:
+    """"WIG" in "MAG/WIG" is tungsten inert gas welding, not wigs; "PET" and "ICE" name no
+    pet and no ice. A label that writes the capitals too still links ("SAP ...")."""
+    [statement] = esco.statements(["Schweißer MAG/WIG, PET, ICE"])
+    assert WELDER in {m.concept for m in statement.mentions}
+    assert not {m.text for m in statement.mentions} & {"WIG", "PET", "ICE"}
+    [sap] = esco.statements(["SAP"])
+    assert sap.mentions and all(m.label.startswith("SAP") for m in sap.mentions)
