@@ -22,8 +22,10 @@ _ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "�
                               "ئ": "ي", "ة": "ه", "ک": "ك", "ؤ": "و", "ـ": None,
                               "\u200c": None, "\u200d": None})
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
-# Punctuation and list separators that end a candidate mention.
-_BREAK = re.compile(r"[,;:.!?()\[\]{}/|•·▪►✓✔\n\t]|\s[-–—]\s|[–—]|[、，。；：،؛]")
+# Punctuation and list separators that end a candidate mention. A full stop between two
+# letters or digits ends nothing: "мед.сестра", "ASP.NET", "3.5".
+_BREAK = re.compile(r"[,;:!?()\[\]{}/|•·▪►✓✔\n\t]|(?<![^\W_])\.|\.(?![^\W_])|\s[-–—]\s|[–—]"
+                    r"|[、，。；：،؛]")
 # Invisible characters that only ever get in the way (the zero-width non-joiner is kept
 # between Arabic-script letters, where Persian spelling needs it).
 _INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad\u200e\u200f\u202a-\u202e\u2066-\u2069]")

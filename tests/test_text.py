@@ -1,4 +1,10 @@
-from skills_taxonomy.text import candidate_spans, fold, has_unspaced_script, plain_letters
+from skills_taxonomy.text import (
+    candidate_spans,
+    fold,
+    has_unspaced_script,
+    plain_letters,
+    segments,
+)
 
 
 def test_fold_removes_case_diacritics_and_marks() -> None:
@@ -39,3 +45,14 @@ def test_spans_keep_offsets_into_the_original_text() -> None:
     text = "Erfahrung: MAG-Schweißen; Gabelstapler"
     for span in candidate_spans(text):
         assert text[span.start:span.end] == span.text
+
+
+def test_a_full_stop_between_letters_ends_no_segment() -> None:
+    """"ASP.NET" split into "ASP" and "NET" linked maintaining nets, "Vue.js" visual
+    flight rules; a sentence's full stop still ends it."""
+    def cut(text: str) -> list[str]:
+        return [text[a:b].strip() for a, b in segments(text)]
+    assert cut("ASP.NET, Vue.js") == ["ASP.NET", "Vue.js"]
+    assert cut("мед.сестра, 3.5 Jahre") == ["мед.сестра", "3.5 Jahre"]
+    assert cut("Koch. Kellner.") == ["Koch", "Kellner"]
+    assert cut("z.B. Pflege") == ["z.B", "Pflege"]
