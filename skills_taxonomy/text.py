@@ -47,8 +47,34 @@ def repair(text: str) -> str:
     if "<" in text:
         text = _TAG.sub(" ", text)
     text = _STRAY_JOINER.sub("", _INVISIBLE.sub("", text))
+    text = _LETTERS.sub(_unmixed, text)
     text = "\n".join(_SPACES.sub(" ", line).strip() for line in text.splitlines())
     return text.strip()
+
+
+# Latin and Cyrillic letters that look alike. A Ukrainian on a Russian keyboard types the
+# Latin "i" for "і" ("водiєм", which linked nothing); pasted text mixes them too ("Повaр").
+_LOOKALIKES = "aABcCeEHiIKkMoOpPTxXyY"
+_CYRILLIC_LOOKALIKES = "аАВсСеЕНіІКкМоОрРТхХуУ"
+_TO_CYRILLIC = str.maketrans(_LOOKALIKES, _CYRILLIC_LOOKALIKES)
+_TO_LATIN = str.maketrans(_CYRILLIC_LOOKALIKES, _LOOKALIKES)
+_LETTERS = re.compile(r"[^\W\d_]{2,}")
+
+
+def _unmixed(word: re.Match[str]) -> str:
+    """A word of Cyrillic and Latin letters in the script of most of them, where every
+    letter of the other script is a lookalike; any other word as it is ("iPhone")."""
+    text = word.group()
+    latin = sum("a" <= ch.lower() <= "z" for ch in text)
+    cyrillic = sum("\u0400" <= ch <= "\u04ff" for ch in text)
+    if not latin or not cyrillic or latin == cyrillic:
+        return text
+    if cyrillic > latin and all(ch in _LOOKALIKES for ch in text if "a" <= ch.lower() <= "z"):
+        return text.translate(_TO_CYRILLIC)
+    if latin > cyrillic and all(ch in _CYRILLIC_LOOKALIKES for ch in text
+                                if "\u0400" <= ch <= "\u04ff"):
+        return text.translate(_TO_LATIN)
+    return text
 
 
 _PY_ESCAPE = re.compile(r"\\(?:x([0-9a-f]{2})|u([0-9a-f]{4})|U([0-9a-f]{8}))")

@@ -55,6 +55,19 @@ def test_persian_keeps_its_zero_width_non_joiner_and_other_text_loses_it() -> No
     assert fold("می\u200cکنم") == fold("میکنم")  # typed either way, they match
 
 
+def test_latin_lookalikes_in_cyrillic_words_are_read_as_cyrillic(starter: Normalizer) -> None:
+    """A Ukrainian on a Russian keyboard types the Latin "i" for "і" ("водiєм"); pasted
+    text mixes the scripts ("Повaр"). Each word takes the script of most of its letters
+    where the others are lookalikes; offsets stay, and other words are left alone."""
+    assert repair("працював водiєм вантажiвки") == "працював водієм вантажівки"
+    assert repair("Сook and waiter") == "Cook and waiter"  # a Cyrillic С in English
+    for kept in ("iPhone, кухар", "Schweißer/зварювальник", "водій категорії С", "borщ"):
+        assert repair(kept) == kept
+    [statement] = starter.statements(["Повaр в ресторане"], kinds=(ConceptKind.OCCUPATION,))
+    assert [(m.concept, m.text, m.method) for m in statement.mentions] == [
+        (COOK, "Повар", "exact")]
+
+
 def test_only_truly_binary_input_is_refused() -> None:
     from skills_taxonomy.errors import InvalidInputError
 
