@@ -366,7 +366,7 @@ class Normalizer:
                      and not index.entry_lang[c.label_entry].endswith("-Latn")]
         elif _ACRONYM.fullmatch(piece):
             # "WIG", "PET", "ICE": an abbreviation, not the word ("make wigs", "register a
-            # pet", "remove ice"): only a label it is ("COOK") or one that writes it
+            # pet", "remove ice"): only a label it is ("CAD") or one that writes it
             # capitalised too ("SAP ERP", "Lkw rangieren") says it
             written = re.compile(rf"(?<![^\W\d_]){piece}(?![^\W\d_])", re.IGNORECASE)
             index, key = self.linkers[kind].index, fold(piece)
