@@ -63,9 +63,10 @@ def occupations_named(linkers: Mapping[ConceptKind, Linker], text: str,
     """The occupations `text` is, as a whole, a label of (after folding); none where it
     is a skill's label too: "إدخال البيانات" (data entry) is an activity, the skill's to
     name."""
-    if _whole_labels(linkers, ConceptKind.SKILL, text, lang):
+    occupations = _whole_labels(linkers, ConceptKind.OCCUPATION, text, lang)
+    if occupations and _whole_labels(linkers, ConceptKind.SKILL, text, lang):
         return set()
-    return _whole_labels(linkers, ConceptKind.OCCUPATION, text, lang)
+    return occupations
 
 
 def _whole_labels(linkers: Mapping[ConceptKind, Linker], kind: ConceptKind, text: str,
