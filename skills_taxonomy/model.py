@@ -160,6 +160,17 @@ class Taxonomy:
     def narrower(self, uri: str) -> list[str]:
         return [n for n, parents in self.broader.items() if uri in parents]
 
+    def above(self, uri: str) -> set[str]:
+        """Every concept above `uri` in the hierarchy (its broader ones, theirs, …)."""
+        found: set[str] = set()
+        todo = list(self.broader.get(uri, ()))
+        while todo:
+            parent = todo.pop()
+            if parent not in found:
+                found.add(parent)
+                todo += self.broader.get(parent, ())
+        return found
+
     def languages(self, kind: ConceptKind | None = None) -> dict[str, int]:
         """Number of labels per language, optionally for one kind of concept."""
         counts: dict[str, int] = {}

@@ -52,6 +52,17 @@ def test_occupation_fields_and_labels_in_other_languages(esco_taxonomy: Taxonomy
     assert len(regulated) >= 10
 
 
+def test_above_walks_the_whole_hierarchy_once() -> None:
+    """Every broader concept, theirs too, each once, even where the hierarchy loops."""
+    taxonomy = Taxonomy()
+    for narrower, broader in (("nurse specialist", "nurse"), ("nurse", "health worker"),
+                              ("health worker", "nurse"), ("nurse specialist", "specialist")):
+        taxonomy.add_broader(narrower, broader)
+    assert taxonomy.above("nurse specialist") == {"nurse", "health worker", "specialist"}
+    assert taxonomy.above("health worker") == {"nurse", "health worker"}
+    assert taxonomy.above("welder") == set()
+
+
 @needs_shared
 def test_label_files_add_german_and_dutch_skill_labels(esco_taxonomy: Taxonomy) -> None:
     langs = esco_taxonomy.languages(ConceptKind.SKILL)

@@ -182,21 +182,10 @@ class Recogniser:
                     text, lang, top_k=max(top_k, SUITS_DEPTH), abstain=False):
                 best[m.concept] = max(best.get(m.concept, 0.0), m.score)
         teaching = any(word in fold(title) for word in TEACHING_WORDS)
-        specialised = {uri for uri in best if self._above(uri) & best.keys()}
+        above = self.concepts.taxonomy.above
+        specialised = {uri for uri in best if above(uri) & best.keys()}
         return sorted(best.items(), key=lambda kv: -kv[1] * self.suits(kv[0], level, teaching)
                       * (SPECIALISATION_FACTOR if kv[0] in specialised else 1.0))[:top_k]
-
-    def _above(self, uri: str) -> set[str]:
-        """Every concept above `uri` in the taxonomy's hierarchy."""
-        broader = self.concepts.taxonomy.broader
-        found: set[str] = set()
-        todo = list(broader.get(uri, ()))
-        while todo:
-            parent = todo.pop()
-            if parent not in found:
-                found.add(parent)
-                todo += broader.get(parent, ())
-        return found
 
     def suits(self, occupation: str, level: int | None, teaching: bool) -> float:
         """How well an occupation suits a qualification: less the further its usual EQF
