@@ -11,7 +11,6 @@ first (`text.repair`); only what is truly binary is refused.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -31,16 +30,16 @@ from skills_taxonomy.ml_labels import MlLabels
 from skills_taxonomy.model import ConceptKind, Taxonomy
 from skills_taxonomy.pieces import Piece, cut_pieces, role_pieces
 from skills_taxonomy.rank_cache import RankCache, RankKey
+from skills_taxonomy.readable import check_text
 from skills_taxonomy.roles import role_spans
-from skills_taxonomy.text import fold, has_unspaced_script, repair
+from skills_taxonomy.teachers import Teachers
+from skills_taxonomy.text import fold, has_unspaced_script
 from skills_taxonomy.whole_label import whole_label
 
-MAX_TEXT_CHARS = 10_000
 MAX_BATCH = 10_000
 _EXACT = FEATURES.index("exact_hit")
 _LEXICAL = FEATURES.index("tfidf_char")
 _SEMANTIC = FEATURES.index("label_sim_phrase")
-BINARY_SHARE = 0.05  # above this share of control or replacement characters: not text
 POSSIBLE_PER_PIECE = 3  # guesses below the threshold kept per piece and kind, for review
 INEXACT_LETTERS = 3  # a piece with fewer letters links to a label it is, nothing else
 # three capitals alone are an abbreviation ("WIG", "CNC"); longer capitals are as often a
@@ -58,7 +57,7 @@ class Mention:
     kind: str
     label: str  # the concept's preferred label in the requested language
     score: float
-    method: str  # exact | lexical | semantic
+    method: str  # exact | lexical | semantic | composed (teachers.py)
     matched_label: str
     matched_lang: str
     lang: str | None = None  # the language the text was written in, when it can be told
@@ -87,49 +86,6 @@ class Statement:
     def as_dict(self) -> dict[str, object]:
         return {"text": self.text, "lang": self.lang,
                 "mentions": [m.as_dict() for m in self.mentions], "unlinked": self.unlinked}
-
-
-_LAYOUT = str.maketrans("", "", "\n\r\t")
-
-
-def _unreadable(ch: str) -> bool:
-    """A character no person types: C0 controls, surrogates, private-use and unassigned
-    code points, the replacement character. (C1 controls are Windows-1252 debris that
-    `repair` turns back into what was meant.)"""
-    if ch in "\n\r\t" or "\x80" <= ch <= "\x9f":
-        return False
-    return unicodedata.category(ch) in {"Cc", "Cs", "Co", "Cn"} or ch == "\ufffd"
-
-
-def check_text(text: object, what: str = "text") -> str:
-    """The text made fit to link (`text.repair`: Windows-1252 debris, mojibake, HTML
-    entities, invisible characters); refuses what cannot be a person's text, with a
-    message that names the problem."""
-    if not isinstance(text, str):
-        raise InvalidInputError(f"{what} must be a string, got {type(text).__name__}")
-    if len(text) > MAX_TEXT_CHARS:
-        raise InvalidInputError(
-            f"{what} has {len(text):,} characters; the limit is {MAX_TEXT_CHARS:,} "
-            "(split long documents into paragraphs)"
-        )
-    if "\x00" in text:
-        raise InvalidInputError(f"{what} contains NUL characters: binary data, not text")
-    if not text.strip():
-        raise InvalidInputError(f"{what} is empty")
-    # printable once tabs and line breaks are gone, and no replacement character: nothing
-    # unreadable (the check per character costs more than linking a short phrase does)
-    clean = "\ufffd" not in text and text.translate(_LAYOUT).isprintable()
-    bad = 0 if clean else sum(map(_unreadable, text))
-    if bad > max(2, len(text) * BINARY_SHARE):
-        raise InvalidInputError(
-            f"{what} looks like binary data, not text ({bad} of {len(text)} characters "
-            "are control or undecodable characters)")
-    if bad:
-        text = "".join(" " if _unreadable(ch) else ch for ch in text)
-    repaired = repair(text)
-    if not repaired.strip():
-        raise InvalidInputError(f"{what} has no readable characters")
-    return repaired
 
 
 def _method(features: np.ndarray, route: str) -> str:
@@ -173,6 +129,7 @@ class Normalizer:
         # pieces that are one concept's label, answered without the encoders (whole_label)
         self.whole_labels = whole_labels
         self._ranked = RankCache(rank_cache)
+        self.teachers = Teachers(self.linkers)
 
     def threshold_for(self, kind: ConceptKind, route: str = "en") -> float:
         """The score below which a link is not trusted (the route's fitted threshold
@@ -257,6 +214,16 @@ class Normalizer:
                 sure, unsure = made[key]
                 found[i] += [(m, offset) for m in sure]
                 guesses[i] += [(m, offset) for m in unsure]
+        if ConceptKind.OCCUPATION in kinds:  # a teacher named with level or subject
+            for (i, offset, _), piece, piece_lang in zip(pieces, piece_texts, piece_langs,
+                                                         strict=True):
+                taught = self.teachers.composed(checked[i], piece, piece_lang)
+                span = taught.span if taught is not None else None
+                if taught is None or span is None:
+                    continue
+                found[i].append((self._mention(piece, taught, ConceptKind.OCCUPATION, lang,
+                                               piece_lang, method="composed"), offset))
+                head_spans.add((i, offset + span.start, offset + span.end))
         spans_of: list[list[tuple[int, int]]] = [[] for _ in checked]
         for i, start, end in pieces:
             spans_of[i].append((start, end))
@@ -345,12 +312,17 @@ class Normalizer:
                 for cands, title_roles in zip(whole, roles, strict=True)]
         out = []
         for title, plain, w, cands in zip(checked, bare, written_in, best, strict=True):
+            taught = self.teachers.composed(plain, plain, w)
+            if taught is not None:  # a teacher with the level or subject: the title says it
+                cands = [taught, *(c for c in cands if c.concept != taught.concept)]
             if abstain:
                 cands = [c for c in cands if c.score >= self.threshold_for(kind, c.route)]
                 named = None if cands else named_inside(
                     self.linkers[kind], plain, w, self.threshold)
                 cands = [named] if named else cands
-            out.append([self._mention(title, c, kind, lang, w, whole=True) for c in cands])
+            out.append([self._mention(title, c, kind, lang, w, whole=True,
+                                      method="composed" if c is taught else None)
+                        for c in cands])
         return out
 
     def _piece_mentions(self, piece: str, cands: list[Candidate], kind: ConceptKind,
@@ -383,7 +355,8 @@ class Normalizer:
         return sure, unsure
 
     def _mention(self, text: str, cand: Candidate, kind: ConceptKind, lang: str | None,
-                 written_in: str | None, whole: bool = False) -> Mention:
+                 written_in: str | None, whole: bool = False,
+                 method: str | None = None) -> Mention:
         index = self.linkers[kind].index
         uri = index.uris[cand.concept]
         concept = self.taxonomy.concepts[uri]
@@ -392,7 +365,7 @@ class Normalizer:
         return Mention(
             start=start, end=end, text=text[start:end], concept=uri, kind=kind.value,
             label=concept.preferred_label(lang or "en"), score=round(cand.score, 4),
-            method=_method(cand.features, cand.route),
+            method=method or _method(cand.features, cand.route),
             matched_label=index.entry_text[cand.label_entry],
             matched_lang=index.entry_lang[cand.label_entry], lang=written_in,
         )

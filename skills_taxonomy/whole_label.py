@@ -15,9 +15,10 @@ import numpy as np
 from rapidfuzz import fuzz
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from skills_taxonomy.exact_match import EXACT_CHARS
 from skills_taxonomy.fusion import FEATURES
 from skills_taxonomy.linker import Candidate, Linker
-from skills_taxonomy.text import fold
+from skills_taxonomy.text import Span, fold
 
 _LEXICAL = FEATURES.index("tfidf_char")
 _RATIO = FEATURES.index("fuzz_ratio")
@@ -38,9 +39,27 @@ def whole_label(linker: Linker, text: str, lang: str | None, threshold: float | 
     if len(whole) != 1 or (alone and len(hits) != 1):
         return None
     concept, (strength, span, entry) = whole[0]
+    cand = _scored(linker, concept, entry, fold(text), strength, linker.route(lang, text), span)
+    if cand.score < (linker.fusion[cand.route].threshold_ if threshold is None else threshold):
+        return None
+    return cand
+
+
+def as_written(linker: Linker, concept: int, entry: int) -> Candidate:
+    """The candidate of a text that is exactly the concept's label `entry` (an English
+    one: the route is English), scored as `whole_label` scores a whole-label piece: what
+    a statement gets for a concept it names by other means than a label (`teachers`)."""
     index = linker.index
-    route = linker.route(lang, text)
-    folded, label = fold(text), index.entry_folded[entry]
+    label = index.entry_folded[entry]
+    strength = min(len(label), EXACT_CHARS) / EXACT_CHARS
+    return _scored(linker, concept, entry, label, strength, "en", Span(0, len(label), label))
+
+
+def _scored(linker: Linker, concept: int, entry: int, folded: str, strength: float,
+            route: str, span: Span) -> Candidate:
+    """The fusion's lexical model on the spelling evidence of an exact hit."""
+    index = linker.index
+    label = index.entry_folded[entry]
     features = np.zeros(len(FEATURES), np.float32)
     features[_LEXICAL] = _tfidf_cosine(index.vectorizer, folded, label)
     features[_RATIO] = fuzz.ratio(folded, label) / 100.0
@@ -49,10 +68,7 @@ def whole_label(linker: Linker, text: str, lang: str | None, threshold: float | 
     features[_HIT] = 1.0
     if len(index.common):
         features[_COMMON] = float(index.common[concept])
-    model = linker.fusion[route]
-    score = float(model.lexical_score(features[None, :])[0])
-    if score < (model.threshold_ if threshold is None else threshold):
-        return None
+    score = float(linker.fusion[route].lexical_score(features[None, :])[0])
     return Candidate(concept, score, features, span, entry, route)
 
 

@@ -17,7 +17,7 @@ from skills_taxonomy.errors import TaxonomyImportError
 from skills_taxonomy.esco_import import import_esco
 from skills_taxonomy.language import detect_language
 from skills_taxonomy.model import ConceptKind, Taxonomy
-from skills_taxonomy.normalize import Normalizer, check_text
+from skills_taxonomy.normalize import Normalizer
 from skills_taxonomy.project_labels import (
     ESCO_PREFIX,
     LABELS_SOURCE,
@@ -25,6 +25,7 @@ from skills_taxonomy.project_labels import (
     merge_project_labels,
     read_label_file,
 )
+from skills_taxonomy.readable import check_text
 from skills_taxonomy.text import (
     arabic_light,
     fold,

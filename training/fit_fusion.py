@@ -49,7 +49,8 @@ from skills_taxonomy.fusion import (
 from skills_taxonomy.language import detect_language
 from skills_taxonomy.linker import Linker
 from skills_taxonomy.model import ConceptKind
-from skills_taxonomy.normalize import Normalizer, check_text
+from skills_taxonomy.normalize import Normalizer
+from skills_taxonomy.readable import check_text
 from skills_taxonomy.text import fold
 from training.listwise_fusion import LOSS, ListwiseFusion
 
