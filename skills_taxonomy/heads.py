@@ -10,6 +10,7 @@ decisive, and its mention may stand inside the skill mention of the whole piece.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 
 from skills_taxonomy.linker import Candidate, Linker
@@ -19,6 +20,7 @@ from skills_taxonomy.roles import load_frames
 from skills_taxonomy.text import Span, words
 
 HEAD_WORDS = 3  # the longest occupation label looked for at a piece's start
+_PART = re.compile(r"[^-]+")  # a hyphenated word's parts
 
 Placed = tuple[int, int, str, bool]  # a chosen mention's span, its kind, whether a head
 
@@ -27,8 +29,10 @@ def head_of(text: str, lang: str | None, is_label: Callable[[str, str | None], b
             ) -> Span | None:
     """The longest start of `text` of at most HEAD_WORDS words (more where words are
     syllables: "đầu bếp"), and short of the whole, that `is_label` takes for an
-    occupation's label."""
-    tokens = words(text)
+    occupation's label. The parts of a hyphenated word count as words: "парикмахер-
+    универсал" (an all-round hairdresser) begins with "парикмахер"."""
+    tokens = [(start + part.start(), start + part.end(), part.group())
+              for start, _, token in words(text) for part in _PART.finditer(token)]
     frames = load_frames()
     fewest = frames[lang].min_words if lang in frames else 1
     for n in range(min(HEAD_WORDS + fewest - 1, len(tokens) - 1), fewest - 1, -1):

@@ -29,6 +29,14 @@ def test_the_longest_label_at_the_start_and_never_the_whole() -> None:
     assert head_of("работал машинистом", "ru", is_label) is None  # only at the start
 
 
+def test_the_parts_of_a_hyphenated_word_are_words() -> None:
+    """"парикмахер-универсал" (an all-round hairdresser), "Перукар-модельєр"."""
+    head = head_of("парикмахер-универсал", "ru", labels("парикмахер"))
+    assert head is not None and (head.start, head.end) == (0, 10)
+    assert head_of("Перукар-модельєр", "uk", labels("перукар")).text == "Перукар"
+    assert head_of("парикмахер-универсал", "ru", labels("универсал")) is None
+
+
 def test_where_words_are_syllables_a_head_has_two() -> None:
     """Vietnamese "Cao" (high) begins "Cao đẳng" (college): one syllable says nothing."""
     assert head_of("Cao đẳng Điều dưỡng", "vi", labels("cao")) is None
