@@ -15,6 +15,7 @@ from skills_taxonomy.text import (
     Span,
     arabic_light,
     candidate_keys,
+    fold,
     has_unspaced_script,
     is_unspaced_char,
     persian_keys,
@@ -46,6 +47,16 @@ class ExactMatcher:
                     or plain_letters(folded[row]) in keys):
                 return row
         return int(rows[0]) if len(rows) else 0
+
+    def label_languages(self, text: str) -> set[str]:
+        """The languages of the labels that `text` is, as a whole (after folding)."""
+        key, index = fold(text), self.index
+        out: set[str] = set()
+        for concept in index.exact.get(key, ()):
+            rows = self.entries_sorted[self.entry_bounds[concept]:self.entry_bounds[concept + 1]]
+            out.update(index.entry_lang[row] for row in rows.tolist()
+                       if index.entry_folded[row] == key)
+        return {lang for lang in out if not lang.endswith("-Latn")}
 
     def hits(self, text: str, lang: str | None = None) -> dict[int, Hit]:
         """Concepts with a label that occurs verbatim (after folding) in the text, with the

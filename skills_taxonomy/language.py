@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
+from collections.abc import Collection
 from functools import cache, lru_cache
 from typing import Any
 
@@ -102,6 +103,23 @@ def detect_language(text: str) -> str | None:
     return "no" if code == "nb" else code
 
 
+def likeliest(text: str, among: Collection[str]) -> str | None:
+    """Of the languages `among` (codes), the one the detector finds likeliest for `text`;
+    None where the text's script allows none of them. For a short text that is a label
+    in a few languages only: "Koch" is German, though it reads Dutch on its own."""
+    script = script_of(text)
+    if script not in SCRIPT_LANGUAGES:
+        return None
+    allowed = [code for code in SCRIPT_LANGUAGES[script] if ("no" if code == "nb" else code)
+               in among]
+    if len(allowed) <= 1:
+        return ("no" if allowed[0] == "nb" else allowed[0]) if allowed else None
+    values = _detector(script, script != "LATIN").compute_language_confidence_values(text)
+    ranked = ["no" if (code := v.language.iso_code_639_1.name.lower()) == "nb" else code
+              for v in values]
+    return next((code for code in ranked if code in among), None)
+
+
 def warm_up() -> None:
     """Load every script's models now (about a second) rather than at the first text that
     needs them: a server does this at start."""
@@ -113,5 +131,5 @@ def warm_up() -> None:
             _detector(script, full).compute_language_confidence_values(sample)
 
 
-__all__ = ["LANGUAGES", "detect_language", "letter_count", "script_of", "scripts_of",
-           "warm_up"]
+__all__ = ["LANGUAGES", "detect_language", "letter_count", "likeliest", "script_of",
+           "scripts_of", "warm_up"]

@@ -48,7 +48,8 @@ class Candidate:
 
 def phrases(text: str) -> list[Span]:
     """Maximal runs of content words within punctuation-delimited segments, and pairs of
-    runs joined by a stopword ("repair of engines"), capped at MAX_PHRASES."""
+    runs joined by a stopword ("repair of engines"), capped at MAX_PHRASES. A run of
+    numbers alone ("2" of "2 Jahre als …") names nothing and is none."""
     runs: list[Span] = []
     for span in _segment_spans(text):
         current: list[tuple[int, int, str]] = []
@@ -61,11 +62,11 @@ def phrases(text: str) -> list[Span]:
                 current.append(token)
         if current:
             runs.append(_join(text, span.start, current))
+    runs = [run for run in runs if any(map(str.isalpha, run.text))]
     joined = [Span(a.start, b.end, text[a.start:b.end]) for a, b in zip(runs, runs[1:],
                                                                          strict=False)
               if 0 < b.start - a.end <= 6 and "," not in text[a.end:b.start]]
-    out = sorted(set(runs + joined), key=lambda s: (s.start, s.end))
-    return out[:MAX_PHRASES]
+    return sorted(set(runs + joined), key=lambda s: (s.start, s.end))[:MAX_PHRASES]
 
 
 def _segment_spans(text: str) -> list[Span]:

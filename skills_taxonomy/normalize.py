@@ -23,7 +23,7 @@ from skills_taxonomy.errors import InvalidInputError
 from skills_taxonomy.fusion import FEATURES, RoutedFusion, load_fusion
 from skills_taxonomy.heads import Placed, both_stand, head_pieces
 from skills_taxonomy.job_titles import bare_title, named_inside
-from skills_taxonomy.language import detect_language, letter_count
+from skills_taxonomy.language import detect_language, letter_count, likeliest, script_of
 from skills_taxonomy.lexicon import load_lexicon
 from skills_taxonomy.linker import Candidate, Linker
 from skills_taxonomy.ml_labels import MlLabels
@@ -173,8 +173,13 @@ class Normalizer:
         if len(texts) > MAX_BATCH:
             raise InvalidInputError(f"batch has {len(texts)} texts; the limit is {MAX_BATCH}")
         checked = [check_text(t, f"texts[{i}]") for i, t in enumerate(texts)]
-        text_langs = [detect_language(t) for t in checked]
+        text_langs = self._written_in(checked)
         pieces, piece_texts, piece_langs = cut_pieces(checked, text_langs)
+        piece_langs = self._written_in(piece_texts, piece_langs)
+        for i in range(len(checked)):  # pieces that agree on a language ("Koch, Maurer")
+            agreed = {lang for (j, _, _), lang in zip(pieces, piece_langs, strict=True) if j == i}
+            text_langs[i] = agreed.pop() if len(agreed) == 1 and None not in agreed \
+                else text_langs[i]
         # per text: mentions in their piece's offsets, and the piece's offset in the text
         found: list[list[tuple[Mention, int]]] = [[] for _ in checked]
         guesses: list[list[tuple[Mention, int]]] = [[] for _ in checked]
@@ -249,6 +254,26 @@ class Normalizer:
             out.append(Statement(checked[i], text_langs[i], chosen, unlinked, possible))
         return out
 
+    def _written_in(self, texts: Sequence[str], langs: Sequence[str | None] | None = None,
+                    ) -> list[str | None]:
+        """Each text's language (`detect_language` unless given), unless the text is as a
+        whole a label in other languages only: then the likeliest of those. A word alone
+        misleads the detector ("Koch" reads Dutch, "Bäcker" Swedish, "Maurer" French);
+        the labels it is say German. Where the detector cannot tell, a label in one
+        language only tells ("Kellner"), one in several does not ("Java"). Arabic-script
+        labels are left out: Arabic and Persian share most of their words, and their
+        letters tell them apart better."""
+        out = []
+        for text, lang in zip(texts, langs or [detect_language(t) for t in texts],
+                              strict=True):
+            if script_of(text) in ("LATIN", "CYRILLIC"):
+                named = set().union(*(linker.exact.label_languages(text)
+                                      for linker in self.linkers.values()))
+                if named and lang not in named and (lang is not None or len(named) == 1):
+                    lang = likeliest(text, named) or lang
+            out.append(lang)
+        return out
+
     def _rank_unique(self, kind: ConceptKind, texts: Sequence[str],
                      langs: Sequence[str | None], top_k: int, floor: float = 0.0,
                      whole_labels: Sequence[bool] = ()) -> list[list[Candidate]]:
@@ -293,7 +318,7 @@ class Normalizer:
         checked = [check_text(t, "title") for t in titles]
         # "Schweißer (m/w/d) – Vollzeit": markers and terms the n-grams match to other labels
         bare = [bare_title(t) for t in checked]
-        written_in = [detect_language(t) for t in bare]
+        written_in = self._written_in(bare)
         roles = [[span.text for span in role_spans(t, w)]
                  for t, w in zip(bare, written_in, strict=True)]
         texts = bare + [r for title_roles in roles for r in title_roles]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from skills_taxonomy.heads import both_stand, head_of, head_pieces, occupations_named
+from skills_taxonomy.linker import phrases
 from skills_taxonomy.model import ConceptKind
 from skills_taxonomy.normalize import Normalizer
 from skills_taxonomy.text import fold
@@ -94,3 +95,9 @@ def test_mentions_of_one_kind_never_overlap() -> None:
     assert not both_stand(head, (0, 29, "occupation", False))  # of another kind
     assert not both_stand(head, (5, 12, "skill", False))  # inside, not across
     assert both_stand((0, 7, "skill", False), (8, 12, "skill", False))
+
+
+def test_a_number_alone_is_no_phrase() -> None:
+    """"2" of "2 Jahre als Lagerarbeiter" named forklift operator as a mention's span."""
+    assert [p.text for p in phrases("2 Jahre als Lagerarbeiter")] == ["Lagerarbeiter"]
+    assert [p.text for p in phrases("Class 1 HGV, 2018")] == ["Class 1 HGV"]

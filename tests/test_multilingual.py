@@ -90,6 +90,18 @@ def test_language_is_detected(text: str, lang: str) -> None:
     assert detect_language(text) == lang
 
 
+@pytest.mark.parametrize(("text", "lang"), [
+    ("Koch", "de"), ("Bäcker", "de"), ("Maurer", "de"), ("Kassierer", "de"),  # the detector:
+    ("Kellner", "de"), ("welder", "en"),  # nl, sv, fr, no; undecided; undecided
+    ("Koch, Maurer, Friseurin", "de"),  # no label as a whole (fr); its pieces are
+])
+def test_a_word_alone_is_in_the_language_of_the_labels_it_is(starter: Normalizer, text: str,
+                                                              lang: str) -> None:
+    [statement] = starter.statements([text])
+    assert statement.lang == lang
+    assert {m.lang for m in statement.mentions} == {lang}
+
+
 def test_transliteration_and_its_undetectable_language() -> None:
     assert detect_language("kukhar") is None  # a guess would be worse than none
     assert transliterate("кухар") == "kukhar"
