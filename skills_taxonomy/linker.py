@@ -102,8 +102,8 @@ class Linker:
         order = np.argsort(index.vec_concept, kind="stable")
         self._rows_sorted = order
         # the project's languages' labels are no lexical evidence for English text
-        self._english_route = np.array([lang not in PROJECT_LANGUAGES and not
-                                        lang.endswith("-Latn") for lang in index.entry_lang])
+        self._english_route = np.array([lang not in PROJECT_LANGUAGES and not lang.endswith(
+            "-Latn") for lang in index.entry_lang], dtype=bool)
         self._row_bounds = np.searchsorted(index.vec_concept[order],
                                            np.arange(len(index) + 1))
         self.exact = ExactMatcher(index)
@@ -358,7 +358,7 @@ class Linker:
         scores = model.score(feats)
         # An alias that is the whole text is decisive; otherwise the full model orders.
         whole = np.array([c in exact and exact[c][1].end - exact[c][1].start >= len(text.strip())
-                          for c in cands.tolist()])
+                          for c in cands.tolist()], dtype=bool)
         order = np.lexsort((-model.rank_score(feats), ~whole))[:top_k]
         out = []
         for j in order.tolist():

@@ -16,7 +16,7 @@ from skills_taxonomy.embedding import Encoder, make_encoder
 from skills_taxonomy.errors import TaxonomyImportError
 from skills_taxonomy.esco_import import import_esco
 from skills_taxonomy.language import detect_language
-from skills_taxonomy.model import ConceptKind, Taxonomy
+from skills_taxonomy.model import Concept, ConceptKind, Label, LabelType, Taxonomy
 from skills_taxonomy.normalize import Normalizer
 from skills_taxonomy.project_labels import (
     ESCO_PREFIX,
@@ -110,6 +110,21 @@ def test_transliteration_and_its_undetectable_language() -> None:
     assert skeleton("najjar") == skeleton(transliterate("نجار"))
 
 
+def test_a_transliteration_is_typed_in_plain_letters(
+        encoder: Encoder, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """"sanitar" is "санитар" (a hospital porter) typed without Cyrillic; "Sanitär"
+    (plumbing, in a German title) folds to the same letters but is no transliteration."""
+    porter = Concept("http://data.europa.eu/esco/occupation/porter", ConceptKind.OCCUPATION,
+                     [Label("hospital porter", "en", LabelType.PREFERRED),
+                      Label("санитар", "ru", LabelType.ALTERNATIVE)])
+    taxonomy = Taxonomy()
+    taxonomy.add(porter)
+    normalizer = Normalizer(taxonomy, encoder, tmp_path_factory.mktemp("porter"))
+    typed, german = normalizer.statements(["sanitar", "Sanitär"])
+    assert [m.concept for m in typed.mentions] == [porter.uri]
+    assert german.mentions == []
+
+
 def test_arabic_clitics_are_stripped_for_matching() -> None:
     assert arabic_light(fold("والطبخ")) == fold("طبخ")
     assert arabic_light(fold("بالمطعم")) == fold("مطعم")
@@ -137,6 +152,33 @@ def test_label_files_cover_the_migrants_languages() -> None:
             labels = [text.casefold() for text, _ in row.labels()]
             assert len(labels) == len(set(labels)), (lang, row.line)  # no label twice
             assert all(text.strip() and "\t" not in text for text in labels)
+
+
+# Words that name an activity as well as the one who does it: "lái xe tải" is driving a
+# truck and a truck driver, "翻译" translating and a translator, "garsonluk" waiting tables.
+BOTH_ACTIVITY_AND_WORKER = {fold(w) for w in """
+دهان صناعي|مولدة|زجاج|محاسبة|نگهداری از بچه|هلپ‌دسک|پاکسازی آزبست|کاردانی صنایع غذایی
+подгонка одежды|посидеть с ребёнком|техподдержка|фейсконтроль|фейс-контроль|хелпдеск
+koruma|mekatronik mühendisliği|bebek bakıcılığı|oto kuaför|çobanlık|ebelik|diş hekimliği
+garsonluk|matematik öğretmenliği|sınıf öğretmenliği|bilişim teknolojileri bölümü
+çocuk gelişimi bölümü|lái xe tải|chạy xe nâng|văn thư|quản trị hệ thống|lái máy đào
+trợ giảng|tư vấn thuế|lái xe cấp cứu|lái xe rác|phiên dịch|chứng chỉ nghề nề
+lái xe bơm bê tông|lái xe quét đường|lái cẩu|điều khiển tàu điện|giám sát công trình
+lái xe riêng|phục vụ bàn|lái xe chở hóa chất|giám sát thu ngân|lái máy gặt|客服|技术支持
+机场安保|翻译|笔译|成本会计|口译""".replace("\n", "|").split("|") if w}
+
+
+def test_a_skill_is_not_named_by_its_worker() -> None:
+    """"плиточник" (a tiler) was a label of laying tiles, "نجار" (a carpenter) of
+    carpentry: the skill's mention hid the occupation the person named."""
+    for path in label_files():
+        rows = read_label_file(path)
+        workers = {fold(text) for row in rows if row.kind is ConceptKind.OCCUPATION
+                   for text, type_ in row.labels() if type_ is not LabelType.HIDDEN}
+        for row in rows:
+            if row.kind is ConceptKind.SKILL:
+                named = {fold(t) for t in (*row.alternatives, *row.forms)} & workers
+                assert named <= BOTH_ACTIVITY_AND_WORKER, (path.name, row.line, named)
 
 
 def test_a_malformed_label_file_names_file_and_line(tmp_path: Path) -> None:
