@@ -169,10 +169,24 @@ LANGUAGE_FORMS = {"uk": "{} мова", "ru": "{} язык", "ar": "اللغة {}
                   "tr": "{}", "vi": "{}", "zh": "{}"}
 
 
+def inflected_language_names(lang: str, name: str) -> list[str]:
+    """A language's name as CVs inflect it ("знание английского языка", "владею немецким
+    языком", "володію англійською мовою"): the cases of Russian adjectives in -ий/-ый/-ой
+    with "язык" and of Ukrainian adjectives in -а with "мова"; none for other names."""
+    if lang == "ru" and name[-2:] in ("ий", "ый", "ой"):
+        stem, instrumental = name[:-2], "им" if name.endswith("ий") else "ым"
+        return [f"{stem}ого языка", f"{stem}ому языку", f"{stem}{instrumental} языком",
+                f"{stem}ом языке"]
+    if lang == "uk" and name.endswith("а") and " " not in name:
+        stem = name[:-1]
+        return [f"{stem}ої мови", f"{stem}ій мові", f"{stem}у мову", f"{stem}ою мовою"]
+    return []
+
+
 def add_language_names(taxonomy: Taxonomy) -> MergeReport:
     """The language skills ("German", "Arabic"…) named in the migrants' languages, from
-    the CLDR names Babel ships: ESCO names them in five languages only, so "німецька мова
-    B1" or "Almanca" in a CV linked to nothing."""
+    the CLDR names Babel ships (in Russian and Ukrainian also inflected): ESCO names them
+    in five languages only, so "німецька мова B1" or "Almanca" in a CV linked to nothing."""
     from babel import Locale
 
     code_of = {name: code for code, name in Locale.parse("en").languages.items()}
@@ -185,10 +199,14 @@ def add_language_names(taxonomy: Taxonomy) -> MergeReport:
         added = 0
         for lang, form in LANGUAGE_FORMS.items():
             name = names[lang].get(code)
-            if name and concept.add_secondary_label(form.format(name), lang,
-                                                    LabelType.PREFERRED, "cldr:languages"):
-                added += 1
-                report.per_language[lang] = report.per_language.get(lang, 0) + 1
+            if not name:
+                continue
+            for text, type_ in [(form.format(name), LabelType.PREFERRED),
+                                *((t, LabelType.HIDDEN)
+                                  for t in inflected_language_names(lang, name))]:
+                if concept.add_secondary_label(text, lang, type_, "cldr:languages"):
+                    added += 1
+                    report.per_language[lang] = report.per_language.get(lang, 0) + 1
         report.concepts += added > 0
         report.labels += added
     taxonomy.sources.append("cldr:languages")
@@ -207,5 +225,5 @@ def merge_project_labels(taxonomy: Taxonomy) -> dict[str, object]:
 
 
 __all__ = ["LABELS_SOURCE", "LabelRow", "MergeReport", "add_language_names",
-           "apply_label_files", "label_files",
+           "apply_label_files", "inflected_language_names", "label_files",
            "merge_project_labels", "merge_starter", "read_label_file"]

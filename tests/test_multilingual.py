@@ -21,6 +21,7 @@ from skills_taxonomy.normalize import Normalizer
 from skills_taxonomy.project_labels import (
     ESCO_PREFIX,
     LABELS_SOURCE,
+    inflected_language_names,
     label_files,
     merge_project_labels,
     read_label_file,
@@ -235,6 +236,20 @@ def test_full_esco_import_keeps_the_project_labels() -> None:
     assert {german.preferred_label(lang) for lang in ("uk", "ar", "tr", "vi", "zh")} == {
         "німецька мова", "اللغة الألمانية", "Almanca", "Tiếng Đức", "德语"}
     assert german.preferred_label("de") == "Deutsch"
+    # and as Russian and Ukrainian CVs inflect them ("знание немецкого языка")
+    forms = {lb.text for lb in german.labels if lb.type is LabelType.HIDDEN}
+    assert {"немецкого языка", "немецким языком", "німецької мови", "німецькою мовою"} <= forms
+
+
+def test_language_names_inflected_as_cvs_write_them() -> None:
+    assert inflected_language_names("ru", "английский") == [
+        "английского языка", "английскому языку", "английским языком", "английском языке"]
+    assert inflected_language_names("uk", "англійська") == [
+        "англійської мови", "англійській мові", "англійську мову", "англійською мовою"]
+    # names that do not decline so, or are more than a word, get no forms
+    assert inflected_language_names("ru", "пушту") == []
+    assert inflected_language_names("uk", "норвезька (букмол)") == []
+    assert inflected_language_names("tr", "Almanca") == []
 
 
 # --- encoders behind one interface ----------------------------------------------------------
