@@ -81,10 +81,11 @@ class ExactMatcher:
             size = sum(4 if is_unspaced_char(ch) else 1 for ch in span.text)
             strength = min(size, EXACT_CHARS) / EXACT_CHARS
             for c, entry in hits.items():
+                if strength <= found.get(c, (0.0,))[0]:
+                    continue
                 entry = entry if entry >= 0 else self.entry_of(c, keys)
                 # a transliteration is typed in plain letters: "sanitar" may be "санитар",
                 # "Sanitär" is German (plumbing) and folds to the same key
-                if (strength > found.get(c, (0.0,))[0]
-                        and (span.text.isascii() or not index.entry_lang[entry].endswith("-Latn"))):
+                if span.text.isascii() or not index.entry_lang[entry].endswith("-Latn"):
                     found[c] = (strength, span, entry)
         return found

@@ -176,10 +176,11 @@ class Normalizer:
         text_langs = self._written_in(checked)
         pieces, piece_texts, piece_langs = cut_pieces(checked, text_langs)
         piece_langs = self._written_in(piece_texts, piece_langs)
-        for i in range(len(checked)):  # pieces that agree on a language ("Koch, Maurer")
-            agreed = {lang for (j, _, _), lang in zip(pieces, piece_langs, strict=True) if j == i}
-            text_langs[i] = agreed.pop() if len(agreed) == 1 and None not in agreed \
-                else text_langs[i]
+        agreed: dict[int, set[str | None]] = {}  # pieces agree on a language ("Koch, Maurer")
+        for (i, _, _), piece_lang in zip(pieces, piece_langs, strict=True):
+            agreed.setdefault(i, set()).add(piece_lang)
+        for i, langs in agreed.items():
+            text_langs[i] = langs.pop() if len(langs) == 1 and None not in langs else text_langs[i]
         # per text: mentions in their piece's offsets, and the piece's offset in the text
         found: list[list[tuple[Mention, int]]] = [[] for _ in checked]
         guesses: list[list[tuple[Mention, int]]] = [[] for _ in checked]
@@ -223,8 +224,7 @@ class Normalizer:
             for (i, offset, _), piece, piece_lang in zip(pieces, piece_texts, piece_langs,
                                                          strict=True):
                 taught = self.teachers.composed(checked[i], piece, piece_lang)
-                span = taught.span if taught is not None else None
-                if taught is None or span is None:
+                if taught is None or (span := taught.span) is None:
                     continue
                 found[i].append((self._mention(piece, taught, ConceptKind.OCCUPATION, lang,
                                                piece_lang, method="composed"), offset))
