@@ -2,10 +2,10 @@
 
 Each punctuation-delimited segment (a list item, a clause) is a piece, so "sveiser,
 електрик, 厨师" is judged item by item, not as one long string, each in its own language
-where that can be told. Segments without words, section headings ("Sprachen:") and
-lengths of time ("5 năm kinh nghiệm") are not pieces; a pasted line's list mark ("- Kasse")
-and a CV line's years ("2018–2022") are not part of one. The job roles a piece frames
-("als Koch") are pieces of their own for occupations.
+where that can be told. Segments without words, section headings ("Sprachen:"), lengths
+of time ("5 năm kinh nghiệm") and kinds of paper ("Ustalık Belgesi") are not pieces; a
+pasted line's list mark ("- Kasse") and a CV line's years ("2018–2022") are not part of
+one. The job roles a piece frames ("als Koch") are pieces of their own for occupations.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from skills_taxonomy.filler import is_filler
 from skills_taxonomy.language import detect_language, letter_count, scripts_of
 from skills_taxonomy.roles import role_spans
 from skills_taxonomy.section_headings import is_heading
-from skills_taxonomy.tenure import is_tenure
 from skills_taxonomy.text import segments
 
 OWN_LANGUAGE_LETTERS = 20  # a piece this long in the text's script gets its own language
@@ -39,7 +39,7 @@ def cut_pieces(texts: Sequence[str], langs: Sequence[str | None],
               for i, text in enumerate(texts)
               for start, end in segments(text)
               if _worded(text[start:end]) and not is_heading(text[start:end])
-              and not is_tenure(text[start:end])]
+              and not is_filler(text[start:end])]
     piece_texts = [texts[i][s:e] for i, s, e in pieces]
     mixed = [len(scripts_of(t)) > 1 for t in texts]
     piece_langs = [_piece_language(p, texts[i], langs[i], mixed[i])
