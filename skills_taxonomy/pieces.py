@@ -4,8 +4,9 @@ Each punctuation-delimited segment (a list item, a clause) is a piece, so "sveis
 електрик, 厨师" is judged item by item, not as one long string, each in its own language
 where that can be told. Segments without words, section headings ("Sprachen:"), lengths
 of time ("5 năm kinh nghiệm") and kinds of paper ("Ustalık Belgesi") are not pieces; a
-pasted line's list mark ("- Kasse") and a CV line's years ("2018–2022") are not part of
-one. The job roles a piece frames ("als Koch") are pieces of their own for occupations.
+pasted line's list mark ("- Kasse"), a CV line's years ("2018–2022") and a certificate's
+grade ("4 разряда") are not part of one. The job roles a piece frames ("als Koch") are
+pieces of their own for occupations.
 """
 
 from __future__ import annotations
@@ -28,6 +29,12 @@ _BULLETS = " \t-–—*+>"  # a list item's mark at the start of a pasted line (
 _DATE = r"(?:\d{1,2}[./])?(?:19|20)\d{2}"
 _DATES_LEAD = re.compile(rf"(?:{_DATE}\s*[-–—/]?\s*)+(?=\S)")
 _DATES_TRAIL = re.compile(rf"(?<=\S)[\s,(]+(?:{_DATE}\s*[-–—/]?\s*)+\)?$")
+# Nor is the grade a trade certificate gives it ("Повар 4 разряда", "آشپز درجه ۱", "thợ
+# hàn bậc 3/7"): "Повар 4 разряда" read as a whole like a painter's grade, and the whole
+# outvoted the cook it begins with.
+_GRADE_TRAIL = re.compile(
+    r"(?<=\S)[\s,(]+(?:\d+\s*(?:-?(?:го|й|ого))?\s*(?:разряда|разряд|розряду|розряд)"
+    r"|(?:разряд|розряд)\s*\d+|(?:درجه|درجة)\s*\d+|bậc\s*\d+(?:/\d+)?)\)?$", re.IGNORECASE)
 
 Piece = tuple[int, int, int]  # (text number, start, end)
 
@@ -70,8 +77,10 @@ def _lead(text: str) -> int:
 
 def _trail(text: str) -> int:
     bare = text.rstrip()
-    dated = _DATES_TRAIL.search(bare)
-    return len(text) - len(bare) + (len(bare) - dated.start() if dated else 0)
+    for pattern in (_DATES_TRAIL, _GRADE_TRAIL):
+        found = pattern.search(bare)
+        bare = bare[:found.start()] if found else bare
+    return len(text) - len(bare)
 
 
 def _piece_language(piece: str, text: str, text_lang: str | None,

@@ -9,6 +9,7 @@ import pytest
 
 from skills_taxonomy.filler import is_filler
 from skills_taxonomy.normalize import Normalizer
+from skills_taxonomy.pieces import cut_pieces
 from tests.test_multilingual import COOK
 
 
@@ -37,3 +38,14 @@ def test_the_trade_is_linked_and_its_length_left_alone(starter: Normalizer,
     [statement] = starter.statements([text])
     assert [(m.concept, m.start) for m in statement.mentions] == [(COOK, 0)]
     assert statement.unlinked == [] and statement.possible == []
+
+
+@pytest.mark.parametrize(("text", "pieces"), [
+    ("Повар 4 разряда", ["Повар"]), ("Слюсар з ремонту, 3 розряд", ["Слюсар з ремонту"]),
+    ("آشپز غذاهای ایرانی درجه ۱", ["آشپز غذاهای ایرانی"]),
+    ("May công nghiệp, thợ bậc 3/7", ["May công nghiệp"]),
+    ("Электромонтажник 3 разряда (2019)", ["Электромонтажник"]),
+])
+def test_a_grade_is_no_part_of_the_trade(text: str, pieces: list[str]) -> None:
+    """"Повар 4 разряда" read as a whole like a painter's grade, and outvoted its cook."""
+    assert cut_pieces([text], [None])[1] == pieces
