@@ -31,18 +31,20 @@ năm tháng kinh nghiệm hơn trên
 # "电工") is never among them
 _PAPER = """
 certificate certificates diploma degree level card licence license qualification award nvq
+bachelor master hons bsc msc beng meng ba ma phd dipl ing fh
 zertifikat zeugnis diplom abschluss bescheinigung nachweis urkunde staatlich anerkannt
 anerkannte anerkannter gesellenbrief gesellenprüfung meisterbrief abschlussprüfung prüfung
 ihk hwk
-диплом диплома свидетельство свидетельства свідоцтво сертификат сертифікат удостоверение
+бакалавр магистр магістр диплом диплома свидетельство свидетельства свідоцтво сертификат
+сертифікат удостоверение
 посвідчення разряд разряда розряд розряду категория категории категорії кваліфікація
 квалификация
-شهادة الشهادة دبلوم الدبلوم مصدقة إجازة درجة معهد المعهد ثانوية الثانوية
-گواهینامه گواهی مدرک مهارت دیپلم درجه فنی حرفه ای و
+بكالوريوس ماجستير شهادة الشهادة دبلوم الدبلوم مصدقة إجازة درجة معهد المعهد ثانوية الثانوية
+لیسانس فوق گواهینامه گواهی مدرک مهارت دیپلم درجه فنی حرفه ای و
 belgesi belge sertifika sertifikası sertifikasi diploma diploması ustalık ustalik kalfalık
-kalfalik meb meslek lise lisesi mezunu
-chứng chỉ bằng giấy sơ cấp trung cao đẳng nghề bậc thợ tốt nghiệp
-证 书 资 格 等 级 职 业 技 能
+kalfalik meb meslek lise lisesi mezunu lisans yüksek önlisans
+chứng chỉ bằng giấy sơ cấp trung cao đẳng nghề bậc thợ tốt nghiệp cử nhân thạc sĩ
+证 书 资 格 等 级 职 业 技 能 学 士 硕 本 科 大 专
 """
 TENURE_WORDS = frozenset(fold(w) for w in _TENURE.split())
 PAPER_WORDS = frozenset(fold(w) for w in _PAPER.split())

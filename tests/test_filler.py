@@ -17,7 +17,7 @@ from tests.test_multilingual import COOK
     "5 năm kinh nghiệm", "10 років досвіду", "досвід 10 років", "٤ سنين", "۸ سال",
     "5 Jahre Erfahrung", "3 года опыта", "10 yıl deneyim", "工作经验8年", "over 5 years",
     "Ustalık Belgesi", "گواهینامه مهارت", "Chứng chỉ nghề", "职业技能等级证书", "3 разряд",
-    "Gesellenbrief", "شهادة الثانوية"])
+    "Gesellenbrief", "شهادة الثانوية", "Dipl", "BEng", "Hons", "本科", "cử nhân", "لیسانس"])
 def test_lengths_of_time_and_kinds_of_paper(text: str) -> None:
     assert is_filler(text)
 
