@@ -27,6 +27,13 @@ EXACT_CHARS = 16
 Hit = tuple[float, Span, int]  # strength, the span, the label entry that matched
 
 
+def hit_strength(text: str) -> float:
+    """How much an exact hit of `text` says: longer aliases are less ambiguous ("java" vs
+    "operate a forklift"); a Chinese character carries about as much as a word."""
+    size = sum(4 if is_unspaced_char(ch) else 1 for ch in text)
+    return min(size, EXACT_CHARS) / EXACT_CHARS
+
+
 class ExactMatcher:
     """Exact alias hits in the label entries of one index."""
 
@@ -76,10 +83,7 @@ class ExactMatcher:
                         hits.setdefault(int(index.entry_concept[e]), e)
             if not hits:
                 continue
-            # longer aliases are less ambiguous ("java" vs "operate a forklift"); a
-            # Chinese character carries about as much as a word
-            size = sum(4 if is_unspaced_char(ch) else 1 for ch in span.text)
-            strength = min(size, EXACT_CHARS) / EXACT_CHARS
+            strength = hit_strength(span.text)
             for c, entry in hits.items():
                 if strength <= found.get(c, (0.0,))[0]:
                     continue

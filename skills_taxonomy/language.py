@@ -99,7 +99,12 @@ def detect_language(text: str) -> str | None:
     values = _detector(script, full).compute_language_confidence_values(text)
     if not values or values[0].value < MIN_CONFIDENCE:
         return None
-    code = values[0].language.iso_code_639_1.name.lower()
+    return _code(values[0].language.iso_code_639_1.name)
+
+
+def _code(iso: str) -> str:
+    """The project's code for an ISO 639-1 code: Norwegian Bokmål is "no", as labels say."""
+    code = iso.lower()
     return "no" if code == "nb" else code
 
 
@@ -110,13 +115,11 @@ def likeliest(text: str, among: Collection[str]) -> str | None:
     script = script_of(text)
     if script not in SCRIPT_LANGUAGES:
         return None
-    allowed = [code for code in SCRIPT_LANGUAGES[script] if ("no" if code == "nb" else code)
-               in among]
+    allowed = [_code(code) for code in SCRIPT_LANGUAGES[script] if _code(code) in among]
     if len(allowed) <= 1:
-        return ("no" if allowed[0] == "nb" else allowed[0]) if allowed else None
+        return allowed[0] if allowed else None
     values = _detector(script, script != "LATIN").compute_language_confidence_values(text)
-    ranked = ["no" if (code := v.language.iso_code_639_1.name.lower()) == "nb" else code
-              for v in values]
+    ranked = [_code(v.language.iso_code_639_1.name) for v in values]
     return next((code for code in ranked if code in among), None)
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -169,6 +170,15 @@ LANGUAGE_FORMS = {"uk": "{} мова", "ru": "{} язык", "ar": "اللغة {}
                   "tr": "{}", "vi": "{}", "zh": "{}"}
 
 
+@cache
+def language_codes() -> dict[str, str]:
+    """The code of each language by its English name ("German" → "de"), from CLDR: what
+    ESCO's language skills are named."""
+    from babel import Locale
+
+    return {name: code for code, name in Locale.parse("en").languages.items()}
+
+
 def inflected_language_names(lang: str, name: str) -> list[str]:
     """A language's name as CVs inflect it ("знание английского языка", "владею немецким
     языком", "володію англійською мовою"): the cases of Russian adjectives in -ий/-ый/-ой
@@ -189,7 +199,7 @@ def add_language_names(taxonomy: Taxonomy) -> MergeReport:
     in five languages only, so "німецька мова B1" or "Almanca" in a CV linked to nothing."""
     from babel import Locale
 
-    code_of = {name: code for code, name in Locale.parse("en").languages.items()}
+    code_of = language_codes()
     names = {lang: Locale.parse(lang).languages for lang in LANGUAGE_FORMS}
     report = MergeReport()
     for concept in taxonomy.of_kind(ConceptKind.SKILL):
@@ -225,5 +235,5 @@ def merge_project_labels(taxonomy: Taxonomy) -> dict[str, object]:
 
 
 __all__ = ["LABELS_SOURCE", "LabelRow", "MergeReport", "add_language_names",
-           "apply_label_files", "inflected_language_names", "label_files",
+           "apply_label_files", "inflected_language_names", "label_files", "language_codes",
            "merge_project_labels", "merge_starter", "read_label_file"]

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from skills_taxonomy.linker import Candidate, Linker
 from skills_taxonomy.model import ConceptKind
+from skills_taxonomy.project_labels import language_codes
 from skills_taxonomy.text import Span, fold, has_unspaced_script
 from skills_taxonomy.whole_label import as_written
 
@@ -58,13 +59,11 @@ class Teachers:
     """Composes a teacher's occupation from the words of a statement."""
 
     def __init__(self, linkers: Mapping[ConceptKind, Linker]) -> None:
-        from babel import Locale
-
         self.occupations = linkers[ConceptKind.OCCUPATION]
         self.skills = linkers[ConceptKind.SKILL]
         self.grammar = grammar = load_grammar()
         # a skill taught → the occupation teaching it; a language → its code
-        code_of = {name: code for code, name in Locale.parse("en").languages.items()}
+        code_of = language_codes()
         self.subjects = {concept: grammar.subjects[label]
                          for concept, label in enumerate(self.skills.index.preferred)
                          if label in grammar.subjects}

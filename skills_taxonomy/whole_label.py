@@ -15,7 +15,7 @@ import numpy as np
 from rapidfuzz import fuzz
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from skills_taxonomy.exact_match import EXACT_CHARS
+from skills_taxonomy.exact_match import hit_strength
 from skills_taxonomy.fusion import FEATURES
 from skills_taxonomy.linker import Candidate, Linker
 from skills_taxonomy.text import Span, fold
@@ -51,8 +51,8 @@ def as_written(linker: Linker, concept: int, entry: int) -> Candidate:
     a statement gets for a concept it names by other means than a label (`teachers`)."""
     index = linker.index
     label = index.entry_folded[entry]
-    strength = min(len(label), EXACT_CHARS) / EXACT_CHARS
-    return _scored(linker, concept, entry, label, strength, "en", Span(0, len(label), label))
+    return _scored(linker, concept, entry, label, hit_strength(label), "en",
+                   Span(0, len(label), label))
 
 
 def _scored(linker: Linker, concept: int, entry: int, folded: str, strength: float,
