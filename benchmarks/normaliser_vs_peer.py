@@ -74,10 +74,10 @@ from skills_taxonomy.evaluation import (  # noqa: E402
     evaluate_skill_ranking,
     read_skill_set,
 )
-from skills_taxonomy.linker import phrases  # noqa: E402
 from skills_taxonomy.linking_eval import eval_skills
 from skills_taxonomy.model import ConceptKind, LabelType  # noqa: E402
 from skills_taxonomy.normalize import Normalizer  # noqa: E402
+from skills_taxonomy.phrases import phrases  # noqa: E402
 from skills_taxonomy.text import segments  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -25,9 +25,9 @@ from skills_taxonomy.exact_match import ExactMatcher
 from skills_taxonomy.fusion import FusionModel, RoutedFusion
 from skills_taxonomy.language import detect_language, script_of
 from skills_taxonomy.lexicon import Lexicon
-from skills_taxonomy.text import STOPWORDS, Span, fold, segments, skeleton, words
+from skills_taxonomy.phrases import phrases
+from skills_taxonomy.text import STOPWORDS, Span, fold, skeleton
 
-MAX_PHRASES = 12
 SHORTLIST = 40
 BATCH = 64
 LEXICAL_TOP = 200
@@ -44,38 +44,6 @@ class Candidate:
     span: Span | None  # the phrase whose evidence was strongest
     label_entry: int  # the label that matched best
     route: str = "en"  # which fusion model scored it
-
-
-def phrases(text: str) -> list[Span]:
-    """Maximal runs of content words within punctuation-delimited segments, and pairs of
-    runs joined by a stopword ("repair of engines"), capped at MAX_PHRASES. A run of
-    numbers alone ("2" of "2 Jahre als …") names nothing and is none."""
-    runs: list[Span] = []
-    for span in _segment_spans(text):
-        current: list[tuple[int, int, str]] = []
-        for token in words(span.text):
-            if fold(token[2]) in STOPWORDS:
-                if current:
-                    runs.append(_join(text, span.start, current))
-                current = []
-            else:
-                current.append(token)
-        if current:
-            runs.append(_join(text, span.start, current))
-    runs = [run for run in runs if any(map(str.isalpha, run.text))]
-    joined = [Span(a.start, b.end, text[a.start:b.end]) for a, b in zip(runs, runs[1:],
-                                                                         strict=False)
-              if 0 < b.start - a.end <= 6 and "," not in text[a.end:b.start]]
-    return sorted(set(runs + joined), key=lambda s: (s.start, s.end))[:MAX_PHRASES]
-
-
-def _segment_spans(text: str) -> list[Span]:
-    return [Span(s, e, text[s:e]) for s, e in segments(text)]
-
-
-def _join(text: str, offset: int, tokens: list[tuple[int, int, str]]) -> Span:
-    start, end = offset + tokens[0][0], offset + tokens[-1][1]
-    return Span(start, end, text[start:end])
 
 
 def _content_words(words: list[str]) -> list[str]:

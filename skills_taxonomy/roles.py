@@ -74,13 +74,19 @@ Token = tuple[int, int, str]
 
 
 def _roles(tokens: list[Token], frames: Frames) -> list[list[Token]]:
-    """The token runs framed as roles, split where a join word stands between two."""
+    """The token runs framed as roles, split where a join word stands between two. After
+    a frame, a word that carries an attached one begins a role too ("عملت في محل ألبسة
+    كبائع": I worked in a clothes shop as a seller)."""
     folded = [t for _, _, t in tokens]
     runs: list[list[Token]] = []
+    framed = False
     for i in range(len(tokens)):
         before = _marker_at(folded, i, frames.before)
         if before:
             runs.append(_take(tokens, folded, range(i + before, len(tokens)), frames))
+            framed = True
+        elif framed and _attached(folded[i], frames):
+            runs.append(_take(tokens, folded, range(i, len(tokens)), frames))
         if _marker_at(folded, i, frames.after):
             runs.append(_take(tokens, folded, range(i - 1, -1, -1), frames)[::-1])
     roles = []
@@ -126,12 +132,17 @@ def _sub_spans(text: str, role: list[Token], frames: Frames) -> list[Span]:
     for a, b in cuts:
         start, end = role[a][0], role[b - 1][1]
         spans.append(Span(start, end, text[start:end]))
-        first = role[a][2]
-        for prefix in frames.attached:
-            if first.startswith(prefix) and len(first) - len(prefix) >= MIN_ATTACHED_REST:
-                cut = start + len(prefix)
-                spans.append(Span(cut, end, text[cut:end]))
+        prefix = _attached(role[a][2], frames)
+        if prefix:
+            cut = start + len(prefix)
+            spans.append(Span(cut, end, text[cut:end]))
     return spans
+
+
+def _attached(word: str, frames: Frames) -> str:
+    """The frame written onto `word` ("كطباخ" → "ك"), or ""."""
+    return next((p for p in frames.attached
+                 if word.startswith(p) and len(word) - len(p) >= MIN_ATTACHED_REST), "")
 
 
 __all__ = ["Frames", "load_frames", "role_spans"]

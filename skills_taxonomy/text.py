@@ -103,7 +103,8 @@ STOPWORDS = frozenset(
     excellent proven working work looking including include includes ideally required
     requirement requirements plus using use within
     und oder der die das den dem des ein eine einer eines einem mit für von zu im in am an auf
-    bei aus als ist sind sowie jahre jahren erfahrung kenntnisse
+    bei aus als ist sind sowie jahre jahren erfahrung kenntnisse ich habe hatte war bin
+    gearbeitet
     og eller i på med for av til er som år erfaring
     et ou le la les des du de un une avec pour en au aux
     y o el los las del con para por

@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 
 from skills_taxonomy.heads import both_stand, head_of, head_pieces, occupations_named
-from skills_taxonomy.linker import phrases
 from skills_taxonomy.model import ConceptKind
 from skills_taxonomy.normalize import Normalizer
+from skills_taxonomy.phrases import phrases
 from skills_taxonomy.text import fold
 from tests.test_multilingual import COOK, WELDER
 
@@ -101,3 +101,15 @@ def test_a_number_alone_is_no_phrase() -> None:
     """"2" of "2 Jahre als Lagerarbeiter" named forklift operator as a mention's span."""
     assert [p.text for p in phrases("2 Jahre als Lagerarbeiter")] == ["Lagerarbeiter"]
     assert [p.text for p in phrases("Class 1 HGV, 2018")] == ["Class 1 HGV"]
+
+
+def test_arabic_and_the_written_onto_a_word_ends_a_phrase() -> None:
+    """"تنظيف المكاتب والفنادق" (cleaning offices and hotels) is read as "تنظيف المكاتب"
+    and "الفنادق", as it is when "و" stands alone; "والدي" (my father) is one word."""
+    assert [p.text for p in phrases("تنظيف المكاتب والفنادق")] == [
+        "تنظيف المكاتب", "تنظيف المكاتب والفنادق", "الفنادق"]
+    assert [p.text for p in phrases("والدي")] == ["والدي"]
+
+
+def test_german_sentence_words_are_no_part_of_a_phrase() -> None:
+    assert [p.text for p in phrases("Ich habe in der Pflege gearbeitet")] == ["Pflege"]

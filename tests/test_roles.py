@@ -53,6 +53,13 @@ def test_an_attached_arabic_as_is_read_both_ways() -> None:
     assert texts_of("اشتغلت كهربائي في البناء", "ar")[0] == "كهربائي"
 
 
+def test_after_a_frame_an_attached_as_begins_a_role_anywhere() -> None:
+    """"I worked in a clothes shop as a seller": the role comes last, after words that end
+    the frame's own run; without a frame a word beginning with ك is no role."""
+    assert texts_of("عملت في محل ألبسة كبائع", "ar") == ["كبائع", "بائع"]
+    assert texts_of("كان عندي محل كبير", "ar") == []
+
+
 def test_no_frame_no_role() -> None:
     assert role_spans("Schweißen, Löten und Montage", "de") == []
     assert role_spans("worked in a restaurant", "en") == []
