@@ -17,7 +17,7 @@ from skills_taxonomy.linker import Candidate, Linker
 from skills_taxonomy.model import ConceptKind
 from skills_taxonomy.pieces import Piece
 from skills_taxonomy.roles import load_frames
-from skills_taxonomy.text import Span, words
+from skills_taxonomy.text import Span, fold, words
 
 HEAD_WORDS = 3  # the longest occupation label looked for at a piece's start
 _PART = re.compile(r"[^-]+")  # a hyphenated word's parts
@@ -49,15 +49,20 @@ def head_pieces(linkers: Mapping[ConceptKind, Linker],
     """Each piece's head (`head_of`) as a piece of its own, where the piece as a whole
     (`ranked`: its occupations) names no occupation or names that one. Where the whole
     names another ("Машинист экскаватора": excavator operator, not the train driver
-    "машинист" alone), the whole knows better."""
+    "машинист" alone), the whole knows better; unless it names it through a label in the
+    piece's own language that lacks the head: a look-alike ("перукар-універсал", an
+    all-round hairdresser, read like "токар-універсал", an all-round lathe operator)."""
     out: list[tuple[Piece, str, str | None]] = []
+    index = linkers[ConceptKind.OCCUPATION].index
     for (i, start, _), text, lang, cands in zip(pieces, texts, langs, ranked, strict=True):
         head = head_of(text, lang, lambda t, lang: bool(occupations_named(linkers, t, lang)))
         if head is None:
             continue
-        named = [c.concept for c in cands
-                 if c.score >= threshold(ConceptKind.OCCUPATION, c.route)]
-        if not named or named[0] in occupations_named(linkers, head.text, lang):
+        named = [c for c in cands if c.score >= threshold(ConceptKind.OCCUPATION, c.route)]
+        look_alike = bool(named) and index.entry_lang[named[0].label_entry] == lang \
+            and fold(head.text) not in index.entry_folded[named[0].label_entry]
+        if not named or look_alike or named[0].concept in occupations_named(
+                linkers, head.text, lang):
             out.append(((i, start + head.start, start + head.end), head.text, lang))
     return out
 

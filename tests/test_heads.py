@@ -4,9 +4,12 @@ whole line names, and left alone where the whole line names another occupation."
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
+from skills_taxonomy.fusion import FEATURES
 from skills_taxonomy.heads import both_stand, head_of, head_pieces, occupations_named
+from skills_taxonomy.linker import Candidate
 from skills_taxonomy.model import ConceptKind
 from skills_taxonomy.normalize import Normalizer
 from skills_taxonomy.phrases import phrases
@@ -113,3 +116,24 @@ def test_arabic_and_the_written_onto_a_word_ends_a_phrase() -> None:
 
 def test_german_sentence_words_are_no_part_of_a_phrase() -> None:
     assert [p.text for p in phrases("Ich habe in der Pflege gearbeitet")] == ["Pflege"]
+
+
+def test_a_look_alike_of_the_whole_leaves_the_head(starter: Normalizer) -> None:
+    """"перукар-універсал" (an all-round hairdresser) read like "токар-універсал" (an
+    all-round lathe operator): a whole named through a label in the piece's own language
+    that lacks the head is a look-alike, and the head stands; named through a label in
+    another language (the multilingual encoder's English one), the whole knows better."""
+    index = starter.linkers[OCCUPATION].index
+    welder = index.uris.index(WELDER)
+    entries = list(zip(index.entry_concept.tolist(), index.entry_lang, strict=True))
+    own, english = (entries.index((welder, lang)) for lang in ("uk", "en"))
+    text = "кухар-універсал"
+    features = np.zeros(len(FEATURES), np.float32)
+
+    def heads(entry: int) -> list:
+        whole = [[Candidate(welder, 0.9, features, None, entry, "ml")]]
+        return head_pieces(starter.linkers, starter.threshold_for, [(0, 0, len(text))],
+                           [text], ["uk"], whole)
+
+    assert heads(own) == [((0, 0, 5), "кухар", "uk")]
+    assert heads(english) == []
