@@ -186,8 +186,10 @@ def words(text: str) -> list[tuple[int, int, str]]:
 def candidate_spans(text: str, max_words: int = 6, max_chars: int = 12) -> list[Span]:
     """All word n-grams (up to `max_words`) within punctuation-delimited segments.
 
-    N-grams may not start or end with a stopword; for unspaced scripts the window is up
-    to `max_chars` characters. The result is ordered by start, then by length.
+    N-grams may not start with a stopword, nor be one alone; they may end with one, since
+    folded, words of other languages end labels as stopwords ("công nhân may", a sewing
+    worker; "nấu ăn", cooking). For unspaced scripts the window is up to `max_chars`
+    characters. The result is ordered by start, then by length.
     """
     return [span for span, _ in candidate_keys(text, max_words, max_chars)]
 
@@ -214,7 +216,7 @@ def candidate_keys(text: str, max_words: int = 6, max_chars: int = 12,
                 end, _, folded, last_unspaced = toks[j][1:]
                 glue = "" if j == i or last_unspaced or toks[j - 1][4] else " "
                 key = f"{key}{glue}{folded}"
-                if not last_unspaced and folded in STOPWORDS:
+                if not last_unspaced and folded in STOPWORDS and j == i:
                     continue
                 if unspaced and j == i:
                     continue  # single Chinese characters are too ambiguous

@@ -30,8 +30,16 @@ def test_fold_keeps_words_of_any_script() -> None:
 def test_candidate_spans_respect_punctuation_and_stopwords() -> None:
     texts = {s.text for s in candidate_spans("welding and plumbing, driving")}
     assert {"welding", "plumbing", "driving", "welding and plumbing"} <= texts
-    assert not any(t.startswith("and") or t.endswith("and") for t in texts)
+    assert not any(t.startswith("and") for t in texts) and "and" not in texts
     assert "plumbing, driving" not in texts
+
+
+def test_a_candidate_span_may_end_with_a_folded_stopword() -> None:
+    """Folded, Vietnamese "may" (to sew) and "ăn" (to eat) are English stopwords, and end
+    labels: "công nhân may" (a sewing worker), "nấu ăn" (cooking)."""
+    texts = {s.text for s in candidate_spans("làm công nhân may ở xưởng, nấu ăn")}
+    assert {"làm công nhân may", "công nhân may", "nấu ăn"} <= texts
+    assert "may" not in texts and "ăn" not in texts  # a stopword alone is no span
 
 
 def test_candidate_spans_of_unspaced_script_are_character_windows() -> None:
