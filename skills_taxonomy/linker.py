@@ -26,7 +26,7 @@ from skills_taxonomy.fusion import FusionModel, RoutedFusion
 from skills_taxonomy.language import detect_language, script_of
 from skills_taxonomy.lexicon import Lexicon
 from skills_taxonomy.phrases import phrases
-from skills_taxonomy.text import STOPWORDS, Span, fold, skeleton
+from skills_taxonomy.text import STOPWORDS, Span, fold, marked_key, skeleton
 
 SHORTLIST = 40
 BATCH = 64
@@ -314,6 +314,16 @@ class Linker:
                 bones = skeleton(labels[j]), skeleton(folded_text)
                 whole_ratio[j] = max(whole_ratio[j], fuzz.ratio(*bones))
                 partial[j] = max(partial[j], fuzz.partial_ratio(*bones))
+        # Vietnamese written with its marks: a label that differs in them is another word
+        # ("phở", the soup, is not the "phó" of "bếp phó", a sous-chef; "may" is to sew,
+        # "máy" a machine), so the fuzzy features compare the marked spellings
+        marked = marked_key(text) if lang == "vi" else None
+        if marked is not None:
+            for j, e in enumerate(best_entry.tolist()):
+                label = marked_key(idx.entry_text[e]) if idx.entry_lang[e] == "vi" else None
+                if label is not None:
+                    whole_ratio[j] = fuzz.ratio(marked, label)
+                    partial[j] = fuzz.partial_ratio(label, marked)
         exact_len = np.array([exact[c][0] if c in exact else 0.0 for c in cands.tolist()],
                              np.float32)
         feats = np.column_stack([

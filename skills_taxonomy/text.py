@@ -136,6 +136,16 @@ def fold(text: str) -> str:
     return " ".join(_WORD.findall(stripped))
 
 
+def marked_key(text: str) -> str | None:
+    """A text lower-cased with its accents and tone marks kept, where it has any: the key
+    on which two Vietnamese spellings that fold alike are told apart ("phở", "phó")."""
+    text = unicodedata.normalize("NFC", text).casefold()
+    decomposed = unicodedata.normalize("NFD", text)
+    if "đ" not in text and not any(unicodedata.combining(ch) for ch in decomposed):
+        return None
+    return " ".join(_WORD.findall(text))
+
+
 @lru_cache(maxsize=65_536)
 def is_unspaced_char(ch: str) -> bool:
     try:

@@ -2,6 +2,7 @@ from skills_taxonomy.text import (
     candidate_spans,
     fold,
     has_unspaced_script,
+    marked_key,
     plain_letters,
     segments,
 )
@@ -64,3 +65,12 @@ def test_a_full_stop_between_letters_ends_no_segment() -> None:
     assert cut("мед.сестра, 3.5 Jahre") == ["мед.сестра", "3.5 Jahre"]
     assert cut("Koch. Kellner.") == ["Koch", "Kellner"]
     assert cut("z.B. Pflege") == ["z.B", "Pflege"]
+
+
+def test_the_marked_key_keeps_what_folding_loses() -> None:
+    """"phở" (the soup) and "phó" (deputy, of "bếp phó", a sous-chef) fold alike; their
+    marked keys differ, and plain letters ("pho bo") have none."""
+    assert fold("phở") == fold("phó")
+    assert marked_key("Phở  bò") == "phở bò" and marked_key("phó") == "phó"
+    assert marked_key("pho bo") is None
+    assert marked_key("đi") == "đi"  # đ is a letter of its own, no mark
