@@ -26,7 +26,7 @@ from skills_taxonomy.fusion import FusionModel, RoutedFusion
 from skills_taxonomy.language import detect_language, script_of
 from skills_taxonomy.lexicon import Lexicon
 from skills_taxonomy.phrases import phrases
-from skills_taxonomy.text import STOPWORDS, Span, fold, marked_key, skeleton
+from skills_taxonomy.text import STOPWORDS, Span, fold, marked_key, marks_agree, skeleton
 
 SHORTLIST = 40
 BATCH = 64
@@ -314,21 +314,16 @@ class Linker:
                 bones = skeleton(labels[j]), skeleton(folded_text)
                 whole_ratio[j] = max(whole_ratio[j], fuzz.ratio(*bones))
                 partial[j] = max(partial[j], fuzz.partial_ratio(*bones))
-        # Vietnamese written with its marks: a label that differs in them is another word
-        # ("phở", the soup, is not the "phó" of "bếp phó", a sous-chef; "may" is to sew,
-        # "máy" a machine), so the fuzzy features compare the marked spellings
+        lexical = lex[cands]
         marked = marked_key(text) if lang == "vi" else None
         if marked is not None:
-            for j, e in enumerate(best_entry.tolist()):
-                label = marked_key(idx.entry_text[e]) if idx.entry_lang[e] == "vi" else None
-                if label is not None:
-                    whole_ratio[j] = fuzz.ratio(marked, label)
-                    partial[j] = fuzz.partial_ratio(label, marked)
+            self._compare_marked(marked, cands, best_entry, lex_best, whole_ratio, partial,
+                                 lexical)
         exact_len = np.array([exact[c][0] if c in exact else 0.0 for c in cands.tolist()],
                              np.float32)
         feats = np.column_stack([
             label_text, label_phrase, cent_text[cands], cent_phrase[cands], desc_text[cands],
-            lex[cands], whole_ratio / 100.0, partial / 100.0, exact_len,
+            lexical, whole_ratio / 100.0, partial / 100.0, exact_len,
             (exact_len > 0).astype(np.float32), ml_sim, ml_gap,
             idx.common[cands] if len(idx.common) else np.zeros(len(cands), np.float32),
         ]).astype(np.float32)
@@ -346,6 +341,25 @@ class Linker:
             out.append(Candidate(c, float(scores[j]), feats[j], span, int(shown_entry[j]),
                                  route))
         return out
+
+
+    def _compare_marked(self, marked: str, cands: np.ndarray, best_entry: np.ndarray,
+                        lex_best: np.ndarray, whole_ratio: np.ndarray, partial: np.ndarray,
+                        lexical: np.ndarray) -> None:
+        """Vietnamese written with its marks: a label word that differs in them is another
+        word ("phở", the soup, is not the "phó" of "bếp phó", a sous-chef, nor of "phô
+        mai", cheese; "may" is to sew, "máy" a machine). The fuzzy features compare the
+        marked spellings, and the n-gram cosine (of folded text) counts as far as the
+        words it shares with a Vietnamese label agree in their marks."""
+        idx = self.index
+        for j, (c, e) in enumerate(zip(cands.tolist(), best_entry.tolist(), strict=True)):
+            label = marked_key(idx.entry_text[e]) if idx.entry_lang[e] == "vi" else None
+            if label is not None:
+                whole_ratio[j] = fuzz.ratio(marked, label)
+                partial[j] = fuzz.partial_ratio(label, marked)
+            e = int(lex_best[c])
+            if e >= 0 and idx.entry_lang[e] == "vi":
+                lexical[j] *= marks_agree(marked, idx.entry_text[e])
 
 
 def _similarity(queries: np.ndarray, vectors: np.ndarray,

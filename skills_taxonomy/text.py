@@ -146,6 +146,18 @@ def marked_key(text: str) -> str | None:
     return " ".join(_WORD.findall(text))
 
 
+def marks_agree(marked: str, label: str) -> float:
+    """Of a label's words that a marked text holds once folded, the share it holds with
+    their marks too (1.0 where the label has no marks or shares no word)."""
+    label_key = marked_key(label)
+    if label_key is None:
+        return 1.0
+    words_marked = set(marked.split())
+    folded = {fold(w) for w in words_marked}
+    shared = [w for w in label_key.split() if fold(w) in folded]
+    return sum(w in words_marked for w in shared) / len(shared) if shared else 1.0
+
+
 @lru_cache(maxsize=65_536)
 def is_unspaced_char(ch: str) -> bool:
     try:

@@ -3,6 +3,7 @@ from skills_taxonomy.text import (
     fold,
     has_unspaced_script,
     marked_key,
+    marks_agree,
     plain_letters,
     segments,
 )
@@ -74,3 +75,12 @@ def test_the_marked_key_keeps_what_folding_loses() -> None:
     assert marked_key("Phở  bò") == "phở bò" and marked_key("phó") == "phó"
     assert marked_key("pho bo") is None
     assert marked_key("đi") == "đi"  # đ is a letter of its own, no mark
+
+
+def test_marks_agree_counts_the_shared_words_spelled_alike() -> None:
+    """"nấu phở" (cooking phở) shares "nau" and "pho" with "nấu món với phô mai" (cooking
+    with cheese) once folded, but only "nấu" as written."""
+    assert marks_agree("nấu phở", "nấu món với phô mai") == 0.5
+    assert marks_agree("may quần áo", "may quần áo") == 1.0
+    assert marks_agree("nấu phở", "cook") == 1.0  # no marks: nothing to tell
+    assert marks_agree("nấu phở", "rửa bát") == 1.0  # no shared word
