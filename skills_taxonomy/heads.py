@@ -59,8 +59,10 @@ def head_pieces(linkers: Mapping[ConceptKind, Linker],
         if head is None:
             continue
         named = [c for c in cands if c.score >= threshold(ConceptKind.OCCUPATION, c.route)]
+        # (spaces aside: "برق کار" is in "برق‌کار ساختمان", folded "برقکار ساختمان")
         look_alike = bool(named) and index.entry_lang[named[0].label_entry] == lang \
-            and fold(head.text) not in index.entry_folded[named[0].label_entry]
+            and fold(head.text).replace(" ", "") not in index.entry_folded[
+                named[0].label_entry].replace(" ", "")
         if not named or look_alike or named[0].concept in occupations_named(
                 linkers, head.text, lang):
             out.append(((i, start + head.start, start + head.end), head.text, lang))
