@@ -342,7 +342,6 @@ class Linker:
                                  route))
         return out
 
-
     def _compare_marked(self, marked: str, cands: np.ndarray, best_entry: np.ndarray,
                         lex_best: np.ndarray, whole_ratio: np.ndarray, partial: np.ndarray,
                         lexical: np.ndarray) -> None:

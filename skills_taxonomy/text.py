@@ -238,8 +238,6 @@ def candidate_keys(text: str, max_words: int = 6, max_chars: int = 12,
                 end, _, folded, last_unspaced = toks[j][1:]
                 glue = "" if j == i or last_unspaced or toks[j - 1][4] else " "
                 key = f"{key}{glue}{folded}"
-                if not last_unspaced and folded in STOPWORDS and j == i:
-                    continue
                 if unspaced and j == i:
                     continue  # single Chinese characters are too ambiguous
                 spans[(start, end)] = (Span(start, end, text[start:end]), key)
