@@ -136,6 +136,7 @@ def fold(text: str) -> str:
     return " ".join(_WORD.findall(stripped))
 
 
+@lru_cache(maxsize=65_536)
 def marked_key(text: str) -> str | None:
     """A text lower-cased with its accents and tone marks kept, where it has any: the key
     on which two Vietnamese spellings that fold alike are told apart ("phở", "phó")."""
@@ -153,8 +154,8 @@ def marks_agree(marked: str, label: str) -> float:
     if label_key is None:
         return 1.0
     words_marked = set(marked.split())
-    folded = {fold(w) for w in words_marked}
-    shared = [w for w in label_key.split() if fold(w) in folded]
+    folded = {_fold_token(w) for w in words_marked}
+    shared = [w for w in label_key.split() if _fold_token(w) in folded]
     return sum(w in words_marked for w in shared) / len(shared) if shared else 1.0
 
 
