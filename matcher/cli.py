@@ -205,6 +205,8 @@ def _cmd_recognise(args: argparse.Namespace, settings: Settings) -> int:
     print(f"{args.title!r} ({args.country or 'country unknown'})")
     print(f"  EQF level: {eqf['level']} [{eqf['method']}"
           f"{', an estimate' if eqf['estimated'] else ''}] {eqf.get('evidence', '')}")
+    for found in result.get("fields_of_study", []):
+        print(f"  field of study: {found['field']} ({found['words']!r})")
     for occ in result["reference_occupations"]:
         print(f"  occupation: {occ['label']} ({occ['confidence']:.2f})  {occ['id']}")
     if "regulation" in result:

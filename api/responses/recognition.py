@@ -29,6 +29,13 @@ class ReferenceOccupation(Labelled):
     confidence: Number
 
 
+class FieldOfStudy(Out):
+    """A field of study or trade the title names, and the words that name it."""
+
+    field: str
+    words: str
+
+
 class ProcedureAuthority(Out):
     name: str
     decides: str
@@ -100,6 +107,7 @@ class Recognised(Out):
     country: str | None
     eqf: Eqf
     reference_occupations: list[ReferenceOccupation]
+    fields_of_study: list[FieldOfStudy] = []
     reference_occupation: dict[str, Any] | None = None
     regulation: RegulationRules | None = None
     procedure: Procedure | None = None

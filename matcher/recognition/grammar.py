@@ -81,9 +81,10 @@ class Reading:
         return {**out, **self.extra}
 
 
-def _word_pattern(word: str) -> re.Pattern[str]:
+def word_pattern(word: str) -> re.Pattern[str]:
     """A data word as a regex over folded text: tokens in order, "*" a word ending, CJK
-    without word boundaries, Arabic script with its article and conjunctions in front."""
+    without word boundaries, Arabic script with its article, prepositions and
+    conjunctions in front."""
     parts = []
     for token in word.split():
         stem = token.endswith("*")
@@ -93,11 +94,14 @@ def _word_pattern(word: str) -> re.Pattern[str]:
     folded = fold(word.replace("*", ""))
     if any("\u4e00" <= ch <= "\u9fff" for ch in folded):
         return re.compile(body)
-    front = r"(?:و|ب|ل|ف)?(?:ال)?" if any("\u0600" <= ch <= "\u06ff" for ch in folded) else ""
+    # و/ف (and), then ب/ل/ك (with, for, as) and the article; ل before the article: لل
+    front = (r"(?:و|ف)?(?:لل|(?:ب|ل|ك)?(?:ال)?)"
+             if any("\u0600" <= ch <= "\u06ff" for ch in folded) else "")
     return re.compile(r"(?<![^\W_])" + front + body + r"(?![^\W_])")
 
 
-def _probe(word: str) -> str:
+def probe_of(word: str) -> str:
+    """The longest literal of a data word: a cheap `in` test before its regex."""
     return max((fold(t.rstrip("*")) for t in word.split()), key=len, default="")
 
 
@@ -125,11 +129,11 @@ class Grammar:
         data = data or grammar_data()
         self.sources: dict[str, str] = data["sources"]
         self.terms = [Term(word, t["eqf"], t["type"], t["confidence"], t["source"],
-                           _word_pattern(word), _probe(word))
+                           word_pattern(word), probe_of(word))
                       for t in data["terms"] for word in t["words"]]
         self.schemes = {name: scheme for scheme in data["frameworks"]
                         for name in [scheme["id"], *scheme["words"]]}
-        self.qualifiers = {kind: [_word_pattern(w) for w in words]
+        self.qualifiers = {kind: [word_pattern(w) for w in words]
                            for kind, words in data["qualifiers"].items()}
         if frameworks is None:
             frameworks = national_frameworks() + project_table()

@@ -17,6 +17,7 @@ from matcher.recognition.grammar import Grammar, Reading, infer_type, shipped_gr
 from matcher.recognition.procedure import Destination, destination_of
 from matcher.recognition.qualification_types import core_title, estimate_level
 from matcher.recognition.regulation import RegulationProfile
+from matcher.recognition.study_fields import StudyFields, shipped_fields
 from matcher.schemas import QualificationFields
 from skills_taxonomy.model import Concept
 from skills_taxonomy.text import fold
@@ -50,6 +51,13 @@ TEACHING_WORDS = tuple(fold(w) for w in (
     "teach", "lehr", "pädagog", "pedagog", "педагог", "вчител", "учител", "معلم", "تدريس",
     "آموزش", "sư phạm", "师范", "教师", "öğretmen", "education", "enseign"))
 SUITS_DEPTH = 10  # occupations weighed before the best `top_k` are kept
+# A field of study or trade the title names ("ليسانس حقوق": law) gives its occupations the
+# best score of the title's links (at least the threshold), and puts them before what
+# linking the title alone finds (a field's later occupations a little behind its first).
+# Chosen on the development set's qualification mentions
+# (training/data/qualification_mentions.csv); BENCHMARKS.md has the figures.
+FIELD_FACTOR = 1.5
+FIELD_ORDER = 0.95
 
 # The EQF level an occupation usually needs, from its ISCO-08 major group (skill level).
 ISCO_TYPICAL_EQF = {"1": 6, "2": 6, "3": 5, "4": 4, "5": 3, "6": 3, "7": 4, "8": 3, "9": 2,
@@ -138,8 +146,9 @@ def _grammar_answer(reading: Reading) -> dict[str, Any]:
 class Recogniser:
     def __init__(self, concepts: Concepts, table: EqfTable, profile: RegulationProfile,
                  estimator: EqfLevelEstimator | None = None,
-                 model_first: float = MODEL_FIRST) -> None:
+                 model_first: float = MODEL_FIRST, fields: StudyFields | None = None) -> None:
         self.concepts = concepts
+        self.fields = fields or shipped_fields()
         self.table = table
         self.profile = profile
         self.estimator = estimator
@@ -170,22 +179,43 @@ class Recogniser:
 
     def occupations(self, title: str, lang: str | None, top_k: int = 3,
                     level: int | None = None) -> list[tuple[str, float]]:
-        """Occupations for the whole title and for its core (generic qualification words
-        removed), each with its better linking score, ordered by that score weighed by how
-        well the occupation suits a qualification of EQF `level` (`suits`) and by whether
-        it is a specialisation of another candidate. The scores stay the linking scores:
-        how sure the link is does not change with the order."""
+        """Occupations for the whole title, for its core (generic qualification words
+        removed) and for the fields of study it names, each with its best score, ordered
+        by that score weighed by how well the occupation suits a qualification of EQF
+        `level` (`suits`), by whether a named field leads to it, and by whether it is a
+        specialisation of another candidate. The scores stay the linking scores (a named
+        field's occupations at least the threshold): how sure the link is does not change
+        with the order."""
         best: dict[str, float] = {}
         core = core_title(title)
         for text in dict.fromkeys([title] + ([core] if core and core != fold(title) else [])):
             for m in self.concepts.normalizer.link_occupations(
                     text, lang, top_k=max(top_k, SUITS_DEPTH), abstain=False):
                 best[m.concept] = max(best.get(m.concept, 0.0), m.score)
+        from_field = self._field_occupations(title, level)
+        if from_field:  # as sure as of anything the title links to, and at least trusted
+            floor = max([self.concepts.occupation_threshold(title), *best.values()])
+            for uri in from_field:
+                best[uri] = max(best.get(uri, 0.0), floor)
         teaching = any(word in fold(title) for word in TEACHING_WORDS)
         above = self.concepts.taxonomy.above
         specialised = {uri for uri in best if above(uri) & best.keys()}
         return sorted(best.items(), key=lambda kv: -kv[1] * self.suits(kv[0], level, teaching)
-                      * (SPECIALISATION_FACTOR if kv[0] in specialised else 1.0))[:top_k]
+                      * (SPECIALISATION_FACTOR if kv[0] in specialised else 1.0)
+                      * from_field.get(kv[0], 1.0))[:top_k]
+
+    def _field_occupations(self, title: str, level: int | None) -> dict[str, float]:
+        """The occupations the title's fields lead to (those in this taxonomy, and those
+        a field names only from an EQF level when the title is at it), each with the
+        factor its place in the field's list gives it."""
+        known = self.concepts.taxonomy.concepts
+        out: dict[str, float] = {}
+        for found in self.fields.find(title):
+            leads = [uri for uri, from_level in found.field.occupations if uri in known
+                     and (from_level is None or (level is not None and level >= from_level))]
+            for i, uri in enumerate(leads):
+                out[uri] = max(out.get(uri, 0.0), FIELD_FACTOR * FIELD_ORDER ** i)
+        return out
 
     def suits(self, occupation: str, level: int | None, teaching: bool) -> float:
         """How well an occupation suits a qualification: less the further its usual EQF
@@ -259,6 +289,9 @@ class Recogniser:
             "reference_occupations": [
                 {"id": uri, "label": self.concepts.label(uri, label_lang),
                  "confidence": round(score, 4)} for uri, score in ranked]}
+        fields = self.fields.find(q.title)
+        if fields:  # what the title says it studied: the evidence for a field's occupation
+            out["fields_of_study"] = [{"field": f.field.id, "words": f.words} for f in fields]
         certainty = self.certainty(ranked, q.title)
         if certainty is None:
             out["note"] = ("no occupation matches this title clearly (a general-education "

@@ -1,0 +1,80 @@
+"""Fields of study and trades named in a qualification title ("ليسانس حقوق": law;
+"Bằng trung cấp nghề hàn": welding; "经济学硕士": economics), each with the occupations it
+usually leads to, in the order to prefer when the level does not decide.
+
+Why: a degree names its field, rarely its occupation. "حقوق" is no label of lawyer in
+any taxonomy (it also means "rights"), and linking the bare title finds a human rights
+officer or, for "法学本科", a civil engineer. The field words live in
+`matcher/data/recognition/study_fields.json` (en, de, fr, uk, ru, tr, ar, fa/dari, vi, zh;
+written by the project) and are matched as the grammar's words are (folded, whole words,
+"*" an ending, Arabic clitics in front, Han script without spaces).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from matcher.recognition.grammar import probe_of, word_pattern
+from skills_taxonomy.text import fold
+
+
+@dataclass(frozen=True)
+class StudyField:
+    id: str
+    # (URI, the EQF level from which the field leads to it, or None), the usual one first:
+    # "كهرباء" in a university's title is electrical engineering, elsewhere the trade
+    occupations: tuple[tuple[str, int | None], ...]
+
+
+@dataclass(frozen=True)
+class NamedField:
+    """A field found in a title, with the words that named it."""
+
+    field: StudyField
+    words: str
+    start: int
+    end: int
+
+
+@lru_cache(maxsize=1)
+def study_fields_data() -> dict[str, Any]:
+    path = resources.files("matcher") / "data" / "recognition" / "study_fields.json"
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+class StudyFields:
+    def __init__(self, data: dict[str, Any] | None = None) -> None:
+        data = data or study_fields_data()
+        self.forms: list[tuple[StudyField, str, re.Pattern[str], str]] = []
+        for entry in data["fields"]:
+            field = StudyField(entry["id"], tuple((o["uri"], o.get("from_eqf"))
+                                                  for o in entry["occupations"]))
+            words = {w for forms in entry["words"].values() for w in forms}
+            self.forms += [(field, w, word_pattern(w), probe_of(w)) for w in sorted(words)]
+
+    def find(self, title: str) -> list[NamedField]:
+        """The fields `title` names, each by its longest words; a field named only inside
+        another's words ("electrical" inside "electrical engineering") is left out."""
+        text = fold(title)
+        longest: dict[str, NamedField] = {}
+        for field, word, pattern, probe in self.forms:
+            if probe not in text or not (m := pattern.search(text)):
+                continue
+            found = longest.get(field.id)
+            if found is None or m.end() - m.start() > found.end - found.start:
+                longest[field.id] = NamedField(field, word, m.start(), m.end())
+        named = list(longest.values())
+        return [n for n in named if not any(
+            o is not n and o.start <= n.start and n.end <= o.end
+            and o.end - o.start > n.end - n.start for o in named)]
+
+
+@lru_cache(maxsize=1)
+def shipped_fields() -> StudyFields:
+    return StudyFields()
