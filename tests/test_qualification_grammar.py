@@ -152,6 +152,19 @@ def test_qualifiers_are_kept_as_evidence(grammar: Grammar) -> None:
     assert "qualifier" not in (grammar.read("Master's degree") or similar).extra
 
 
+@pytest.mark.parametrize("mention", ["小学教师资格证", "giáo viên tiểu học",
+                                     "Primary school teacher certificate",
+                                     "معلم المدرسة الابتدائية", "高中教师资格证"])
+def test_a_school_level_beside_teaching_is_what_is_taught(grammar: Grammar,
+                                                          mention: str) -> None:
+    reading = grammar.read(mention)
+    assert reading is None or reading.qtype not in ("primary", "upper_secondary")
+    # … while the school itself is still read as finished schooling
+    finished = grammar.read(mention.replace("教师资格证", "毕业").replace(
+        "teacher ", "").replace("giáo viên ", "bằng ").replace("معلم ", "شهادة "))
+    assert finished is not None and finished.qtype in ("primary", "upper_secondary")
+
+
 def test_alternatives_give_the_lowest_level_asked_for(grammar: Grammar) -> None:
     either = grammar.read("Bachelors or Masters in Computer Science")
     both = grammar.read("Bachelor and Master of Science")

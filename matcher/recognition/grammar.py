@@ -39,9 +39,12 @@ from matcher.recognition.grammar_patterns import (
     UK,
     UK_SIGNS,
 )
+from matcher.recognition.qualification_types import TEACHER_WORDS
 from skills_taxonomy.text import fold
 
 FRAMEWORKS_TABLE = "national_frameworks"
+GENERAL_EDUCATION = ("primary", "lower_secondary", "upper_secondary")
+TEACHING_REACH = 15  # characters on either side of a school level where teaching is read
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,12 @@ def word_pattern(word: str) -> re.Pattern[str]:
     front = (r"(?:و|ف)?(?:لل|(?:ب|ل|ك)?(?:ال)?)"
              if any("\u0600" <= ch <= "\u06ff" for ch in folded) else "")
     return re.compile(r"(?<![^\W_])" + front + body + r"(?![^\W_])")
+
+
+def _beside_teaching(folded: str, start: int, end: int) -> bool:
+    """Whether a word for teachers stands within a few characters of the span."""
+    near = folded[max(0, start - TEACHING_REACH):start] + " " + folded[end:end + TEACHING_REACH]
+    return any(word in near for word in TEACHER_WORDS)
 
 
 def probe_of(word: str) -> str:
@@ -213,6 +222,8 @@ class Grammar:
                 kept.append((start, end, term))
         out = []
         for start, end, term in kept:
+            if term.qtype in GENERAL_EDUCATION and _beside_teaching(folded, start, end):
+                continue  # "小学教师": a primary-school teacher, not primary school finished
             reading = Reading(term.eqf, term.confidence, f"'{term.word}' names a "
                               f"{term.qtype.replace('_', ' ')} qualification (EQF {term.eqf})",
                               "type", [folded[start:end]], term.source, term.qtype)

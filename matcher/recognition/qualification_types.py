@@ -14,6 +14,17 @@ TYPE_EQF = {"primary": 1, "lower_secondary": 2, "vocational_secondary": 3,
             "upper_secondary": 4, "short_cycle": 5, "bachelor": 6, "master": 7,
             "doctorate": 8}
 
+# Words for teachers and their training: a school level beside one ("小学教师", "giáo viên
+# tiểu học") is what is taught, not what was finished (`grammar`).
+TEACHER_WORDS = tuple(fold(w) for w in (
+    "teach", "lehrer", "lehramt", "pädagog", "pedagog", "педагог", "вчител", "учител", "معلم",
+    "آموزگار", "sư phạm", "giáo viên", "师范", "教师", "老师", "öğretmen", "enseignant",
+    "professeur", "instituteur"))
+# … and with the words for education or teaching as a subject: a teaching occupation suits
+# a title that holds one (`Recogniser.suits`).
+TEACHING_WORDS = TEACHER_WORDS + tuple(fold(w) for w in (
+    "lehr", "تدريس", "آموزش", "education", "enseign"))
+
 # Words that say "a qualification" rather than what it qualifies for; stripped from a
 # title before it is linked to an occupation (folded; any language).
 GENERIC_WORDS = (

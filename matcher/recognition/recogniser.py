@@ -13,9 +13,15 @@ from matcher.concepts import Concepts
 from matcher.domain import EVIDENCED
 from matcher.recognition.eqf_table import EqfEntry, EqfTable
 from matcher.recognition.estimator import EqfLevelEstimator, training_rows
-from matcher.recognition.grammar import Grammar, Reading, infer_type, shipped_grammar
+from matcher.recognition.grammar import (
+    GENERAL_EDUCATION,
+    Grammar,
+    Reading,
+    infer_type,
+    shipped_grammar,
+)
 from matcher.recognition.procedure import Destination, destination_of
-from matcher.recognition.qualification_types import core_title, estimate_level
+from matcher.recognition.qualification_types import TEACHING_WORDS, core_title, estimate_level
 from matcher.recognition.regulation import RegulationProfile
 from matcher.recognition.study_fields import StudyFields, shipped_fields
 from matcher.schemas import QualificationFields
@@ -34,7 +40,6 @@ OPTIONAL_FACTOR = 0.5
 BELOW_LEVEL_FACTOR = 0.7  # the qualification sits below the occupation's usual level
 EXPERIENCE_YEARS_SCALE = 2.0  # confidence 1 - exp(-years / 2): 0.39 at 1 y, 0.78 at 3 y
 EXPERIENCE_MAX = 0.9
-GENERAL_EDUCATION = ("primary", "lower_secondary", "upper_secondary")
 LOW_MARGIN = 1.2  # a sub-threshold best occupation is taken when this far above the next
 LOW_FLOOR = 0.5  # … and at least this share of the threshold (not a guess among many)
 # A qualification's reference occupation suits its level and its subject (`suits`); the two
@@ -47,9 +52,6 @@ TEACHING_FACTOR = 0.6  # a teaching occupation (ISCO 23) for a title that does n
 # a qualification names a trade, rarely one of its specialisations. Chosen on the
 # development set's 479 occupation statements and mentions (Acc@1 0.612 -> 0.633).
 SPECIALISATION_FACTOR = 0.8
-TEACHING_WORDS = tuple(fold(w) for w in (
-    "teach", "lehr", "pädagog", "pedagog", "педагог", "вчител", "учител", "معلم", "تدريس",
-    "آموزش", "sư phạm", "师范", "教师", "öğretmen", "education", "enseign"))
 SUITS_DEPTH = 10  # occupations weighed before the best `top_k` are kept
 # A field of study or trade the title names ("ليسانس حقوق": law) gives its occupations the
 # best score of the title's links (at least the threshold), and puts them before what
