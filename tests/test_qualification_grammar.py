@@ -119,6 +119,9 @@ SPECIAL = [
     ("MYK 3. seviye mesleki yeterlilik belgesi", "Türkiye", 3, ["3 seviye"]),
     ("Công nhân kỹ thuật bậc 3/7 nghề hàn", "Vietnam", 3, ["bac 3 7"]),
     ("Grade 12 graduate", "Afghanistan", 4, ["grade 12"]),
+    ("中式烹调师（中级）", "China", 3, ["中级"]),  # China's skill levels after the worker
+    ("焊工三级", "China", 4, ["三级"]),
+    ("电工技师二级", None, 5, ["二级"]),
 ]
 
 
@@ -142,6 +145,12 @@ def test_durations_adjust_a_vocational_qualification(grammar: Grammar) -> None:
     assert uk is not None and (uk.level, uk.extra["duration_years"]) == (4, 4.0)
     only = grammar.read("a programme of 2 years")
     assert only is not None and only.level == 4 and only.confidence < 0.5
+
+
+def test_an_english_test_grade_is_no_skill_level(grammar: Grammar) -> None:
+    reading = grammar.read("大学英语四级证书")  # CET-4, an English test: "四级" is no level
+    assert reading is not None and reading.words == ["大学"]
+    assert grammar.read("英语四级") is None
 
 
 def test_qualifiers_are_kept_as_evidence(grammar: Grammar) -> None:

@@ -25,6 +25,7 @@ from matcher.recognition.eqf_table import EqfEntry, country_key, project_table, 
 from matcher.recognition.grammar_patterns import (
     ALTERNATIVES,
     BAC_PLUS,
+    CN_SKILL_LEVEL,
     DURATION,
     DURATION_WORDS,
     ENTRY_LEVEL,
@@ -44,6 +45,10 @@ from skills_taxonomy.text import fold
 
 FRAMEWORKS_TABLE = "national_frameworks"
 GENERAL_EDUCATION = ("primary", "lower_secondary", "upper_secondary")
+CN_GRADES = {"五": 5, "四": 4, "三": 3, "二": 2, "一": 1, "5": 5, "4": 4, "3": 3, "2": 2,
+             "1": 1, "初级": 5, "中级": 4, "高级": 3}
+CN_GRADE_NAMES = {5: "初级工", 4: "中级工", 3: "高级工", 2: "技师", 1: "高级技师"}
+CN_GRADE_TYPES = {2: "short_cycle", 1: "bachelor"}  # as the grammar's 技师 and 高级技师
 TEACHING_REACH = 15  # characters on either side of a school level where teaching is read
 
 
@@ -295,7 +300,9 @@ class Grammar:
 
     def _grades(self, folded: str) -> list[Reading]:
         """Worker grades (розряд/разряд) of Ukraine and Russia: 1-2 EQF 2, 3-4 EQF 3-4 (the
-        usual grades of a vocational school's graduate), 5-6 EQF 4, 7-8 EQF 4-5."""
+        usual grades of a vocational school's graduate), 5-6 EQF 4, 7-8 EQF 4-5; China's
+        skill levels as its worker titles are read (初级工 and 中级工 3, 高级工 4, 技师 5,
+        高级技师 6)."""
         out = []
         for m in GRADE.finditer(folded):
             grade = int(m.group("n") or m.group("n2") or m.group("n3"))
@@ -306,6 +313,13 @@ class Grammar:
             out.append(Reading(low, 0.85, f"worker grade {grade}: EQF {low}"
                                + (f"-{high}" if high != low else ""), "level",
                                [m.group(0)], "ua", "vocational_secondary", low, high))
+        for m in CN_SKILL_LEVEL.finditer(folded):
+            grade = CN_GRADES[m.group("n") or m.group("w")]
+            level = {5: 3, 4: 3, 3: 4, 2: 5, 1: 6}[grade]
+            out.append(Reading(level, 0.8, f"China's vocational skill level {grade} "
+                               f"({CN_GRADE_NAMES[grade]}): EQF {level}", "level",
+                               [m.group(0).strip()], "cn", CN_GRADE_TYPES.get(
+                                   grade, "vocational_secondary")))
         return out
 
     def _bac(self, raw: str) -> list[Reading]:

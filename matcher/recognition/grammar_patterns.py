@@ -38,6 +38,10 @@ GRADE = re.compile(r"(?<!\w)(?P<n>\d)(?:\s*-\s*(?P<m>\d))?\s*(?:-?(?:го|й|о�
                    r"(?:кваліфікаційн\w*\s*|квалификационн\w*\s*)?(?:розряд|разряд)\w*"
                    r"|(?<!\w)(?:розряд|разряд)\w*\s*(?P<n2>\d)"
                    r"|(?<!\w)bac\s*(?P<n3>[1-7])\s*7(?!\w)")
+# China's vocational skill levels after the worker's title: "烹调师三级", "电工四级",
+# "美发师（中级）" (五级/初级, 四级/中级, 三级/高级, 二级 技师, 一级 高级技师); not "英语四级".
+CN_SKILL_LEVEL = re.compile(r"(?<=[师工员])\s*(?:(?P<n>[一二三四五12345])\s*级"
+                            r"|(?P<w>初级|中级|高级)(?!工|技师))")
 SCHOOL_YEAR = re.compile(r"(?<!\w)(?:grade|class|klasse|клас\w*|класс\w*|صنف|الصف|lop|lớp)\s*"
                          r"(?P<n>\d{1,2})(?!\w)|(?<!\w)(?P<n2>\d{1,2})\s*(?:th|st|nd|rd)?\s*"
                          r"(?:grade|клас\w*|класс\w*|پاس)(?!\w)")
