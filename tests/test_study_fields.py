@@ -130,7 +130,7 @@ def recognise(client: TestClient, world: World, **body: Any) -> dict[str, Any]:
     ("Bằng trung cấp nghề hàn", "vi", "welder", "welding"),  # "hàn" alone linked a shepherd
     ("中专学历，烹饪专业", "zh", "cook", "cooking"),
     ("شهادة الإعدادية الصناعية - فرع التمديدات الصحية", "ar", "plumber", "plumbing"),
-    ("Gesellenbrief Tischler", "de", "carpenter", "carpentry"),
+    ("Gesellenbrief Zimmerer", "de", "carpenter", "carpentry"),  # a Tischler makes furniture
 ])
 def test_a_named_field_leads_to_its_occupation_with_the_evidence(
         client: TestClient, world: World, title: str, lang: str, occupation: str,
