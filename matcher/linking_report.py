@@ -27,12 +27,14 @@ class LinkingReport:
     warnings: list[str] = field(default_factory=list)
 
     def statement(self, where: str, statement: Statement, what: str = "skill",
-                  quiet: bool = False, occupations: dict[str, str] | None = None) -> None:
+                  quiet: bool = False, occupations: dict[str, str] | None = None,
+                  qualification: str | None = None) -> None:
         """A free-text field and what linking found in it; warns when nothing, or only
         part of it, linked (unless `quiet`: prose such as an advert's description is
         mostly words that name no skill). `occupations` names the occupation an unlinked
-        piece is the name of ("водій навантажувача": forklift operator), so the warning
-        can say where it belongs."""
+        piece is the name of ("водій навантажувача": forklift operator), and
+        `qualification` the field of study of a text that reads as a qualification
+        ("خريج كلية الحقوق": law), so the warning can say where it belongs."""
         self.statements.append({
             "field": where, "text": statement.text, "lang": statement.lang,
             "linked": [_linked(m) for m in statement.mentions],
@@ -47,7 +49,14 @@ class LinkingReport:
                 f"{where}: {_quote(piece)}{lang} names the occupation {_quote(occupation)}, "
                 f"not a {what}; enter it as work experience, with its years, so that the "
                 f"occupation's {what}s count")
+        if qualification:
+            self.warnings.append(
+                f"{where}: {_quote(statement.text)}{lang} reads as a qualification "
+                f"({qualification}); enter it under qualifications, with its country, so "
+                "that it is recognised (reference occupation, EQF level, regulation)")
         other = [piece for piece in unlinked if piece not in named]
+        if qualification and not statement.mentions:
+            return
         if not statement.mentions and not named:
             self.warnings.append(f"{where}: nothing in {_quote(statement.text)}{lang} was "
                                  f"recognised as a {what}; a coach should pick the {what}s "

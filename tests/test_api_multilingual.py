@@ -140,6 +140,29 @@ def test_a_trade_listed_among_skills_is_said_to_belong_under_experience(
     client.delete(f"/candidates/{created.json()['id']}", headers=world.auth("coach_a"))
 
 
+def test_a_qualification_written_among_skills_is_said_to_belong_under_qualifications(
+        client: TestClient, world: World) -> None:
+    """People write their education with their skills ("خريج كلية الحقوق": a law graduate):
+    the warning names the field and says where it is recognised; a trade or a skill is
+    not taken for one."""
+    body = candidate_body("t-ml-degree", "Rami Nguyen", KOELN,
+                          skills=[{"text": "خريج كلية الحقوق جامعة دمشق"},
+                                  {"text": "Tôi tốt nghiệp trung cấp nghề hàn"},
+                                  {"text": "Gabelstapler fahren"}])
+    created = client.post("/candidates", json=body, headers=world.auth("coach_a"))
+    assert created.status_code == 201, created.text
+    warnings = created.json()["linking"]["warnings"]
+    assert warnings[0] == ("skills[0].text: 'خريج كلية الحقوق جامعة دمشق' (ar) reads as a "
+                           "qualification (law); enter it under qualifications, with its "
+                           "country, so that it is recognised (reference occupation, EQF "
+                           "level, regulation)")
+    assert warnings[1].startswith("skills[1].text: 'Tôi tốt nghiệp trung cấp nghề hàn' (vi) "
+                                  "reads as a qualification (welding)")
+    assert not any("skills[2]" in w for w in warnings)
+    assert not any("nothing in" in w for w in warnings)  # said once, where it belongs
+    client.delete(f"/candidates/{created.json()['id']}", headers=world.auth("coach_a"))
+
+
 def test_a_german_free_text_vacancy_gets_its_occupation_and_skills(
         client: TestClient, world: World) -> None:
     body = vacancy_body("t-ml-kantine", "Koch / Köchin (m/w/d) für Kantine", "job", KOELN,

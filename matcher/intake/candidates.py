@@ -12,6 +12,7 @@ from typing import Any
 from matcher.concepts import Concepts, linked
 from matcher.domain import CLAIM_CONFIDENCE
 from matcher.linking_report import LinkingReport
+from matcher.recognition.grammar import infer_type
 from matcher.recognition.recogniser import Recogniser, experience_confidence, school_certificate
 from matcher.schemas import CandidateIn
 from skills_taxonomy.model import ConceptKind
@@ -93,7 +94,7 @@ def _check_ids(concepts: Concepts, data: CandidateIn) -> None:
                        "preferences.occupations")
 
 
-def _claimed(concepts: Concepts, data: CandidateIn, skills: _Skills,
+def _claimed(concepts: Concepts, recogniser: Recogniser, data: CandidateIn, skills: _Skills,
              report: LinkingReport) -> dict[int, dict[str, float]]:
     """Skills claimed as concepts or as text; returns the skills each qualification's
     content (the transcript's subjects) links to, by qualification."""
@@ -107,7 +108,8 @@ def _claimed(concepts: Concepts, data: CandidateIn, skills: _Skills,
                                            data.lang)
     named = _occupations_named(concepts, statements[:len(texts)])
     for (i, _), statement in zip(texts, statements, strict=False):
-        report.statement(f"skills[{i}].text", statement, occupations=named)
+        report.statement(f"skills[{i}].text", statement, occupations=named,
+                         qualification=_reads_as_qualification(recogniser, statement.text))
         claim = data.skills[i]
         for link in linked(statement):
             skills.add(SkillRow(link.uri, claim.source, claim.evidence or link.evidence,
@@ -117,6 +119,16 @@ def _claimed(concepts: Concepts, data: CandidateIn, skills: _Skills,
         report.statement(f"qualifications[{i}].content", statement)
         content_skills[i] = {f.uri: f.score for f in linked(statement)}
     return content_skills
+
+
+def _reads_as_qualification(recogniser: Recogniser, text: str) -> str | None:
+    """The fields of study of a skills text that names a qualification's type and its
+    field ("خريج كلية الحقوق": a graduate of law; "我是护理专业大专毕业"): people write
+    their education among their skills, where it counts for less than recognised."""
+    if infer_type(text) is None:
+        return None
+    fields = recogniser.fields.find(text)
+    return ", ".join(f.field.id.replace("_", " ") for f in fields) or None
 
 
 def _occupations_named(concepts: Concepts, statements: list[Statement]) -> dict[str, str]:
@@ -197,7 +209,7 @@ def prepare_candidate(concepts: Concepts, recogniser: Recogniser, data: Candidat
     this is the slow part, kept out of the transaction."""
     _check_ids(concepts, data)
     skills, report = _Skills(), LinkingReport()
-    content_skills = _claimed(concepts, data, skills, report)
+    content_skills = _claimed(concepts, recogniser, data, skills, report)
     qual_rows = _qualified(recogniser, data, content_skills, skills, report)
     experience = _experienced(concepts, data, skills, report)
     rows = skills.rows
