@@ -211,6 +211,9 @@ def test_every_form_refuses_a_missing_csrf_token(coach: Browser, engine: Engine,
 def test_recognition_status_update(coach: Browser, engine: Engine, person: str) -> None:
     page = coach.get(f"/coach/candidates/{person}/recognition").text
     assert "Reference occupation" in page and "EQF level" in page
+    # the field the title names, as the evidence for its occupation
+    assert 'Field of study: <span lang="en">cooking</span> (<span dir="auto">кухар</span>)' \
+        in page
     # the procedure's steps in the coach's language (translated in procedure_steps.json)
     german = coach.get(f"/coach/candidates/{person}/recognition", params={"lang": "de"}).text
     steps = re.findall(r'<li><span lang="(\w+)">', german.split('<ol class="steps">')[1])
