@@ -79,7 +79,7 @@ def test_coach_reads_profile_with_personal_data(client: TestClient, world: World
     assert profile["external_id"] == "t-a-001"
     assert profile["organisation_id"] == world.centre_a
     assert profile["location"] == {**KOELN}
-    assert profile["qualifications"][0]["title"] == "دبلوم فنون الطهي"
+    assert profile["qualifications"][0]["title"] == "الشهادة الثانوية العامة"
     skills = {(s["skill"], s["source"]): s for s in profile["skills"]}
     food_safety = skills[(world.vocab.skill("comply with food safety and hygiene"),
                           "coach_verified")]

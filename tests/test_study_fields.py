@@ -129,6 +129,7 @@ def recognise(client: TestClient, world: World, **body: Any) -> dict[str, Any]:
 @pytest.mark.parametrize(("title", "lang", "occupation", "field"), [
     ("Bằng trung cấp nghề hàn", "vi", "welder", "welding"),  # "hàn" alone linked a shepherd
     ("中专学历，烹饪专业", "zh", "cook", "cooking"),
+    ("دبلوم فنون الطهي", "ar", "cook", "cooking"),  # culinary arts
     ("شهادة الإعدادية الصناعية - فرع التمديدات الصحية", "ar", "plumber", "plumbing"),
     ("Gesellenbrief Zimmerer", "de", "carpenter", "carpentry"),  # a Tischler makes furniture
 ])

@@ -189,35 +189,60 @@ class Recogniser:
         field's occupations at least the threshold): how sure the link is does not change
         with the order."""
         best: dict[str, float] = {}
+        exact: dict[str, str] = {}  # occupation -> the label it was found by, as written
         core = core_title(title)
         for text in dict.fromkeys([title] + ([core] if core and core != fold(title) else [])):
             for m in self.concepts.normalizer.link_occupations(
                     text, lang, top_k=max(top_k, SUITS_DEPTH), abstain=False):
                 best[m.concept] = max(best.get(m.concept, 0.0), m.score)
+                if m.method == "exact" and m.matched_label:
+                    exact.setdefault(m.concept, fold(m.matched_label))
         from_field = self._field_occupations(title, level)
-        if from_field:  # as sure as of anything the title links to, and at least trusted
+        named = self._specialisations_named(from_field, exact)
+        if from_field:
             floor = max([self.concepts.occupation_threshold(title), *best.values()])
-            for uri in from_field:
+            for uri in from_field:  # as sure as of any link, and trusted
                 best[uri] = max(best.get(uri, 0.0), floor)
         teaching = any(word in fold(title) for word in TEACHING_WORDS)
         above = self.concepts.taxonomy.above
-        specialised = {uri for uri in best if above(uri) & best.keys()}
+        specialised = {uri for uri in best if above(uri) & best.keys()} - named
         return sorted(best.items(), key=lambda kv: -kv[1] * self.suits(kv[0], level, teaching)
                       * (SPECIALISATION_FACTOR if kv[0] in specialised else 1.0)
-                      * from_field.get(kv[0], 1.0))[:top_k]
+                      * from_field.get(kv[0], (1.0, ""))[0])[:top_k]
 
-    def _field_occupations(self, title: str, level: int | None) -> dict[str, float]:
+    def _field_occupations(self, title: str, level: int | None,
+                           ) -> dict[str, tuple[float, str]]:
         """The occupations the title's fields lead to (those in this taxonomy, and those
         a field names only from an EQF level when the title is at it), each with the
-        factor its place in the field's list gives it."""
+        factor its place in the field's list gives it and the words that named it."""
         known = self.concepts.taxonomy.concepts
-        out: dict[str, float] = {}
+        out: dict[str, tuple[float, str]] = {}
         for found in self.fields.find(title):
             leads = [uri for uri, from_level in found.field.occupations if uri in known
                      and (from_level is None or (level is not None and level >= from_level))]
             for i, uri in enumerate(leads):
-                out[uri] = max(out.get(uri, 0.0), FIELD_FACTOR * FIELD_ORDER ** i)
+                factor = FIELD_FACTOR * FIELD_ORDER ** i
+                if factor > out.get(uri, (0.0, ""))[0]:
+                    out[uri] = (factor, found.words)
         return out
+
+    def _specialisations_named(self, from_field: dict[str, tuple[float, str]],
+                               exact: dict[str, str]) -> set[str]:
+        """A specialisation the title names by a label of its own ("Fachapotheker für
+        klinische Pharmazie": specialist pharmacist, filed under pharmacist) stands in for
+        its field's occupation, with no specialisation's discount; not one found by the
+        field's words or by a label the field's occupation shares ("berber", "електрик").
+        Returns those that stand in."""
+        taxonomy = self.concepts.taxonomy
+        named: set[str] = set()
+        for uri, label in exact.items():
+            for field_uri in taxonomy.above(uri) & from_field.keys():
+                shared = {fold(lb.text) for lb in taxonomy.concepts[field_uri].labels}
+                if uri not in from_field and label not in shared \
+                        and label not in from_field[field_uri][1]:
+                    from_field[uri] = from_field.pop(field_uri)
+                    named.add(uri)
+        return named
 
     def suits(self, occupation: str, level: int | None, teaching: bool) -> float:
         """How well an occupation suits a qualification: less the further its usual EQF
