@@ -25,6 +25,9 @@ from matcher.recognition.eqf_table import EqfEntry, country_key, project_table, 
 from matcher.recognition.grammar_patterns import (
     ALTERNATIVES,
     BAC_PLUS,
+    CN_GRADE_NAMES,
+    CN_GRADE_TYPES,
+    CN_GRADES,
     CN_SKILL_LEVEL,
     DURATION,
     DURATION_WORDS,
@@ -39,17 +42,13 @@ from matcher.recognition.grammar_patterns import (
     SCHOOL_YEAR,
     UK,
     UK_SIGNS,
+    probe_of,
+    word_pattern,
 )
-from matcher.recognition.qualification_types import TEACHER_WORDS
+from matcher.recognition.qualification_types import GENERAL_EDUCATION, beside_teaching
 from skills_taxonomy.text import fold
 
 FRAMEWORKS_TABLE = "national_frameworks"
-GENERAL_EDUCATION = ("primary", "lower_secondary", "upper_secondary")
-CN_GRADES = {"五": 5, "四": 4, "三": 3, "二": 2, "一": 1, "5": 5, "4": 4, "3": 3, "2": 2,
-             "1": 1, "初级": 5, "中级": 4, "高级": 3}
-CN_GRADE_NAMES = {5: "初级工", 4: "中级工", 3: "高级工", 2: "技师", 1: "高级技师"}
-CN_GRADE_TYPES = {2: "short_cycle", 1: "bachelor"}  # as the grammar's 技师 and 高级技师
-TEACHING_REACH = 15  # characters on either side of a school level where teaching is read
 
 
 @dataclass(frozen=True)
@@ -87,36 +86,6 @@ class Reading:
         if self.low is not None and self.high is not None and self.low != self.high:
             out["range"] = [self.low, self.high]
         return {**out, **self.extra}
-
-
-def word_pattern(word: str) -> re.Pattern[str]:
-    """A data word as a regex over folded text: tokens in order, "*" a word ending, CJK
-    without word boundaries, Arabic script with its article, prepositions and
-    conjunctions in front."""
-    parts = []
-    for token in word.split():
-        stem = token.endswith("*")
-        core = fold(token.rstrip("*"))
-        parts.append(r"[^\s]+" if not core else re.escape(core) + (r"\w*" if stem else ""))
-    body = r"\s+".join(parts)
-    folded = fold(word.replace("*", ""))
-    if any("\u4e00" <= ch <= "\u9fff" for ch in folded):
-        return re.compile(body)
-    # و/ف (and), then ب/ل/ك (with, for, as) and the article; ل before the article: لل
-    front = (r"(?:و|ف)?(?:لل|(?:ب|ل|ك)?(?:ال)?)"
-             if any("\u0600" <= ch <= "\u06ff" for ch in folded) else "")
-    return re.compile(r"(?<![^\W_])" + front + body + r"(?![^\W_])")
-
-
-def _beside_teaching(folded: str, start: int, end: int) -> bool:
-    """Whether a word for teachers stands within a few characters of the span."""
-    near = folded[max(0, start - TEACHING_REACH):start] + " " + folded[end:end + TEACHING_REACH]
-    return any(word in near for word in TEACHER_WORDS)
-
-
-def probe_of(word: str) -> str:
-    """The longest literal of a data word: a cheap `in` test before its regex."""
-    return max((fold(t.rstrip("*")) for t in word.split()), key=len, default="")
 
 
 @lru_cache(maxsize=1)
@@ -227,7 +196,7 @@ class Grammar:
                 kept.append((start, end, term))
         out = []
         for start, end, term in kept:
-            if term.qtype in GENERAL_EDUCATION and _beside_teaching(folded, start, end):
+            if term.qtype in GENERAL_EDUCATION and beside_teaching(folded, start, end):
                 continue  # "小学教师": a primary-school teacher, not primary school finished
             reading = Reading(term.eqf, term.confidence, f"'{term.word}' names a "
                               f"{term.qtype.replace('_', ' ')} qualification (EQF {term.eqf})",

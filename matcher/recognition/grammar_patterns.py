@@ -1,10 +1,13 @@
 """The patterns of the qualification grammar that read numbers and small words in code
 rather than from the word lists: framework levels, worker grades, school years, GCSE
-grades, "bac+N", durations in years and months, alternatives ("or", "/", "或")."""
+grades, "bac+N", durations in years and months, alternatives ("or", "/", "或"); and how a
+data word of the lists becomes a pattern (`word_pattern`)."""
 
 from __future__ import annotations
 
 import re
+
+from skills_taxonomy.text import fold
 
 UK = frozenset({"united kingdom", "uk", "england", "wales", "northern ireland", "great britain",
                 "gb"})
@@ -42,6 +45,10 @@ GRADE = re.compile(r"(?<!\w)(?P<n>\d)(?:\s*-\s*(?P<m>\d))?\s*(?:-?(?:го|й|о�
 # "美发师（中级）" (五级/初级, 四级/中级, 三级/高级, 二级 技师, 一级 高级技师); not "英语四级".
 CN_SKILL_LEVEL = re.compile(r"(?<=[师工员])\s*(?:(?P<n>[一二三四五12345])\s*级"
                             r"|(?P<w>初级|中级|高级)(?!工|技师))")
+CN_GRADES = {"五": 5, "四": 4, "三": 3, "二": 2, "一": 1, "5": 5, "4": 4, "3": 3, "2": 2,
+             "1": 1, "初级": 5, "中级": 4, "高级": 3}
+CN_GRADE_NAMES = {5: "初级工", 4: "中级工", 3: "高级工", 2: "技师", 1: "高级技师"}
+CN_GRADE_TYPES = {2: "short_cycle", 1: "bachelor"}  # as the grammar's 技师 and 高级技师
 SCHOOL_YEAR = re.compile(r"(?<!\w)(?:grade|class|klasse|клас\w*|класс\w*|صنف|الصف|lop|lớp)\s*"
                          r"(?P<n>\d{1,2})(?!\w)|(?<!\w)(?P<n2>\d{1,2})\s*(?:th|st|nd|rd)?\s*"
                          r"(?:grade|клас\w*|класс\w*|پاس)(?!\w)")
@@ -54,3 +61,27 @@ ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 
 EXPERIENCE = re.compile(r"^\W*(?:\w+\s+){0,2}?(?:experience|erfahrung|berufserfahrung|стаж\w*|"
                         r"досвід\w*|опыт\w*|خبرة|سابقه|تجربه|kinh nghiem|经验|deneyim\w*|"
                         r"experience\w*)")
+
+
+def word_pattern(word: str) -> re.Pattern[str]:
+    """A data word as a regex over folded text: tokens in order, "*" a word ending, CJK
+    without word boundaries, Arabic script with its article, prepositions and
+    conjunctions in front."""
+    parts = []
+    for token in word.split():
+        stem = token.endswith("*")
+        core = fold(token.rstrip("*"))
+        parts.append(r"[^\s]+" if not core else re.escape(core) + (r"\w*" if stem else ""))
+    body = r"\s+".join(parts)
+    folded = fold(word.replace("*", ""))
+    if any("\u4e00" <= ch <= "\u9fff" for ch in folded):
+        return re.compile(body)
+    # و/ف (and), then ب/ل/ك (with, for, as) and the article; ل before the article: لل
+    front = (r"(?:و|ف)?(?:لل|(?:ب|ل|ك)?(?:ال)?)"
+             if any("\u0600" <= ch <= "\u06ff" for ch in folded) else "")
+    return re.compile(r"(?<![^\W_])" + front + body + r"(?![^\W_])")
+
+
+def probe_of(word: str) -> str:
+    """The longest literal of a data word: a cheap `in` test before its regex."""
+    return max((fold(t.rstrip("*")) for t in word.split()), key=len, default="")

@@ -14,6 +14,9 @@ TYPE_EQF = {"primary": 1, "lower_secondary": 2, "vocational_secondary": 3,
             "upper_secondary": 4, "short_cycle": 5, "bachelor": 6, "master": 7,
             "doctorate": 8}
 
+GENERAL_EDUCATION = ("primary", "lower_secondary", "upper_secondary")
+TEACHING_REACH = 15  # characters on either side of a school level where teaching is read
+
 # Words for teachers and their training: a school level beside one ("小学教师", "giáo viên
 # tiểu học") is what is taught, not what was finished (`grammar`).
 TEACHER_WORDS = tuple(fold(w) for w in (
@@ -24,6 +27,14 @@ TEACHER_WORDS = tuple(fold(w) for w in (
 # a title that holds one (`Recogniser.suits`).
 TEACHING_WORDS = TEACHER_WORDS + tuple(fold(w) for w in (
     "lehr", "تدريس", "آموزش", "education", "enseign"))
+
+
+
+def beside_teaching(folded: str, start: int, end: int) -> bool:
+    """Whether a word for teachers stands within a few characters of the span."""
+    near = folded[max(0, start - TEACHING_REACH):start] + " " + folded[end:end + TEACHING_REACH]
+    return any(word in near for word in TEACHER_WORDS)
+
 
 # Words that say "a qualification" rather than what it qualifies for; stripped from a
 # title before it is linked to an occupation (folded; any language).

@@ -13,15 +13,14 @@ from matcher.concepts import Concepts
 from matcher.domain import EVIDENCED
 from matcher.recognition.eqf_table import EqfEntry, EqfTable
 from matcher.recognition.estimator import EqfLevelEstimator, training_rows
-from matcher.recognition.grammar import (
-    GENERAL_EDUCATION,
-    Grammar,
-    Reading,
-    infer_type,
-    shipped_grammar,
-)
+from matcher.recognition.grammar import Grammar, Reading, infer_type, shipped_grammar
 from matcher.recognition.procedure import Destination, destination_of
-from matcher.recognition.qualification_types import TEACHING_WORDS, core_title, estimate_level
+from matcher.recognition.qualification_types import (
+    GENERAL_EDUCATION,
+    TEACHING_WORDS,
+    core_title,
+    estimate_level,
+)
 from matcher.recognition.regulation import RegulationProfile
 from matcher.recognition.study_fields import StudyFields, shipped_fields
 from matcher.schemas import QualificationFields
@@ -186,8 +185,8 @@ class Recogniser:
         by that score weighed by how well the occupation suits a qualification of EQF
         `level` (`suits`), by whether a named field leads to it, and by whether it is a
         specialisation of another candidate. The scores stay the linking scores (a named
-        field's occupations at least the threshold): how sure the link is does not change
-        with the order."""
+        field's occupations as high as the best of them, at least the threshold): how sure
+        the link is does not change with the order."""
         best: dict[str, float] = {}
         exact: dict[str, str] = {}  # occupation -> the label it was found by, as written
         core = core_title(title)

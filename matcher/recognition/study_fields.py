@@ -19,7 +19,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from matcher.recognition.grammar import probe_of, word_pattern
+from matcher.recognition.grammar_patterns import probe_of, word_pattern
 from skills_taxonomy.text import fold
 
 
