@@ -33,7 +33,8 @@ class StudyField:
 
 @dataclass(frozen=True)
 class NamedField:
-    """A field found in a title, with the words that named it (as folded)."""
+    """A field found in a title, with the words that named it (as the data writes them,
+    with their marks: "hàn điện", where the title is matched folded) and where."""
 
     field: StudyField
     words: str
@@ -51,24 +52,25 @@ def study_fields_data() -> dict[str, Any]:
 class StudyFields:
     def __init__(self, data: dict[str, Any] | None = None) -> None:
         data = data or study_fields_data()
-        self.forms: list[tuple[StudyField, re.Pattern[str], str]] = []
+        self.forms: list[tuple[StudyField, str, re.Pattern[str], str]] = []
         for entry in data["fields"]:
             field = StudyField(entry["id"], tuple((o["uri"], o.get("from_eqf"))
                                                   for o in entry["occupations"]))
             words = {w for forms in entry["words"].values() for w in forms}
-            self.forms += [(field, word_pattern(w), probe_of(w)) for w in sorted(words)]
+            self.forms += [(field, w.replace("*", ""), word_pattern(w), probe_of(w))
+                           for w in sorted(words)]
 
     def find(self, title: str) -> list[NamedField]:
         """The fields `title` names, each by its longest words; a field named only inside
         another's words ("electrical" inside "electrical engineering") is left out."""
         text = fold(title)
         longest: dict[str, NamedField] = {}
-        for field, pattern, probe in self.forms:
+        for field, word, pattern, probe in self.forms:
             if probe not in text or not (m := pattern.search(text)):
                 continue
             found = longest.get(field.id)
             if found is None or m.end() - m.start() > found.end - found.start:
-                longest[field.id] = NamedField(field, m.group(0), m.start(), m.end())
+                longest[field.id] = NamedField(field, word, m.start(), m.end())
         named = list(longest.values())
         return [n for n in named if not any(
             o is not n and o.start <= n.start and n.end <= o.end
