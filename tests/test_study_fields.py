@@ -52,6 +52,10 @@ def named(fields: StudyFields, title: str) -> set[str]:
     ("中专学历，烹饪专业", "cooking"),
     ("دبلوم المعهد المتوسط للكهرباء", "electrical_trade"),  # لل: "for the"
     ("Fachhochschulabschluss Soziale Arbeit", "social_work"),
+    # Ukrainian and Russian typed without the keyboard
+    ("magistr prava", "law"),
+    ("diplom bakalavra, ekonomika", "economics"),
+    ("svarshchik 5 razryada", "welding"),
 ])
 def test_a_title_names_its_field_in_ten_languages(fields: StudyFields, title: str,
                                                   field: str) -> None:
@@ -77,6 +81,7 @@ def test_a_driving_licence_is_no_law_degree(fields: StudyFields) -> None:
     "Upper Second Class Honours (2:1)",
     "Bằng cao đẳng",  # "cao" (college) is no drafting
     "Abitur",
+    "help magistrate",  # "магістр" transliterated is a word's stem, not any word's prefix
 ])
 def test_words_that_only_look_like_a_field_name_none(fields: StudyFields, text: str) -> None:
     assert named(fields, text) == set()

@@ -43,6 +43,7 @@ from matcher.recognition.grammar_patterns import (
     UK,
     UK_SIGNS,
     probe_of,
+    with_latin,
     word_pattern,
 )
 from matcher.recognition.qualification_types import GENERAL_EDUCATION, beside_teaching
@@ -113,7 +114,7 @@ class Grammar:
         self.sources: dict[str, str] = data["sources"]
         self.terms = [Term(word, t["eqf"], t["type"], t["confidence"], t["source"],
                            word_pattern(word), probe_of(word))
-                      for t in data["terms"] for word in t["words"]]
+                      for t in data["terms"] for word in with_latin(t["words"])]
         self.schemes = {name: scheme for scheme in data["frameworks"]
                         for name in [scheme["id"], *scheme["words"]]}
         self.qualifiers = {kind: [word_pattern(w) for w in words]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from skills_taxonomy.text import fold
+from skills_taxonomy.text import fold, transliterate
 
 UK = frozenset({"united kingdom", "uk", "england", "wales", "northern ireland", "great britain",
                 "gb"})
@@ -37,9 +37,9 @@ LEVEL = re.compile(
     r"кваліфікації\s*|нрк\s*)?[-:]?\s*"
     r"(?P<n>\d{1,2}|[ivx]{1,4})(?![^\W_])"
     r"|(?<!\w)(?P<n2>\d)(?:st|nd|rd|th)?\s+(?P<name2>level|seviye|рівень|уровень)(?!\w)")
-GRADE = re.compile(r"(?<!\w)(?P<n>\d)(?:\s*-\s*(?P<m>\d))?\s*(?:-?(?:го|й|ого|ий|та|ти)\s*)?"
-                   r"(?:кваліфікаційн\w*\s*|квалификационн\w*\s*)?(?:розряд|разряд)\w*"
-                   r"|(?<!\w)(?:розряд|разряд)\w*\s*(?P<n2>\d)"
+GRADE = re.compile(r"(?<!\w)(?P<n>\d)(?:\s*-\s*(?P<m>\d))?\s*(?:-?(?:го|й|ого|ий|та|ти|go|ho)\s*)?"
+                   r"(?:кваліфікаційн\w*\s*|квалификационн\w*\s*)?(?:розряд|разряд|rozr[iy]ad|razr[iy]ad)\w*"
+                   r"|(?<!\w)(?:розряд|разряд|rozr[iy]ad|razr[iy]ad)\w*\s*(?P<n2>\d)"
                    r"|(?<!\w)bac\s*(?P<n3>[1-7])\s*7(?!\w)")
 # China's vocational skill levels after the worker's title: "烹调师三级", "电工四级",
 # "美发师（中级）" (五级/初级, 四级/中级, 三级/高级, 二级 技师, 一级 高级技师); not "英语四级".
@@ -64,16 +64,17 @@ EXPERIENCE = re.compile(r"^\W*(?:\w+\s+){0,2}?(?:experience|erfahrung|berufserfa
 
 
 def word_pattern(word: str) -> re.Pattern[str]:
-    """A data word as a regex over folded text: tokens in order, "*" a word ending, CJK
-    without word boundaries, Arabic script with its article, prepositions and
-    conjunctions in front."""
+    """A data word as a regex over folded text: tokens in order, "*" a word ending ("~" a
+    transliterated Slavic one, `with_latin`), CJK without word boundaries, Arabic script
+    with its article, prepositions and conjunctions in front."""
     parts = []
     for token in word.split():
-        stem = token.endswith("*")
-        core = fold(token.rstrip("*"))
-        parts.append(r"[^\s]+" if not core else re.escape(core) + (r"\w*" if stem else ""))
+        core = fold(token.rstrip("*~"))
+        ending = r"\w*" if token.endswith("*") else LATIN_SLAVIC_ENDING \
+            if token.endswith("~") else ""
+        parts.append(r"[^\s]+" if not core else re.escape(core) + ending)
     body = r"\s+".join(parts)
-    folded = fold(word.replace("*", ""))
+    folded = fold(word.replace("*", "").replace("~", ""))
     if any("\u4e00" <= ch <= "\u9fff" for ch in folded):
         return re.compile(body)
     # و/ف (and), then ب/ل/ك (with, for, as) and the article; ل before the article: لل
@@ -82,6 +83,27 @@ def word_pattern(word: str) -> re.Pattern[str]:
     return re.compile(r"(?<![^\W_])" + front + body + r"(?![^\W_])")
 
 
+# The endings a transliterated Ukrainian or Russian stem takes in titles ("bakalavra",
+# "ekonomiky", "kukharya"), for a stem written "~": not any ending, so that a stem is no
+# prefix of other Latin words ("magistr*" would read "magistrate", "institut*" "institute").
+LATIN_SLAVIC_ENDING = (r"(?:a|u|y|i|o|om|ov|iv|ya|yu|iya|ii|yi|iy|yy|oho|ogo|omu|oi|oyi|ykh"
+                       r"|ikh)?")
+
+
+def with_latin(words: list[str]) -> list[str]:
+    """The words, and each Cyrillic one as people write it without the keyboard
+    ("бакалавр*" → "bakalavr~", read "bakalavr", "bakalavra", …; "магістр права" →
+    "magistr prava")."""
+    out = list(words)
+    for word in words:
+        if any("\u0400" <= ch <= "\u04ff" for ch in word):
+            latin = " ".join(transliterate(t.rstrip("*")) + ("~" if t.endswith("*") else "")
+                             for t in word.split())
+            if latin.replace("~", "").strip() and latin not in out:
+                out.append(latin)
+    return out
+
+
 def probe_of(word: str) -> str:
     """The longest literal of a data word: a cheap `in` test before its regex."""
-    return max((fold(t.rstrip("*")) for t in word.split()), key=len, default="")
+    return max((fold(t.rstrip("*~")) for t in word.split()), key=len, default="")

@@ -19,7 +19,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from matcher.recognition.grammar_patterns import probe_of, word_pattern
+from matcher.recognition.grammar_patterns import probe_of, with_latin, word_pattern
 from skills_taxonomy.text import fold
 
 
@@ -56,8 +56,9 @@ class StudyFields:
         for entry in data["fields"]:
             field = StudyField(entry["id"], tuple((o["uri"], o.get("from_eqf"))
                                                   for o in entry["occupations"]))
-            words = {w for forms in entry["words"].values() for w in forms}
-            self.forms += [(field, w.replace("*", ""), word_pattern(w), probe_of(w))
+            words = set(with_latin([w for forms in entry["words"].values() for w in forms]))
+            self.forms += [(field, w.replace("*", "").replace("~", ""), word_pattern(w),
+                            probe_of(w))
                            for w in sorted(words)]
 
     def find(self, title: str) -> list[NamedField]:
