@@ -122,22 +122,29 @@ def test_text_that_links_to_nothing_is_said_stored_and_shown(client: TestClient,
     client.delete(f"/candidates/{cid}", headers=world.auth("coach_a"))
 
 
+def _skills_warnings(client: TestClient, world: World, external_id: str,
+                     *texts: str) -> list[str]:
+    """The linking warnings of a candidate posted with these skills texts (then erased)."""
+    body = candidate_body(external_id, "Taras Nguyen", KOELN,
+                          skills=[{"text": text} for text in texts])
+    created = client.post("/candidates", json=body, headers=world.auth("coach_a"))
+    assert created.status_code == 201, created.text
+    client.delete(f"/candidates/{created.json()['id']}", headers=world.auth("coach_a"))
+    warnings: list[str] = created.json()["linking"]["warnings"]
+    return warnings
+
+
 def test_a_trade_listed_among_skills_is_said_to_belong_under_experience(
         client: TestClient, world: World) -> None:
     """People list their trades with their skills ("кухар", "瓦工"): the warning names the
     occupation and says where it counts, instead of "not recognised"."""
-    body = candidate_body("t-ml-trade", "Taras Li", KOELN,
-                          skills=[{"text": "кухар, миття посуду"}, {"text": "瓦工"},
-                                  {"text": "qwxz blorp"}])
-    created = client.post("/candidates", json=body, headers=world.auth("coach_a"))
-    assert created.status_code == 201, created.text
-    warnings = created.json()["linking"]["warnings"]
+    warnings = _skills_warnings(client, world, "t-ml-trade", "кухар, миття посуду", "瓦工",
+                                "qwxz blorp")
     assert warnings[0] == ("skills[0].text: 'кухар' (uk) names the occupation 'cook', not a "
                            "skill; enter it as work experience, with its years, so that the "
                            "occupation's skills count")
     assert "'瓦工' (zh) names the occupation 'bricklayer'" in warnings[1]
     assert len(warnings) == 3 and warnings[2].startswith("skills[2].text: nothing in 'qwxz blorp'")
-    client.delete(f"/candidates/{created.json()['id']}", headers=world.auth("coach_a"))
 
 
 def test_a_qualification_written_among_skills_is_said_to_belong_under_qualifications(
@@ -145,13 +152,8 @@ def test_a_qualification_written_among_skills_is_said_to_belong_under_qualificat
     """People write their education with their skills ("خريج كلية الحقوق": a law graduate):
     the warning names the field and says where it is recognised; a trade or a skill is
     not taken for one."""
-    body = candidate_body("t-ml-degree", "Rami Nguyen", KOELN,
-                          skills=[{"text": "خريج كلية الحقوق جامعة دمشق"},
-                                  {"text": "Tôi tốt nghiệp trung cấp nghề hàn"},
-                                  {"text": "Gabelstapler fahren"}])
-    created = client.post("/candidates", json=body, headers=world.auth("coach_a"))
-    assert created.status_code == 201, created.text
-    warnings = created.json()["linking"]["warnings"]
+    warnings = _skills_warnings(client, world, "t-ml-degree", "خريج كلية الحقوق جامعة دمشق",
+                                "Tôi tốt nghiệp trung cấp nghề hàn", "Gabelstapler fahren")
     assert warnings[0] == ("skills[0].text: 'خريج كلية الحقوق جامعة دمشق' (ar) reads as a "
                            "qualification (law); enter it under qualifications, with its "
                            "country, so that it is recognised (reference occupation, EQF "
@@ -160,7 +162,6 @@ def test_a_qualification_written_among_skills_is_said_to_belong_under_qualificat
                                   "reads as a qualification (welding)")
     assert not any("skills[2]" in w for w in warnings)
     assert not any("nothing in" in w for w in warnings)  # said once, where it belongs
-    client.delete(f"/candidates/{created.json()['id']}", headers=world.auth("coach_a"))
 
 
 def test_a_german_free_text_vacancy_gets_its_occupation_and_skills(
