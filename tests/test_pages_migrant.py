@@ -185,6 +185,8 @@ def test_recognition_says_the_destination_and_the_steps(amal: TestClient,
                                          "uk")
     view = recognition_view(result, engine.concepts, "uk")
     assert view["occupation"] and len(view["steps"]) >= 2
+    # the field that led to it, in the person's own words
+    assert [f.text for f in view["fields"]] == ["кухар"]
     assert {step.lang for step in view["steps"]} == {"uk"}
     assert not view["steps_in_english"]
     assert [step.text for step in view["steps"]] == [translated_step(s["step"], "uk") for s in

@@ -192,11 +192,11 @@ def destination_name(code: str, reader: str) -> str:
 
 def recognition_view(result: dict[str, Any], concepts: Concepts, lang: str,
                      ) -> dict[str, Any]:
-    """One qualification's recognition: reference occupation, EQF level and how it was
-    found, regulated or not (and whether work without recognition is possible), the
-    status, the authority, the compensation measure, what remains to learn, and the
-    procedure's steps (in the reader's language where translated, else English: marked
-    so, with a note)."""
+    """One qualification's recognition: reference occupation and the field of study that
+    led to it, EQF level and how it was found, regulated or not (and whether work without
+    recognition is possible), the status, the authority, the compensation measure, what
+    remains to learn, and the procedure's steps (in the reader's language where
+    translated, else English: marked so, with a note)."""
     reference = result.get("reference_occupation")
     regulation = result.get("regulation") or {}
     eqf = result.get("eqf") or {}
@@ -207,6 +207,8 @@ def recognition_view(result: dict[str, Any], concepts: Concepts, lang: str,
         "title": own_words(result.get("title")),
         "country": country_name(result.get("country"), lang),
         "occupation": label_of(concepts, reference["id"], lang) if reference else None,
+        # the field as the title names it, in the person's own words ("حقوق": law)
+        "fields": [own_words(f["words"]) for f in result.get("fields_of_study", [])],
         "certainty": reference.get("certainty") if reference else None,
         "eqf": eqf.get("level"), "eqf_estimated": bool(eqf.get("estimated")),
         "regulated": bool(regulation.get("regulated")),
