@@ -38,6 +38,7 @@ def named(fields: StudyFields, title: str) -> set[str]:
     ("hukuk fakültesi", "law"),
     ("cu nhan luat", "law"),  # Vietnamese typed without its marks
     ("法学本科", "law"),
+    ("执业医师资格证书", "medicine"),  # a licensed physician's certificate
     ("Licence en droit", "law"),
     ("经济学硕士", "economics"),
     ("üniversite mezunu, iktisat", "economics"),
@@ -67,6 +68,7 @@ def test_the_longest_words_decide(fields: StudyFields) -> None:
     assert named(fields, "Degree in Electrical Engineering") == {"electrical_engineering"}
     assert named(fields, "Vocational high school, electrical department") == {
         "electrical_trade"}
+    assert named(fields, "兽医师") == {"veterinary"}  # not 医师, a physician
     found = fields.find("Degree in Electrical Engineering")[0]
     assert found.words == "electrical engineering"
 
