@@ -25,8 +25,7 @@ from matcher.recognition.eqf_table import EqfEntry, country_key, project_table, 
 from matcher.recognition.grammar_patterns import (
     ALTERNATIVES,
     BAC_PLUS,
-    CN_GRADE_NAMES,
-    CN_GRADE_TYPES,
+    CN_GRADE_READING,
     CN_GRADES,
     CN_SKILL_LEVEL,
     DURATION,
@@ -285,11 +284,9 @@ class Grammar:
                                [m.group(0)], "ua", "vocational_secondary", low, high))
         for m in CN_SKILL_LEVEL.finditer(folded):
             grade = CN_GRADES[m.group("n") or m.group("w")]
-            level = {5: 3, 4: 3, 3: 4, 2: 5, 1: 6}[grade]
-            out.append(Reading(level, 0.8, f"China's vocational skill level {grade} "
-                               f"({CN_GRADE_NAMES[grade]}): EQF {level}", "level",
-                               [m.group(0).strip()], "cn", CN_GRADE_TYPES.get(
-                                   grade, "vocational_secondary")))
+            title, level, qtype = CN_GRADE_READING[grade]
+            out.append(Reading(level, 0.8, f"China's vocational skill level {grade} ({title}):"
+                               f" EQF {level}", "level", [m.group(0).strip()], "cn", qtype))
         return out
 
     def _bac(self, raw: str) -> list[Reading]:

@@ -47,8 +47,11 @@ CN_SKILL_LEVEL = re.compile(r"(?<=[师工员])\s*(?:(?P<n>[一二三四五12345]
                             r"|(?P<w>初级|中级|高级)(?!工|技师))")
 CN_GRADES = {"五": 5, "四": 4, "三": 3, "二": 2, "一": 1, "5": 5, "4": 4, "3": 3, "2": 2,
              "1": 1, "初级": 5, "中级": 4, "高级": 3}
-CN_GRADE_NAMES = {5: "初级工", 4: "中级工", 3: "高级工", 2: "技师", 1: "高级技师"}
-CN_GRADE_TYPES = {2: "short_cycle", 1: "bachelor"}  # as the grammar's 技师 and 高级技师
+# grade -> (its worker title, EQF level, type), as the grammar's words read those titles
+CN_GRADE_READING = {5: ("初级工", 3, "vocational_secondary"),
+                    4: ("中级工", 3, "vocational_secondary"),
+                    3: ("高级工", 4, "vocational_secondary"),
+                    2: ("技师", 5, "short_cycle"), 1: ("高级技师", 6, "bachelor")}
 SCHOOL_YEAR = re.compile(r"(?<!\w)(?:grade|class|klasse|клас\w*|класс\w*|صنف|الصف|lop|lớp)\s*"
                          r"(?P<n>\d{1,2})(?!\w)|(?<!\w)(?P<n2>\d{1,2})\s*(?:th|st|nd|rd)?\s*"
                          r"(?:grade|клас\w*|класс\w*|پاس)(?!\w)")

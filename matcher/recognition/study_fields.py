@@ -22,6 +22,8 @@ from typing import Any
 from matcher.recognition.grammar_patterns import probe_of, with_latin, word_pattern
 from skills_taxonomy.text import fold
 
+FOUND_CACHE = 4096  # titles whose fields are kept
+
 
 @dataclass(frozen=True)
 class StudyField:
@@ -60,10 +62,19 @@ class StudyFields:
             self.forms += [(field, w.replace("*", "").replace("~", ""), word_pattern(w),
                             probe_of(w))
                            for w in sorted(words)]
+        # a title is read for its occupations and again for the answer's evidence
+        self._found: dict[str, tuple[NamedField, ...]] = {}
 
-    def find(self, title: str) -> list[NamedField]:
+    def find(self, title: str) -> tuple[NamedField, ...]:
         """The fields `title` names, each by its longest words; a field named only inside
         another's words ("electrical" inside "electrical engineering") is left out."""
+        if title not in self._found:
+            if len(self._found) >= FOUND_CACHE:
+                self._found.clear()
+            self._found[title] = self._read(title)
+        return self._found[title]
+
+    def _read(self, title: str) -> tuple[NamedField, ...]:
         text = fold(title)
         longest: dict[str, NamedField] = {}
         for field, word, pattern, probe in self.forms:
@@ -73,9 +84,9 @@ class StudyFields:
             if found is None or m.end() - m.start() > found.end - found.start:
                 longest[field.id] = NamedField(field, word, m.start(), m.end())
         named = list(longest.values())
-        return [n for n in named if not any(
+        return tuple(n for n in named if not any(
             o is not n and o.start <= n.start and n.end <= o.end
-            and o.end - o.start > n.end - n.start for o in named)]
+            and o.end - o.start > n.end - n.start for o in named))
 
 
 @lru_cache(maxsize=1)
