@@ -52,3 +52,23 @@ def test_a_qualification_names_the_trade_unless_it_names_a_specialisation(
     level = recogniser.eqf(QualificationFields(title=title))["level"]
     best = recogniser.occupations(title, None, level=level)[0][0]
     assert recogniser.concepts.label(best) == occupation
+
+
+@pytest.mark.parametrize(("title", "occupation"), [
+    # a teacher and a subject: the subject's teacher, not the subject's scientist
+    ("معلم رياضيات", "mathematics teacher at secondary school"),
+    ("tarih öğretmenliği", "history teacher secondary school"),
+    ("Lehrerin für Biologie", "biology teacher secondary school"),
+    ("Cử nhân sư phạm Hóa học", "chemistry teacher secondary school"),
+    ("高中物理教师资格证", "physics teacher secondary school"),
+    # the subject alone, a master craftsman ("معلم"), social pedagogy: no school teacher
+    ("ليسانس رياضيات", "mathematician"),
+    ("معلم حلويات", "pastry chef"),
+    ("Diplom Sozialpädagogik", "social worker"),
+])
+def test_a_teacher_of_a_subject_is_that_subjects_teacher(
+        recogniser: Recogniser, title: str, occupation: str) -> None:
+    level = recogniser.eqf(QualificationFields(title=title))["level"]
+    best = recogniser.occupations(title, None, level=level)[0][0]
+    assert recogniser.concepts.label(best) == occupation
+

@@ -57,6 +57,14 @@ def named(fields: StudyFields, title: str) -> set[str]:
     ("magistr prava", "law"),
     ("diplom bakalavra, ekonomika", "economics"),
     ("svarshchik 5 razryada", "welding"),
+    # engineering specialities, seafaring, rail, guiding, costing
+    ("بكالوريوس هندسة البيئة - جامعة بغداد", "environmental_engineering"),
+    ("Нефтегазовое дело, бакалавр", "petroleum_engineering"),
+    ("Судноводіння", "nautical_science"),
+    ("Машинист электровоза", "railway_driving"),
+    ("导游证", "tourist_guiding"),
+    ("造价工程师", "quantity_surveying"),
+    ("Lebensmitteltechnologie (B.Sc.)", "food_processing"),
 ])
 def test_a_title_names_its_field_in_ten_languages(fields: StudyFields, title: str,
                                                   field: str) -> None:
@@ -117,6 +125,7 @@ def test_every_field_leads_to_known_esco_occupations() -> None:
         for occupation in entry["occupations"]:
             assert labels.get(occupation["uri"]) == occupation["label"], entry["id"]
             assert occupation.get("from_eqf") in (None, 5, 6, 7), entry["id"]
+            assert occupation.get("teaching", False) in (False, True), entry["id"]
 
 
 def test_the_data_ships_with_the_package() -> None:

@@ -22,12 +22,20 @@ TEACHING_REACH = 15  # characters on either side of a school level where teachin
 TEACHER_WORDS = tuple(fold(w) for w in (
     "teach", "lehrer", "lehramt", "pädagog", "pedagog", "педагог", "вчител", "учител", "معلم",
     "آموزگار", "sư phạm", "giáo viên", "师范", "教师", "老师", "öğretmen", "enseignant",
-    "professeur", "instituteur"))
+    "professeur", "instituteur", "دبیری", "bachelor of education", "master of education",
+    "faculty of education", "كلية التربية", "eğitim fakültesi"))
 # … and with the words for education or teaching as a subject: a teaching occupation suits
 # a title that holds one (`Recogniser.suits`).
 TEACHING_WORDS = TEACHER_WORDS + tuple(fold(w) for w in (
     "lehr", "تدريس", "آموزش", "education", "enseign"))
 
+
+def names_teacher(folded: str, apart_from: list[tuple[int, int]]) -> bool:
+    """Whether a word for teachers stands outside the spans `apart_from` (the words of a
+    field that has no teachers of its own: "Sozialpädagogik" names social work)."""
+    return any(not any(start <= m.start() and m.end() <= end for start, end in apart_from)
+               for word in TEACHER_WORDS if word in folded
+               for m in re.finditer(re.escape(word), folded))
 
 
 def beside_teaching(folded: str, start: int, end: int) -> bool:

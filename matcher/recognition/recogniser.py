@@ -20,9 +20,10 @@ from matcher.recognition.qualification_types import (
     TEACHING_WORDS,
     core_title,
     estimate_level,
+    names_teacher,
 )
 from matcher.recognition.regulation import RegulationProfile
-from matcher.recognition.study_fields import StudyFields, shipped_fields
+from matcher.recognition.study_fields import NamedField, StudyFields, shipped_fields
 from matcher.schemas import QualificationFields
 from skills_taxonomy.model import Concept
 from skills_taxonomy.text import fold
@@ -196,7 +197,10 @@ class Recogniser:
                 best[m.concept] = max(best.get(m.concept, 0.0), m.score)
                 if m.method == "exact" and m.matched_label:
                     exact.setdefault(m.concept, fold(m.matched_label))
-        from_field = self._field_occupations(title, level)
+        found = self.fields.find(title)
+        teacher = names_teacher(fold(title), [(f.start, f.end) for f in found
+                                              if not f.field.has_teachers])
+        from_field = self._field_occupations(found, level, teacher)
         named = self._specialisations_named(from_field, exact)
         if from_field:
             floor = max([self.concepts.occupation_threshold(title), *best.values()])
@@ -209,20 +213,27 @@ class Recogniser:
                       * (SPECIALISATION_FACTOR if kv[0] in specialised else 1.0)
                       * from_field.get(kv[0], (1.0, ""))[0])[:top_k]
 
-    def _field_occupations(self, title: str, level: int | None,
-                           ) -> dict[str, tuple[float, str]]:
+    def _field_occupations(self, found: tuple[NamedField, ...], level: int | None,
+                           teacher: bool) -> dict[str, tuple[float, str]]:
         """The occupations the title's fields lead to (those in this taxonomy, and those
         a field names only from an EQF level when the title is at it), each with the
-        factor its place in the field's list gives it and the words that named it."""
+        factor its place in the field's list gives it and the words that named it. Where
+        the title names a teacher, a field's teachers lead and its other occupations come
+        after them ("معلم رياضيات": a mathematics teacher, not a mathematician); a field
+        with no teachers stands ("معلم" is also a master craftsman: "معلم حلويات")."""
         known = self.concepts.taxonomy.concepts
         out: dict[str, tuple[float, str]] = {}
-        for found in self.fields.find(title):
-            leads = [uri for uri, from_level in found.field.occupations if uri in known
-                     and (from_level is None or (level is not None and level >= from_level))]
+        for field in found:
+            usable = [lead for lead in field.field.occupations if lead.uri in known and (
+                lead.from_eqf is None or (level is not None and level >= lead.from_eqf))]
+            taught = teacher and any(lead.teaching for lead in usable)
+            leads = [lead.uri for lead in usable if lead.teaching == taught]
             for i, uri in enumerate(leads):
                 factor = FIELD_FACTOR * FIELD_ORDER ** i
                 if factor > out.get(uri, (0.0, ""))[0]:
-                    out[uri] = (factor, found.words)
+                    out[uri] = (factor, field.words)
+            for lead in usable if taught else ():
+                out.setdefault(lead.uri, (TEACHING_FACTOR, field.words))
         return out
 
     def _specialisations_named(self, from_field: dict[str, tuple[float, str]],

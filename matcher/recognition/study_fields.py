@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 from matcher.recognition.grammar_patterns import probe_of, with_latin, word_pattern
 from skills_taxonomy.text import fold
@@ -25,12 +25,26 @@ from skills_taxonomy.text import fold
 FOUND_CACHE = 4096  # titles whose fields are kept
 
 
+class Lead(NamedTuple):
+    """An occupation a field leads to."""
+
+    uri: str
+    # the EQF level from which the field leads to it, or None: "كهرباء" in a university's
+    # title is electrical engineering, elsewhere the trade
+    from_eqf: int | None
+    # the field's school teacher: named only where the title names a teacher ("معلم
+    # رياضيات"), and then first
+    teaching: bool
+
+
 @dataclass(frozen=True)
 class StudyField:
     id: str
-    # (URI, the EQF level from which the field leads to it, or None), the usual one first:
-    # "كهرباء" in a university's title is electrical engineering, elsewhere the trade
-    occupations: tuple[tuple[str, int | None], ...]
+    occupations: tuple[Lead, ...]  # the usual one first
+
+    @property
+    def has_teachers(self) -> bool:
+        return any(lead.teaching for lead in self.occupations)
 
 
 @dataclass(frozen=True)
@@ -56,8 +70,9 @@ class StudyFields:
         data = data or study_fields_data()
         self.forms: list[tuple[StudyField, str, re.Pattern[str], str]] = []
         for entry in data["fields"]:
-            field = StudyField(entry["id"], tuple((o["uri"], o.get("from_eqf"))
-                                                  for o in entry["occupations"]))
+            field = StudyField(entry["id"], tuple(
+                Lead(o["uri"], o.get("from_eqf"), o.get("teaching", False))
+                for o in entry["occupations"]))
             words = set(with_latin([w for forms in entry["words"].values() for w in forms]))
             self.forms += [(field, w.replace("*", "").replace("~", ""), word_pattern(w),
                             probe_of(w))
