@@ -122,6 +122,8 @@ SPECIAL = [
     ("中式烹调师（中级）", "China", 3, ["中级"]),  # China's skill levels after the worker
     ("焊工三级", "China", 4, ["三级"]),
     ("电工技师二级", None, 5, ["二级"]),
+    # an engineer's professional title, not the worker grade 中级工 inside it
+    ("中级工程师职称证书（机械）", "China", 6, ["中级工程师"]),
     ("diplom kukharya 4 rozryadu", "Ukraine", 3, ["4 rozryadu"]),  # typed in Latin letters
     ("bakalavr farmatsiyi", None, 6, ["bakalavr"]),
 ]
