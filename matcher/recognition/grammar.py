@@ -60,6 +60,9 @@ class Term:
     source: str
     pattern: re.Pattern[str]
     probe: str  # a literal the folded text must hold for the pattern to match
+    # the level of the work it leads to, where that lies below its own: a Meister or a
+    # 高级技师 is EQF 6 and leads to a trade, not to a graduate profession
+    work_eqf: int | None = None
 
 
 @dataclass
@@ -112,7 +115,7 @@ class Grammar:
         data = data or grammar_data()
         self.sources: dict[str, str] = data["sources"]
         self.terms = [Term(word, t["eqf"], t["type"], t["confidence"], t["source"],
-                           word_pattern(word), probe_of(word))
+                           word_pattern(word), probe_of(word), t.get("work_eqf"))
                       for t in data["terms"] for word in with_latin(t["words"])]
         self.schemes = {name: scheme for scheme in data["frameworks"]
                         for name in [scheme["id"], *scheme["words"]]}
@@ -167,6 +170,14 @@ class Grammar:
         surest, as `read` chooses), or None: `infer_type` for the rest of the engine."""
         found = self._terms(fold(text), text.casefold())
         return self._choose(found, text.casefold()).qtype if found else None
+
+    def work_level(self, text: str) -> int | None:
+        """The level of the work the mention's qualification leads to, where its words say
+        it lies below the qualification's own level (`Term.work_eqf`); else None."""
+        folded = fold(text)
+        levels = [t.work_eqf for t in self.terms if t.work_eqf is not None
+                  and t.probe in folded and t.pattern.search(folded)]
+        return min(levels, default=None)
 
     def _choose(self, found: list[Reading], raw: str) -> Reading:
         """The surest reading; of equally sure ones, the lowest where the mention lists

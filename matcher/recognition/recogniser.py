@@ -197,6 +197,9 @@ class Recogniser:
                 best[m.concept] = max(best.get(m.concept, 0.0), m.score)
                 if m.method == "exact" and m.matched_label:
                     exact.setdefault(m.concept, fold(m.matched_label))
+        work = shipped_grammar().work_level(title)
+        if work is not None and level is not None:
+            level = min(level, work)  # a Meister electrician is an electrician
         found = self.fields.find(title)
         teacher = names_teacher(fold(title), [(f.start, f.end) for f in found
                                               if not f.field.has_teachers])
