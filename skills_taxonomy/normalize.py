@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -26,9 +25,10 @@ from skills_taxonomy.job_titles import bare_title, named_inside
 from skills_taxonomy.language import detect_language, letter_count, likeliest, script_of
 from skills_taxonomy.lexicon import load_lexicon
 from skills_taxonomy.linker import Candidate, Linker
+from skills_taxonomy.mentions import Mention, Statement
 from skills_taxonomy.ml_labels import MlLabels
 from skills_taxonomy.model import ConceptKind, Taxonomy
-from skills_taxonomy.pieces import Piece, cut_pieces, role_pieces
+from skills_taxonomy.pieces import Piece, cut_pieces, role_pieces, unframed_pieces
 from skills_taxonomy.rank_cache import RankCache, RankKey
 from skills_taxonomy.readable import check_text
 from skills_taxonomy.roles import role_spans
@@ -46,46 +46,6 @@ INEXACT_LETTERS = 3  # a piece with fewer letters links to a label it is, nothin
 # word written loud ("PAINT", "TILES"), and shorter ones are labels or nothing anyway
 _ACRONYM = re.compile(r"[A-Z]{3}")
 POSSIBLE_FLOOR = 0.03  # below this, guesses were noise on the demo texts ("Deutsch B1")
-
-
-@dataclass(frozen=True)
-class Mention:
-    start: int
-    end: int
-    text: str
-    concept: str
-    kind: str
-    label: str  # the concept's preferred label in the requested language
-    score: float
-    method: str  # exact | lexical | semantic | composed (teachers.py)
-    matched_label: str
-    matched_lang: str
-    lang: str | None = None  # the language the text was written in, when it can be told
-
-    def as_dict(self) -> dict[str, object]:
-        return asdict(self)
-
-    def shifted(self, offset: int) -> Mention:
-        return replace(self, start=self.start + offset, end=self.end + offset) \
-            if offset else self
-
-
-@dataclass(frozen=True)
-class Statement:
-    """What one text yielded: its mentions, and the pieces of it that linked to nothing
-    (a coach reads those; a human has to look at them)."""
-
-    text: str  # the text as linked (repaired)
-    lang: str | None
-    mentions: list[Mention]
-    unlinked: list[dict[str, object]]  # {"start", "end", "text"} of pieces with no mention
-    # the best guesses below the threshold inside unlinked pieces: hints for the person
-    # who reviews them (the coach's intake page), never links by themselves
-    possible: list[Mention] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, object]:
-        return {"text": self.text, "lang": self.lang,
-                "mentions": [m.as_dict() for m in self.mentions], "unlinked": self.unlinked}
 
 
 def _method(features: np.ndarray, route: str) -> str:
@@ -187,11 +147,12 @@ class Normalizer:
         # occupations are also looked for in the roles a sentence frames ("als Koch")
         roles = (role_pieces(pieces, piece_texts, piece_langs)
                  if ConceptKind.OCCUPATION in kinds else [])
+        link_texts, kept = unframed_pieces(pieces, piece_texts)  # Chinese: "在餐馆洗过碗"
         head_spans: set[Piece] = set()
         for kind in kinds:
             lowest = min([POSSIBLE_FLOOR, *(self.threshold_for(kind, route)
                                             for route in self.linkers[kind].fusion.routes)])
-            linked = list(zip(pieces, piece_texts, piece_langs, strict=True)) + (
+            linked = list(zip(pieces, link_texts, piece_langs, strict=True)) + (
                 roles if kind is ConceptKind.OCCUPATION else [])
             # the fast path's score is the lexical one alone: where a text's roles compete
             # with its pieces for a span, both are scored the full way
@@ -212,12 +173,14 @@ class Normalizer:
                 fast += head_fast
             # a batch repeats its pieces (a feed's "Teamfähigkeit"): mentions made once each
             made: dict[tuple[str, str | None, bool], tuple[list[Mention], list[Mention]]] = {}
-            for ((i, offset, _), piece, piece_lang), cands, quick in zip(
+            for ((i, offset, end), piece, piece_lang), cands, quick in zip(
                     linked, ranked, fast, strict=True):
                 key = (piece, piece_lang, quick)
                 if key not in made:
                     made[key] = self._piece_mentions(piece, cands, kind, lang, piece_lang)
                 sure, unsure = made[key]
+                if (at := kept.get((i, offset, end))) and piece != at[0]:
+                    sure, unsure = ([m.placed(*at) for m in ms] for ms in (sure, unsure))
                 found[i] += [(m, offset) for m in sure]
                 guesses[i] += [(m, offset) for m in unsure]
         if ConceptKind.OCCUPATION in kinds:  # a teacher named with level or subject

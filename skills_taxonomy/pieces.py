@@ -36,6 +36,27 @@ _GRADE_TRAIL = re.compile(
     r"(?<=\S)[\s,(]+(?:\d+\s*(?:-?(?:го|й|ого))?\s*(?:разряда|разряд|розряду|розряд)"
     r"|(?:разряд|розряд)\s*\d+|(?:درجه|درجة)\s*\d+|bậc\s*\d+(?:/\d+)?)\)?$", re.IGNORECASE)
 
+# What frames a Chinese clause's content, which no space sets apart: who ("我"), where
+# ("在餐馆"), for how long ("三年"), can or have ("会", "有…经验"), and the aspect a verb
+# takes ("洗过碗", "做了"). "在餐馆洗过碗" linked nothing; "洗碗" is a label of washing
+# the dishes.
+_HAN = "\u4e00-\u9fff"
+_ZH_PLACES = ("店|厂|馆|工地|公司|医院|学校|酒店|餐厅|饭店|餐馆|超市|工厂|仓库|商场|市场|农场|"
+              "家里|中心|单位|工作室|国内|国外|中国|当地|诊所|幼儿园|养老院|车间|厨房")
+_ZH_VERBS = "做当干开洗修用教卖送带学煮炒切搬装管跑包种养织缝烤剪"
+_ZH_VERBS_2 = ("照顾|管理|负责|操作|从事|参加|打扫|清洁|驾驶|维修|护理|种植|养殖|销售|烹饪|加工|"
+               "安装|制作|学习|培训|担任|经营|接待|检查|搬运|包装|清洗|修理")
+_ZH_FRAME = re.compile("|".join(f"(?:{frame})" for frame in (
+    # (not the 会 of 会计 accounting, the 能 of 能源 energy, the 有 of 有机 organic)
+    "^(?:我们|我|本人)?(?:主要|还|也|都)?(?:会(?![计议员长话所展场])|能(?![源力量])|可以|"
+    "负责|熟悉|擅长|懂得|懂|有(?![限机效关]))?",
+    f"在[{_HAN}]{{0,10}}?(?:{_ZH_PLACES})(?:里|上|中)?",
+    "[一二三四五六七八九十两几多半\\d]+个?多?[年月][多半]?的?(?:工作)?(?:经验)?",
+    f"(?<=[{_ZH_VERBS}])(?:过(?![滤期程去道错敏])|了(?!解))",
+    f"(?<={_ZH_VERBS_2})(?:过(?![滤期程去道错敏])|了(?!解))",
+    "的?(?:工作)?经验$")))
+_ZH_LEFT = 2  # Han characters a clause keeps of its own, or it is left as written
+
 Piece = tuple[int, int, int]  # (text number, start, end)
 
 
@@ -69,6 +90,29 @@ def role_pieces(pieces: list[Piece], texts: list[str], langs: list[str | None],
     return out
 
 
+def unframed(piece: str) -> tuple[str, list[int]] | None:
+    """A Chinese piece without what frames its content (`_ZH_FRAME`), and where each of
+    its characters stands in the piece; None where nothing frames it."""
+    cut = [(m.start(), m.end()) for m in _ZH_FRAME.finditer(piece) if m.end() > m.start()]
+    if not cut:
+        return None
+    keep = [k for k in range(len(piece)) if not any(s <= k < e for s, e in cut)]
+    rest = "".join(piece[k] for k in keep)
+    if len(re.findall(f"[{_HAN}]", rest)) < _ZH_LEFT:
+        return None
+    return rest, keep
+
+
+def unframed_pieces(pieces: list[Piece], texts: list[str],
+                    ) -> tuple[list[str], dict[Piece, tuple[str, list[int]]]]:
+    """The text to link of each piece (`unframed` where that finds a frame), and for
+    those: the piece's own text and where each character linked stands in it."""
+    found = [unframed(text) for text in texts]
+    return ([u[0] if u else text for text, u in zip(texts, found, strict=True)],
+            {piece: (text, u[1]) for piece, text, u in zip(pieces, texts, found, strict=True)
+             if u})
+
+
 def _lead(text: str) -> int:
     bare = text.lstrip(_BULLETS)
     dated = _DATES_LEAD.match(bare)
@@ -100,4 +144,5 @@ def _worded(text: str) -> bool:
     return letter_count(text) >= 2
 
 
-__all__ = ["MAX_ROLE_PIECES", "Piece", "cut_pieces", "role_pieces"]
+__all__ = ["MAX_ROLE_PIECES", "Piece", "cut_pieces", "role_pieces", "unframed",
+           "unframed_pieces"]
