@@ -124,6 +124,8 @@ SPECIAL = [
     ("电工技师二级", None, 5, ["二级"]),
     # an engineer's professional title, not the worker grade 中级工 inside it
     ("中级工程师职称证书（机械）", "China", 6, ["中级工程师"]),
+    # an Afghan institute's diploma is the 14th grade, not the school-leaving diploma
+    ("دیپلوم انستیتوت تکنالوژی میخانیکی کابل", "Afghanistan", 5, ["ديپلوم انستيتوت"]),
     ("diplom kukharya 4 rozryadu", "Ukraine", 3, ["4 rozryadu"]),  # typed in Latin letters
     ("bakalavr farmatsiyi", None, 6, ["bakalavr"]),
 ]
