@@ -126,6 +126,7 @@ SPECIAL = [
     ("中级工程师职称证书（机械）", "China", 6, ["中级工程师"]),
     # an Afghan institute's diploma is the 14th grade, not the school-leaving diploma
     ("دیپلوم انستیتوت تکنالوژی میخانیکی کابل", "Afghanistan", 5, ["ديپلوم انستيتوت"]),
+    ("Свідоцтво про базову загальну середню освіту", "Ukraine", 2, ["базову загальну середню"]),
     ("diplom kukharya 4 rozryadu", "Ukraine", 3, ["4 rozryadu"]),  # typed in Latin letters
     ("bakalavr farmatsiyi", None, 6, ["bakalavr"]),
 ]

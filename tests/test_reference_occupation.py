@@ -61,6 +61,8 @@ def test_a_qualification_names_the_trade_unless_it_names_a_specialisation(
     ("Lehrerin für Biologie", "biology teacher secondary school"),
     ("Cử nhân sư phạm Hóa học", "chemistry teacher secondary school"),
     ("高中物理教师资格证", "physics teacher secondary school"),
+    ("Диплом магістра, 014 Середня освіта (Математика)",  # Ukraine's teacher degree
+     "mathematics teacher at secondary school"),
     # the subject alone, a master craftsman ("معلم"), social pedagogy: no school teacher
     ("ليسانس رياضيات", "mathematician"),
     ("معلم حلويات", "pastry chef"),

@@ -23,7 +23,8 @@ TEACHER_WORDS = tuple(fold(w) for w in (
     "teach", "lehrer", "lehramt", "pädagog", "pedagog", "педагог", "вчител", "учител", "معلم",
     "آموزگار", "sư phạm", "giáo viên", "师范", "教师", "老师", "öğretmen", "enseignant",
     "professeur", "instituteur", "دبیری", "bachelor of education", "master of education",
-    "faculty of education", "كلية التربية", "eğitim fakültesi"))
+    "faculty of education", "كلية التربية", "eğitim fakültesi",
+    "середня освіта"))  # Ukraine's teacher degrees: "014 Середня освіта (Математика)"
 # … and with the words for education or teaching as a subject: a teaching occupation suits
 # a title that holds one (`Recogniser.suits`).
 TEACHING_WORDS = TEACHER_WORDS + tuple(fold(w) for w in (
