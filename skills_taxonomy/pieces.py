@@ -41,6 +41,7 @@ _GRADE_TRAIL = re.compile(
 # takes ("洗过碗", "做了"). "在餐馆洗过碗" linked nothing; "洗碗" is a label of washing
 # the dishes.
 _HAN = "\u4e00-\u9fff"
+_HAN_LETTER = re.compile(f"[{_HAN}]")
 _ZH_PLACES = ("店|厂|馆|工地|公司|医院|学校|酒店|餐厅|饭店|餐馆|超市|工厂|仓库|商场|市场|农场|"
               "家里|中心|单位|工作室|国内|国外|中国|当地|诊所|幼儿园|养老院|车间|厨房")
 _ZH_VERBS = "做当干开洗修用教卖送带学煮炒切搬装管跑包种养织缝烤剪"
@@ -93,12 +94,14 @@ def role_pieces(pieces: list[Piece], texts: list[str], langs: list[str | None],
 def unframed(piece: str) -> tuple[str, list[int]] | None:
     """A Chinese piece without what frames its content (`_ZH_FRAME`), and where each of
     its characters stands in the piece; None where nothing frames it."""
+    if not _HAN_LETTER.search(piece):
+        return None
     cut = [(m.start(), m.end()) for m in _ZH_FRAME.finditer(piece) if m.end() > m.start()]
     if not cut:
         return None
     keep = [k for k in range(len(piece)) if not any(s <= k < e for s, e in cut)]
     rest = "".join(piece[k] for k in keep)
-    if len(re.findall(f"[{_HAN}]", rest)) < _ZH_LEFT:
+    if len(_HAN_LETTER.findall(rest)) < _ZH_LEFT:
         return None
     return rest, keep
 
