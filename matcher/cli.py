@@ -127,11 +127,13 @@ def _normalize_file(args: argparse.Namespace, settings: Settings) -> int:
 
 def _cmd_normalize(args: argparse.Namespace, settings: Settings) -> int:
     from matcher.wiring import load_normalizer
+    from skills_taxonomy.readable import check_text
 
     if (args.text is None) == (args.file is None):
         raise InvalidInputError("give a text or --file PATH (- for stdin), not both")
     if args.file is not None:
         return _normalize_file(args, settings)
+    check_text(args.text)  # a bad text is refused before the models load, not after
     normalizer = load_normalizer(settings, progress=_say)
     if args.occupations:
         mentions = normalizer.link_occupations(args.text, args.lang, top_k=args.top)
