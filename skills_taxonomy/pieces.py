@@ -96,10 +96,12 @@ def unframed(piece: str) -> tuple[str, list[int]] | None:
     its characters stands in the piece; None where nothing frames it."""
     if not _HAN_LETTER.search(piece):
         return None
-    cut = [(m.start(), m.end()) for m in _ZH_FRAME.finditer(piece) if m.end() > m.start()]
-    if not cut:
+    framed = [False] * len(piece)
+    for m in _ZH_FRAME.finditer(piece):
+        framed[m.start():m.end()] = [True] * (m.end() - m.start())
+    if not any(framed):
         return None
-    keep = [k for k in range(len(piece)) if not any(s <= k < e for s, e in cut)]
+    keep = [k for k, frame in enumerate(framed) if not frame]
     rest = "".join(piece[k] for k in keep)
     if len(_HAN_LETTER.findall(rest)) < _ZH_LEFT:
         return None

@@ -174,9 +174,7 @@ class Grammar:
     def work_level(self, text: str) -> int | None:
         """The level of the work the mention's qualification leads to, where its words say
         it lies below the qualification's own level (`Term.work_eqf`); else None."""
-        folded = fold(text)
-        levels = [t.work_eqf for t in self.terms if t.work_eqf is not None
-                  and t.probe in folded and t.pattern.search(folded)]
+        levels = [t.work_eqf for _, _, t in self._hits(fold(text)) if t.work_eqf is not None]
         return min(levels, default=None)
 
     def _choose(self, found: list[Reading], raw: str) -> Reading:
@@ -193,7 +191,8 @@ class Grammar:
             return chosen
         return max(close, key=lambda r: r.confidence)
 
-    def _terms(self, folded: str, raw: str) -> list[Reading]:
+    def _hits(self, folded: str) -> list[tuple[int, int, Term]]:
+        """The terms the text holds, the longest words first; words inside them drop."""
         hits: list[tuple[int, int, Term]] = []
         for term in self.terms:
             if term.probe not in folded:
@@ -202,11 +201,14 @@ class Grammar:
                 hits.append((m.start(), m.end(), term))
         hits.sort(key=lambda h: (-(h[1] - h[0]), -h[2].confidence))
         kept: list[tuple[int, int, Term]] = []
-        for start, end, term in hits:  # the longest words first; words inside them drop
+        for start, end, term in hits:
             if not any(s <= start and end <= e for s, e, _ in kept):
                 kept.append((start, end, term))
+        return kept
+
+    def _terms(self, folded: str, raw: str) -> list[Reading]:
         out = []
-        for start, end, term in kept:
+        for start, end, term in self._hits(folded):
             if term.qtype in GENERAL_EDUCATION and beside_teaching(folded, start, end):
                 continue  # "小学教师": a primary-school teacher, not primary school finished
             reading = Reading(term.eqf, term.confidence, f"'{term.word}' names a "
