@@ -31,6 +31,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from skills_taxonomy.char_tfidf import CharNgramTfidf
 from skills_taxonomy.embedding import Encoder
 from skills_taxonomy.ml_labels import MlLabels
 from skills_taxonomy.model import ConceptKind, LabelType, Taxonomy
@@ -185,9 +186,9 @@ def build_index(taxonomy: Taxonomy, kind: ConceptKind, encoder: Encoder,
     skeletons = {k: tuple(sorted(v)) for k, v in skeleton_lists.items()}
     # n-grams found in more than MAX_DF of labels carry little evidence and make the
     # sparse products slow; dropping them keeps lexical search in the millisecond range.
-    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True,
-                                 lowercase=False, dtype=np.float32,
-                                 max_df=max(int(MAX_DF * len(folded)), MAX_DF_FLOOR))
+    vectorizer = CharNgramTfidf(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True,
+                                lowercase=False, dtype=np.float32,
+                                max_df=max(int(MAX_DF * len(folded)), MAX_DF_FLOOR))
     # a taxonomy may hold no concept of this kind (an import of occupations only)
     tfidf_t = vectorizer.fit_transform(folded or ["-"]).tocsr()[: len(folded)].T.tocsr()
     vec_entry = np.array([i for i, lang in enumerate(entry_lang) if lang in embed_languages]

@@ -12,6 +12,7 @@ counted per file and reported, not fatal.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -75,7 +76,13 @@ def _rows(path: Path, required: Sequence[str], delimiter: str = ",",
           header: bool = True) -> Iterator[tuple[int, dict[str, str]]]:
     """Yield (line number, row) and fail with the file and line on any malformed row."""
     try:
-        with path.open(encoding="utf-8", newline="") as handle:
+        with path.open(encoding="utf-8", newline="") as file:
+            text = file.read()
+        nul = text.find("\x00")
+        if nul >= 0:  # checked once per file: per row it cost seconds of a full import
+            raise TaxonomyImportError(
+                f"{path}: line {text.count(chr(10), 0, nul) + 1}: contains NUL bytes")
+        with io.StringIO(text, newline="") as handle:
             if header:
                 reader: Iterator = csv.DictReader(handle, delimiter=delimiter)
                 fields = reader.fieldnames or []  # type: ignore[attr-defined]
@@ -102,8 +109,6 @@ def _rows(path: Path, required: Sequence[str], delimiter: str = ",",
                     raise TaxonomyImportError(
                         f"{path}: line {line}: expected {len(required)} tab-separated fields"
                     )
-                if "\x00" in "".join(v for v in row.values() if v):
-                    raise TaxonomyImportError(f"{path}: line {line}: contains NUL bytes")
                 yield line, row
     except UnicodeDecodeError as exc:
         raise TaxonomyImportError(f"{path}: not UTF-8 text ({exc.reason} at byte "
@@ -232,12 +237,16 @@ def _label_applier(records: list[tuple[str, str, str]], type_: LabelType,
     """Labels (uri, lang, text) for known concepts; the first label of a language a
     concept lacks becomes its preferred label there."""
     def apply(taxonomy: Taxonomy, report: FileReport) -> None:
+        # one call per concept and language, in the file's order
+        grouped: dict[tuple[str, str], list[tuple[str, LabelType]]] = {}
         for uri, lang, text in records:
+            grouped.setdefault((uri, lang), []).append((text, type_))
+        for (uri, lang), labels in grouped.items():
             concept = taxonomy.concepts.get(uri)
             if concept is None:
-                report.unknown_uris += 1
+                report.unknown_uris += len(labels)
                 continue
-            concept.add_secondary_label(text, lang, type_, source)
+            concept.add_secondary_labels(labels, lang, source)
         report.rows = len(records)
 
     return apply

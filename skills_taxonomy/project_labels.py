@@ -122,8 +122,7 @@ def apply_label_files(taxonomy: Taxonomy, paths: list[Path] | None = None) -> Me
             if concept is None or concept.kind is not row.kind:
                 report.unknown_uris += 1
                 continue
-            added = sum(concept.add_secondary_label(text, row.lang, type_, LABELS_SOURCE)
-                        for text, type_ in row.labels())
+            added = concept.add_secondary_labels(row.labels(), row.lang, LABELS_SOURCE)
             report.concepts += added > 0
             report.labels += added
             report.per_language[row.lang] = report.per_language.get(row.lang, 0) + added
