@@ -159,6 +159,7 @@ class TransformerEncoder(Encoder):
         prefix = self._prefixes[0 if query else 1]
         inputs = [prefix + t for t in texts] if prefix else texts
         if not query and len(inputs) >= PARALLEL_PASSAGES and torch.get_num_threads() > 1:
+            # not for queries: switching torch's thread count per call costs more than it saves
             return self._encode_batch_per_core(inputs, show_progress)
         vectors = self._model.encode(
             inputs, batch_size=self.batch_size,
@@ -172,7 +173,9 @@ class TransformerEncoder(Encoder):
         three-quarters busy (a cold import's labels embed 1.3x faster this way). The
         batches are the ones `encode` forms (longest texts first), so every text is
         embedded beside the same texts and its vector does not change: the packaged
-        model scales its int8 activations per batch."""
+        model scales its int8 activations per batch. The first batch runs alone: it sets
+        the shared tokenizer's padding and truncation, which later calls only read (a fast
+        tokenizer refuses to be reconfigured while another thread encodes)."""
         import torch
         from tqdm import tqdm
 
@@ -186,14 +189,16 @@ class TransformerEncoder(Encoder):
                 normalize_embeddings=True, show_progress_bar=False)
 
         threads = torch.get_num_threads()
-        torch.set_num_threads(1)
-        try:
-            with ThreadPoolExecutor(threads) as pool:
-                for _ in tqdm(pool.map(embed, batches), total=len(batches), desc="Batches",
-                              disable=not show_progress):
-                    pass
-        finally:
-            torch.set_num_threads(threads)
+        with tqdm(total=len(batches), desc="Batches", disable=not show_progress) as bar:
+            embed(batches[0])
+            bar.update()
+            torch.set_num_threads(1)
+            try:
+                with ThreadPoolExecutor(threads) as pool:
+                    for _ in pool.map(embed, batches[1:]):
+                        bar.update()
+            finally:
+                torch.set_num_threads(threads)
         return out
 
     def encode_with_spans(self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]],
