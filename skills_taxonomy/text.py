@@ -22,6 +22,9 @@ _ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "�
                               "ئ": "ي", "ة": "ه", "ک": "ك", "ؤ": "و", "ـ": None,
                               "\u200c": None, "\u200d": None})
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
+# Persian's verbal prefix (می, نمی: "I do", "I don't") is written joined, after a
+# zero-width non-joiner or after a space: "می‌دوزم", "میدوزم", "می دوزم" (I sew) fold alike.
+_PERSIAN_PREFIX = re.compile(r"(?<!\S)(ن?مي) (?=\S)")
 # Punctuation and list separators that end a candidate mention. A full stop between two
 # letters or digits ends nothing: "мед.сестра", "ASP.NET", "3.5".
 _BREAK = re.compile(r"[,;:!?()\[\]{}/|•·▪►✓✔\n\t]|(?<![^\W_])\.|\.(?![^\W_])|\s[-–—]\s|[–—]"
@@ -133,7 +136,7 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     stripped = unicodedata.normalize("NFC", stripped)
-    return " ".join(_WORD.findall(stripped))
+    return _PERSIAN_PREFIX.sub(r"\1", " ".join(_WORD.findall(stripped)))
 
 
 @lru_cache(maxsize=65_536)

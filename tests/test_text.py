@@ -16,6 +16,14 @@ def test_fold_removes_case_diacritics_and_marks() -> None:
     assert fold("ＭＡＧ　Schweißen") == "mag schweissen"  # full-width forms
 
 
+def test_persian_verbal_prefix_folds_joined_however_it_is_typed() -> None:
+    """"می‌دوزم" (I sew) is typed with the zero-width non-joiner, without it, or with a
+    space; labels hold the first two, people write all three."""
+    assert fold("لباس می دوزم") == fold("لباس می\u200cدوزم") == fold("لباس میدوزم")
+    assert fold("خیاطی نمی کنم") == fold("خیاطی نمی\u200cکنم")
+    assert fold("مي") == "مي" and fold("ماء مي") == "ماء مي"  # a word of its own stays
+
+
 def test_plain_letters_are_what_a_keyboard_without_them_types() -> None:
     assert plain_letters(fold("biết đọc bản vẽ")) == fold("biet doc ban ve")
     assert plain_letters(fold("kaynakçı")) == fold("KAYNAKCI") == "kaynakci"
