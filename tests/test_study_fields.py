@@ -65,6 +65,10 @@ def named(fields: StudyFields, title: str) -> set[str]:
     ("导游证", "tourist_guiding"),
     ("造价工程师", "quantity_surveying"),
     ("Lebensmitteltechnologie (B.Sc.)", "food_processing"),
+    # the metal trades, as a German foreman's or a Turkish vocational school's title names them
+    ("Geprüfter Industriemeister Fachrichtung Metall (IHK)", "metal_technology"),
+    ("Meslek Lisesi Metal Teknolojisi Alanı", "metal_technology"),
+    ("دبلوم تشكيل المعادن", "metal_technology"),
 ])
 def test_a_title_names_its_field_in_ten_languages(fields: StudyFields, title: str,
                                                   field: str) -> None:
