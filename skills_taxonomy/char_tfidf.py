@@ -1,8 +1,8 @@
 """The character n-gram TF-IDF of the label index, fitted with numpy.
 
 scikit-learn counts the n-grams of every label in a Python loop: full ESCO's 476,000 skill
-entries took 18 s of a cold import on one core, the two kinds together 31 s, while the
-encoders wait. `CharNgramTfidf` is `TfidfVectorizer` with that count done over arrays of
+entries took 18 s of a cold import on one core (the two kinds together 31 s), the other
+core idle. `CharNgramTfidf` is `TfidfVectorizer` with that count done over arrays of
 code points instead; everything else (pruning by document frequency, the vocabulary's
 order, the weighting) is scikit-learn's own, so the fitted vectoriser and its matrix are
 the same, and texts are transformed at query time exactly as before.

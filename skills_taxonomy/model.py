@@ -105,9 +105,9 @@ class Concept:
         added = 0
         for text, type_ in labels:
             text = " ".join(text.split())
-            key = text.casefold()
             if not text:
                 continue
+            key = text.casefold()
             if has_preferred and type_ is LabelType.PREFERRED:
                 type_ = LabelType.ALTERNATIVE
             if key in keys:
