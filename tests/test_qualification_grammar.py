@@ -122,6 +122,10 @@ SPECIAL = [
     ("中式烹调师（中级）", "China", 3, ["中级"]),  # China's skill levels after the worker
     ("焊工三级", "China", 4, ["三级"]),
     ("电工技师二级", None, 5, ["二级"]),
+    ("焊工职业资格证书（高级）", "China", 4, ["高级"]),  # after the certificate
+    ("中级电工证", "China", 3, ["中级"]),  # or before the worker's title
+    ("高级保安员证", "China", 4, ["高级"]),
+    ("高级中学毕业证书", "China", 4, ["高级中学"]),  # senior high school, in full
     # an engineer's professional title, not the worker grade 中级工 inside it
     ("中级工程师职称证书（机械）", "China", 6, ["中级工程师"]),
     # an Afghan institute's diploma is the 14th grade, not the school-leaving diploma
@@ -170,7 +174,8 @@ def test_qualifiers_are_kept_as_evidence(grammar: Grammar) -> None:
 
 @pytest.mark.parametrize("mention", ["小学教师资格证", "giáo viên tiểu học",
                                      "Primary school teacher certificate",
-                                     "معلم المدرسة الابتدائية", "高中教师资格证"])
+                                     "معلم المدرسة الابتدائية", "高中教师资格证",
+                                     "高级中学教师资格证"])
 def test_a_school_level_beside_teaching_is_what_is_taught(grammar: Grammar,
                                                           mention: str) -> None:
     reading = grammar.read(mention)

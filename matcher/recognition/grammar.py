@@ -296,7 +296,7 @@ class Grammar:
                                + (f"-{high}" if high != low else ""), "level",
                                [m.group(0)], "ua", "vocational_secondary", low, high))
         for m in CN_SKILL_LEVEL.finditer(folded):
-            grade = CN_GRADES[m.group("n") or m.group("w")]
+            grade = CN_GRADES[m.group("n") or m.group("w") or m.group("w2")]
             title, level, qtype = CN_GRADE_READING[grade]
             out.append(Reading(level, 0.8, f"China's vocational skill level {grade} ({title}):"
                                f" EQF {level}", "level", [m.group(0).strip()], "cn", qtype))
