@@ -69,6 +69,12 @@ def named(fields: StudyFields, title: str) -> set[str]:
     ("Geprüfter Industriemeister Fachrichtung Metall (IHK)", "metal_technology"),
     ("Meslek Lisesi Metal Teknolojisi Alanı", "metal_technology"),
     ("دبلوم تشكيل المعادن", "metal_technology"),
+    # business administration, the commercial institute
+    ("بكالوريوس إدارة أعمال - جامعة حلب", "business_administration"),
+    ("شهادة دبلوم معهد متوسط تجاري", "business_administration"),
+    ("Диплом магистра, менеджмент организаций", "business_administration"),
+    ("İşletme Fakültesi mezunu", "business_administration"),
+    ("工商管理本科", "business_administration"),
 ])
 def test_a_title_names_its_field_in_ten_languages(fields: StudyFields, title: str,
                                                   field: str) -> None:
@@ -81,6 +87,7 @@ def test_the_longest_words_decide(fields: StudyFields) -> None:
     assert named(fields, "Vocational high school, electrical department") == {
         "electrical_trade"}
     assert named(fields, "兽医师") == {"veterinary"}  # not 医师, a physician
+    assert named(fields, "Бакалавр, менеджмент персонала") == {"human_resources"}
     found = fields.find("Degree in Electrical Engineering")[0]
     assert found.words == "electrical engineering"
 
