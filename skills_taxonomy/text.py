@@ -136,7 +136,9 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     stripped = unicodedata.normalize("NFC", stripped)
-    return _PERSIAN_PREFIX.sub(r"\1", " ".join(_WORD.findall(stripped)))
+    key = " ".join(_WORD.findall(stripped))
+    # fold runs on every label and query piece: the pattern only where it can match
+    return _PERSIAN_PREFIX.sub(r"\1", key) if "مي " in key else key
 
 
 @lru_cache(maxsize=65_536)
