@@ -25,6 +25,7 @@ _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
 # Persian's verbal prefix (می, نمی: "I do", "I don't") is written joined, after a
 # zero-width non-joiner or after a space: "می‌دوزم", "میدوزم", "می دوزم" (I sew) fold alike.
 _PERSIAN_PREFIX = re.compile(r"(?<!\S)(ن?مي) (?=\S)")
+_PERSIAN_PREFIX_WORDS = frozenset({"مي", "نمي"})
 # Punctuation and list separators that end a candidate mention. A full stop between two
 # letters or digits ends nothing: "мед.сестра", "ASP.NET", "3.5".
 _BREAK = re.compile(r"[,;:!?()\[\]{}/|•·▪►✓✔\n\t]|(?<![^\W_])\.|\.(?![^\W_])|\s[-–—]\s|[–—]"
@@ -242,7 +243,8 @@ def candidate_keys(text: str, max_words: int = 6, max_chars: int = 12,
             key = ""
             for j in range(i, min(len(toks), i + limit)):
                 end, _, folded, last_unspaced = toks[j][1:]
-                glue = "" if j == i or last_unspaced or toks[j - 1][4] else " "
+                glue = ("" if j == i or last_unspaced or toks[j - 1][4]
+                        or toks[j - 1][3] in _PERSIAN_PREFIX_WORDS else " ")  # as `fold`
                 key = f"{key}{glue}{folded}"
                 if unspaced and j == i:
                     continue  # single Chinese characters are too ambiguous

@@ -1,4 +1,5 @@
 from skills_taxonomy.text import (
+    candidate_keys,
     candidate_spans,
     fold,
     has_unspaced_script,
@@ -22,6 +23,14 @@ def test_persian_verbal_prefix_folds_joined_however_it_is_typed() -> None:
     assert fold("لباس می دوزم") == fold("لباس می\u200cدوزم") == fold("لباس میدوزم")
     assert fold("خیاطی نمی کنم") == fold("خیاطی نمی\u200cکنم")
     assert fold("مي") == "مي" and fold("ماء مي") == "ماء مي"  # a word of its own stays
+
+
+def test_spans_inside_a_sentence_fold_the_prefix_as_a_whole_text_does() -> None:
+    """The exact look-up keys a sentence's word spans: "در رستوران ظرف می شستم" (in a
+    restaurant I washed dishes) must offer the key of the label "ظرف می‌شستم"."""
+    keys = {key for _, key in candidate_keys("در رستوران ظرف می شستم")}
+    assert fold("ظرف می\u200cشستم") in keys
+    assert fold("می شستم") in keys
 
 
 def test_plain_letters_are_what_a_keyboard_without_them_types() -> None:
