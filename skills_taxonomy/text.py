@@ -26,6 +26,10 @@ _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
 # zero-width non-joiner or after a space: "می‌دوزم", "میدوزم", "می دوزم" (I sew) fold alike.
 _PERSIAN_PREFIX = re.compile(r"(?<!\S)(ن?مي) (?=\S)")
 _PERSIAN_PREFIX_WORDS = frozenset({"مي", "نمي"})
+# Driving-licence categories typed in the Cyrillic letters that look like the Latin ones
+# ("водитель категории С", "посвідчення категорії В, СЕ"); labels write them in Latin.
+_CATEGORY_TOKEN = re.compile(r"[авседabcde][авседabcde1]{0,2}")
+_CYRILLIC_AS_LATIN = str.maketrans("авсед", "abced")
 # Punctuation and list separators that end a candidate mention. A full stop between two
 # letters or digits ends nothing: "мед.сестра", "ASP.NET", "3.5".
 _BREAK = re.compile(r"[,;:!?()\[\]{}/|•·▪►✓✔\n\t]|(?<![^\W_])\.|\.(?![^\W_])|\s[-–—]\s|[–—]"
@@ -138,8 +142,25 @@ def fold(text: str) -> str:
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     stripped = unicodedata.normalize("NFC", stripped)
     key = " ".join(_WORD.findall(stripped))
-    # fold runs on every label and query piece: the pattern only where it can match
-    return _PERSIAN_PREFIX.sub(r"\1", key) if "مي " in key else key
+    # fold runs on every label and query piece: each pattern only where it can match
+    if "مي " in key:
+        key = _PERSIAN_PREFIX.sub(r"\1", key)
+    if "кат" in key:
+        key = " ".join(latin_categories(key.split()))
+    return key
+
+
+def latin_categories(folded_words: list[str]) -> list[str]:
+    """Folded words with the licence categories after "категория"/"кат." in Latin
+    letters ("категории с се" -> "категории c ce")."""
+    out, after = [], False
+    for word in folded_words:
+        if after and _CATEGORY_TOKEN.fullmatch(word):
+            word = word.translate(_CYRILLIC_AS_LATIN)
+        else:
+            after = word.startswith("категор") or word == "кат"
+        out.append(word)
+    return out
 
 
 @lru_cache(maxsize=65_536)
@@ -234,8 +255,12 @@ def candidate_keys(text: str, max_words: int = 6, max_chars: int = 12,
     (folding every n-gram anew cost a tenth of a sentence's linking time)."""
     spans: dict[tuple[int, int], tuple[Span, str]] = {}
     for seg_start, seg_end in segments(text):
-        toks = [(s + seg_start, e + seg_start, w, _fold_token(w), has_unspaced_script(w))
-                for s, e, w in words(text[seg_start:seg_end])]
+        found = words(text[seg_start:seg_end])
+        folded = [_fold_token(w) for _, _, w in found]
+        if any("кат" in f for f in folded):
+            folded = latin_categories(folded)
+        toks = [(s + seg_start, e + seg_start, w, f, has_unspaced_script(w))
+                for (s, e, w), f in zip(found, folded, strict=True)]
         for i, (start, _, _, first, unspaced) in enumerate(toks):
             limit = max_chars if unspaced else max_words
             if not unspaced and first in STOPWORDS:

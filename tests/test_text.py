@@ -33,6 +33,14 @@ def test_spans_inside_a_sentence_fold_the_prefix_as_a_whole_text_does() -> None:
     assert fold("می شستم") in keys
 
 
+def test_licence_categories_typed_in_cyrillic_fold_to_latin() -> None:
+    """"водитель категории С" is typed with the Cyrillic С; the labels write "C"."""
+    assert fold("водитель категории С") == fold("водитель категории C")
+    assert fold("посвідчення водія категорії В, СЕ") == fold("посвідчення водія категорії B, CE")
+    assert fold("работа с клиентами") == "работа с клиентами"  # the preposition stays
+    keys = {key for _, key in candidate_keys("водитель категории С, стаж 10 лет")}
+    assert fold("водитель категории C") in keys
+
 def test_plain_letters_are_what_a_keyboard_without_them_types() -> None:
     assert plain_letters(fold("biết đọc bản vẽ")) == fold("biet doc ban ve")
     assert plain_letters(fold("kaynakçı")) == fold("KAYNAKCI") == "kaynakci"
