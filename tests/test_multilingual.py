@@ -126,6 +126,24 @@ def test_a_transliteration_is_typed_in_plain_letters(
     assert german.mentions == []
 
 
+def test_one_letter_is_a_label_only_as_written(
+        encoder: Encoder, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """"C#" and "C++" fold to "c", so "bằng C" (a class C driving licence) and "Klasse C"
+    were exact hits of C#; a one-letter span is one only of a label written so ("R")."""
+    def skill(name: str) -> Concept:
+        return Concept(f"http://data.europa.eu/esco/skill/{name}", ConceptKind.SKILL,
+                       [Label(name, "en", LabelType.PREFERRED)])
+    taxonomy = Taxonomy()
+    for name in ("C#", "C++", "R"):
+        taxonomy.add(skill(name))
+    normalizer = Normalizer(taxonomy, encoder, tmp_path_factory.mktemp("letters"))
+    exact = normalizer.linkers[ConceptKind.SKILL].exact
+    labels = {text: sorted(normalizer.taxonomy.concepts[exact.index.uris[c]].labels[0].text
+                           for c in exact.hits(text, "en"))
+              for text in ("Führerschein Klasse C", "C# and C++", "Python, R")}
+    assert labels == {"Führerschein Klasse C": [], "C# and C++": ["C#", "C++"],
+                      "Python, R": ["R"]}
+
 def test_arabic_clitics_are_stripped_for_matching() -> None:
     assert arabic_light(fold("والطبخ")) == fold("طبخ")
     assert arabic_light(fold("بالمطعم")) == fold("مطعم")
