@@ -46,7 +46,7 @@ from skills_taxonomy.text import (
 )
 
 log = logging.getLogger(__name__)
-CACHE_FORMAT = 11  # 11: licence categories typed in Cyrillic fold to Latin
+CACHE_FORMAT = 12  # 12: "C++" and "C#" keep their symbols (11: licence categories)
 DESCRIPTION_CHARS = 240
 # n-grams in more than this share of labels are dropped: they carry little evidence, and
 # their long posting lists were a third of a sentence's linking time (0.02 → 0.002 took

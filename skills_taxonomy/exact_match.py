@@ -8,8 +8,6 @@ transliteration of an Arabic-script label ("tabbakh" ~ طباخ).
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 
 from skills_taxonomy.concept_index import ConceptIndex
@@ -26,7 +24,6 @@ from skills_taxonomy.text import (
 )
 
 EXACT_CHARS = 16
-_SYMBOLS_AFTER = re.compile(r"[#+]*")  # what "C#" and "C++" write after their letter
 Hit = tuple[float, Span, int]  # strength, the span, the label entry that matched
 
 
@@ -58,13 +55,6 @@ class ExactMatcher:
                 return row
         return int(rows[0]) if len(rows) else 0
 
-    def _written_as(self, concept: int, text: str) -> bool:
-        """Whether one of the concept's labels is `text` as written (case aside)."""
-        rows = self.entries_sorted[self.entry_bounds[concept]:self.entry_bounds[concept + 1]]
-        want = text.strip().casefold()
-        return any(self.index.entry_text[row].strip().casefold() == want
-                   for row in rows.tolist())
-
     def label_languages(self, text: str) -> set[str]:
         """The languages of the labels that `text` is, as a whole (after folding)."""
         key, index = fold(text), self.index
@@ -91,9 +81,6 @@ class ExactMatcher:
                 if key.isascii() and len(key.split()) <= 2:
                     for e in index.skeletons.get(skeleton(key), ()):
                         hits.setdefault(int(index.entry_concept[e]), e)
-            if len(key) == 1:  # "C#" and "C++" fold to "c" too: one letter only as written
-                written = text[span.start:span.end] + _SYMBOLS_AFTER.match(text, span.end)[0]
-                hits = {c: e for c, e in hits.items() if self._written_as(c, written)}
             if not hits:
                 continue
             strength = hit_strength(span.text)

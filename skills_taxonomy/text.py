@@ -21,7 +21,9 @@ from functools import lru_cache
 _ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ی": "ي",
                               "ئ": "ي", "ة": "ه", "ک": "ك", "ؤ": "و", "ـ": None,
                               "\u200c": None, "\u200d": None})
-_WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
+# A word keeps the "++" or "#" written right after it: "C++" and "C#" are not the letter
+# "c" ("Klasse C", "bằng C": a class C driving licence).
+_WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*(?:\+\+|#)?(?![^\W_])", re.UNICODE)
 # Persian's verbal prefix (می, نمی: "I do", "I don't") is written joined, after a
 # zero-width non-joiner or after a space: "می‌دوزم", "میدوزم", "می دوزم" (I sew) fold alike.
 _PERSIAN_PREFIX = re.compile(r"(?<!\S)(ن?مي) (?=\S)")

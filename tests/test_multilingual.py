@@ -126,10 +126,10 @@ def test_a_transliteration_is_typed_in_plain_letters(
     assert german.mentions == []
 
 
-def test_one_letter_is_a_label_only_as_written(
+def test_a_letter_is_no_programming_language_written_with_symbols(
         encoder: Encoder, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """"C#" and "C++" fold to "c", so "bằng C" (a class C driving licence) and "Klasse C"
-    were exact hits of C#; a one-letter span is one only of a label written so ("R")."""
+    """"C#" and "C++" folded to "c", so "bằng C" (a class C driving licence) and "Klasse C"
+    were exact hits of C#; they keep their symbols now, and "R" is still R."""
     def skill(name: str) -> Concept:
         return Concept(f"http://data.europa.eu/esco/skill/{name}", ConceptKind.SKILL,
                        [Label(name, "en", LabelType.PREFERRED)])

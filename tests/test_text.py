@@ -15,6 +15,7 @@ def test_fold_removes_case_diacritics_and_marks() -> None:
     assert fold("Élagueur") == "elagueur"
     assert fold("لحّام") == fold("لحام")  # Arabic shadda
     assert fold("ＭＡＧ　Schweißen") == "mag schweissen"  # full-width forms
+    assert fold("C++, C#") == "c++ c#" and fold("Klasse C") == "klasse c"
 
 
 def test_persian_verbal_prefix_folds_joined_however_it_is_typed() -> None:
