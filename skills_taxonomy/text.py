@@ -258,11 +258,11 @@ def candidate_keys(text: str, max_words: int = 6, max_chars: int = 12,
     spans: dict[tuple[int, int], tuple[Span, str]] = {}
     for seg_start, seg_end in segments(text):
         found = words(text[seg_start:seg_end])
-        folded = [_fold_token(w) for _, _, w in found]
-        if any("кат" in f for f in folded):
-            folded = latin_categories(folded)
+        folded_words = [_fold_token(w) for _, _, w in found]
+        if any("кат" in f for f in folded_words):
+            folded_words = latin_categories(folded_words)
         toks = [(s + seg_start, e + seg_start, w, f, has_unspaced_script(w))
-                for (s, e, w), f in zip(found, folded, strict=True)]
+                for (s, e, w), f in zip(found, folded_words, strict=True)]
         for i, (start, _, _, first, unspaced) in enumerate(toks):
             limit = max_chars if unspaced else max_words
             if not unspaced and first in STOPWORDS:
