@@ -144,6 +144,7 @@ def test_a_letter_is_no_programming_language_written_with_symbols(
     assert labels == {"Führerschein Klasse C": [], "C# and C++": ["C#", "C++"],
                       "Python, R": ["R"]}
 
+
 def test_arabic_clitics_are_stripped_for_matching() -> None:
     assert arabic_light(fold("والطبخ")) == fold("طبخ")
     assert arabic_light(fold("بالمطعم")) == fold("مطعم")

@@ -42,6 +42,7 @@ def test_licence_categories_typed_in_cyrillic_fold_to_latin() -> None:
     keys = {key for _, key in candidate_keys("водитель категории С, стаж 10 лет")}
     assert fold("водитель категории C") in keys
 
+
 def test_plain_letters_are_what_a_keyboard_without_them_types() -> None:
     assert plain_letters(fold("biết đọc bản vẽ")) == fold("biet doc ban ve")
     assert plain_letters(fold("kaynakçı")) == fold("KAYNAKCI") == "kaynakci"
