@@ -26,8 +26,8 @@ _ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "�
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*(?:\+\+|#)?(?![^\W_])", re.UNICODE)
 # Persian's verbal prefix (می, نمی: "I do", "I don't") is written joined, after a
 # zero-width non-joiner or after a space: "می‌دوزم", "میدوزم", "می دوزم" (I sew) fold alike.
-_PERSIAN_PREFIX = re.compile(r"(?<!\S)(ن?مي) (?=\S)")
 _PERSIAN_PREFIX_WORDS = frozenset({"مي", "نمي"})
+_PERSIAN_PREFIX = re.compile(rf"(?<!\S)({'|'.join(sorted(_PERSIAN_PREFIX_WORDS))}) (?=\S)")
 # Driving-licence categories typed in the Cyrillic letters that look like the Latin ones
 # ("водитель категории С", "посвідчення категорії В, СЕ"); labels write them in Latin.
 _CATEGORY_TOKEN = re.compile(r"[авседabcde][авседabcde1]{0,2}")
@@ -155,6 +155,8 @@ def fold(text: str) -> str:
 def latin_categories(folded_words: list[str]) -> list[str]:
     """Folded words with the licence categories after "категория"/"кат." in Latin
     letters ("категории с се" -> "категории c ce")."""
+    if not any("кат" in word for word in folded_words):  # most texts: nothing to read
+        return folded_words
     out, after = [], False
     for word in folded_words:
         if after and _CATEGORY_TOKEN.fullmatch(word):
@@ -258,9 +260,7 @@ def candidate_keys(text: str, max_words: int = 6, max_chars: int = 12,
     spans: dict[tuple[int, int], tuple[Span, str]] = {}
     for seg_start, seg_end in segments(text):
         found = words(text[seg_start:seg_end])
-        folded_words = [_fold_token(w) for _, _, w in found]
-        if any("кат" in f for f in folded_words):
-            folded_words = latin_categories(folded_words)
+        folded_words = latin_categories([_fold_token(w) for _, _, w in found])
         toks = [(s + seg_start, e + seg_start, w, f, has_unspaced_script(w))
                 for (s, e, w), f in zip(found, folded_words, strict=True)]
         for i, (start, _, _, first, unspaced) in enumerate(toks):
