@@ -125,6 +125,11 @@ SPECIAL = [
     ("焊工职业资格证书（高级）", "China", 4, ["高级"]),  # after the certificate
     ("中级电工证", "China", 3, ["中级"]),  # or before the worker's title
     ("高级保安员证", "China", 4, ["高级"]),
+    ("高级中式烹调师", "China", 4, ["高级"]),  # before a trade's 师 title
+    ("中级西式面点师证书", "China", 3, ["中级"]),
+    # Germany's commercial trades in one word, and the Fachschule's state-recognised educator
+    ("Bankkaufmann (IHK)", "Germany", 4, ["bankkaufmann"]),
+    ("Staatlich anerkannte Erzieherin", "Germany", 6, ["staatlich anerkannte erzieherin"]),
     ("高级中学毕业证书", "China", 4, ["高级中学"]),  # senior high school, in full
     # an engineer's professional title, not the worker grade 中级工 inside it
     ("中级工程师职称证书（机械）", "China", 6, ["中级工程师"]),

@@ -75,6 +75,21 @@ def named(fields: StudyFields, title: str) -> set[str]:
     ("Диплом магистра, менеджмент организаций", "business_administration"),
     ("İşletme Fakültesi mezunu", "business_administration"),
     ("工商管理本科", "business_administration"),
+    # marketing, finance, trade, e-commerce and public administration: degrees common among
+    # the people the engine serves, which named no field before
+    ("市场营销 本科", "marketing"),
+    ("Bachelor of Marketing", "marketing"),
+    ("Диплом бакалавра, маркетинг", "marketing"),
+    ("Cử nhân tài chính ngân hàng", "finance_banking"),
+    ("Диплом специалиста, финансы и кредит", "finance_banking"),
+    ("بكالوريوس علوم مالية ومصرفية", "finance_banking"),
+    ("国际经济与贸易 学士", "international_trade"),
+    ("Dış Ticaret önlisans", "international_trade"),
+    ("Kauffrau im E-Commerce", "e_commerce"),
+    ("电子商务专业 大专", "e_commerce"),
+    ("لیسانس مدیریت دولتی", "public_administration"),
+    ("لیسانس اداره و پالیسی عامه، پوهنتون کابل", "public_administration"),
+    ("магістр публічного управління", "public_administration"),
 ])
 def test_a_title_names_its_field_in_ten_languages(fields: StudyFields, title: str,
                                                   field: str) -> None:
@@ -88,6 +103,9 @@ def test_the_longest_words_decide(fields: StudyFields) -> None:
         "electrical_trade"}
     assert named(fields, "兽医师") == {"veterinary"}  # not 医师, a physician
     assert named(fields, "Бакалавр, менеджмент персонала") == {"human_resources"}
+    # the economics inside "international economics and trade" is the trade degree's
+    assert named(fields, "国际经济与贸易") == {"international_trade"}
+    assert named(fields, "Cử nhân kế toán tài chính") == {"accounting"}  # not finance
     found = fields.find("Degree in Electrical Engineering")[0]
     assert found.words == "electrical engineering"
 

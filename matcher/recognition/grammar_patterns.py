@@ -43,11 +43,14 @@ GRADE = re.compile(r"(?<!\w)(?P<n>\d)(?:\s*-\s*(?P<m>\d))?\s*(?:-?(?:го|й|о�
                    r"|(?<!\w)bac\s*(?P<n3>[1-7])\s*7(?!\w)")
 # China's vocational skill levels after the worker's title or its certificate: "烹调师三级",
 # "电工四级", "美发师（中级）", "焊工职业资格证书（高级）" (五级/初级, 四级/中级, 三级/高级,
-# 二级 技师, 一级 高级技师), or before a worker's title: "中级电工证", "高级保安员证"; not
-# "英语四级", "高级中学" (senior high school), "高级工程师" (a professional title).
+# 二级 技师, 一级 高级技师), or before a worker's title: "中级电工证", "高级保安员证",
+# "高级中式烹调师" (the trades' 师 titles only); not "英语四级", "高级中学" (senior high
+# school), "高级工程师" or "高级教师" (professional titles).
+CN_TRADE_MASTERS = "烹调|面点|西点|厨|美发|美容|化妆|育婴|保育|营养|茶艺|调酒|咖啡|按摩"
 CN_SKILL_LEVEL = re.compile(r"(?<=[师工员证书])\s*(?:(?P<n>[一二三四五12345])\s*级"
                             r"|(?P<w>初级|中级|高级)(?!工|技师|中))"
-                            r"|(?P<w2>初级|中级|高级)(?=[\u4e00-\u9fff]{1,4}(?:工(?!程)|员)"
+                            r"|(?P<w2>初级|中级|高级)(?=(?:[\u4e00-\u9fff]{1,4}(?:工(?!程)|员)"
+                            rf"|[\u4e00-\u9fff]{{0,3}}(?:{CN_TRADE_MASTERS})师)"
                             r"(?:证|资格|\s|$))")
 CN_GRADES = {"五": 5, "四": 4, "三": 3, "二": 2, "一": 1, "5": 5, "4": 4, "3": 3, "2": 2,
              "1": 1, "初级": 5, "中级": 4, "高级": 3}
