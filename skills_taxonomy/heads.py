@@ -88,12 +88,18 @@ def _whole_labels(linkers: Mapping[ConceptKind, Linker], kind: ConceptKind, text
 
 
 def both_stand(one: Placed, other: Placed) -> bool:
-    """Whether two mentions may both stand: their spans do not overlap, or one is a head
+    """Whether two mentions may both stand: their spans do not overlap; or one is a head
     inside the other kind's mention of the whole piece ("сварщик", welder, inside
-    "сварщик ручной дуговой сварки", arc welding)."""
+    "сварщик ручной дуговой сварки", arc welding); or they are of two kinds and only
+    share words, neither holding the other ("có bằng lái" drive vehicles, "bằng lái C"
+    cargo vehicle driver: two facts, each read from words of its own)."""
     (start, end, kind, head), (s, e, k, other_head) = one, other
-    inside = (head and s <= start and end <= e) or (other_head and start <= s and e <= end)
-    return end <= s or start >= e or (kind != k and inside)
+    if end <= s or start >= e:
+        return True
+    if kind == k:
+        return False
+    holds, held = s <= start and end <= e, start <= s and e <= end
+    return (head and holds) or (other_head and held) or not (holds or held)
 
 
 __all__ = ["HEAD_WORDS", "Placed", "both_stand", "head_of", "head_pieces", "occupations_named"]

@@ -96,8 +96,25 @@ def test_mentions_of_one_kind_never_overlap() -> None:
     assert both_stand(head, line) and both_stand(line, head)
     assert not both_stand((0, 7, "occupation", False), line)  # only a head nests
     assert not both_stand(head, (0, 29, "occupation", False))  # of another kind
-    assert not both_stand(head, (5, 12, "skill", False))  # inside, not across
+    assert not both_stand((0, 7, "skill", False), (5, 12, "skill", False))
     assert both_stand((0, 7, "skill", False), (8, 12, "skill", False))
+
+
+def test_two_kinds_that_share_words_both_stand() -> None:
+    """"Tôi có bằng lái C": "có bằng lái" (has a licence) is the skill of driving,
+    "bằng lái C" (a class C licence) the occupation of a truck driver; neither span holds
+    the other, so each reads words of its own and both are facts."""
+    skill, occupation = (4, 15, "skill", False), (7, 17, "occupation", False)
+    assert both_stand(skill, occupation) and both_stand(occupation, skill)
+    assert not both_stand((4, 17, "skill", False), occupation)  # one holds the other
+
+
+def test_a_licence_class_in_a_sentence_names_the_driver_and_the_driving(
+        starter: Normalizer) -> None:
+    [mentions] = starter.normalize_batch(["Tôi có bằng lái C"], lang="en")
+    named = {(m.kind, m.text) for m in mentions}
+    assert ("occupation", "bằng lái C") in named
+    assert any(kind == "skill" for kind, _ in named)
 
 
 def test_a_number_alone_is_no_phrase() -> None:
