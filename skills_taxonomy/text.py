@@ -33,8 +33,11 @@ _PERSIAN_PREFIX = re.compile(rf"(?<!\S)({'|'.join(sorted(_PERSIAN_PREFIX_WORDS))
 _CATEGORY_TOKEN = re.compile(r"[авседabcde][авседabcde1]{0,2}")
 _CYRILLIC_AS_LATIN = str.maketrans("авсед", "abced")
 # Punctuation and list separators that end a candidate mention. A full stop between two
-# letters or digits ends nothing: "мед.сестра", "ASP.NET", "3.5".
-_BREAK = re.compile(r"[,;:!?()\[\]{}/|•·▪►✓✔\n\t]|(?<![^\W_])\.|\.(?![^\W_])|\s[-–—]\s|[–—]"
+# letters or digits ends nothing: "мед.сестра", "ASP.NET", "3.5"; nor does the one of a
+# licence category's abbreviation: "водій кат. С", "Kat. C", "Cat. C".
+_CATEGORY_ABBREVIATION = r"(?<![^\W_])(?:[кК][аА][тТ]|[kKcC][aA][tT])"
+_BREAK = re.compile(r"[,;:!?()\[\]{}/|•·▪►✓✔\n\t]|(?<![^\W_])\.|"
+                    rf"(?<!{_CATEGORY_ABBREVIATION})\.(?![^\W_])|\s[-–—]\s|[–—]"
                     r"|[、，。；：،؛]")
 # Invisible characters that only ever get in the way (the zero-width non-joiner is kept
 # between Arabic-script letters, where Persian spelling needs it).

@@ -93,6 +93,11 @@ def test_a_full_stop_between_letters_ends_no_segment() -> None:
     assert cut("мед.сестра, 3.5 Jahre") == ["мед.сестра", "3.5 Jahre"]
     assert cut("Koch. Kellner.") == ["Koch", "Kellner"]
     assert cut("z.B. Pflege") == ["z.B", "Pflege"]
+    # a licence category's abbreviation keeps its class: "водій кат" alone read a road
+    # roller operator
+    assert cut("водій кат. С, Е") == ["водій кат. С", "Е"]
+    assert cut("Führerschein Kat. C") == ["Führerschein Kat. C"]
+    assert cut("Plakat. Далі") == ["Plakat", "Далі"]  # "kat" only as a word of its own
 
 
 def test_the_marked_key_keeps_what_folding_loses() -> None:
