@@ -145,6 +145,19 @@ def test_a_letter_is_no_programming_language_written_with_symbols(
                       "Python, R": ["R"]}
 
 
+TRUCK_DRIVER = "http://data.europa.eu/esco/occupation/45037d43-a8f5-4f46-b332-b2935bc305f4"
+
+
+@pytest.mark.parametrize("text", ["водій кат. С,Е", "водитель кат. C, стаж 5 лет",
+                                  "Водительское удостоверение категории C"])
+def test_an_abbreviated_licence_category_names_the_truck_driver(starter: Normalizer,
+                                                                 text: str) -> None:
+    """"водій кат" with its class cut off by the abbreviation's full stop read a road
+    roller operator."""
+    [mentions] = starter.normalize_batch([text], lang="en")
+    assert TRUCK_DRIVER in {m.concept for m in mentions}
+
+
 def test_arabic_clitics_are_stripped_for_matching() -> None:
     assert arabic_light(fold("والطبخ")) == fold("طبخ")
     assert arabic_light(fold("بالمطعم")) == fold("مطعم")
