@@ -6,8 +6,9 @@ full ESCO taxonomy loads in seconds instead of re-embedding 150,000 labels; a re
 
 - Lexical: every label in every language, folded (`text.fold`): an exact-match dictionary
   for aliases (with Arabic clitics stripped as a second key), Latin transliterations of
-  Cyrillic and Arabic-script labels ("kukhar", and the consonant skeleton "tbkh" that
-  "tabbakh" also reduces to), and a character n-gram TF-IDF matrix that absorbs typos,
+  Cyrillic, Arabic-script and Chinese labels ("kukhar", and the consonant skeleton "tbkh"
+  that "tabbakh" also reduces to; toneless pinyin "hangong"), and a character n-gram
+  TF-IDF matrix that absorbs typos,
   inflection and compound words in any script.
 - Semantic, English channel: embeddings of the labels in the languages the main encoder
   understands, a centroid per concept (fast first-stage retrieval), and an embedding of
@@ -46,7 +47,7 @@ from skills_taxonomy.text import (
 )
 
 log = logging.getLogger(__name__)
-CACHE_FORMAT = 12  # 12: "C++" and "C#" keep their symbols (11: licence categories)
+CACHE_FORMAT = 16  # 16: Chinese labels in pinyin, exact keys (12: "C++" and "C#" keep symbols)
 DESCRIPTION_CHARS = 240
 # n-grams in more than this share of labels are dropped: they carry little evidence, and
 # their long posting lists were a third of a sentence's linking time (0.02 → 0.002 took
@@ -56,7 +57,9 @@ MAX_DF_FLOOR = 200  # a small taxonomy (the starter) keeps n-grams found in this
 # The languages of the project's own label files: their occupation labels are embedded by
 # the multilingual encoder too.
 PROJECT_LANGUAGES = ("ar", "uk", "ru", "tr", "fa", "vi", "zh")
-TRANSLITERATED = {"uk", "ru", "bg", "ar", "fa"}
+TRANSLITERATED = {"uk", "ru", "bg", "ar", "fa", "zh"}
+# transliterations that are exact keys only, of plain-letter text (see exact_match.py)
+EXACT_ONLY = {"zh-Latn"}
 
 
 @dataclass
@@ -123,8 +126,9 @@ def _entries(taxonomy: Taxonomy, kind: ConceptKind) -> tuple[list[str], list[str
 
 def _transliterations(entries: list[tuple[int, str, str, bool]],
                       ) -> list[tuple[int, str, str, bool]]:
-    """Latin renderings of Cyrillic and Arabic-script labels, as lexical entries of their
-    own ("кухар" → "kukhar"): people without the keyboard write them so."""
+    """Latin renderings of Cyrillic, Arabic-script and Chinese labels, as lexical entries
+    of their own ("кухар" → "kukhar", "焊工" → "hangong"): people without the keyboard
+    write them so."""
     out = []
     for concept, text, lang, _ in entries:
         if lang in TRANSLITERATED:
@@ -184,13 +188,21 @@ def build_index(taxonomy: Taxonomy, kind: ConceptKind, encoder: Encoder,
     # tuples, not arrays: 300,000 small arrays take seconds to unpickle, tuples a tenth
     exact = {k: tuple(sorted(v)) for k, v in exact_lists.items()}
     skeletons = {k: tuple(sorted(v)) for k, v in skeleton_lists.items()}
+    # Pinyin is matched exactly only: its syllables are Vietnamese, Turkish and English
+    # n-grams too ("sushi" is 素食, vegetarian food). Its rows stay empty, and it is left out
+    # of the fit, so the other labels' n-gram weights are as without it.
+    searched = np.flatnonzero([lang not in EXACT_ONLY for lang in entry_lang])
     # n-grams found in more than MAX_DF of labels carry little evidence and make the
     # sparse products slow; dropping them keeps lexical search in the millisecond range.
     vectorizer = CharNgramTfidf(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True,
                                 lowercase=False, dtype=np.float32,
-                                max_df=max(int(MAX_DF * len(folded)), MAX_DF_FLOOR))
+                                max_df=max(int(MAX_DF * len(searched)), MAX_DF_FLOOR))
     # a taxonomy may hold no concept of this kind (an import of occupations only)
-    tfidf_t = vectorizer.fit_transform(folded or ["-"]).tocsr()[: len(folded)].T.tocsr()
+    fitted = vectorizer.fit_transform([folded[i] for i in searched] or ["-"]).tocsr()
+    placed = sparse.csr_matrix((np.ones(len(searched), np.float32),
+                                (searched, np.arange(len(searched)))),
+                               shape=(len(folded), fitted.shape[0]))
+    tfidf_t = (placed @ fitted).T.tocsr()
     vec_entry = np.array([i for i, lang in enumerate(entry_lang) if lang in embed_languages]
                          or [i for i, lang in enumerate(entry_lang)
                              if not lang.endswith("-Latn")], dtype=np.int32)

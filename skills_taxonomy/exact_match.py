@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from skills_taxonomy.concept_index import ConceptIndex
+from skills_taxonomy.concept_index import EXACT_ONLY, ConceptIndex
 from skills_taxonomy.text import (
     Span,
     arabic_light,
@@ -24,6 +24,7 @@ from skills_taxonomy.text import (
 )
 
 EXACT_CHARS = 16
+PINYIN_LETTERS = 5  # "baoan" (保安); shorter pinyin meets too many words of other languages
 Hit = tuple[float, Span, int]  # strength, the span, the label entry that matched
 
 
@@ -88,8 +89,14 @@ class ExactMatcher:
                 if strength <= found.get(c, (0.0,))[0]:
                     continue
                 entry = entry if entry >= 0 else self.entry_of(c, keys)
+                entry_lang = index.entry_lang[entry]
                 # a transliteration is typed in plain letters: "sanitar" may be "санитар",
-                # "Sanitär" is German (plumbing) and folds to the same key
-                if span.text.isascii() or not index.entry_lang[entry].endswith("-Latn"):
+                # "Sanitär" is German (plumbing) and folds to the same key; pinyin is read
+                # only in text all in plain letters and not English, as a word of some
+                # length ("làm sushi" is Vietnamese sushi, not 素食, "sushi" in pinyin)
+                if entry_lang in EXACT_ONLY and not (
+                        text.isascii() and lang != "en" and len(span.text) >= PINYIN_LETTERS):
+                    continue
+                if span.text.isascii() or not entry_lang.endswith("-Latn"):
                     found[c] = (strength, span, entry)
         return found

@@ -19,7 +19,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from threadpoolctl import ThreadpoolController
 
-from skills_taxonomy.concept_index import PROJECT_LANGUAGES, ConceptIndex
+from skills_taxonomy.concept_index import EXACT_ONLY, PROJECT_LANGUAGES, ConceptIndex
 from skills_taxonomy.embedding import Encoder
 from skills_taxonomy.exact_match import ExactMatcher
 from skills_taxonomy.fusion import FusionModel, RoutedFusion
@@ -258,6 +258,9 @@ class Linker:
         cent_phrase = centroid_sim.max(axis=0)
         lex, lex_best = self._lexical(lex_rows, route)
         exact = self.exact.hits(text, lang)
+        for c, (_, _, entry) in exact.items():
+            if idx.entry_lang[entry] in EXACT_ONLY:  # kept out of the n-gram search, its
+                lex[c], lex_best[c] = 1.0, entry     # exact key is the cosine it would have
         shortlist = {*exact}
         sources = [(cent_text, SHORTLIST), (cent_phrase, SHORTLIST),
                    (desc_text, SHORTLIST // 2), (lex, SHORTLIST)]

@@ -342,7 +342,8 @@ def persian_keys(key: str) -> list[str]:
 
 
 def transliterate(text: str) -> str:
-    """A folded Latin rendering of text in another script ("кухар" → "kukhar")."""
+    """A folded Latin rendering of text in another script ("кухар" → "kukhar"; Chinese as
+    toneless pinyin, syllables joined: "焊工" → "hangong")."""
     from anyascii import anyascii
 
     return fold(anyascii(text).replace("'", ""))

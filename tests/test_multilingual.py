@@ -109,6 +109,17 @@ def test_transliteration_and_its_undetectable_language() -> None:
     # Arabic script has no short vowels: a transliteration meets it by its consonants
     assert skeleton("tabbakh") == skeleton(transliterate("طباخ")) == "tbkh"
     assert skeleton("najjar") == skeleton(transliterate("نجار"))
+    assert transliterate("焊工") == "hangong"  # Chinese as toneless pinyin
+
+
+@pytest.mark.parametrize(("text", "occupation"), [
+    ("hangong", "welder"), ("baoan", "security guard"), ("diangong", "electrician")])
+def test_chinese_typed_in_pinyin_names_the_occupation(starter: Normalizer, text: str,
+                                                      occupation: str) -> None:
+    """"hangong" (焊工) and "baoan" (保安) typed without Chinese characters named a
+    paperhanger and a door supervisor on full ESCO, below any threshold."""
+    [mentions] = starter.normalize_batch([text], lang="en")
+    assert [m.label for m in mentions] == [occupation]
 
 
 def test_a_transliteration_is_typed_in_plain_letters(
