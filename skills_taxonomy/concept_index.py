@@ -8,8 +8,7 @@ full ESCO taxonomy loads in seconds instead of re-embedding 150,000 labels; a re
   for aliases (with Arabic clitics stripped as a second key), Latin transliterations of
   Cyrillic, Arabic-script and Chinese labels ("kukhar", and the consonant skeleton "tbkh"
   that "tabbakh" also reduces to; toneless pinyin "hangong"), and a character n-gram
-  TF-IDF matrix that absorbs typos,
-  inflection and compound words in any script.
+  TF-IDF matrix that absorbs typos, inflection and compound words in any script.
 - Semantic, English channel: embeddings of the labels in the languages the main encoder
   understands, a centroid per concept (fast first-stage retrieval), and an embedding of
   each concept's description.
@@ -47,7 +46,7 @@ from skills_taxonomy.text import (
 )
 
 log = logging.getLogger(__name__)
-CACHE_FORMAT = 16  # 16: Chinese labels in pinyin, exact keys (12: "C++" and "C#" keep symbols)
+CACHE_FORMAT = 16  # 16: Chinese labels in pinyin, exact keys only (13-15: trials of it)
 DESCRIPTION_CHARS = 240
 # n-grams in more than this share of labels are dropped: they carry little evidence, and
 # their long posting lists were a third of a sentence's linking time (0.02 → 0.002 took
