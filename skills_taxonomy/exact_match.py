@@ -71,6 +71,7 @@ class ExactMatcher:
         strength (the span's length, capped), the span and the label entry."""
         found: dict[int, Hit] = {}
         index = self.index
+        pinyin_read = text.isascii() and lang != "en"
         for span, key in candidate_keys(text):
             keys: tuple[str, ...] = (key,)
             hits = {c: -1 for c in index.exact.get(key, ())}
@@ -94,8 +95,8 @@ class ExactMatcher:
                 # "Sanitär" is German (plumbing) and folds to the same key; pinyin is read
                 # only in text all in plain letters and not English, as a word of some
                 # length ("làm sushi" is Vietnamese sushi, not 素食, "sushi" in pinyin)
-                if entry_lang in EXACT_ONLY and not (
-                        text.isascii() and lang != "en" and len(span.text) >= PINYIN_LETTERS):
+                if entry_lang in EXACT_ONLY and not (pinyin_read
+                                                     and len(span.text) >= PINYIN_LETTERS):
                     continue
                 if span.text.isascii() or not entry_lang.endswith("-Latn"):
                     found[c] = (strength, span, entry)

@@ -35,7 +35,7 @@ _CYRILLIC_AS_LATIN = str.maketrans("авсед", "abced")
 # Punctuation and list separators that end a candidate mention. A full stop between two
 # letters or digits ends nothing: "мед.сестра", "ASP.NET", "3.5"; nor does the one of a
 # licence category's abbreviation: "водій кат. С", "Kat. C", "Cat. C".
-_CATEGORY_ABBREVIATION = r"(?<![^\W_])(?:[кК][аА][тТ]|[kKcC][aA][tT])"
+_CATEGORY_ABBREVIATION = r"(?<![^\W_])(?i:кат|kat|cat)"
 _BREAK = re.compile(r"[,;:!?()\[\]{}/|•·▪►✓✔\n\t]|(?<![^\W_])\.|"
                     rf"(?<!{_CATEGORY_ABBREVIATION})\.(?![^\W_])|\s[-–—]\s|[–—]"
                     r"|[、，。；：،؛]")
