@@ -23,8 +23,11 @@ venv: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/python -m api.demo
 
+# Two workers (pytest-xdist): CI's two cores, and the tests that wait on PostgreSQL,
+# servers and the browser overlap with those that compute. TEST_WORKERS=0: one process.
+TEST_WORKERS ?= 2
 test: $(STAMP) browser
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadgroup)
 
 # Debian's Chromium and its driver for the browser tests (tests/browser), when missing.
 browser:

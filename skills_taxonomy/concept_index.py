@@ -31,6 +31,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from skills_taxonomy.cache_files import locked, write_atomically
 from skills_taxonomy.char_tfidf import CharNgramTfidf
 from skills_taxonomy.embedding import Encoder
 from skills_taxonomy.ml_labels import MlLabels
@@ -261,22 +262,32 @@ def load_or_build_index(taxonomy: Taxonomy, kind: ConceptKind, encoder: Encoder,
     ml = f"-{multilingual.name}-{ml_labels.value}" if multilingual else ""
     key = (f"{kind.value}-{version}-{encoder.name}{ml}-{'_'.join(embed_languages)}"
            f"-v{CACHE_FORMAT}")
-    path = cache_dir / f"{key}.pkl" if cache_dir else None
-    if path is not None and path.exists():
-        try:
-            with path.open("rb") as handle:
-                index: ConceptIndex = pickle.load(handle)
-            return index
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError) as exc:
-            log.warning("ignoring unreadable index cache %s: %s", path, exc)
-    started = time.perf_counter()
-    index = build_index(taxonomy, kind, encoder, embed_languages, progress, multilingual,
-                        ml_labels, cache_dir)
-    log.info("built %s index in %.1f s", kind.value, time.perf_counter() - started)
-    if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        with tmp.open("wb") as handle:
-            pickle.dump(index, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(path)  # atomic: a crash never leaves half a cache
+    if cache_dir is None:
+        return build_index(taxonomy, kind, encoder, embed_languages, progress, multilingual,
+                           ml_labels, cache_dir)
+    path = cache_dir / f"{key}.pkl"
+    cached = _read_index(path)
+    if cached is not None:
+        return cached
+    with locked(path):  # a process starting beside this one waits, then reads it
+        cached = _read_index(path)
+        if cached is not None:
+            return cached
+        started = time.perf_counter()
+        index = build_index(taxonomy, kind, encoder, embed_languages, progress, multilingual,
+                            ml_labels, cache_dir)
+        log.info("built %s index in %.1f s", kind.value, time.perf_counter() - started)
+        write_atomically(path, index)
     return index
+
+
+def _read_index(path: Path) -> ConceptIndex | None:
+    if not path.exists():
+        return None
+    try:
+        with path.open("rb") as handle:
+            index: ConceptIndex = pickle.load(handle)
+        return index
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError) as exc:
+        log.warning("ignoring unreadable index cache %s: %s", path, exc)
+        return None

@@ -13,13 +13,13 @@ its int8 activations per batch).
 from __future__ import annotations
 
 import logging
-import os
 import pickle
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
+from skills_taxonomy.cache_files import locked, stamp, write_atomically
 from skills_taxonomy.embedding import Encoder
 
 log = logging.getLogger(__name__)
@@ -33,13 +33,22 @@ class PassageVectors:
         self.path = cache_dir / f"passages-{encoder.name}.pkl" if cache_dir else None
         self._vectors: dict[str, np.ndarray] = {}
         self.embedded = 0  # texts embedded since loading (none: nothing to write back)
-        if self.path is not None and self.path.exists():
-            try:
-                with self.path.open("rb") as handle:
-                    texts, matrix = pickle.load(handle)
-                self._vectors = dict(zip(texts, matrix, strict=True))
-            except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError) as exc:
-                log.warning("ignoring unreadable passage vectors %s: %s", self.path, exc)
+        self._stamp: tuple[int, int] | None = None  # the file as loaded
+        if self.path is not None:
+            self._stamp = stamp(self.path)
+            self._vectors = self._read(self.path)
+
+    @staticmethod
+    def _read(path: Path) -> dict[str, np.ndarray]:
+        if not path.exists():
+            return {}
+        try:
+            with path.open("rb") as handle:
+                texts, matrix = pickle.load(handle)
+            return dict(zip(texts, matrix, strict=True))
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError) as exc:
+            log.warning("ignoring unreadable passage vectors %s: %s", path, exc)
+            return {}
 
     def unseen(self, texts: Sequence[str]) -> int:
         """How many distinct texts `encode` would have to embed."""
@@ -58,16 +67,18 @@ class PassageVectors:
         return out
 
     def save(self) -> None:
-        """Write the store when this build embedded anything (atomically: a crash or a
-        second process never leaves half a file)."""
+        """Write the store when this build embedded anything. Another process may have
+        written it since it was loaded (two servers, or indexes built side by side): what
+        that one embedded is kept, not overwritten."""
         if self.path is None or not self.embedded:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as handle:
-            pickle.dump((list(self._vectors), np.vstack(list(self._vectors.values()))),
-                        handle, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(self.path)
+        with locked(self.path):
+            if stamp(self.path) != self._stamp:
+                for text, vector in self._read(self.path).items():
+                    self._vectors.setdefault(text, vector)
+            write_atomically(self.path, (list(self._vectors),
+                                         np.vstack(list(self._vectors.values()))))
+            self._stamp = stamp(self.path)
 
 
 __all__ = ["PassageVectors"]

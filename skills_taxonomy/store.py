@@ -9,6 +9,7 @@ from __future__ import annotations
 import pickle
 from pathlib import Path
 
+from skills_taxonomy.cache_files import write_atomically
 from skills_taxonomy.errors import MatcherError
 from skills_taxonomy.model import Taxonomy
 
@@ -18,12 +19,7 @@ FORMAT = 3  # 2: labels carry their source; 3: labels are tuples
 def save_taxonomy(taxonomy: Taxonomy, path: Path) -> str:
     """Save and return the taxonomy's version (computed once here, stored with it)."""
     version = taxonomy.version
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    with tmp.open("wb") as handle:
-        pickle.dump({"format": FORMAT, "version": version, "taxonomy": taxonomy}, handle,
-                    protocol=pickle.HIGHEST_PROTOCOL)
-    tmp.replace(path)
+    write_atomically(path, {"format": FORMAT, "version": version, "taxonomy": taxonomy})
     return version
 
 

@@ -36,6 +36,23 @@ needs_shared = pytest.mark.skipif(not (SHARED / "esco").exists(),
                                   reason=f"ESCO data not found at {SHARED}")
 
 
+FULL_ESCO = {"esco", "esco_taxonomy"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """`make test` runs the suite on two workers (pytest-xdist, `--dist loadgroup`). The
+    tests on full ESCO share one worker, so its index is built once, and the largest
+    group starts first; the browser tests share one worker and its browser; every other
+    module stays on one worker, so its fixtures start once."""
+    for item in items:
+        module = item.nodeid.split("::")[0]
+        if FULL_ESCO & set(getattr(item, "fixturenames", ())) or item.get_closest_marker("esco"):
+            group = "full-esco"
+        else:
+            group = "browser" if module.startswith("tests/browser/") else module
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
 @pytest.fixture(scope="session")
 def encoder() -> Encoder:
     return make_encoder(Settings())

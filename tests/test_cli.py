@@ -170,6 +170,7 @@ def test_eval_rejects_a_folder_that_is_not_melo(cli: Cli, tmp_path: Path) -> Non
 
 
 @needs_shared
+@pytest.mark.esco  # its passage vectors serve the full-ESCO index: the same worker
 def test_import_real_esco_folder_and_stats(data_dir: Path) -> None:
     # the English index only: what is tested is the import; the multilingual index of
     # 3,000 occupations would cost minutes (it is built and tested on the starter taxonomy).

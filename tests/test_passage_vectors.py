@@ -1,15 +1,21 @@
 """An index rebuilt after the taxonomy changed embeds only the labels no build met before,
-and gives the others the vectors they had."""
+and gives the others the vectors they had; processes building side by side neither
+build the same index twice nor drop each other's vectors."""
 
 from __future__ import annotations
 
+import multiprocessing
+import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from skills_taxonomy.cache_files import locked
 from skills_taxonomy.concept_index import build_index
 from skills_taxonomy.embedding import Encoder
 from skills_taxonomy.model import ConceptKind, LabelType
+from skills_taxonomy.passage_vectors import PassageVectors
 from skills_taxonomy.starter import load_starter
 
 
@@ -58,3 +64,40 @@ def test_a_rebuilt_index_embeds_only_new_labels(tmp_path: Path, encoder: Encoder
     counting.texts.clear()
     build_index(taxonomy, ConceptKind.OCCUPATION, counting)  # no cache folder: all again
     assert len(counting.texts) > 100
+
+
+def test_two_builds_side_by_side_keep_what_each_embedded(tmp_path: Path,
+                                                         encoder: Encoder) -> None:
+    """Two processes that loaded the store before either saved (two API workers, the
+    suite's workers): the second save keeps the first one's vectors."""
+    first, second = PassageVectors(encoder, tmp_path), PassageVectors(encoder, tmp_path)
+    first.encode(["welding pipes"])
+    second.encode(["baking bread"])
+    first.save()
+    second.save()
+    again = PassageVectors(encoder, tmp_path)
+    assert again.unseen(["welding pipes", "baking bread"]) == 0
+    assert np.array_equal(again.encode(["welding pipes"]), first.encode(["welding pipes"]))
+
+
+def _hold(path: Path, log: Path, holding: Any) -> None:
+    with locked(path):
+        holding.set()
+        time.sleep(0.3)  # long enough for the other process to ask for the lock
+        with log.open("a") as handle:
+            handle.write("first done\n")
+
+
+def test_a_cache_lock_makes_another_process_wait(tmp_path: Path) -> None:
+    """While one process builds an index, another that needs it waits instead of
+    building it too."""
+    cache, log = tmp_path / "index.pkl", tmp_path / "log"
+    context = multiprocessing.get_context("spawn")
+    holding = context.Event()
+    holder = context.Process(target=_hold, args=(cache, log, holding))
+    holder.start()
+    assert holding.wait(60)
+    with locked(cache), log.open("a") as handle:
+        handle.write("second\n")
+    holder.join(60)
+    assert log.read_text().splitlines() == ["first done", "second"]
