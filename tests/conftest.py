@@ -39,6 +39,7 @@ needs_shared = pytest.mark.skipif(not (SHARED / "esco").exists(),
 FULL_ESCO = {"esco", "esco_taxonomy"}
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """`make test` runs the suite on two workers (pytest-xdist, `--dist loadgroup`). The
     tests on full ESCO share one worker, so its index is built once, and the largest
