@@ -27,7 +27,7 @@ demo: $(STAMP)
 # servers and the browser overlap with those that compute. TEST_WORKERS=0: one process.
 TEST_WORKERS ?= 2
 test: $(STAMP) browser
-	$(BIN)/python -m pytest -q $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder)
+	$(BIN)/python -m pytest -q $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadgroup)
 
 # Debian's Chromium and its driver for the browser tests (tests/browser), when missing.
 browser:

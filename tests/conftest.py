@@ -42,11 +42,9 @@ FULL_ESCO = {"esco", "esco_taxonomy"}
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """`make test` runs the suite on two workers (pytest-xdist, `--dist loadgroup`). The
-    tests on full ESCO share one worker, so its index is built once; the browser tests
-    share one worker and its browser; every other module stays on one worker, so its
-    fixtures start once. The groups are handed out in the order their first test comes:
-    the two longest first, so that neither starts when the rest is nearly done."""
-    order = {"full-esco": 0, "browser": 1}
+    tests on full ESCO share one worker, so its index is built once, and the largest
+    group starts first; the browser tests share one worker and its browser; every other
+    module stays on one worker, so its fixtures start once."""
     for item in items:
         module = item.nodeid.split("::")[0]
         if FULL_ESCO & set(getattr(item, "fixturenames", ())) or item.get_closest_marker("esco"):
@@ -54,7 +52,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         else:
             group = "browser" if module.startswith("tests/browser/") else module
         item.add_marker(pytest.mark.xdist_group(group))
-    items.sort(key=lambda item: order.get(next(item.iter_markers("xdist_group")).args[0], 2))
 
 
 @pytest.fixture(scope="session")
