@@ -42,9 +42,9 @@ FULL_ESCO = {"esco", "esco_taxonomy"}
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """`make test` runs the suite on two workers (pytest-xdist, `--dist loadgroup`). The
-    tests on full ESCO share one worker, so its index is built once, and the largest
-    group starts first; the browser tests share one worker and its browser; every other
-    module stays on one worker, so its fixtures start once."""
+    tests on full ESCO share one worker, so its index is built once; the browser tests
+    share one worker and its browser; every other module stays on one worker, so its
+    fixtures start once. pytest-xdist hands the groups out, most tests first."""
     for item in items:
         module = item.nodeid.split("::")[0]
         if FULL_ESCO & set(getattr(item, "fixturenames", ())) or item.get_closest_marker("esco"):
