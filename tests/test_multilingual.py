@@ -169,6 +169,21 @@ def test_an_abbreviated_licence_category_names_the_truck_driver(starter: Normali
     assert TRUCK_DRIVER in {m.concept for m in mentions}
 
 
+@pytest.mark.parametrize(("text", "skill"), [
+    ("مراقبت از کودکان در مهدکودک", "supervise children"),
+    ("在饭店做过厨师，会做川菜", "use cooking techniques"),
+    ("nấu phở và các món Việt", "use cooking techniques"),
+    ("збирала полуницю та яблука на фермі в Польщі", "harvest crops"),
+    ("працював на штаплері на Lager", "operate a forklift"),  # German "Stapler"
+    ("кладка кирпича и газоблока", "lay bricks")])
+def test_cv_lines_as_people_write_them_name_their_skill(starter: Normalizer, text: str,
+                                                       skill: str) -> None:
+    """Lines a round of trying the product met linked nothing or something else
+    ("مراقبت از کودکان": surveillance methods)."""
+    [mentions] = starter.normalize_batch([text])
+    assert skill in {m.label for m in mentions}
+
+
 def test_arabic_clitics_are_stripped_for_matching() -> None:
     assert arabic_light(fold("والطبخ")) == fold("طبخ")
     assert arabic_light(fold("بالمطعم")) == fold("مطعم")
