@@ -175,7 +175,11 @@ def test_an_abbreviated_licence_category_names_the_truck_driver(starter: Normali
     ("nấu phở và các món Việt", "use cooking techniques"),
     ("збирала полуницю та яблука на фермі в Польщі", "harvest crops"),
     ("працював на штаплері на Lager", "operate a forklift"),  # German "Stapler"
-    ("кладка кирпича и газоблока", "lay bricks")])
+    ("кладка кирпича и газоблока", "lay bricks"),
+    ("شوفير باص بين المحافظات", "manoeuvre a bus"),
+    ("بشتغل بلاط وسيراميك للأرضيات", "lay tiles"),
+    ("fındık toplama, serada domates", "harvest crops"),
+    ("inek sağımı, ahır temizliği", "milk cows")])
 def test_cv_lines_as_people_write_them_name_their_skill(starter: Normalizer, text: str,
                                                        skill: str) -> None:
     """Lines a round of trying the product met linked nothing or something else
