@@ -262,23 +262,26 @@ def load_or_build_index(taxonomy: Taxonomy, kind: ConceptKind, encoder: Encoder,
     ml = f"-{multilingual.name}-{ml_labels.value}" if multilingual else ""
     key = (f"{kind.value}-{version}-{encoder.name}{ml}-{'_'.join(embed_languages)}"
            f"-v{CACHE_FORMAT}")
+
+    def build() -> ConceptIndex:
+        started = time.perf_counter()
+        index = build_index(taxonomy, kind, encoder, embed_languages, progress, multilingual,
+                            ml_labels, cache_dir)
+        log.info("built %s index in %.1f s", kind.value, time.perf_counter() - started)
+        return index
+
     if cache_dir is None:
-        return build_index(taxonomy, kind, encoder, embed_languages, progress, multilingual,
-                           ml_labels, cache_dir)
+        return build()
     path = cache_dir / f"{key}.pkl"
     cached = _read_index(path)
     if cached is not None:
         return cached
     with locked(path):  # a process starting beside this one waits, then reads it
         cached = _read_index(path)
-        if cached is not None:
-            return cached
-        started = time.perf_counter()
-        index = build_index(taxonomy, kind, encoder, embed_languages, progress, multilingual,
-                            ml_labels, cache_dir)
-        log.info("built %s index in %.1f s", kind.value, time.perf_counter() - started)
-        write_atomically(path, index)
-    return index
+        if cached is None:
+            cached = build()
+            write_atomically(path, cached)
+    return cached
 
 
 def _read_index(path: Path) -> ConceptIndex | None:
